@@ -1,0 +1,1 @@
+"""Lark grammar of the .ssj language (package data)."""

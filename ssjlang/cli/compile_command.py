@@ -1,0 +1,3 @@
+"""placeholder until the stage lands."""
+
+COMMANDS: list = []

@@ -1,0 +1,80 @@
+"""Diagnostics as data: every stage reports problems as `Diagnostic` values, never by raising.
+
+Codes are stable (OPA style) and grouped by stage:
+SSJ0xx source and syntax (parser), SSJ1xx plan semantics (checker), SSJ2xx registry and roster
+intake, SSJ3xx draw, teams and schedule, SSJ4xx results intake and rendering.
+`docs/diagnostics.md` lists every code with an example and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .nodes import NO_SPAN, Span
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that explains the diagnostic (the first declaration, the other duplicate)."""
+
+    message: str
+    span: Span
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem. For tabular inputs (registry, roster, results) span.line is the row number
+    (1-based, header = row 1) and span.column the column number (1-based)."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    span: Span = NO_SPAN
+    hint: str | None = None
+    related: tuple[Related, ...] = field(default=())
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.span.line, self.span.column, self.code)
+
+
+def sorted_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+class InputError(Exception):
+    """Raised by intake and interpret stages when input cannot be used; carries all diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} problem(s)")
+        self.diagnostics = sorted_diagnostics(diagnostics)
+
+
+def error(code: str, message: str, file: str, span: Span = NO_SPAN, hint: str | None = None,
+          related: tuple[Related, ...] = ()) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, file, span, hint, related)
+
+
+def warning(code: str, message: str, file: str, span: Span = NO_SPAN, hint: str | None = None,
+            related: tuple[Related, ...] = ()) -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, message, file, span, hint, related)
+
+
+def cell_span(row: int, column: int) -> Span:
+    """The span of a table cell: line = row, column = column (both 1-based)."""
+    return Span(row, column, row, column, 0, 0)
