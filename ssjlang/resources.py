@@ -1,14 +1,29 @@
-"""Locations of package data: the grammar and the document templates ship inside the package."""
+"""Locations of package data: the grammar and the document templates ship inside the package.
+
+Installed, they are the subpackages `ssjlang.grammar` and `ssjlang.templates` (setup.cfg maps the
+top-level `grammar/` and `templates/` folders there). Run from a source checkout without installing,
+the same folders are found beside the package.
+"""
 
 from __future__ import annotations
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
+
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _package_data(package: str, folder: str) -> Traversable:
+    try:
+        return files(package)
+    except ModuleNotFoundError:
+        return _SOURCE_ROOT / folder
 
 
 def grammar_file(name: str = "ssj.lark") -> Traversable:
-    return files("ssjlang.grammar").joinpath(name)
+    return _package_data("ssjlang.grammar", "grammar").joinpath(name)
 
 
 def templates_dir() -> Traversable:
-    return files("ssjlang.templates")
+    return _package_data("ssjlang.templates", "templates")

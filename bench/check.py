@@ -1,0 +1,115 @@
+"""How long `ssj check` takes: parse + check once imported, and a whole process.
+
+Run: /work/venv/bin/python bench/check.py [--runs N]
+
+Targets: the 27-task plan parses and checks in under 50 ms once imported; a whole
+`ssj check plans/chengqu2024.ssj` process finishes in under 0.5 s. The import times of the modules
+a `ssj check` process loads are listed so a slow import can be made lazy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "plans" / "chengqu2024.ssj"
+PARSE_CHECK_TARGET_MS = 50.0
+PROCESS_TARGET_MS = 500.0
+WATCHED_PACKAGES = ("ssjlang", "lark", "click", "jinja2", "openpyxl", "docx", "docxtpl", "chinese_calendar")
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    """Median wall time of `runs` calls, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def generated_plan(tasks: int) -> str:
+    """A synthetic plan with `tasks` tasks in the shape of the seed's rows (deterministic)."""
+    head = ['计划 "基准测试计划" {', "  年度 2024", '  地区 "晋城市城区"', "}", "",
+            "部门 城区市场监管局", "部门 城区商务局", "部门 城区人社局 又称 区人社局", "",
+            '风险递加 信用分类 "递加" {', "  低风险 比例×1", "  一般风险 比例×1.5", "  较高风险 比例×2",
+            "  高风险 比例×3 频次 2次/年", "}", ""]
+    body = []
+    for number in range(1, tasks + 1):
+        body += [
+            f'任务 {number} "第{number}项联合抽查" {{',
+            '  事项 { "对从事汽车销售及其相关服务活动的检查"; "市场主体登记事项和公示信息检查" }',
+            f'  对象 "全区汽车销售企业" 筛选 行业类别 包含 "汽车销售{number % 7}"'
+            f" 且 注册资本 >= {number}万元",
+            f"  比例 不低于 {5 + number % 40}%",
+            "  频次 1次/年",
+            "  风险 信用分类",
+            f"  时间 {1 + number % 6}月—{7 + number % 6}月",
+            "  发起 城区商务局",
+            "  配合 城区市场监管局、区人社局",
+            "  模式 县抽县查",
+            "}",
+        ]
+    return "\n".join(head + body) + "\n"
+
+
+def import_times() -> list[tuple[str, float]]:
+    """Import time (ms, cumulative) of each ssjlang module a fresh `ssj check` process loads."""
+    code = ("import sys, runpy; sys.argv = ['ssj', 'check', '--help']\n"
+            "try:\n    runpy.run_module('ssjlang', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "import ssjlang.parser, ssjlang.checker\n")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=False)
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) == 3 and parts[1].isdigit():
+            name = parts[2].strip()
+            top = name.split(".")[0]
+            if top in WATCHED_PACKAGES:
+                rows.append((name, int(parts[1]) / 1000))
+    return sorted(rows, key=lambda row: -row[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs per in-process measurement (median)")
+    args = parser.parse_args()
+
+    from ssjlang.checker import check
+    from ssjlang.parser import parse
+
+    source = PLAN.read_text(encoding="utf-8")
+    parse(source, str(PLAN))  # build the Lark parser once (as the first file of a process does)
+
+    def parse_and_check(text: str, file: str) -> None:
+        result = parse(text, file)
+        assert result.plan is not None, result.diagnostics
+        check(result.plan, file)
+
+    seed_ms = median_ms(lambda: parse_and_check(source, str(PLAN)), args.runs)
+    big = generated_plan(1000)
+    big_ms = median_ms(lambda: parse_and_check(big, "generated.ssj"), max(3, args.runs // 7))
+    process = [sys.executable, "-m", "ssjlang", "check", str(PLAN)]
+    process_ms = median_ms(lambda: subprocess.run(process, capture_output=True, cwd=ROOT, check=False), 5)
+
+    verdict = "ok" if seed_ms < PARSE_CHECK_TARGET_MS else "SLOW"
+    print(f"parse+check {PLAN.name} (27 tasks), median of {args.runs}: {seed_ms:8.1f} ms"
+          f"  (target < {PARSE_CHECK_TARGET_MS:.0f} ms) {verdict}")
+    print(f"parse+check generated plan (1000 tasks, {len(big) // 1024} KiB):     {big_ms:8.1f} ms")
+    print(f"whole process `ssj check {PLAN.relative_to(ROOT)}`, median of 5: {process_ms:8.1f} ms"
+          f"  (target < {PROCESS_TARGET_MS:.0f} ms) {'ok' if process_ms < PROCESS_TARGET_MS else 'SLOW'}")
+    print("slowest imports in that process (cumulative ms):")
+    for name, ms in import_times()[:12]:
+        print(f"  {ms:7.1f}  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

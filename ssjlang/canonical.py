@@ -1,0 +1,113 @@
+"""SSJ-DRAW-1 §1–§2: canonical text and table digests (规范化文本与名录摘要).
+
+Everything a draw depends on is reduced to canonical text first, so that anyone can recompute the
+digests with nothing but SHA-256: the same registry gives the same digest whether it was exported
+as UTF-8 CSV, GBK CSV from Excel, or XLSX, and whatever stray spaces, tabs or line breaks an office
+suite put into a cell. See /work/shared/draw-spec.md (mirrored in the project's draw documentation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+# The Unicode White_Space property (not Python's str.isspace, which also counts U+001C–U+001F):
+# a verifier in another language must strip exactly these characters.
+WHITE_SPACE = (
+    "\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+_TAB_CR_LF_RUN = re.compile(r"[\t\r\n]+")
+_LOWER_ASCII = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def canonical_text(s: str) -> str:
+    """§1 canonical text of a cell, header or label.
+
+    Unicode NFC; each run of TAB/CR/LF becomes one space; leading and trailing Unicode white space
+    (U+3000 全角空格 included) removed. Spaces inside the text are kept as written.
+    """
+    s = unicodedata.normalize("NFC", s)
+    if "\t" in s or "\n" in s or "\r" in s:
+        s = _TAB_CR_LF_RUN.sub(" ", s)
+    return s.strip(WHITE_SPACE)
+
+
+def canonical_id(s: str) -> str:
+    """§1 canonical id (统一社会信用代码, 执法证号): canonical text with ASCII a–z upper-cased.
+
+    Only ASCII letters change: a verifier must not apply locale or full Unicode case mapping.
+    """
+    return canonical_text(s).translate(_LOWER_ASCII)
+
+
+def sha256_hex(s: str) -> str:
+    """H(x) of the spec: lowercase hex SHA-256 of the UTF-8 bytes of `s`."""
+    return hashlib.sha256(s.encode("utf-8")).hexdigest()
+
+
+def table_digest(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """§2 digest of a table (R for the registry, Q for the roster).
+
+    `header` is the column names *as written in the file* (canonicalised here), in file order — not
+    the standard names they resolve to, so a registry with English headers has its own R.
+    Each row's first cell is its id; rows are the cells in header order (a short row is padded with
+    empty cells). Result: H(header joined by TAB + "\\n" + every row's cells joined by TAB, each
+    followed by "\\n", rows sorted by the UTF-8 bytes of the canonical id).
+
+    Rows whose id column is not the first can be passed through `table_digest_keyed`.
+    """
+    return table_digest_keyed(header, rows, 0)
+
+
+def table_digest_keyed(header: Sequence[str], rows: Iterable[Sequence[str]], id_column: int) -> str:
+    """§2 digest where the id is in column `id_column` (0-based) rather than the first column.
+
+    Cells are canonicalised (the id cell with `canonical_id`); the caller must already have refused
+    empty and duplicate ids (§1), since the digest is only defined for a table without them.
+    """
+    width = len(header)
+    canonical_rows: list[tuple[str, str]] = []
+    for row in rows:
+        cells = [canonical_text(c) for c in row]
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        cells[id_column] = canonical_id(cells[id_column])
+        canonical_rows.append((cells[id_column], "\t".join(cells[:width])))
+    return digest_of_lines("\t".join(canonical_text(h) for h in header), canonical_rows)
+
+
+def digest_of_lines(header_line: str, keyed_lines: Iterable[tuple[str, str]]) -> str:
+    """H(header_line + "\\n" + lines sorted by key, each followed by "\\n"), for canonical text.
+
+    Keys must be unique (the caller has refused duplicate ids); a list argument is sorted in place.
+
+    Sorting `str` keys orders them by code point, which equals the order of their UTF-8 bytes.
+    """
+    ordered = keyed_lines if isinstance(keyed_lines, list) else list(keyed_lines)
+    ordered.sort()  # ids are unique (§1), so comparing the pairs compares the keys
+    h = hashlib.sha256(header_line.encode("utf-8") + b"\n")
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start:start + _CHUNK]
+        h.update(("\n".join([line for _key, line in chunk]) + "\n").encode("utf-8"))
+    return h.hexdigest()
+
+
+def digest_of_sorted_rows(header_line: str, rows: Sequence[Sequence[str]]) -> str:
+    """H(header_line + "\\n" + each row's cells joined by TAB + "\\n"), rows already in id order.
+
+    The intake fast path: rows are canonical cell tuples, joined in chunks to keep Python overhead
+    and peak memory low for 10^6-row registries.
+    """
+    h = hashlib.sha256(header_line.encode("utf-8") + b"\n")
+    join = "\t".join
+    for start in range(0, len(rows), _CHUNK):
+        h.update(("\n".join([join(r) for r in rows[start:start + _CHUNK]]) + "\n").encode("utf-8"))
+    return h.hexdigest()
+
+
+_CHUNK = 65536

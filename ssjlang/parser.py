@@ -1,0 +1,1057 @@
+"""Parse stage: .ssj source text → AST (`ssjlang.nodes`), with diagnostics a policy officer can act on.
+
+The grammar (grammar/ssj.lark) is completed at load time with terminals generated from the one
+keyword table (`ssjlang.keywords`) and built once per process (LALR, contextual lexer). Syntax
+errors name what was found and what the place expects in Chinese and English; after an error the
+parser resumes at the next top-level statement (计划/名录字段/部门/风险递加/任务) so one run reports
+every broken statement. The parser never judges meaning: unknown departments or 13月 parse fine and
+are left to the checker (SSJ1xx).
+
+Codes (documented in docs/diagnostics/ssj0.md):
+SSJ001 not UTF-8 · SSJ002 cannot read · SSJ003 binary or UTF-16 · SSJ004 too large ·
+SSJ010 unexpected token · SSJ011 unrecognised character · SSJ012 full-width/Chinese punctuation ·
+SSJ013 unterminated text · SSJ014 unknown escape · SSJ015 nested too deeply ·
+SSJ020 field given twice · SSJ021 second 计划 block · SSJ022 whole number expected.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark.tree import Meta
+from lark.utils import TextSlice
+
+from .diagnostics import Diagnostic, Related, error, sorted_diagnostics
+from .keywords import (
+    KEYWORDS,
+    KEYWORDS_BY_KEY,
+    NAME_ALTERNATIVE_KEYS,
+    NAME_STOP_KEYS,
+    TERMINAL_LABELS,
+    keyword_of_terminal,
+    keyword_terminal,
+    terminal_label,
+)
+from .nodes import (
+    NO_SPAN,
+    And,
+    Batch,
+    Comment,
+    Compare,
+    CompareOp,
+    CountRates,
+    CountRule,
+    DatePoint,
+    Department,
+    FieldDecl,
+    FieldKind,
+    Integer,
+    Money,
+    Name,
+    Not,
+    Number,
+    Or,
+    Plan,
+    PlanHeader,
+    Rate,
+    RiskClass,
+    RiskLevel,
+    RiskProfile,
+    RiskRef,
+    Rounds,
+    Scope,
+    Selector,
+    Span,
+    SubgroupRates,
+    SubgroupRule,
+    Task,
+    Text,
+    ValueList,
+    Window,
+)
+from .resources import grammar_file
+
+SSJ001_NOT_UTF8 = "SSJ001"
+SSJ002_UNREADABLE = "SSJ002"
+SSJ003_BINARY = "SSJ003"
+SSJ004_TOO_LARGE = "SSJ004"
+SSJ010_UNEXPECTED_TOKEN = "SSJ010"
+SSJ011_UNKNOWN_CHARACTER = "SSJ011"
+SSJ012_FULLWIDTH = "SSJ012"
+SSJ013_UNTERMINATED_TEXT = "SSJ013"
+SSJ014_BAD_ESCAPE = "SSJ014"
+SSJ015_TOO_DEEP = "SSJ015"
+SSJ020_DUPLICATE_FIELD = "SSJ020"
+SSJ021_DUPLICATE_HEADER = "SSJ021"
+SSJ022_WHOLE_NUMBER = "SSJ022"
+
+MAX_SOURCE_CHARS = 2_000_000
+"""A plan is a few dozen kilobytes; anything this large is not a plan (and would take long to parse)."""
+
+MAX_NESTING = 100
+"""Deepest selector nesting (非/且/或/parentheses) accepted; later stages walk the AST recursively."""
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """The AST (None when the text has a syntax error), the comments for the formatter, and problems."""
+
+    plan: Plan | None
+    comments: tuple[Comment, ...]
+    diagnostics: list[Diagnostic]
+
+
+# ---------------------------------------------------------------- grammar assembly
+
+_PUNCTUATION = (
+    "\"'「」『』“”‘’{}｛｝\\[\\]【】()（）,，、;；:：=≠!<>≤≥⩽⩾%％#\\/×*✕~～—–\\-\\\\。…"
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    "\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u2028\\u2029\\u2060\\ufeff"
+)
+"""Characters that can never be part of a bare name (ASCII and full-width punctuation)."""
+
+
+def _name_regex() -> str:
+    """NAME: a bare word without digits or punctuation; balanced () or （） inside.
+
+    It stops before the infix keywords (包含 属于 不属于 且 或 又称) so ``行业类别包含"x"`` lexes.
+    """
+    stops = sorted(
+        (s for key in NAME_STOP_KEYS for s in (KEYWORDS_BY_KEY[key].chinese, *KEYWORDS_BY_KEY[key].other)),
+        key=lambda s: (-len(s), s),
+    )
+    char = f"(?:(?!{'|'.join(map(re.escape, stops))})[^\\s0-9０-９{_PUNCTUATION}])"
+    return f"{char}+(?:[(（]{char}+[)）]{char}*)*"
+
+
+def _lark_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _spelling_pattern(spelling: str) -> str:
+    """A Lark terminal body for one spelling: a literal, case-insensitive if it has ASCII letters."""
+    if " " in spelling:
+        body = r"\s+".join(re.escape(part) for part in spelling.split())
+        return f"/{body}/i"
+    insensitive = "i" if re.search("[A-Za-z]", spelling) else ""
+    return _lark_string(spelling) + insensitive
+
+
+def _spelling_regex(spelling: str) -> str:
+    body = r"\s+".join(re.escape(part) for part in spelling.split())
+    body = body.replace("/", "\\/")
+    return f"(?i:{body})" if re.search("[A-Za-z]", spelling) else body
+
+
+def grammar_text() -> str:
+    """The complete grammar: grammar/ssj.lark with its `_k_<key>` keywords completed from the table."""
+    source = grammar_file().read_text(encoding="utf-8")
+    lines = ["", "// ---- generated from ssjlang/keywords.py"]
+    single: set[str] = set()
+    for keyword in KEYWORDS:
+        if keyword.key in NAME_ALTERNATIVE_KEYS:
+            names = [keyword_terminal(keyword.key, i) for i in range(len(keyword.spellings))]
+            lines.append(f"_k_{keyword.key}: {' | '.join(names)}")
+            for name, spelling in zip(names, keyword.spellings, strict=True):
+                lines.append(f"{name}: {_spelling_pattern(spelling)}")
+        else:
+            single.add(keyword.key)
+            spellings = sorted(keyword.spellings, key=lambda s: (-len(s), s))
+            pattern = "|".join(map(_spelling_regex, spellings))
+            lines.append(f"{keyword_terminal(keyword.key)}: /(?:{pattern})/")
+
+    def substitute(match: re.Match[str]) -> str:
+        key = match.group(1)
+        return keyword_terminal(key) if key in single else match.group(0)
+
+    source = re.sub(r"(?<![A-Za-z0-9_])_k_([a-z_]+)(?![A-Za-z0-9_])", substitute, source)
+    lines.append(f"NAME: /{_name_regex()}/")
+    return source + "\n".join(lines) + "\n"
+
+
+_local = threading.local()
+
+
+def _collect_comment(token: Token) -> Token:
+    sink = getattr(_local, "comments", None)
+    if sink is not None:
+        sink.append(token)
+    return token
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    """Built once per process; nothing is written to disk."""
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        lexer_callbacks={"COMMENT": _collect_comment},
+    )
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_source(path: Path) -> tuple[str | None, list[Diagnostic]]:
+    """Read a plan file as text: UTF-8 with or without BOM, CRLF/CR → LF.
+
+    Returns (None, diagnostics) for unreadable, binary, too large or non-UTF-8 (e.g. GBK) files.
+    """
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        return None, [error(SSJ002_UNREADABLE, f"无法读取文件 (cannot read the file): {reason}", file,
+                            hint="检查路径和权限 (check the path and the permissions)")]
+    if len(data) > MAX_SOURCE_CHARS * 4:
+        return None, [_too_large(file, len(data), "bytes")]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error(SSJ003_BINARY, "文件是 UTF-16 编码 (the file is UTF-16 encoded)", file,
+                            Span(1, 1, 1, 1, 0, 0),
+                            hint="另存为 UTF-8 编码 (save the file as UTF-8)")]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return None, [error(SSJ003_BINARY,
+                            "文件含有 NUL 字节，不是文本文件 "
+                            "(the file contains NUL bytes: it is not a text file)",
+                            file, Span(line, 1, line, 1, nul, nul),
+                            hint="计划文件应为 UTF-8 文本 (.ssj)；检查是否选错了文件 "
+                                 "(a plan is a UTF-8 text file; check you picked the right file)")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [_not_utf8(file, data, exc)]
+    return normalize_newlines(text), []
+
+
+def _not_utf8(file: str, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:
+    start = exc.start
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    guess = ""
+    try:
+        data.decode("gb18030")
+        guess = "；看起来是 GBK/GB18030 编码 (it looks like GBK/GB18030)"
+    except UnicodeDecodeError:
+        pass
+    return error(
+        SSJ001_NOT_UTF8,
+        f"文件不是 UTF-8 编码{guess} (the file is not UTF-8: byte 0x{data[start]:02X} cannot be decoded)",
+        file, Span(line, column, line, column + 1, start, start + 1),
+        hint="将文件另存为 UTF-8 编码，例如记事本“另存为 → 编码 UTF-8” (save the file as UTF-8)",
+    )
+
+
+def _too_large(file: str, size: int, unit: str) -> Diagnostic:
+    return error(SSJ004_TOO_LARGE,
+                 f"文件太大 ({size} {unit})，不像计划文件 (the file is too large to be a plan)", file,
+                 hint=f"计划文件应小于 {MAX_SOURCE_CHARS} 个字符；检查是否选错了文件 "
+                      f"(a plan has fewer than {MAX_SOURCE_CHARS} characters; check the file)")
+
+
+def normalize_newlines(text: str) -> str:
+    """Drop a leading BOM and turn CRLF and CR into LF (spans then count lines as editors do)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------- parsing
+
+
+_TOP_LEVEL_KEYS = ("plan", "fields", "department", "escalation", "task")
+
+
+@lru_cache(maxsize=1)
+def _statement_start() -> re.Pattern[str]:
+    """A line that starts a top-level statement: where parsing resumes after a syntax error."""
+    alternatives = []
+    for key in _TOP_LEVEL_KEYS:
+        keyword = KEYWORDS_BY_KEY[key]
+        alternatives += [re.escape(s) for s in (keyword.chinese, *keyword.other)]
+        alternatives += [re.escape(s) + r"(?![A-Za-z0-9_])" for s in keyword.english]
+    return re.compile(r"^[ \t\u3000]*(?:" + "|".join(alternatives) + ")", re.MULTILINE | re.IGNORECASE)
+
+
+def parse(source: str, file: str) -> ParseResult:
+    """Parse .ssj source text into a `Plan`.
+
+    plan is None when the text has a syntax error; errors that leave a well-formed AST (a field
+    given twice, a fraction where a whole number belongs) come with the plan.
+    """
+    text = normalize_newlines(source)
+    if len(text) > MAX_SOURCE_CHARS:
+        return ParseResult(None, (), [_too_large(file, len(text), "characters")])
+    _local.comments = []
+    try:
+        tree, syntax = _parse_tree(text, file)
+        comment_tokens: list[Token] = _local.comments
+    finally:
+        _local.comments = None
+    comments = _comments(text, comment_tokens)
+    if syntax:
+        return ParseResult(None, comments, sorted_diagnostics(syntax))
+    assert tree is not None
+    deep = _too_deep(tree, file)
+    if deep is not None:
+        return ParseResult(None, comments, [deep])
+    builder = _Builder(file, text)
+    try:
+        plan = builder.transform(tree)
+    except VisitError as exc:  # pragma: no cover - a bug in the builder, not in the input
+        raise exc.orig_exc from exc
+    return ParseResult(plan, comments, sorted_diagnostics(builder.diagnostics))
+
+
+def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[Diagnostic]]:
+    parser = _parser()
+    try:
+        return parser.parse(text), []
+    except UnexpectedInput:
+        pass
+    # Recovery: parse each top-level statement on its own; every broken one gives one diagnostic.
+    starts = sorted({0, *(m.start() for m in _statement_start().finditer(text))})
+    bounds = [*starts, len(text)]
+    diagnostics: list[Diagnostic] = []
+    for begin, end in pairwise(bounds):
+        try:
+            parser.parse(TextSlice(text, begin, end))
+        except UnexpectedInput as exc:
+            diagnostics.append(_syntax_diagnostic(exc, text, file, end == len(text)))
+    if not diagnostics:  # pragma: no cover - pieces parse but the whole did not: report the whole
+        try:
+            parser.parse(text)
+        except UnexpectedInput as exc:
+            diagnostics.append(_syntax_diagnostic(exc, text, file, True))
+    unique = {(d.span.start, d.message): d for d in diagnostics}
+    return None, list(unique.values())
+
+
+def _comments(text: str, tokens: list[Token]) -> tuple[Comment, ...]:
+    seen: dict[int, Comment] = {}
+    for token in tokens:
+        start = token.start_pos or 0
+        if start in seen:
+            continue
+        raw = str(token)
+        body = raw[1:] if raw.startswith("#") else raw[2:]
+        if body.startswith(" "):
+            body = body[1:]
+        line_start = text.rfind("\n", 0, start) + 1
+        trailing = text[line_start:start].strip(" \t\u3000\u00a0\f") != ""
+        seen[start] = Comment(body.rstrip(), _token_span(token), trailing)
+    return tuple(seen[k] for k in sorted(seen))
+
+
+def _too_deep(tree: Tree, file: str) -> Diagnostic | None:
+    """Reject selectors nested beyond MAX_NESTING before any recursive walk can overflow."""
+    stack: list[tuple[Tree, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return error(SSJ015_TOO_DEEP,
+                         f"筛选条件嵌套超过 {MAX_NESTING} 层 (the selector is nested more than "
+                         f"{MAX_NESTING} levels deep)", file, _meta_span(node.meta),
+                         hint="拆分或简化筛选条件 (simplify the selector)")
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + 1))
+    return None
+
+
+# ---------------------------------------------------------------- syntax error messages
+
+_CHAR_HINTS: dict[str, str] = {
+    "“": '文本用英文引号 "…" 或直角引号 「…」 括起；中文引号只能出现在文本里面 '
+         '(start text with " or 「; Chinese quotes may only appear inside text)',
+    "”": '文本用英文引号 "…" 或直角引号 「…」 括起 (quote text with " or 「」)',
+    "‘": '文本用英文引号 "…" 或直角引号 「…」 括起 (quote text with " or 「」)',
+    "’": '文本用英文引号 "…" 或直角引号 「…」 括起 (quote text with " or 「」)',
+    "＂": '改用英文引号 " (type the ASCII ")',
+    "＝": "改用半角 = (type the ASCII =)",
+    "＞": "改用半角 > 或 ≥ (type the ASCII > or ≥)",
+    "＜": "改用半角 < 或 ≤ (type the ASCII < or ≤)",
+    "！": "不等于写作 ≠ 或 != (write ≠ or !=)",
+    "。": "句号只能出现在文本里面；语句之间用换行或 ； 分隔 "
+          "(a full stop belongs inside quoted text; separate statements with a new line or ；)",
+    "＃": "注释以半角 # 或 // 开头 (comments start with the ASCII # or //)",
+    "．": "小数点用半角 . (type the ASCII . as decimal point)",
+    "＊": "倍数写作 × 或 * (write × or *)",
+    "『": "文本用 「…」 或 \"…\" 括起 (quote text with 「」 or \")",
+}
+
+
+def _char_description(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    if not name:
+        name = "CONTROL CHARACTER" if unicodedata.category(char).startswith("C") else "UNNAMED CHARACTER"
+    shown = char if char.isprintable() else ""
+    return f"{shown} ({code} {name})".strip()
+
+
+def _expected_labels(names: Any) -> list[str]:
+    names = set(names)
+    if len(names) > 1:
+        names.discard("_SEP")
+    order = {k.key: i for i, k in enumerate(KEYWORDS)}
+    terminal_order = {name: i for i, name in enumerate(TERMINAL_LABELS)}
+
+    def sort_key(name: str) -> tuple[int, int, str]:
+        keyword = keyword_of_terminal(name)
+        if keyword is not None:
+            return (0, order[keyword.key], name)
+        return (1, terminal_order.get(name, 999), name)
+
+    labels: list[str] = []
+    for name in sorted(names, key=sort_key):
+        label = terminal_label(name)
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def _join_labels(labels: list[str]) -> str:
+    if not labels:
+        return "其他内容 (something else)"
+    if len(labels) == 1:
+        return labels[0]
+    return "、".join(labels[:-1]) + " 或 " + labels[-1]
+
+
+def _found_description(token: Token) -> str:
+    kind = token.type
+    value = str(token)
+    if kind == "$END":
+        return TERMINAL_LABELS["$END"]
+    shown = value if len(value) <= 24 else value[:23] + "…"
+    if kind.startswith("_KW_"):
+        return f'"{shown}" (关键字 keyword {terminal_label(kind)})'
+    if kind == "NAME":
+        for keyword in KEYWORDS:
+            if value in keyword.spellings or value.lower() in keyword.english:
+                return f'"{shown}" (关键字 keyword {keyword.label})'
+        return f'名称 (name) "{shown}"'
+    if kind == "STRING":
+        return f"文本 (text) {shown}"
+    if kind == "NUMBER":
+        return f"数字 (number) {shown}"
+    return f'"{shown}"'
+
+
+def _syntax_hint(found: Token, expected: set[str]) -> str | None:
+    folded = unicodedata.normalize("NFKC", str(found))
+    if found.type != "$END" and folded != str(found) and folded.isascii():
+        return f"改用半角字符 {folded} (type the half-width characters {folded})"
+    if found.type == "$END" and "_RBRACE" in expected:
+        return "有 { 没有对应的 }：检查上面的块是否闭合 (a block opened with { is not closed)"
+    if found.type == "STRING" and "NAME" in expected:
+        return ("部门、字段、方案名称不加引号 "
+                "(names of departments, fields and profiles are written without quotes)")
+    if found.type == "NAME" and "STRING" in expected:
+        return '文本要用引号括起："…" 或 「…」 (put text in quotes)'
+    if "_PERCENT" in expected and found.type != "$END":
+        return "比例写作 20%、不低于 10% 或 20户 (write a rate as 20%, 不低于 10% or 20户)"
+    if found.type.startswith("_KW_") and any(e.startswith("_KW_") for e in expected):
+        return "每个字段以关键字开头，见 docs/language.md (each field starts with its keyword)"
+    return None
+
+
+def _really_expected(exc: UnexpectedToken) -> set[str]:
+    """The terminals the parser would really accept here (LALR lookahead sets are merged across
+    contexts; the interactive parser replays the reductions to find the true ones)."""
+    try:
+        accepts = exc.accepts if exc.interactive_parser is not None else None
+    except Exception:  # pragma: no cover - fall back to the table's lookaheads
+        accepts = None
+    return set(accepts) if accepts else set(exc.expected)
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str, at_file_end: bool) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        return _character_diagnostic(exc, text, file)
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    expected = _really_expected(exc)
+    if token.type == "$END":
+        # the end of a recovery slice is not the end of the file: say what really comes next
+        pos = token.start_pos if token.start_pos is not None else len(text)
+        pos = min(pos, len(text))
+        line, column = _position(text, pos)
+        span = Span(line, column, line, column, pos, pos)
+        at_end = at_file_end or pos >= len(text)
+        found = TERMINAL_LABELS["$END"] if at_end else "下一条语句 (the next statement)"
+        hint = _syntax_hint(token, expected)
+    else:
+        span = _token_span(token)
+        found = _found_description(token)
+        hint = _syntax_hint(token, expected)
+    message = f"这里应为 {_join_labels(_expected_labels(expected))}，但找到 {found}"
+    return error(SSJ010_UNEXPECTED_TOKEN, message, file, span, hint=hint)
+
+
+def _character_diagnostic(exc: UnexpectedCharacters, text: str, file: str) -> Diagnostic:
+    pos = exc.pos_in_stream
+    char = text[pos] if pos < len(text) else ""
+    line, column = _position(text, pos)
+    span = Span(line, column, line, column + 1, pos, pos + 1)
+    if char in ('"', "「"):
+        closer = '"' if char == '"' else "」"
+        return error(SSJ013_UNTERMINATED_TEXT,
+                     f"文本缺少结尾的 {closer} (the text has no closing {closer} on this line)", file, span,
+                     hint=f"在同一行用 {closer} 结束文本；文本中的 \" 写作 \\\" "
+                          f"(close the text with {closer} on the same line; write \\\" for a quote inside)")
+    expected = _join_labels(_expected_labels(exc.allowed or ()))
+    description = _char_description(char)
+    hint = _CHAR_HINTS.get(char)
+    if hint is None:
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char and folded.isascii() and folded.isprintable():
+            hint = f"改用半角字符 {folded} (type the half-width character {folded})"
+    if hint is not None:
+        return error(SSJ012_FULLWIDTH, f"这里不能用字符 {description}；这里应为 {expected}", file, span,
+                     hint=hint)
+    return error(SSJ011_UNKNOWN_CHARACTER, f"无法识别的字符 {description}；这里应为 {expected}", file, span,
+                 hint="删除该字符或检查前面的内容 (remove the character or check what comes before it)")
+
+
+def _position(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _token_span(token: Token) -> Span:
+    return Span(token.line or 0, token.column or 0, token.end_line or 0, token.end_column or 0,
+                token.start_pos or 0, token.end_pos or 0)
+
+
+def _meta_span(meta: Meta) -> Span:
+    if getattr(meta, "empty", True):
+        return NO_SPAN
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos, meta.end_pos)
+
+
+# ---------------------------------------------------------------- tree → AST
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+_CLASSES = {
+    "class_low": RiskClass.LOW,
+    "class_medium": RiskClass.MEDIUM,
+    "class_higher": RiskClass.HIGHER,
+    "class_high": RiskClass.HIGH,
+    "class_unclassified": RiskClass.UNCLASSIFIED,
+}
+_KINDS = {
+    "kind_text": FieldKind.TEXT,
+    "kind_list": FieldKind.LIST,
+    "kind_money": FieldKind.MONEY,
+    "kind_number": FieldKind.NUMBER,
+    "kind_date": FieldKind.DATE,
+}
+_OPS = {
+    "op_eq": CompareOp.EQ,
+    "op_ne": CompareOp.NE,
+    "op_lt": CompareOp.LT,
+    "op_le": CompareOp.LE,
+    "op_gt": CompareOp.GT,
+    "op_ge": CompareOp.GE,
+    "op_contains": CompareOp.CONTAINS,
+    "op_in": CompareOp.IN,
+    "op_not_in": CompareOp.NOT_IN,
+}
+_MONEY_UNITS = {"unit_wan": Decimal(1), "unit_yi": Decimal(10000), "unit_yuan": Decimal("0.0001")}
+
+_TASK_FIELD_LABELS = {
+    "items": "事项 (items)",
+    "scope": "对象 (scope)",
+    "rate": "比例 (rate)",
+    "rounds": "频次 (rounds)",
+    "risk": "风险 (risk)",
+    "window": "时间 (window)",
+    "directed": "定向/不定向 (directed/undirected)",
+    "lead": "发起 (lead)",
+    "assist": "配合 (assist)",
+    "mode": "模式 (mode)",
+}
+_HEADER_LABELS = {
+    "year": "年度 (year)",
+    "region": "地区 (region)",
+    "division_code": "区划代码 (division)",
+    "authority": "发文机关 (authority)",
+    "doc_number": "文号 (doc-number)",
+    "contact": "联系人 (contact)",
+}
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A task field, header setting or risk-level part before assembly: its slot, value and span."""
+
+    slot: str
+    value: Any
+    span: Span
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    """Turns the Lark tree into `nodes` dataclasses and reports structural problems."""
+
+    def __init__(self, file: str, text: str) -> None:
+        super().__init__(visit_tokens=False)
+        self.file = file
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- helpers
+    def _error(self, code: str, message: str, span: Span, hint: str | None = None,
+               related: tuple[Related, ...] = ()) -> None:
+        self.diagnostics.append(error(code, message, self.file, span, hint, related))
+
+    def _text(self, token: Token) -> Text:
+        raw = str(token)
+        span = _token_span(token)
+        if raw.startswith("「"):
+            return Text(raw[1:-1], span)
+        body = raw[1:-1]
+        if "\\" not in body:
+            return Text(body, span)
+        out: list[str] = []
+        i = 0
+        while i < len(body):
+            char = body[i]
+            if char == "\\" and i + 1 < len(body):
+                nxt = body[i + 1]
+                if nxt in _ESCAPES:
+                    out.append(_ESCAPES[nxt])
+                else:
+                    pos = (token.start_pos or 0) + 1 + i
+                    line, column = _position(self.text, pos)
+                    self._error(SSJ014_BAD_ESCAPE,
+                                f"文本中有未知的转义 \\{nxt} (unknown escape \\{nxt} in text)",
+                                Span(line, column, line, column + 2, pos, pos + 2),
+                                hint='只能用 \\" \\\\ \\n \\t；反斜杠本身写作 \\\\ '
+                                     "(write a backslash as \\\\)")
+                    out.append(nxt)
+                i += 2
+                continue
+            out.append(char)
+            i += 1
+        return Text("".join(out), span)
+
+    def _whole(self, token: Token, what: str) -> int:
+        value = Decimal(str(token))
+        if value != value.to_integral_value():
+            self._error(SSJ022_WHOLE_NUMBER,
+                        f"{what}应为整数，不能是 {token} ({what} must be a whole number)",
+                        _token_span(token), hint=f"写成整数，如 {int(value)} (write a whole number)")
+        return int(value)
+
+    def _integer(self, token: Token, what: str) -> Integer:
+        return Integer(self._whole(token, what), _token_span(token))
+
+    def _assemble(self, fields: list[_Field], labels: dict[str, str], where: str) -> dict[str, _Field]:
+        """First occurrence of each slot wins; a second one is SSJ020 pointing at the first."""
+        chosen: dict[str, _Field] = {}
+        for item in fields:
+            if item.slot not in labels:
+                continue
+            first = chosen.get(item.slot)
+            if first is None:
+                chosen[item.slot] = item
+                continue
+            label = labels[item.slot]
+            self._error(SSJ020_DUPLICATE_FIELD,
+                        f"{where}中 {label} 写了两次 ({label} is given twice in {where})",
+                        item.span, hint="删除多余的一行；只保留第一处 (delete one; the first one is used)",
+                        related=(Related("第一次出现在这里 (first given here)", first.span, self.file),))
+        return chosen
+
+    # -- plan
+    def start(self, meta: Meta, children: list[Any]) -> Plan:
+        headers = [c for c in children if isinstance(c, PlanHeader)]
+        for extra in headers[1:]:
+            self._error(SSJ021_DUPLICATE_HEADER, "计划 (plan) 块只能有一个 (only one 计划 block is allowed)",
+                        extra.span, hint="把设置合并到第一个 计划 块 (merge it into the first 计划 block)",
+                        related=(Related("第一个 计划 块 (the first 计划 block)", headers[0].span,
+                                         self.file),))
+        header = headers[0] if headers else PlanHeader(None, None, None, None, None, None, None, NO_SPAN)
+        fields: list[FieldDecl] = []
+        for child in children:
+            if isinstance(child, tuple) and child and isinstance(child[0], FieldDecl):
+                fields.extend(child)
+        span = _meta_span(meta)
+        if span == NO_SPAN:
+            span = Span(1, 1, 1, 1, 0, 0)
+        return Plan(
+            header=header,
+            fields=tuple(fields),
+            departments=tuple(c for c in children if isinstance(c, Department)),
+            profiles=tuple(c for c in children if isinstance(c, RiskProfile)),
+            tasks=tuple(c for c in children if isinstance(c, Task)),
+            span=span,
+        )
+
+    def header(self, meta: Meta, children: list[Any]) -> PlanHeader:
+        title = self._text(children[0])
+        got = self._assemble(children[1:], _HEADER_LABELS, "计划 (plan)")
+
+        def value(slot: str) -> Any:
+            return got[slot].value if slot in got else None
+
+        return PlanHeader(title, value("year"), value("region"), value("division_code"), value("authority"),
+                          value("doc_number"), value("contact"), _meta_span(meta))
+
+    def set_year(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("year", self._integer(children[0], "年度 (year) "), _meta_span(meta))
+
+    def _setting(self, slot: str, meta: Meta, children: list[Any]) -> _Field:
+        return _Field(slot, self._text(children[0]), _meta_span(meta))
+
+    def set_region(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("region", meta, children)
+
+    def set_division(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("division_code", meta, children)
+
+    def set_authority(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("authority", meta, children)
+
+    def set_doc_number(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("doc_number", meta, children)
+
+    def set_contact(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("contact", meta, children)
+
+    # -- fields and departments
+    def fields_decl(self, meta: Meta, children: list[Any]) -> tuple[FieldDecl, ...]:
+        return tuple(children)
+
+    def field_decl(self, meta: Meta, children: list[Any]) -> FieldDecl:
+        name, kind = children
+        return FieldDecl(_name(name), kind, _meta_span(meta))
+
+    def kind_text(self, meta: Meta, children: list[Any]) -> FieldKind:
+        return FieldKind.TEXT
+
+    def kind_list(self, meta: Meta, children: list[Any]) -> FieldKind:
+        return FieldKind.LIST
+
+    def kind_money(self, meta: Meta, children: list[Any]) -> FieldKind:
+        return FieldKind.MONEY
+
+    def kind_number(self, meta: Meta, children: list[Any]) -> FieldKind:
+        return FieldKind.NUMBER
+
+    def kind_date(self, meta: Meta, children: list[Any]) -> FieldKind:
+        return FieldKind.DATE
+
+    def department(self, meta: Meta, children: list[Any]) -> Department:
+        name, aliases = children
+        return Department(_name(name), aliases or (), _meta_span(meta))
+
+    def name_list(self, meta: Meta, children: list[Any]) -> tuple[Name, ...]:
+        return tuple(_name(t) for t in children)
+
+    # -- profiles
+    def profile(self, meta: Meta, children: list[Any]) -> RiskProfile:
+        name, description, *levels = children
+        return RiskProfile(_name(name), self._text(description) if description is not None else None,
+                           tuple(levels), _meta_span(meta))
+
+    def risk_level(self, meta: Meta, children: list[Any]) -> RiskLevel:
+        risk, *parts = children
+        got = self._assemble(parts, {"rate": "比例 (rate)", "rounds": "频次 (rounds)"},
+                             f"风险等级 {risk.chinese}")
+        rate_part = got.get("rate")
+        how = rate_part.value if rate_part is not None else None
+        multiplier = how if isinstance(how, Decimal) else None
+        rate = how if isinstance(how, Rate) else None
+        rounds = got["rounds"].value if "rounds" in got else None
+        return RiskLevel(risk, multiplier, rate, rounds, _meta_span(meta))
+
+    def class_low(self, meta: Meta, children: list[Any]) -> RiskClass:
+        return RiskClass.LOW
+
+    def class_medium(self, meta: Meta, children: list[Any]) -> RiskClass:
+        return RiskClass.MEDIUM
+
+    def class_higher(self, meta: Meta, children: list[Any]) -> RiskClass:
+        return RiskClass.HIGHER
+
+    def class_high(self, meta: Meta, children: list[Any]) -> RiskClass:
+        return RiskClass.HIGH
+
+    def class_unclassified(self, meta: Meta, children: list[Any]) -> RiskClass:
+        return RiskClass.UNCLASSIFIED
+
+    def level_multiplier(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("rate", _decimal(children[0]), _meta_span(meta))
+
+    def level_rate(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("rate", children[0], _meta_span(meta))
+
+    def level_rounds(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("rounds", children[0], _meta_span(meta))
+
+    # -- tasks
+    def task(self, meta: Meta, children: list[Any]) -> Task:
+        number, name, *fields = children
+        got = self._assemble(fields, _TASK_FIELD_LABELS, f"任务 {number} (task {number})")
+
+        def value(slot: str) -> Any:
+            return got[slot].value if slot in got else None
+
+        return Task(
+            number=self._integer(number, "任务序号 (task number) "),
+            name=self._text(name),
+            items=value("items"),
+            scope=value("scope"),
+            rate=value("rate"),
+            rounds=value("rounds"),
+            risk=value("risk"),
+            window=value("window"),
+            directed=value("directed"),
+            lead=value("lead"),
+            assist=value("assist") or (),
+            mode=value("mode"),
+            batches=tuple(f.value for f in fields if f.slot == "batch"),
+            span=_meta_span(meta),
+        )
+
+    def items_block(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("items", tuple(self._text(t) for t in children), _meta_span(meta))
+
+    def items_single(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("items", (self._text(children[0]),), _meta_span(meta))
+
+    def scope(self, meta: Meta, children: list[Any]) -> _Field:
+        text, selector = children
+        span = _meta_span(meta)
+        return _Field("scope", Scope(self._text(text), selector, span), span)
+
+    def rate_field(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("rate", children[0], _meta_span(meta))
+
+    def subgroup_rates(self, meta: Meta, children: list[Any]) -> _Field:
+        span = _meta_span(meta)
+        return _Field("rate", SubgroupRates(tuple(c for c in children if c is not None), span), span)
+
+    def count_rates(self, meta: Meta, children: list[Any]) -> _Field:
+        span = _meta_span(meta)
+        return _Field("rate", CountRates(tuple(c for c in children if c is not None), span), span)
+
+    def rounds_field(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("rounds", children[0], _meta_span(meta))
+
+    def risk_ref(self, meta: Meta, children: list[Any]) -> _Field:
+        name, text = children
+        span = _meta_span(meta)
+        override = self._text(text) if text is not None else None
+        return _Field("risk", RiskRef(_name(name), override, span), span)
+
+    def risk_none(self, meta: Meta, children: list[Any]) -> _Field:
+        (text,) = children
+        span = _meta_span(meta)
+        return _Field("risk", RiskRef(None, self._text(text) if text is not None else None, span), span)
+
+    def window(self, meta: Meta, children: list[Any]) -> _Field:
+        start, end = children
+        span = Span.merge(start.span, end.span if end is not None else start.span)
+        return _Field("window", Window(start, end, span), _meta_span(meta))
+
+    def batch(self, meta: Meta, children: list[Any]) -> _Field:
+        name, deadline = children
+        span = _meta_span(meta)
+        return _Field("batch", Batch(self._text(name), deadline, span), span)
+
+    def directed(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("directed", True, _meta_span(meta))
+
+    def undirected(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("directed", False, _meta_span(meta))
+
+    def lead(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("lead", _name(children[0]), _meta_span(meta))
+
+    def assist(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("assist", children[0], _meta_span(meta))
+
+    def mode(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("mode", _name(children[0]), _meta_span(meta))
+
+    # -- rates
+    def _rate(self, meta: Meta, percent: Decimal | None, at_least: bool, count: int | None,
+              min_count: int | None) -> Rate:
+        return Rate(percent, at_least, count, min_count, _meta_span(meta))
+
+    def rate_exact(self, meta: Meta, children: list[Any]) -> Rate:
+        percent, min_count = children
+        return self._rate(meta, percent, False, None, min_count)
+
+    def rate_floor(self, meta: Meta, children: list[Any]) -> Rate:
+        percent, min_count = children
+        return self._rate(meta, percent, True, None, min_count)
+
+    def rate_count(self, meta: Meta, children: list[Any]) -> Rate:
+        return self._rate(meta, None, False, children[0], None)
+
+    def rate_count_floor(self, meta: Meta, children: list[Any]) -> Rate:
+        return self._rate(meta, None, True, children[0], None)
+
+    def min_count(self, meta: Meta, children: list[Any]) -> int:
+        return int(children[0])
+
+    def percent(self, meta: Meta, children: list[Any]) -> Decimal:
+        return _decimal(children[0])
+
+    def count(self, meta: Meta, children: list[Any]) -> int:
+        return self._whole(children[0], "户数 (a count) ")
+
+    def rounds(self, meta: Meta, children: list[Any]) -> Rounds:
+        return Rounds(self._whole(children[0], "频次 (rounds) "), _meta_span(meta))
+
+    def subgroup_rule(self, meta: Meta, children: list[Any]) -> SubgroupRule:
+        label, selector, rate = children
+        shown = self._text(label) if label is not None else None
+        return SubgroupRule(shown, selector, rate, _meta_span(meta))
+
+    def count_rule(self, meta: Meta, children: list[Any]) -> CountRule:
+        (op, threshold), rate = children
+        return CountRule(op, threshold, rate, _meta_span(meta))
+
+    def _cond(self, op: CompareOp, children: list[Any]) -> tuple[CompareOp, int]:
+        return op, self._whole(children[0], "总数条件 (the count condition) ")
+
+    def cond_le(self, meta: Meta, children: list[Any]) -> tuple[CompareOp, int]:
+        return self._cond(CompareOp.LE, children)
+
+    def cond_lt(self, meta: Meta, children: list[Any]) -> tuple[CompareOp, int]:
+        return self._cond(CompareOp.LT, children)
+
+    def cond_gt(self, meta: Meta, children: list[Any]) -> tuple[CompareOp, int]:
+        return self._cond(CompareOp.GT, children)
+
+    def cond_ge(self, meta: Meta, children: list[Any]) -> tuple[CompareOp, int]:
+        return self._cond(CompareOp.GE, children)
+
+    # -- windows
+    def date_cn(self, meta: Meta, children: list[Any]) -> DatePoint:
+        next_year, year, month, day = children
+        return DatePoint(year, self._whole(month, "月份 (the month) "), day, next_year is not None,
+                         _meta_span(meta))
+
+    def date_iso(self, meta: Meta, children: list[Any]) -> DatePoint:
+        parts = [int(p) for p in str(children[0]).split("-")]
+        day = parts[2] if len(parts) == 3 else None
+        return DatePoint(parts[0], parts[1], day, False, _meta_span(meta))
+
+    def next_year(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def year_part(self, meta: Meta, children: list[Any]) -> int:
+        return self._whole(children[0], "年份 (the year) ")
+
+    def day_part(self, meta: Meta, children: list[Any]) -> int:
+        return self._whole(children[0], "日期 (the day) ")
+
+    # -- selectors
+    def or_expr(self, meta: Meta, children: list[Any]) -> Or:
+        return Or(tuple(children), _meta_span(meta))
+
+    def and_expr(self, meta: Meta, children: list[Any]) -> And:
+        return And(tuple(children), _meta_span(meta))
+
+    def not_expr(self, meta: Meta, children: list[Any]) -> Not:
+        return Not(children[0], _meta_span(meta))
+
+    def compare(self, meta: Meta, children: list[Any]) -> Compare:
+        field, op, value = children
+        return Compare(_name(field), op, value, _meta_span(meta))
+
+    def op_eq(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.EQ
+
+    def op_ne(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.NE
+
+    def op_lt(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.LT
+
+    def op_le(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.LE
+
+    def op_gt(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.GT
+
+    def op_ge(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.GE
+
+    def op_contains(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.CONTAINS
+
+    def op_in(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.IN
+
+    def op_not_in(self, meta: Meta, children: list[Any]) -> CompareOp:
+        return CompareOp.NOT_IN
+
+    def value_list(self, meta: Meta, children: list[Any]) -> ValueList:
+        return ValueList(tuple(c for c in children if c is not None), _meta_span(meta))
+
+    def text_value(self, meta: Meta, children: list[Any]) -> Text:
+        return self._text(children[0])
+
+    def number_value(self, meta: Meta, children: list[Any]) -> Number:
+        return Number(_decimal(children[0]), _meta_span(meta))
+
+    def money_value(self, meta: Meta, children: list[Any]) -> Money:
+        amount, factor = children
+        return Money(_decimal(amount) * factor, _meta_span(meta))
+
+    def unit_wan(self, meta: Meta, children: list[Any]) -> Decimal:
+        return _MONEY_UNITS["unit_wan"]
+
+    def unit_yi(self, meta: Meta, children: list[Any]) -> Decimal:
+        return _MONEY_UNITS["unit_yi"]
+
+    def unit_yuan(self, meta: Meta, children: list[Any]) -> Decimal:
+        return _MONEY_UNITS["unit_yuan"]
+
+
+def _name(token: Token) -> Name:
+    return Name(str(token), _token_span(token))
+
+
+def _decimal(token: Token) -> Decimal:
+    """Digits as written (full-width digits allowed), e.g. 1.5 or ２０."""
+    return Decimal(str(token))
+
+
+def iter_selector(selector: Selector) -> Iterator[Selector]:
+    """Every node of a selector, parents before children (without recursion)."""
+    stack = [selector]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, And | Or):
+            stack.extend(reversed(node.operands))
+        elif isinstance(node, Not):
+            stack.append(node.operand)

@@ -1,0 +1,390 @@
+"""The draw record (抽查记录): everything needed to publish a draw and to recompute it.
+
+`make_commitment` gives T and C before the beacon value exists; `make_record` runs the whole
+interpret stage (registry and roster intake → subject draw → visits, teams, dates) and returns the
+record as a JSON-ready dict in the schema of docs/architecture.md; `write_record` writes it with
+its CSV lists atomically; `verify_record` recomputes a published record from the inputs and names
+the first difference in words. Nothing in a record depends on the clock or on file paths beyond
+base names, so the same inputs always give a byte-identical record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import __version__, draw
+from .canonical import canonical_text
+from .checker import (
+    COUNT_OP_WORDS,
+    CheckedPlan,
+    department_index,
+    field_kinds,
+    format_decimal,
+    load_plan,
+    rate_text,
+)
+from .diagnostics import Diagnostic, InputError, error
+from .nodes import CountRates, Plan, RiskClass, SubgroupRates, Task
+from .output import write_directory_atomic
+
+BAD_RECORD = "SSJ320"
+"""The record file is not a readable SSJ-DRAW-1 record."""
+NO_ROSTER_GIVEN = "SSJ321"
+"""Warning: drawn without an inspector roster, so no teams and no dates."""
+
+RECORD_FILE = "record.json"
+VISITS_FILE = "visits.csv"
+NO_ROSTER = "-"
+IGNORED_IN_VERIFY = frozenset({("generator",), ("plan", "file"), ("registry", "file"), ("roster", "file")})
+"""Record entries that may differ without changing the draw: the program version and file base names."""
+
+
+# ---------------------------------------------------------------- loading the inputs
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The loaded plan, registry and roster (None without one) with their digests P, R, Q."""
+
+    checked: CheckedPlan
+    registry: Any
+    roster: Any | None
+    plan_digest: str
+    registry_digest: str
+    roster_digest: str
+
+
+def _load_inputs(plan_path: Path, registry_path: Path, roster_path: Path | None, encoding: str | None,
+                 progress: Callable[[str], None] | None = None) -> Inputs:
+    from .registry import load_registry, load_roster
+
+    say = progress or (lambda _m: None)
+    say(f"读取计划 {plan_path}")
+    checked = load_plan(Path(plan_path))
+    say(f"读取名录库 {registry_path}")
+    registry = load_registry(Path(registry_path), encoding=encoding)
+    roster = None
+    if roster_path is not None:
+        say(f"读取执法人员名录 {roster_path}")
+        roster = load_roster(Path(roster_path), department_index(checked.plan), encoding=encoding)
+    return Inputs(checked, registry, roster, draw.plan_digest(checked.source), registry.digest,
+                  roster.digest if roster is not None else NO_ROSTER)
+
+
+def _commitment(inputs: Inputs, descriptor: str) -> dict[str, str]:
+    text = draw.commitment_text(inputs.plan_digest, inputs.registry_digest, inputs.roster_digest, descriptor)
+    return {"text": text, "digest": draw.H(text), "plan": inputs.plan_digest,
+            "registry": inputs.registry_digest, "roster": inputs.roster_digest,
+            "beacon": draw.canonical_descriptor(descriptor)}
+
+
+def make_commitment(plan_path: Path, registry_path: Path, roster_path: Path | None, descriptor: str,
+                    encoding: str | None = None) -> dict[str, str]:
+    """T, C and the digests P, R, Q, to publish before the beacon value exists (§3)."""
+    return _commitment(_load_inputs(plan_path, registry_path, roster_path, encoding), descriptor)
+
+
+# ---------------------------------------------------------------- the record
+
+
+def make_record(plan_path: Path, registry_path: Path, roster_path: Path | None, descriptor: str,
+                beacon_value: str, encoding: str | None = None,
+                progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """The whole draw record (raises InputError with diagnostics on bad input)."""
+    inputs = _load_inputs(plan_path, registry_path, roster_path, encoding, progress)
+    return _build_record(inputs, Path(plan_path), Path(registry_path), roster_path, descriptor, beacon_value,
+                         progress)
+
+
+def _number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number: an int when whole (20), else a float (9.5)."""
+    return int(value) if value == value.to_integral_value() else float(format_decimal(value))
+
+
+def task_rate_text(task: Task) -> str:
+    """The 抽查比例 cell of a task: 不低于20%, 三级不低于50%；二级不低于30%, 不超过10户：不少于2户；…"""
+    rate = task.rate
+    if rate is None:
+        return ""
+    if isinstance(rate, SubgroupRates):
+        return "；".join(f"{canonical_text(r.label.value) if r.label else f'第{i}组'}{rate_text(r.rate)}"
+                        for i, r in enumerate(rate.rules, 1))
+    if isinstance(rate, CountRates):
+        return "；".join(f"{COUNT_OP_WORDS.get(r.op, r.op.value)}{r.threshold}户：{rate_text(r.rate)}"
+                        for r in rate.rules)
+    return rate_text(rate)
+
+
+def _task_json(task: Task, result: draw.TaskResult, departments: Mapping[str, str]) -> dict[str, Any]:
+    design = result.design
+    first = result.round_one_selected()
+    whole = next((f for f in design.floors if f.group is None), None)
+    return {
+        "no": design.no,
+        "name": task.name.value,
+        "lead": departments.get(task.lead.value, task.lead.value) if task.lead else "",
+        "assist": [departments.get(a.value, a.value) for a in task.assist],
+        "rate_text": task_rate_text(task),
+        "floor_percent": _number(whole.percent) if whole is not None else None,
+        "population": design.population,
+        "selected": result.selected,
+        "realised_percent": _number(draw.realised_percent(first, design.population)),
+        "floors": [{"group": f.group, "floor_percent": _number(f.percent), "population": n, "selected": k,
+                    "realised_percent": _number(draw.realised_percent(k, n))} for f, k, n in result.realised],
+        "rounds": [r.to_json() for r in result.rounds],
+    }
+
+
+def _subject_json(subject: Any) -> dict[str, str]:
+    risk = subject.risk.value if isinstance(subject.risk, RiskClass) else str(subject.risk)
+    return {"name": subject.name, "type": subject.type, "address": subject.address, "risk": risk,
+            "legal_rep": subject.legal_rep, "phone": subject.phone}
+
+
+def _warning_text(diagnostic: Diagnostic, source: str) -> str:
+    """A warning as it stands in the record: code, where (without the file path: records travel), message."""
+    span = diagnostic.span
+    if span.line <= 0:
+        return f"{diagnostic.code}: {diagnostic.message}"
+    return f"{diagnostic.code}: {source}第{span.line}行第{span.column}列：{diagnostic.message}"
+
+
+def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_path: Path | None,
+                  descriptor: str, beacon_value: str,
+                  progress: Callable[[str], None] | None) -> dict[str, Any]:
+    plan: Plan = inputs.checked.plan
+    file = inputs.checked.file
+    commitment = _commitment(inputs, descriptor)
+    value = draw.canonical_beacon_value(beacon_value)
+    seed = draw.seed(commitment["digest"], value)
+    year = plan.header.year.value if plan.header.year is not None else 0
+    result = draw.draw_plan(plan, inputs.registry.subjects, seed, year, file, field_kinds(plan), progress)
+    departments = department_index(plan)
+    tasks_by_no = {t.number.value: t for t in plan.tasks}
+    tasks_json = [_task_json(tasks_by_no[r.design.no], r, departments) for r in result.tasks]
+    drawn = sorted({p.id for r in result.tasks for rd in r.rounds for s in rd.strata for p in s.selected})
+    by_id = inputs.registry.by_id
+    visits: dict[str, Any] = {"visits": [], "workload": [], "warnings": []}
+    roster_warnings = list(inputs.roster.warnings) if inputs.roster is not None else []
+    warnings = ([_warning_text(d, "名录库") for d in inputs.registry.warnings]
+                + [_warning_text(d, "执法人员名录") for d in roster_warnings]
+                + [_warning_text(d, "计划") for d in result.warnings])
+    if inputs.roster is not None:
+        if progress is not None:
+            progress("合并走访、组队、排期")
+        visits = _plan_visits(plan, result, inputs.roster, seed, year, departments)
+    else:
+        warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
+                        "只抽取检查对象，未组队排期")
+    header = plan.header
+    return {
+        "spec": draw.SPEC,
+        "generator": f"ssjlang {__version__}",
+        "commitment": commitment,
+        "beacon_value": value,
+        "seed": seed,
+        "plan": {"file": plan_path.name, "title": header.title.value if header.title else "", "year": year,
+                 "region": header.region.value if header.region else ""},
+        "registry": {"file": registry_path.name, "subjects": len(inputs.registry.subjects)},
+        "roster": ({"file": Path(roster_path).name, "inspectors": len(inputs.roster.inspectors)}
+                   if inputs.roster is not None and roster_path is not None else None),
+        "tasks": tasks_json,
+        "subjects": {i: _subject_json(by_id[i]) for i in drawn},
+        "visits": visits["visits"],
+        "workload": visits["workload"],
+        "warnings": warnings + list(visits["warnings"]),
+    }
+
+
+def _plan_visits(plan: Plan, result: draw.PlanDraw, roster: Any, seed: str, year: int,
+                 departments: Mapping[str, str]) -> dict[str, Any]:
+    from .visits import Selection, TaskInfo, plan_visits
+
+    selections = [Selection(r.design.no, rd.round, p.id, rd.window[0], rd.window[1])
+                  for r in result.tasks for rd in r.rounds if rd.window is not None
+                  for s in rd.strata for p in s.selected]
+    infos: dict[int, TaskInfo] = {}
+    for task in plan.tasks:
+        lead = departments.get(task.lead.value, task.lead.value) if task.lead else ""
+        infos[task.number.value] = TaskInfo(task.number.value, task.name.value, lead,
+                                            tuple(departments.get(a.value, a.value) for a in task.assist),
+                                            tuple(i.value for i in task.items or ()))
+    return plan_visits(selections, infos, roster, seed, year).to_json()
+
+
+def record_json(record: Mapping[str, Any]) -> str:
+    """The record file's text: UTF-8 JSON, keys in schema order, 2-space indent, final newline."""
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- files
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LIST_HEADER = ("分层", "序号", "统一社会信用代码", "名称", "地址", "风险等级", "随机键")
+VISITS_HEADER = ("编号", "检查日期", "公示截止", "统一社会信用代码", "名称", "地址", "任务（轮次）",
+                 "检查事项", "检查人员", "主检")
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell Excel will not run as a formula: a leading = + - @ gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """UTF-8 with BOM and CRLF line ends, so Excel opens Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def list_file_name(task_no: int, round_no: int) -> str:
+    return f"名单-任务{task_no:02d}-第{round_no}轮.csv"
+
+
+def _risk_name(letter: str) -> str:
+    try:
+        return RiskClass(letter).chinese
+    except ValueError:
+        return letter
+
+
+def record_files(record: Mapping[str, Any]) -> dict[str, bytes]:
+    """record.json, one draw list per task round and visits.csv, as bytes by file name."""
+    files: dict[str, bytes] = {RECORD_FILE: record_json(record).encode("utf-8")}
+    subjects = record["subjects"]
+    for task in record["tasks"]:
+        for rd in task["rounds"]:
+            rows = []
+            for stratum in rd["strata"]:
+                for pick in stratum["selected"]:
+                    s = subjects.get(pick["id"], {})
+                    rows.append((stratum["label"], pick["rank"], pick["id"], s.get("name", ""),
+                                 s.get("address", ""), _risk_name(s.get("risk", "")), pick["key"]))
+            files[list_file_name(task["no"], rd["round"])] = csv_bytes(LIST_HEADER, rows)
+    visit_rows = []
+    for visit in record["visits"]:
+        s = subjects.get(visit["subject"], {})
+        tasks = "、".join(f"任务{t['no']}（第{t['round']}轮）" for t in visit["tasks"])
+        items = "；".join(f"任务{i['task']}：{i['item']}" for i in visit["items"])
+        team = "、".join(f"{m['name']}（{m['department']}）" for m in visit["team"])
+        lead = "、".join(m["name"] for m in visit["team"] if m.get("lead"))
+        visit_rows.append((visit["visit"], visit["date"], visit["publish_by"], visit["subject"],
+                           s.get("name", ""), s.get("address", ""), tasks, items, team, lead))
+    files[VISITS_FILE] = csv_bytes(VISITS_HEADER, visit_rows)
+    return files
+
+
+def write_record(record: dict[str, Any], out_dir: Path, force: bool) -> list[Path]:
+    """Write the record directory atomically (raises OutputExistsError when it exists without force)."""
+    return write_directory_atomic(Path(out_dir), record_files(record), force)
+
+
+# ---------------------------------------------------------------- verification
+
+
+def load_record(record_path: Path) -> dict[str, Any]:
+    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable."""
+    path = Path(record_path)
+    if path.is_dir():
+        path = path / RECORD_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError([error(BAD_RECORD, f"无法读取抽查记录：{exc}", str(path),
+                                hint="给出 ssj draw 写出的 record.json 或其所在目录")]) from exc
+    usable = (isinstance(data, dict) and data.get("spec") == draw.SPEC
+              and isinstance(data.get("commitment"), dict))
+    if not usable:
+        raise InputError([error(BAD_RECORD, f"{path.name} 不是 {draw.SPEC} 抽查记录", str(path),
+                                hint="给出 ssj draw 写出的 record.json")])
+    return data
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+        return text[:8] + "…"
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+
+
+def _walk(path: tuple[str | int, ...], recorded: Any, computed: Any) -> Iterator[str]:
+    """Differences between two JSON values, depth first in the recomputed record's key order."""
+    if isinstance(computed, dict) and isinstance(recorded, dict):
+        for key in computed:
+            if (*path, key) in IGNORED_IN_VERIFY:
+                continue
+            if key not in recorded:
+                yield f"{_where((*path, key))} is missing from the record"
+                return
+            yield from _walk((*path, key), recorded[key], computed[key])
+        extra = [k for k in recorded if k not in computed and (*path, k) not in IGNORED_IN_VERIFY]
+        if extra:
+            yield f"{_where((*path, extra[0]))} is in the record but not in the recomputed draw"
+        return
+    if isinstance(computed, list) and isinstance(recorded, list):
+        for i, (a, b) in enumerate(zip(recorded, computed, strict=False)):
+            yield from _walk((*path, i), a, b)
+        if len(recorded) != len(computed):
+            yield f"{_where(path)} has {len(recorded)} entries in the record vs {len(computed)} recomputed"
+        return
+    if recorded != computed or type(recorded) is not type(computed):
+        yield f"{_where(path)} differs: record {_short(recorded)} vs recomputed {_short(computed)}"
+
+
+def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roster_path: Path | None,
+                  encoding: str | None = None) -> list[str]:
+    """Recompute a published draw: [] when it matches, else the first difference in words.
+
+    Digests are compared first so the message names the input that differs; then T, C and the
+    seed; then the whole recomputed record against the published one.
+    """
+    record = load_record(record_path)
+    committed = record["commitment"]
+    inputs = _load_inputs(plan_path, registry_path, roster_path, encoding)
+    for key, name, what in (("plan", "plan", "the plan file is not the one committed"),
+                            ("registry", "registry", "the registry file is not the one committed"),
+                            ("roster", "roster", "the roster file is not the one committed")):
+        mine = {"plan": inputs.plan_digest, "registry": inputs.registry_digest,
+                "roster": inputs.roster_digest}[key]
+        if committed.get(key) != mine:
+            return [f"{name} digest differs: record {_short(committed.get(key))} vs recomputed {_short(mine)}"
+                    f" — {what}"]
+    descriptor = str(committed.get("beacon", ""))
+    try:
+        expected = _commitment(inputs, descriptor)
+    except InputError as exc:
+        return [f"commitment beacon descriptor is unusable: {exc.diagnostics[0].message}"]
+    if committed.get("text") != expected["text"]:
+        return ["commitment text differs from the one its digests and beacon descriptor give — "
+                "the published commitment was altered"]
+    if committed.get("digest") != expected["digest"]:
+        return [f"commitment digest differs: record {_short(committed.get('digest'))} vs recomputed "
+                f"{_short(expected['digest'])} — C is not H(T)"]
+    value = str(record.get("beacon_value", ""))
+    try:
+        seed = draw.seed(expected["digest"], value)
+    except InputError as exc:
+        return [f"beacon value is unusable: {exc.diagnostics[0].message}"]
+    if record.get("seed") != seed:
+        return [f"seed differs: record {_short(record.get('seed'))} vs recomputed {_short(seed)} — "
+                "the beacon value or the seed in the record was changed"]
+    recomputed = _build_record(inputs, Path(plan_path), Path(registry_path), roster_path, descriptor, value,
+                               None)
+    for difference in _walk((), record, recomputed):
+        return [difference + " — the record does not match the draw its inputs give"]
+    return []

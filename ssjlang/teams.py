@@ -1,0 +1,276 @@
+"""Inspector teams (随机选派执法检查人员): SSJ-TEAM-1, specified in docs/teams.md.
+
+A joint visit needs at least two qualified inspectors (食品生产经营监督检查管理办法 第二十三条), one per
+department taking part — the lead department (发起部门) of every task in the visit and each assisting
+department (配合部门) — and one of them is the 主检 (lead inspector). Inspectors with a direct interest
+in the subject recuse themselves (回避). Who goes is chosen by a published rule from the draw seed S,
+so the choice can be recomputed by anyone and cannot be steered: among the eligible inspectors of the
+department with the fewest visits so far, the one with the smallest H(S|team|subject|department|badge).
+
+This module holds the roster view the scheduler needs (`RosterIndex`), the team slots of a visit
+(`plan_slots`), the choice rule (`choose_inspector`, `assign_team`), and the department-level
+diagnostics (SSJ340–SSJ344). It works with `registry.Roster`/`registry.Inspector` and with anything that
+has the same attributes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from os import PathLike
+from typing import Protocol
+
+from .diagnostics import Diagnostic, Related, cell_span, error, warning
+from .nodes import NO_SPAN, Span
+
+# Department-level problems found before any visit is scheduled.
+SSJ340 = "SSJ340"  # a lead department (发起部门) has no inspectors in the roster
+SSJ341 = "SSJ341"  # a lead department has inspectors but none with 执法资格
+SSJ342 = "SSJ342"  # a visit needs two inspectors from one department that has only one qualified inspector
+SSJ343 = "SSJ343"  # warning: an assisting department (配合部门) has no inspectors in the roster
+SSJ344 = "SSJ344"  # warning: an assisting department has inspectors but none with 执法资格
+SSJ345 = "SSJ345"  # recusals (回避) leave a department too few inspectors for a visit
+
+
+class InspectorLike(Protocol):
+    """What SSJ-TEAM-1 reads from a roster row (`registry.Inspector` has all of it)."""
+
+    @property
+    def badge(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def department(self) -> str: ...
+    @property
+    def qualified(self) -> bool: ...
+    @property
+    def recusals(self) -> frozenset[str]: ...
+    @property
+    def unavailable(self) -> frozenset[date]: ...
+    @property
+    def row(self) -> int: ...
+
+
+class RosterLike(Protocol):
+    """What the team stage reads from the roster (`registry.Roster`)."""
+
+    @property
+    def path(self) -> str | PathLike[str]: ...
+    @property
+    def inspectors(self) -> Sequence[InspectorLike]: ...
+
+
+def sha256_hex(text: str) -> str:
+    """H(x) of SSJ-DRAW-1: lowercase hex SHA-256 of the UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def team_key(seed: str, subject_id: str, department: str, badge: str) -> str:
+    """SSJ-TEAM-1 tie-break key: H(S + "|team|" + subject id + "|" + department + "|" + badge)."""
+    return sha256_hex(seed + "|team|" + subject_id + "|" + department + "|" + badge)
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One inspector of a visit's team; `lead` marks the 主检."""
+
+    badge: str
+    name: str
+    department: str
+    lead: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {"badge": self.badge, "name": self.name, "department": self.department, "lead": self.lead}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One place in a team: a department to draw from. `role` is lead (发起), assist (配合) or second."""
+
+    department: str
+    role: str
+    lead: bool = False
+
+
+class RosterIndex:
+    """The roster arranged for SSJ-TEAM-1: qualified inspectors per department in badge order."""
+
+    def __init__(self, roster: RosterLike) -> None:
+        self.path = str(roster.path)
+        all_by_department: dict[str, list[InspectorLike]] = {}
+        for inspector in roster.inspectors:
+            all_by_department.setdefault(inspector.department, []).append(inspector)
+        self.all_by_department: dict[str, tuple[InspectorLike, ...]] = {
+            dept: tuple(sorted(people, key=lambda i: i.badge)) for dept, people in all_by_department.items()
+        }
+        self.pools: dict[str, tuple[InspectorLike, ...]] = {
+            dept: tuple(i for i in people if i.qualified) for dept, people in self.all_by_department.items()
+        }
+        self.qualified: tuple[InspectorLike, ...] = tuple(
+            sorted((i for pool in self.pools.values() for i in pool), key=lambda i: i.badge)
+        )
+        recused: dict[str, dict[str, list[InspectorLike]]] = {}
+        for inspector in self.qualified:
+            for subject_id in inspector.recusals:
+                recused.setdefault(subject_id, {}).setdefault(inspector.department, []).append(inspector)
+        self._recused: dict[str, dict[str, tuple[InspectorLike, ...]]] = {
+            subject: {dept: tuple(people) for dept, people in by_dept.items()}
+            for subject, by_dept in recused.items()
+        }
+
+    def has_department(self, department: str) -> bool:
+        return department in self.all_by_department
+
+    def pool(self, department: str) -> tuple[InspectorLike, ...]:
+        """Qualified inspectors of the department (执法资格 是), badge order; empty if none."""
+        return self.pools.get(department, ())
+
+    def recused(self, subject_id: str, department: str) -> tuple[InspectorLike, ...]:
+        """The department's qualified inspectors who recuse themselves (回避) from the subject."""
+        return self._recused.get(subject_id, {}).get(department, ())
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    result: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            result.append(name)
+    return result
+
+
+def plan_slots(leads: Sequence[str], assists: Sequence[str], index: RosterIndex) -> tuple[Slot, ...]:
+    """The team slots of a visit, in SSJ-TEAM-1 order.
+
+    `leads`/`assists` are the lead and assisting departments of the visit's tasks in task order.
+    Slot 1 (主检) is the first task's lead department; then the other lead departments; then the
+    assisting departments that have qualified inspectors (others are skipped with SSJ343/SSJ344).
+    A team of one gets a second slot from the first lead department: never fewer than two inspectors.
+    """
+    lead_departments = _unique(leads)
+    slots = [Slot(lead_departments[0], "lead", lead=True)]
+    slots.extend(Slot(dept, "lead") for dept in lead_departments[1:])
+    slots.extend(
+        Slot(dept, "assist")
+        for dept in _unique(assists)
+        if dept not in lead_departments and index.pool(dept)
+    )
+    if len(slots) < 2:
+        slots.append(Slot(lead_departments[0], "second"))
+    return tuple(slots)
+
+
+def needs_by_department(slots: Sequence[Slot]) -> dict[str, int]:
+    """How many inspectors each department supplies (2 only for the 'second' slot)."""
+    needs: dict[str, int] = {}
+    for slot in slots:
+        needs[slot.department] = needs.get(slot.department, 0) + 1
+    return needs
+
+
+def choose_inspector(seed: str, subject_id: str, department: str, eligible: Sequence[InspectorLike],
+                     load: Mapping[str, int]) -> InspectorLike:
+    """SSJ-TEAM-1 step: the fewest visits so far first, then the smallest team key (then badge)."""
+    if not eligible:
+        raise ValueError(f"no eligible inspector of {department} for {subject_id}")
+    least = min(load.get(i.badge, 0) for i in eligible)
+    tied = [i for i in eligible if load.get(i.badge, 0) == least]
+    if len(tied) == 1:
+        return tied[0]
+    return min(tied, key=lambda i: (team_key(seed, subject_id, department, i.badge), i.badge))
+
+
+def assign_team(seed: str, subject_id: str, slots: Sequence[Slot],
+                eligible_for: Callable[[str], Sequence[InspectorLike]],
+                load: dict[str, int]) -> tuple[TeamMember, ...]:
+    """Fill the slots in order by SSJ-TEAM-1; `load` (badge → visits so far) is updated in place.
+
+    `eligible_for(department)` gives the department's inspectors who may go on this visit's date
+    (qualified, not recused, not unavailable, under the daily cap); inspectors already in the team
+    are excluded here. The caller has checked that every slot can be filled.
+    """
+    chosen: set[str] = set()
+    members: list[TeamMember] = []
+    for slot in slots:
+        eligible = [i for i in eligible_for(slot.department) if i.badge not in chosen]
+        inspector = choose_inspector(seed, subject_id, slot.department, eligible, load)
+        chosen.add(inspector.badge)
+        load[inspector.badge] = load.get(inspector.badge, 0) + 1
+        members.append(TeamMember(inspector.badge, inspector.name, slot.department, slot.lead))
+    return tuple(members)
+
+
+def _task_list(numbers: Iterable[int]) -> str:
+    ordered = sorted(set(numbers))
+    word = "task" if len(ordered) == 1 else "tasks"
+    return f"{word} " + ", ".join(str(n) for n in ordered)
+
+
+def _none_qualified(count: int) -> str:
+    if count == 1:
+        return "its only inspector in the roster has no 执法资格 (qualified = 否)"
+    return f"none of its {count} inspectors in the roster has 执法资格 (qualified = 否)"
+
+
+def department_diagnostics(lead_tasks: Mapping[str, Sequence[int]], assist_tasks: Mapping[str, Sequence[int]],
+                           index: RosterIndex) -> list[Diagnostic]:
+    """Roster gaps that affect every visit of a task: SSJ340/341 (errors) and SSJ343/344 (warnings).
+
+    `lead_tasks`/`assist_tasks` map a department to the numbers of the drawn tasks it leads / assists.
+    """
+    diagnostics: list[Diagnostic] = []
+    for dept in sorted(lead_tasks):
+        tasks = _task_list(lead_tasks[dept])
+        if not index.has_department(dept):
+            diagnostics.append(error(
+                SSJ340,
+                f"{dept} leads {tasks} but has no inspectors in the roster; every visit needs an "
+                f"inspector from its lead department (发起部门)",
+                index.path, NO_SPAN,
+                hint=f"add {dept}'s inspectors to the roster (部门 = {dept}), or check that the roster "
+                     f"spells the department as the plan does"))
+        elif not index.pool(dept):
+            people = index.all_by_department[dept]
+            diagnostics.append(error(
+                SSJ341,
+                f"{dept} leads {tasks} but {_none_qualified(len(people))}; every visit needs a qualified "
+                f"inspector from its lead department",
+                index.path, NO_SPAN,
+                hint=f"mark {dept}'s certified inspectors 执法资格 = 是, or add inspectors who hold a "
+                     f"执法证",
+                related=tuple(Related(f"{i.badge} {i.name}: 执法资格 否", row_span(i, "执法资格"), index.path)
+                              for i in people[:5])))
+    for dept in sorted(assist_tasks):
+        if dept in lead_tasks:
+            continue
+        tasks = _task_list(assist_tasks[dept])
+        if not index.has_department(dept):
+            diagnostics.append(warning(
+                SSJ343,
+                f"{dept} assists {tasks} but has no inspectors in the roster; the visits of those tasks "
+                f"go without a {dept} inspector",
+                index.path, NO_SPAN,
+                hint=f"add {dept}'s inspectors to the roster if it joins the inspections"))
+        elif not index.pool(dept):
+            people = index.all_by_department[dept]
+            diagnostics.append(warning(
+                SSJ344,
+                f"{dept} assists {tasks} but {_none_qualified(len(people))}; the visits of those tasks "
+                f"go without a {dept} inspector",
+                index.path, NO_SPAN,
+                hint=f"mark {dept}'s certified inspectors 执法资格 = 是"))
+    return diagnostics
+
+
+def row_span(inspector: InspectorLike, column: str = "执法证号") -> Span:
+    """The inspector's roster cell in `column` (a standard roster header), or column 1 when unknown.
+
+    `registry.Inspector.columns` maps the standard header to its 0-based position; stand-ins without
+    it point at the row.
+    """
+    columns: Mapping[str, int] = getattr(inspector, "columns", None) or {}
+    position = columns.get(column)
+    return cell_span(inspector.row, 1 if position is None else position + 1)

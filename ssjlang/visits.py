@@ -1,0 +1,245 @@
+"""进一次门、查多项: turning the subject draw into visits, each with a date, a team and a deadline.
+
+Tasks draw independently (SSJ-DRAW-1), so one business can be drawn by several tasks. Knocking on its
+door once for all of them is the policy goal (优化营商环境条例 第五十四条), so selections of the same
+subject whose windows overlap become one visit covering every item of every task — by a fixed rule
+(SSJ-MERGE-1 in docs/teams.md), never by changing the draw. Two rounds of the same task stay apart:
+a task drawn twice a year means two inspections. `plan_visits` then runs SSJ-SCHED-1 (dates and teams)
+and returns the "visits", "workload" and "warnings" parts of the draw record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .diagnostics import Diagnostic, InputError, has_errors, sorted_diagnostics, warning
+from .nodes import NO_SPAN
+from .schedule import DEFAULT_PER_DAY, SSJ348, VisitRequest, schedule_visits
+from .teams import RosterIndex, TeamMember, department_diagnostics, plan_slots
+from .workdays import add_workdays, coverage_warning, has_workday
+
+if TYPE_CHECKING:
+    from .registry import Roster  # or anything shaped like it (teams.RosterLike)
+
+#: Working days within which results are published (企业信息公示暂行条例 第六条).
+PUBLISH_WITHIN_WORKDAYS = 20
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One subject drawn by one round of one task, with that round's window."""
+
+    task_no: int
+    round: int
+    subject_id: str
+    window_start: date
+    window_end: date
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What the visit stage needs of a task: its departments (canonical names) and its check items."""
+
+    no: int
+    name: str
+    lead: str
+    assist: tuple[str, ...]
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MergedVisit:
+    """Selections of one subject merged by SSJ-MERGE-1; the window is their intersection."""
+
+    subject_id: str
+    selections: tuple[Selection, ...]   # in (task no, round) order
+    window_start: date
+    window_end: date
+
+    @property
+    def tasks(self) -> tuple[tuple[int, int], ...]:
+        return tuple((s.task_no, s.round) for s in self.selections)
+
+    @property
+    def key(self) -> str:
+        """subject id + "|" + "no-round" joined by ",": unique per visit, used by SSJ-SCHED-1's hashes."""
+        return self.subject_id + "|" + ",".join(f"{no}-{r}" for no, r in self.tasks)
+
+    def label(self) -> str:
+        """How messages name the visit: subject, tasks (round when not the first) and window."""
+        tasks = ", ".join(str(no) if r == 1 else f"{no} (round {r})" for no, r in self.tasks)
+        word = "task" if len(self.tasks) == 1 else "tasks"
+        return (f"the visit to {self.subject_id} ({word} {tasks}; "
+                f"{self.window_start.isoformat()}–{self.window_end.isoformat()})")
+
+
+def merge_order(selection: Selection) -> tuple[date, int, int]:
+    """SSJ-MERGE-1 order within a subject: window start, then task number, then round."""
+    return (selection.window_start, selection.task_no, selection.round)
+
+
+def merge_selections(selections: Sequence[Selection]) -> list[MergedVisit]:
+    """SSJ-MERGE-1: first-fit merging of each subject's selections; result in (subject id, key) order.
+
+    Each subject's selections are taken in `merge_order`; each joins the first visit (in the order
+    visits were opened) that has no selection of the same task and whose window shares at least one
+    official working day with its own, the visit window shrinking to the intersection; otherwise it
+    opens a new visit. (An overlap of a weekend alone would make a visit that cannot take place.)
+    The outcome does not depend on the order of `selections`.
+    """
+    by_subject: dict[str, list[Selection]] = {}
+    seen: set[tuple[str, int, int]] = set()
+    for selection in selections:
+        ident = (selection.subject_id, selection.task_no, selection.round)
+        if ident in seen:
+            raise ValueError(f"subject {selection.subject_id} selected twice by task {selection.task_no} "
+                             f"round {selection.round}")
+        seen.add(ident)
+        by_subject.setdefault(selection.subject_id, []).append(selection)
+    visits: list[MergedVisit] = []
+    for subject_id in sorted(by_subject):
+        open_visits: list[tuple[list[Selection], date, date]] = []
+        for selection in sorted(by_subject[subject_id], key=merge_order):
+            for position, (members, start, end) in enumerate(open_visits):
+                new_start = max(start, selection.window_start)
+                new_end = min(end, selection.window_end)
+                if has_workday(new_start, new_end) and all(m.task_no != selection.task_no for m in members):
+                    members.append(selection)
+                    open_visits[position] = (members, new_start, new_end)
+                    break
+            else:
+                open_visits.append(([selection], selection.window_start, selection.window_end))
+        merged = [
+            MergedVisit(subject_id, tuple(sorted(members, key=lambda s: (s.task_no, s.round))), start, end)
+            for members, start, end in open_visits
+        ]
+        visits.extend(sorted(merged, key=lambda v: v.key))
+    return visits
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A scheduled visit: one door, every item of every task that drew the subject in this window."""
+
+    number: str                              # V0001…
+    subject_id: str
+    tasks: tuple[tuple[int, int], ...]       # (task no, round), ascending
+    items: tuple[tuple[int, str], ...]       # (task no, item), task order then item order
+    window_start: date
+    window_end: date
+    date: date
+    publish_by: date
+    team: tuple[TeamMember, ...]             # 主检 first
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "visit": self.number,
+            "subject": self.subject_id,
+            "tasks": [{"no": no, "round": r} for no, r in self.tasks],
+            "items": [{"task": no, "item": item} for no, item in self.items],
+            "window": {"start": self.window_start.isoformat(), "end": self.window_end.isoformat()},
+            "date": self.date.isoformat(),
+            "publish_by": self.publish_by.isoformat(),
+            "team": [member.to_json() for member in self.team],
+        }
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    """How many visits one qualified inspector goes on in the year."""
+
+    badge: str
+    name: str
+    department: str
+    visits: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"badge": self.badge, "name": self.name, "department": self.department, "visits": self.visits}
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    """The visits part of the draw record; `diagnostics` are the warnings as Diagnostic values."""
+
+    visits: tuple[Visit, ...]
+    workload: tuple[WorkloadRow, ...]
+    warnings: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "visits": [visit.to_json() for visit in self.visits],
+            "workload": [row.to_json() for row in self.workload],
+            "warnings": list(self.warnings),
+        }
+
+
+def _departments(visit: MergedVisit, tasks: Mapping[int, TaskInfo]) -> tuple[list[str], list[str]]:
+    leads = [tasks[no].lead for no, _ in visit.tasks]
+    assists = [dept for no, _ in visit.tasks for dept in tasks[no].assist]
+    return leads, assists
+
+
+def plan_visits(selections: Sequence[Selection], tasks: Mapping[int, TaskInfo], roster: Roster, seed: str,
+                year: int, per_day: int = DEFAULT_PER_DAY) -> VisitPlan:
+    """Merge, date and staff the drawn selections (SSJ-MERGE-1, SSJ-SCHED-1, SSJ-TEAM-1).
+
+    Raises `InputError` with SSJ34x diagnostics (file = the roster) when some visit cannot get a
+    team or a date; warnings (SSJ343, SSJ344, SSJ348, SSJ349) come back in the plan.
+    """
+    missing = sorted({s.task_no for s in selections} - set(tasks))
+    if missing:
+        raise ValueError(f"selections refer to tasks without TaskInfo: {missing}")
+    index = RosterIndex(roster)
+    merged = merge_selections(selections)
+
+    lead_tasks: dict[str, set[int]] = {}
+    assist_tasks: dict[str, set[int]] = {}
+    for no in sorted({s.task_no for s in selections}):
+        lead_tasks.setdefault(tasks[no].lead, set()).add(no)
+        for dept in tasks[no].assist:
+            assist_tasks.setdefault(dept, set()).add(no)
+    diagnostics: list[Diagnostic] = department_diagnostics(
+        {d: sorted(n) for d, n in lead_tasks.items()}, {d: sorted(n) for d, n in assist_tasks.items()}, index)
+    if has_errors(diagnostics):
+        raise InputError(diagnostics)
+
+    requests: list[VisitRequest] = []
+    for visit in merged:
+        leads, assists = _departments(visit, tasks)
+        requests.append(VisitRequest(visit.key, visit.subject_id, visit.label(), visit.window_start,
+                                     visit.window_end, plan_slots(leads, assists, index)))
+    result = schedule_visits(requests, index, seed, per_day)
+    diagnostics.extend(result.diagnostics)
+    if has_errors(diagnostics):
+        raise InputError(diagnostics)
+
+    scheduled: list[tuple[date, str, str, MergedVisit]] = sorted(
+        (result.assignments[v.key].date, v.subject_id, v.key, v) for v in merged)
+    visits: list[Visit] = []
+    for number, (day, _subject, key, visit) in enumerate(scheduled, start=1):
+        items = tuple((no, item) for no, _ in visit.tasks for item in tasks[no].items)
+        visits.append(Visit(f"V{number:04d}", visit.subject_id, visit.tasks, items, visit.window_start,
+                            visit.window_end, day, add_workdays(day, PUBLISH_WITHIN_WORKDAYS),
+                            result.assignments[key].team))
+
+    years = {year}
+    for visit in visits:
+        years.update({visit.window_start.year, visit.window_end.year, visit.publish_by.year})
+    coverage = coverage_warning(years)
+    if coverage is not None:
+        diagnostics.append(warning(SSJ348, coverage, index.path, NO_SPAN,
+                                   hint="upgrade the chinesecalendar package when the State Council "
+                                        "publishes the holiday schedule"))
+
+    counts: dict[str, int] = {i.badge: 0 for i in index.qualified}
+    for visit in visits:
+        for member in visit.team:
+            counts[member.badge] += 1
+    workload = tuple(WorkloadRow(i.badge, i.name, i.department, counts[i.badge]) for i in index.qualified)
+    ordered = sorted_diagnostics(diagnostics)
+    warnings = tuple(f"{d.code}: {d.message}" for d in ordered)
+    return VisitPlan(tuple(visits), workload, warnings, tuple(ordered))

@@ -1,0 +1,190 @@
+"""`ssj compile` end to end: check → draw → render → atomic write, exit codes, --record, --templates,
+--results diagnostics at file:row:column."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ssjlang.cli import main
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+PLAN = DATA / "compile_small.ssj"
+REGISTRY = ROOT / "data" / "registry.csv"
+ROSTER = ROOT / "data" / "roster.csv"
+DRAW = [
+    "--registry",
+    str(REGISTRY),
+    "--roster",
+    str(ROSTER),
+    "--beacon",
+    "dice:d10x20",
+    "--beacon-value",
+    "31415926535897932384",
+]
+
+needs_data = pytest.mark.skipif(
+    not (REGISTRY.exists() and ROSTER.exists()), reason="data/registry.csv not built"
+)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["compile", *args])
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (REGISTRY.exists() and ROSTER.exists()):
+        pytest.skip("data/registry.csv not built")
+    out = tmp_path_factory.mktemp("drawn") / "out"
+    result = run(str(PLAN), *DRAW, "--date", "2024-02-28", "-o", str(out))
+    assert result.exit_code == 0, result.output + result.stderr
+    return out
+
+
+def test_plan_documents_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(str(PLAN), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        lines
+        == sorted(lines)
+        == [f"{out.as_posix()}/计划/工作计划表.{ext}" for ext in ("docx", "html", "xlsx")]
+    )
+    assert all(Path(line).is_file() for line in lines)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary directory left beside it
+
+
+def test_existing_output_needs_force(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", "utf-8")
+    result = run(str(PLAN), "-o", str(out))
+    assert result.exit_code == 2 and "--force" in result.stderr
+    assert (out / "keep.txt").read_text("utf-8") == "mine"
+    result = run(str(PLAN), "-o", str(out), "--force", "--format", "html")
+    assert result.exit_code == 0
+    assert sorted(tree(out)) == ["计划/工作计划表.html"]
+
+
+@needs_data
+def test_draw_and_render_everything(drawn: Path) -> None:
+    files = tree(drawn)
+    record = json.loads(files["record/record.json"])
+    assert sum(1 for name in files if name.startswith("通知书/V")) == len(record["visits"])
+    for name in (
+        "公示/抽查情况公示.html",
+        "汇总.html",
+        "名单/抽查名单.xlsx",
+        "通知书/检查通知书.docx",
+        "计划/工作计划表.docx",
+        "名单/任务04-第1轮.html",
+        "名单/任务24-第1轮.html",
+    ):
+        assert name in files
+    publication = files["公示/抽查情况公示.html"].decode()
+    assert record["seed"] in publication and record["commitment"]["digest"] in publication
+    notice = files[next(n for n in files if n.startswith("通知书/V0001"))].decode()
+    assert "城区监〔2024〕1号" in notice and "2024年2月28日" in notice
+
+
+@needs_data
+def test_compile_from_record_gives_the_same_documents(drawn: Path, tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    result = run(str(PLAN), "--record", str(drawn / "record"), "--date", "2024-02-28", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert tree(out) == tree(drawn)  # byte-identical, record included
+
+
+@needs_data
+def test_record_from_another_plan_is_refused(drawn: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.ssj"
+    other.write_text(PLAN.read_text("utf-8").replace("（测试）", "（另一版）"), "utf-8")
+    result = run(str(other), "--record", str(drawn / "record" / "record.json"), "-o", str(tmp_path / "o"))
+    assert result.exit_code == 1 and "SSJ423" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@needs_data
+def test_results_publication_and_row_diagnostics(drawn: Path, tmp_path: Path) -> None:
+    record = json.loads((drawn / "record" / "record.json").read_text("utf-8"))
+    visit = record["visits"][0]
+    good = tmp_path / "results.csv"
+    with good.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["统一社会信用代码", "任务序号", "检查日期", "检查结果", "处理情况/备注"])
+        writer.writerow([visit["subject"], visit["tasks"][0]["no"], visit["date"], "未发现问题", ""])
+    out = tmp_path / "out"
+    result = run(str(PLAN), "--record", str(drawn / "record"), "--results", str(good), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    html = (out / "公示" / "抽查结果公示.html").read_text("utf-8")
+    assert visit["subject"] in html and "未发现问题" in html
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "统一社会信用代码,任务序号,检查日期,检查结果\n"
+        f"{visit['subject']},{visit['tasks'][0]['no']},{visit['date']},未发现问提\n"
+        f"{visit['subject']},{visit['tasks'][0]['no']},2024-02-31,未发现问题\n",
+        "utf-8",
+    )
+    result = run(
+        str(PLAN), "--record", str(drawn / "record"), "--results", str(bad), "-o", str(tmp_path / "o2")
+    )
+    assert result.exit_code == 1
+    assert f"{bad}:2:4: error[SSJ405]" in result.stderr and "未发现问题" in result.stderr
+    assert f"{bad}:3:3: error[SSJ406]" in result.stderr
+    assert not (tmp_path / "o2").exists()
+
+
+def test_template_override(tmp_path: Path) -> None:
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "plan_table.html").write_text(
+        '{% extends "base.html" %}{% block body %}<h1>本局自定义：{{ plan.title }}</h1>'
+        "{% for t in plan.tasks %}<p>{{ t.no }} {{ t.name }}</p>{% endfor %}{% endblock %}\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    result = run(str(PLAN), "--templates", str(templates), "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    html = (out / "计划" / "工作计划表.html").read_text("utf-8")
+    assert "本局自定义：" in html and "24 机动车维修企业双随机联合抽查" in html
+    assert "@page" in html  # base.html and the CSS still come from the package
+
+    (templates / "plan_table.html").write_text("{{ plan.nosuch }}\n", "utf-8")
+    result = run(str(PLAN), "--templates", str(templates), "--format", "html", "-o", str(tmp_path / "o2"))
+    assert result.exit_code == 1 and "SSJ420" in result.stderr and "plan_table.html:1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--registry", str(REGISTRY)], "--roster"),
+        (["--results", str(DATA / "results" / "results_ok.csv")], "--results needs a draw"),
+        (["--format", "pdf"], "unknown format pdf"),
+        (["--date", "2024-02-30"], "is not a date"),
+        (["--record", str(DATA / "fixture_record.json"), "--registry", str(REGISTRY)], "not both"),
+    ],
+)
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run(str(PLAN), *args, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2 and message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_plan_with_errors_exits_1(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ssj"
+    broken.write_text(PLAN.read_text("utf-8").replace("发起 城区交通局", "发起 城区不存在局"), "utf-8")
+    result = run(str(broken), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1 and f"{broken}:" in result.stderr
+    assert "Traceback" not in result.output + result.stderr

@@ -1,0 +1,275 @@
+"""`export_plan`: the documented JSON shape, and plans/chengqu2024.ssj against the seed table task by task."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from test_checker import (
+    contains,
+    count,
+    name,
+    pct,
+    plan,
+    point,
+    profile,
+    sp,
+    task,
+    text,
+    window,
+)
+
+from ssjlang.checker import check
+from ssjlang.diagnostics import Severity
+from ssjlang.export import export_plan, window_text
+from ssjlang.nodes import (
+    And,
+    Compare,
+    CompareOp,
+    CountRates,
+    CountRule,
+    Department,
+    Money,
+    Not,
+    RiskRef,
+    Rounds,
+    Scope,
+    SubgroupRates,
+    SubgroupRule,
+    ValueList,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "data" / "seed_chengqu2024.txt"
+PLAN = ROOT / "plans" / "chengqu2024.ssj"
+SEED_CORRECTIONS = {"区人社局": "城区人社局", "城区消防救援支队": "城区消防救援大队"}
+"""The seed's two known department mistakes and what the plan must say instead."""
+
+
+# ---------------------------------------------------------------- shape
+
+
+def test_keys_in_documented_order() -> None:
+    data = export_plan(plan(task(4, risk=RiskRef(name("信用分类"), None, sp())), profiles=(profile(),)))
+    assert list(data) == ["plan", "fields", "departments", "profiles", "tasks"]
+    assert list(data["plan"]) == ["title", "year", "region", "division_code", "authority", "doc_number",
+                                  "contact"]
+    exported = data["tasks"][0]
+    assert list(exported) == ["no", "name", "items", "scope", "rate", "rounds_per_year", "rounds_text",
+                              "risk_profile", "risk_text", "window", "batches", "directed", "lead", "assist",
+                              "mode"]
+    assert list(exported["rate"]) == ["percent", "at_least", "count", "min_count", "subgroups", "by_count",
+                                      "text"]
+    assert exported["rate"] == {"percent": 20, "at_least": True, "count": None, "min_count": None,
+                                "subgroups": None, "by_count": None, "text": "不低于20%"}
+    assert exported["scope"] == {"text": "全区汽车销售企业",
+                                 "selector": {"op": "包含", "field": "行业类别", "value": "汽车销售"}}
+    assert exported["window"] == {"start": "2024-03-01", "end": "2024-12-31", "text": "3月—12月"}
+    assert exported["risk_text"] == "根据企业信用风险分类结果…分别递加抽查比例、频次"
+    assert data["profiles"][0]["levels"][1] == {"risk": "B", "risk_name": "一般风险", "multiplier": 1.5,
+                                                "rate": None, "rounds_per_year": None}
+    json.dumps(data, ensure_ascii=False)  # plain JSON data all the way down
+
+
+@pytest.mark.parametrize("rate, expected_text, percent", [
+    (lambda: pct("10", at_least=True), "不低于10%", 10),
+    (lambda: pct("20"), "20%", 20),
+    (lambda: pct("12.5"), "12.5%", 12.5),
+    (lambda: pct("20.0"), "20%", 20),
+    (lambda: count(20), "20户", None),
+    (lambda: pct("10", min_count=2), "10%（不少于2户）", 10),
+])
+def test_rate_texts_and_numbers(rate: object, expected_text: str, percent: int | float | None) -> None:
+    assert callable(rate)
+    exported = export_plan(plan(task(1, rate=rate())))["tasks"][0]["rate"]
+    assert exported["text"] == expected_text
+    assert exported["percent"] == percent
+    assert type(exported["percent"]) is type(percent)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda: window(point(3), point(11)), "3月—11月"),
+    (lambda: window(point(12), point(2, next_year=True)), "12月至次年2月"),
+    (lambda: window(point(4)), "4月"),
+    (lambda: window(point(2, 24, year=2026), point(11, 30, year=2026)), "2026年2月24日—2026年11月30日"),
+])
+def test_window_texts(make: object, expected: str) -> None:
+    assert callable(make)
+    assert window_text(make()) == expected
+
+
+def test_departments_are_canonical_and_selectors_are_data() -> None:
+    departments = (Department(name("城区人社局"), (name("区人社局"),), sp()),
+                   Department(name("城区公安局"), (), sp()))
+    selector = And((Compare(name("capital"), CompareOp.GE, Money(Decimal(3000), sp()), sp()),
+                    Not(Compare(name("类型"), CompareOp.EQ, text("个体工商户"), sp()), sp()),
+                    Compare(name("行业类别"), CompareOp.IN, ValueList((text("甲"), text("乙")), sp()),
+                            sp())), sp())
+    exported = export_plan(plan(task(18, lead=name("城区公安局"), assist=(name("区人社局"),),
+                                     scope=Scope(text("x"), selector, sp())), departments=departments))
+    assert exported["departments"] == [{"name": "城区人社局", "aliases": ["区人社局"]},
+                                       {"name": "城区公安局", "aliases": []}]
+    first = exported["tasks"][0]
+    assert first["lead"] == "城区公安局" and first["assist"] == ["城区人社局"]
+    assert first["scope"]["selector"] == {"op": "and", "operands": [
+        {"op": ">=", "field": "注册资本", "value": {"wan_yuan": 3000}},
+        {"op": "not", "operand": {"op": "=", "field": "类型", "value": "个体工商户"}},
+        {"op": "属于", "field": "行业类别", "value": ["甲", "乙"]},
+    ]}
+
+
+def test_subgroup_and_count_rates() -> None:
+    subgroups = SubgroupRates((SubgroupRule(text("三级"), contains("机构等级", "三级"), pct("50",
+                                                                                    at_least=True),
+                                            sp()),), sp())
+    by_count = CountRates((CountRule(CompareOp.LE, 10, replace(count(2)), sp()),
+                           CountRule(CompareOp.GT, 10, pct("50", at_least=True), sp())), sp())
+    first = export_plan(plan(task(1, rate=subgroups)))["tasks"][0]["rate"]
+    assert first["subgroups"] == [{"label": "三级",
+                                   "selector": {"op": "包含", "field": "机构等级", "value": "三级"},
+                                   "rate": {"percent": 50, "at_least": True, "count": None, "min_count": None,
+                                            "text": "不低于50%"}}]
+    assert first["text"] == "三级：不低于50%"
+    second = export_plan(plan(task(1, rate=by_count)))["tasks"][0]["rate"]
+    assert [rule["op"] for rule in second["by_count"]] == ["<=", ">"]
+    assert second["text"] == "总数不超过10：2户；总数超过10：不低于50%"
+
+
+def test_risk_text_rules() -> None:
+    prof = profile()
+    tasks = (task(1, risk=None), task(2, risk=RiskRef(None, text("/"), sp())),
+             task(3, risk=RiskRef(name("信用分类"), text("另行规定"), sp())),
+             task(4, risk=RiskRef(name("信用分类"), None, sp())))
+    exported = export_plan(plan(*tasks, profiles=(prof,)))["tasks"]
+    assert [t["risk_text"] for t in exported] == ["", "/", "另行规定",
+                                                  prof.description.value]  # type: ignore[union-attr]
+    assert [t["risk_profile"] for t in exported] == [None, None, "信用分类", "信用分类"]
+
+
+def test_directed_defaults_to_having_a_selector() -> None:
+    with_selector = task(1, directed=None)
+    without = task(2, directed=None, scope=Scope(text("全区"), None, sp()))
+    exported = export_plan(plan(with_selector, without, task(3, directed=False)))["tasks"]
+    assert [t["directed"] for t in exported] == [True, False, False]
+
+
+def test_rounds_text() -> None:
+    assert export_plan(plan(task(1, rounds=Rounds(2, sp()))))["tasks"][0]["rounds_text"] == "2次/年"
+
+
+# ---------------------------------------------------------------- the seed table
+
+
+@dataclass(frozen=True)
+class SeedRow:
+    number: int
+    name: str
+    items: str
+    scope: str
+    rate: str
+    risk: str
+    window: str
+    lead: str
+    assist: str
+    mode: str
+
+
+def parse_seed(path: Path = SEED) -> list[SeedRow]:
+    """The seed dump: a task starts with a line "\\t<number>" after a blank line; each cell is a line
+    starting with a tab, and lines without a leading tab continue the cell above."""
+    rows: list[SeedRow] = []
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = 0
+    while index < len(lines):
+        if lines[index] == "" and index + 1 < len(lines) and re.fullmatch(r"\t\d+", lines[index + 1]):
+            cells: list[str] = []
+            index += 1
+            while index < len(lines) and lines[index] != "":
+                line = lines[index]
+                if line.startswith("\t"):
+                    cells.append(line[1:])
+                else:
+                    cells[-1] += "\n" + line
+                index += 1
+            assert len(cells) == 10, cells
+            rows.append(SeedRow(int(cells[0]), *(cell.strip() for cell in cells[1:])))
+        else:
+            index += 1
+    return rows
+
+
+def squash(value: str) -> str:
+    """Text without numbering (1. 2、 3), punctuation or white space: the words only."""
+    value = re.sub(r"\d+[.．、]?", "", value)
+    return "".join(c for c in value if not unicodedata.category(c).startswith(("P", "Z",
+                                                                               "C")) and not c.isspace())
+
+
+def seed_rate(cell: str) -> tuple[float, bool, int]:
+    match = re.search(r"(不低于)?\s*(\d+(?:\.\d+)?)%", cell)
+    rounds = re.search(r"(\d+)次/年", cell)
+    assert match and rounds, cell
+    return float(match.group(2)), match.group(1) is not None, int(rounds.group(1))
+
+
+def test_seed_parser_reads_all_27_tasks() -> None:
+    rows = parse_seed()
+    assert [row.number for row in rows] == list(range(1, 28))
+    assert rows[19].items.startswith("是否取得高危经营许可证")  # a cell continued on the next line
+    assert seed_rate(rows[19].rate) == (50.0, False, 1)
+    assert rows[17].assist == "区人社局" and rows[8].assist == "城区消防救援支队"
+
+
+@pytest.fixture(scope="module")
+def chengqu() -> dict[str, object]:
+    from ssjlang.checker import load_plan
+
+    assert PLAN.exists(), "plans/chengqu2024.ssj is part of the project"
+    return export_plan(load_plan(PLAN).plan)
+
+
+def test_chengqu_matches_the_seed_task_by_task(chengqu: dict[str, object]) -> None:
+    tasks = chengqu["tasks"]
+    assert isinstance(tasks, list)
+    rows = parse_seed()
+    assert [t["no"] for t in tasks] == [row.number for row in rows]
+    for row, exported in zip(rows, tasks, strict=True):
+        where = f"task {row.number}"
+        assert exported["name"] == row.name, where
+        assert squash("".join(exported["items"])) == squash(row.items), where
+        assert exported["scope"]["text"] == row.scope, where
+        percent, at_least, rounds = seed_rate(row.rate)
+        assert (exported["rate"]["percent"], exported["rate"]["at_least"]) == (percent, at_least), where
+        assert exported["rounds_per_year"] == rounds, where
+        months = [int(m) for m in re.findall(r"(\d+)月", row.window)]
+        start, end = exported["window"]["start"], exported["window"]["end"]
+        assert [int(start[5:7]), int(end[5:7])] == months, where
+        assert (int(end[:4]) - int(start[:4])) == (1 if "次年" in row.window else 0), where
+        assert exported["lead"] == row.lead, where
+        assert exported["assist"] == [SEED_CORRECTIONS.get(row.assist, row.assist)], where
+        assert exported["mode"] == row.mode, where
+        assert squash(exported["risk_text"]) == squash(row.risk), where
+
+
+def test_chengqu_checks_with_exactly_the_expected_warnings() -> None:
+    from ssjlang.checker import load_plan
+    from ssjlang.parser import parse, read_source
+
+    checked = load_plan(PLAN)
+    assert all(d.severity is Severity.WARNING for d in checked.warnings)
+    source, _ = read_source(PLAN)
+    assert source is not None
+    parsed = parse(source, str(PLAN)).plan
+    assert parsed is not None
+    assert check(parsed, str(PLAN)) == list(checked.warnings)
+
+    def task_of(line: int) -> int:
+        return next(t.number.value for t in parsed.tasks if t.span.line <= line <= t.span.end_line)
+
+    found = sorted((d.code, task_of(d.span.line)) for d in checked.warnings)
+    assert found == [("SSJ124", 25), ("SSJ124", 26), ("SSJ133", 20)]

@@ -1,0 +1,533 @@
+"""Rendering: the plan table matches the seed, golden HTML, DOCX/XLSX contents, determinism, escaping,
+formula neutralisation, the publication's verification commands, and a real Chromium screenshot."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from ssjlang import officialstyle as style
+from ssjlang.diagnostics import InputError
+from ssjlang.render import (
+    PLAN_COLUMNS,
+    Rendered,
+    RenderOptions,
+    default_date,
+    make_environment,
+    normalise_ooxml,
+    plan_rows,
+    plan_view,
+    render_documents,
+    render_template,
+)
+from ssjlang.results import load_results
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+GOLDEN = HERE / "golden"
+REAL_PLAN = HERE.parent / "plans" / "chengqu2024.ssj"
+ALL = frozenset({"html", "docx", "xlsx", "csv"})
+UPDATE = os.environ.get("SSJ_UPDATE_GOLDEN") == "1"
+
+
+def _json(name: str) -> dict:
+    return json.loads((DATA / name).read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def plan() -> dict:
+    return _json("fixture_plan.json")
+
+
+@pytest.fixture(scope="module")
+def record() -> dict:
+    return _json("fixture_record.json")
+
+
+@pytest.fixture(scope="module")
+def rendered(plan: dict, record: dict) -> Rendered:
+    results, _ = load_results(DATA / "results" / "results_ok.csv", record)
+    return render_documents(plan, record, results, RenderOptions(formats=ALL))
+
+
+def real_plan() -> dict:
+    """The shipped plan as data, through the real checker and export (skips until the plan exists)."""
+    if not REAL_PLAN.exists():
+        pytest.skip("plans/chengqu2024.ssj is not in the repository yet")
+    from ssjlang.checker import load_plan
+    from ssjlang.export import export_plan
+
+    return export_plan(load_plan(REAL_PLAN).plan)
+
+
+# ---------------------------------------------------------------- the seed
+
+
+def parse_seed(path: Path) -> tuple[str, list[str], list[list[str]]]:
+    """The seed text: title line, then rows of TAB-started cells (continuation lines join the cell)."""
+    lines = path.read_text("utf-8").split("\n")
+    title = lines[0].strip()
+    rows: list[list[str]] = []
+    current: list[str] = []
+    for line in lines[1:]:
+        if line.startswith("\t"):
+            current.append(line[1:])
+        elif not line.strip():
+            if current:
+                rows.append(current)
+                current = []
+        elif current:
+            current[-1] += "\n" + line
+    if current:
+        rows.append(current)
+    return title, rows[0], rows[1:]
+
+
+#: Corrections the shipped plan makes to the seed (docs/example-data.md): alias and a wrong unit name.
+SEED_CORRECTIONS = {"区人社局": "城区人社局", "城区消防救援支队": "城区消防救援大队"}
+
+
+def _strip_numbering(text: str) -> str:
+    """Remove the item numbers 1. 2、 3 … in order, wherever the seed glued them to the text."""
+    out, pos, n = text, 0, 1
+    while True:
+        m = re.compile(rf"{n}[.、．]?").search(out, pos)
+        if m is None:
+            return out
+        out = out[: m.start()] + out[m.end() :]
+        pos, n = m.start(), n + 1
+
+
+def norm(text: str, column: str) -> str:
+    text = re.sub(r"\s+", "", text)
+    if column == "抽查事项":
+        text = _strip_numbering(text)
+    if column in ("发起部门", "配合部门"):
+        text = "、".join(SEED_CORRECTIONS.get(p, p) for p in text.split("、"))
+    text = re.sub(r"[-—–~～至]", "-", text)
+    return re.sub(r"[；;，,。.]", "", text)
+
+
+def html_table_cells(html: str) -> list[list[str]]:
+    """Body rows of the plan table as cell texts (tags → newlines), from the rendered HTML."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        rows.append([re.sub(r"<[^>]+>", "\n", c).replace("&amp;", "&").strip() for c in cells])
+    return rows
+
+
+def _compare_with_seed(data: dict) -> int:
+    title, header, seed_rows = parse_seed(DATA / "seed_chengqu2024.txt")
+    assert [re.sub(r"\s+", "", h) for h in header] == list(PLAN_COLUMNS)
+    assert data["plan"]["title"] == title
+    seed = {int(r[0].strip()): r for r in seed_rows}
+    html = render_template(
+        make_environment(),
+        "plan_table.html",
+        {"plan": plan_view(data), "date": "2024-03-01", "date_cn": "2024年3月1日"},
+    )
+    compared = 0
+    for cells in html_table_cells(html):
+        no = int(cells[0])
+        assert no in seed, f"task {no} is not in the seed"
+        for column, mine, theirs in zip(PLAN_COLUMNS, cells, seed[no], strict=True):
+            assert norm(mine, column) == norm(theirs, column), (
+                f"task {no} {column}: {mine!r} vs seed {theirs!r}"
+            )
+        compared += 1
+    return compared
+
+
+def test_fixture_plan_table_matches_seed(plan: dict) -> None:
+    assert _compare_with_seed(plan) == len(plan["tasks"])
+
+
+def test_real_plan_table_matches_seed_task_by_task() -> None:
+    assert _compare_with_seed(real_plan()) == 27
+
+
+# ---------------------------------------------------------------- golden HTML
+
+
+def _golden(name: str, data: bytes) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        if not UPDATE:
+            pytest.fail(f"golden file {path} is missing; run with SSJ_UPDATE_GOLDEN=1 to create it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert data == path.read_bytes(), f"{name} differs from the golden file (SSJ_UPDATE_GOLDEN=1 to accept)"
+
+
+def test_golden_plan_table_fixture(plan: dict) -> None:
+    out = render_documents(plan, None, None, RenderOptions(formats=frozenset({"html"})))
+    _golden("fixture/工作计划表.html", out.files["计划/工作计划表.html"])
+
+
+def test_golden_plan_table_real_plan() -> None:
+    out = render_documents(real_plan(), None, None, RenderOptions(formats=frozenset({"html"})))
+    _golden("chengqu2024/工作计划表.html", out.files["计划/工作计划表.html"])
+
+
+def test_golden_notice_and_publication(rendered: Rendered) -> None:
+    _golden("fixture/V0002.html", rendered.files["通知书/V0002-晋城市城区丙丁汽车销售有限公司.html"])
+    _golden("fixture/抽查情况公示.html", rendered.files["公示/抽查情况公示.html"])
+
+
+# ---------------------------------------------------------------- document set and determinism
+
+
+def test_document_set(rendered: Rendered, record: dict) -> None:
+    names = set(rendered.files)
+    for expected in (
+        "计划/工作计划表.html",
+        "计划/工作计划表.docx",
+        "计划/工作计划表.xlsx",
+        "名单/抽查名单.xlsx",
+        "名单/抽查名单.csv",
+        "名单/任务18-第2轮.html",
+        "通知书/检查通知书.docx",
+        "通知书/检查通知书（合并打印）.html",
+        "公示/抽查情况公示.html",
+        "公示/抽查结果公示.html",
+        "公示/抽查结果公示.xlsx",
+        "汇总.html",
+    ):
+        assert expected in names
+    notices = [n for n in names if n.startswith("通知书/V")]
+    assert len(notices) == len(record["visits"])
+    assert rendered.warnings == []
+
+
+def test_plan_documents_alone(plan: dict) -> None:
+    out = render_documents(plan)
+    assert sorted(out.files) == ["计划/工作计划表.docx", "计划/工作计划表.html", "计划/工作计划表.xlsx"]
+
+
+def test_render_twice_is_byte_identical(plan: dict, record: dict, rendered: Rendered) -> None:
+    results, _ = load_results(DATA / "results" / "results_ok.csv", record)
+    again = render_documents(plan, record, results, RenderOptions(formats=ALL))
+    assert again.files.keys() == rendered.files.keys()
+    for name, data in rendered.files.items():
+        assert again.files[name] == data, name
+
+
+def test_ooxml_entries_have_fixed_times(rendered: Rendered) -> None:
+    for name in ("计划/工作计划表.docx", "通知书/检查通知书.docx", "名单/抽查名单.xlsx"):
+        with zipfile.ZipFile(io.BytesIO(rendered.files[name])) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            core = z.read("docProps/core.xml").decode()
+            assert "2024-03-01T00:00:00Z" in core  # the document date, not the clock
+
+
+def test_normalise_is_idempotent(rendered: Rendered) -> None:
+    data = rendered.files["计划/工作计划表.xlsx"]
+    assert normalise_ooxml(data, date(2024, 3, 1)) == data
+
+
+def test_shipped_docx_templates_are_reproducible(tmp_path: Path) -> None:
+    script = HERE.parent / "tools" / "make_docx_templates.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path)], check=True, capture_output=True)
+    for name in ("plan_table.docx", "notice.docx"):
+        shipped = HERE.parent / "templates" / "docx" / name
+        assert (tmp_path / name).read_bytes() == shipped.read_bytes(), f"templates/docx/{name} is stale"
+
+
+# ---------------------------------------------------------------- contents
+
+
+def test_plan_table_docx_and_xlsx_cells(plan: dict, rendered: Rendered) -> None:
+    expected = plan_rows(plan)
+    document = docx.Document(io.BytesIO(rendered.files["计划/工作计划表.docx"]))
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == list(PLAN_COLUMNS)
+    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert [r[0] for r in body] == [str(t["no"]) for t in plan["tasks"]]
+    for got, want in zip(body, expected, strict=True):
+        assert got[2] == want[2]  # numbered items, one paragraph each
+        assert got[4].replace("\n", " ") == want[4]  # 不低于20% 1次/年
+        assert got[5:] == want[5:]
+    assert document.paragraphs[0].text == plan["plan"]["title"]
+    assert document.sections[0].page_width > document.sections[0].page_height  # landscape
+
+    sheet = openpyxl.load_workbook(io.BytesIO(rendered.files["计划/工作计划表.xlsx"])).active
+    assert [c.value for c in sheet[2]] == list(PLAN_COLUMNS)
+    assert [[c.value or "" for c in row] for row in sheet.iter_rows(min_row=3)] == expected
+    assert sheet.print_title_rows == "$2:$2"
+    assert expected[0][4] == "不低于20% 1次/年"
+    assert expected[0][2] == "1.对从事汽车销售及其相关服务活动的检查\n2.市场主体登记事项和公示信息检查"
+
+
+def test_notice_docx_has_every_visit(record: dict, rendered: Rendered) -> None:
+    text = "\n".join(
+        p.text for p in docx.Document(io.BytesIO(rendered.files["通知书/检查通知书.docx"])).paragraphs
+    )
+    for n, visit in enumerate(record["visits"], start=1):
+        assert f"城区监〔2024〕{n}号" in text
+        assert record["subjects"][visit["subject"]]["name"] in text
+    assert text.count("检查通知书") == len(record["visits"])
+    assert "<丙&丁>" in text  # escaped into XML, shown as written
+    assert "回避" in text and "主检" in text and "第五十四条" in text
+
+
+def test_notice_html_content(record: dict, rendered: Rendered) -> None:
+    html = rendered.files["通知书/V0001-晋城市城区甲汽车销售有限公司.html"].decode()
+    assert "城区监〔2024〕1号" in html and "2024年3月4日" in html
+    # every item of both tasks (4 and 6) merged into the one visit, numbered through
+    for item in ("1.对从事汽车销售及其相关服务活动的检查", "3.对二手车交易市场和二手车经营主体的检查"):
+        assert item in html
+    assert "国办发〔2015〕58号" in html and "回避" in html
+    assert re.search(r"李明.*14050200101.*主检", html, flags=re.S)
+    assert "<style>" in html and "@page" in html and "<link" not in html  # self-contained
+    combined = rendered.files["通知书/检查通知书（合并打印）.html"].decode()
+    assert combined.count('<section class="notice"') == len(record["visits"])
+
+
+def test_html_is_escaped(rendered: Rendered) -> None:
+    html = rendered.files["通知书/V0002-晋城市城区丙丁汽车销售有限公司.html"].decode()
+    assert "&lt;丙&amp;丁&gt;" in html and "<丙&丁>" not in html
+
+
+def test_formula_cells_are_neutralised(rendered: Rendered) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(rendered.files["名单/抽查名单.xlsx"]))
+    values = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in values if "1+1" in c.value]
+    assert risky and all(c.value.startswith("'=") and c.data_type == "s" for c in risky)
+    assert not any(c.data_type == "f" for c in values)
+    csv_text = rendered.files["名单/抽查名单.csv"].decode("utf-8-sig")
+    assert "'=1+1二手车交易市场有限公司" in csv_text
+    result_csv = rendered.files["公示/抽查结果公示.csv"].decode("utf-8-sig")
+    assert "'=HYPERLINK" in result_csv
+    assert style.neutralise_cell("-5") == "'-5" and style.neutralise_cell(5) == 5
+
+
+def test_draw_list_xlsx_sheets(record: dict, rendered: Rendered) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(rendered.files["名单/抽查名单.xlsx"]))
+    expected = [f"任务{t['no']:02d}-第{r['round']}轮" for t in record["tasks"] for r in t["rounds"]]
+    assert book.sheetnames == expected
+    sheet = book["任务04-第1轮"]
+    ids = [row[3].value for row in sheet.iter_rows(min_row=3)]
+    want = [s["id"] for st in record["tasks"][0]["rounds"][0]["strata"] for s in st["selected"]]
+    assert ids == want
+    assert sheet.cell(row=3, column=7).value == "低风险"
+
+
+def test_publication_verification_commands_reproduce_the_record(record: dict, rendered: Rendered) -> None:
+    if shutil.which("sha256sum") is None or shutil.which("bash") is None:
+        pytest.skip("sha256sum/bash not installed")
+    html = rendered.files["公示/抽查情况公示.html"].decode()
+    commands = [
+        re.sub(
+            r"&#3[49];|&quot;|&amp;|&lt;|&gt;",
+            lambda m: {"&#34;": '"', "&#39;": "'", "&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">"}[
+                m.group(0)
+            ],
+            c,
+        )
+        for c in re.findall(r"<pre>(printf .*?)</pre>", html, flags=re.S)
+    ]
+    assert len(commands) == 4
+    outputs = [
+        subprocess.run(["bash", "-c", c], check=True, capture_output=True, text=True).stdout.split()[0]
+        for c in commands
+    ]
+    example = record["tasks"][0]["rounds"][0]
+    assert outputs == [
+        record["commitment"]["digest"],
+        record["seed"],
+        example["stream"],
+        example["strata"][0]["selected"][0]["key"],
+    ]
+    assert "ssj verify record.json --plan" in html and record["beacon_value"] in html
+
+
+def test_results_publication_grouped_by_task(rendered: Rendered) -> None:
+    html = rendered.files["公示/抽查结果公示.html"].decode()
+    assert html.index("任务4：") < html.index("任务6：")
+    assert "通过登记的住所（经营场所）无法联系" in html and "2024年3月8日" in html
+    sheet = openpyxl.load_workbook(io.BytesIO(rendered.files["公示/抽查结果公示.xlsx"])).active
+    assert [c.value for c in sheet[3]][:3] == [4, "对汽车销售企业的部门联合抽查", "91140502MA0K00001Q"]
+
+
+def test_summary_counts_and_svg(record: dict, rendered: Rendered) -> None:
+    html = rendered.files["汇总.html"].decode()
+    multi = sum(1 for v in record["visits"] if len(v["tasks"]) > 1)
+    pairs = sum(len(v["tasks"]) for v in record["visits"])
+    assert f"抽取 {pairs} 户次，合并为 {len(record['visits'])} 次入户检查；其中 {multi} 次" in html
+    assert html.count("<svg") == 3 and "<script" not in html
+    assert "已公示检查结果 5 项" in html
+
+
+def test_dates_and_numbers() -> None:
+    assert style.cn_date("2024-03-05") == "2024年3月5日"
+    assert style.doc_number("城区监〔{年}〕{号}号", 2024, 12) == "城区监〔2024〕12号"
+    assert [style.risk_name(x) for x in ("A", "b", "C", "D", "", "U")] == [
+        "低风险",
+        "一般风险",
+        "较高风险",
+        "高风险",
+        "未分类",
+        "未分类",
+    ]
+    assert style.cn_number(12) == "十二" and style.cn_number(20) == "二十"
+    assert style.percent(12.5) == "12.5%" and style.percent(25.0) == "25%"
+
+
+def test_default_date_and_override(plan: dict, record: dict) -> None:
+    assert default_date(plan) == date(2024, 3, 1)
+    out = render_documents(
+        plan,
+        record,
+        None,
+        RenderOptions(formats=frozenset({"html"}), date=date(2024, 2, 28), first_number=40),
+    )
+    html = out.files["通知书/V0001-晋城市城区甲汽车销售有限公司.html"].decode()
+    assert "城区监〔2024〕40号" in html and "2024年2月28日" in html
+    assert "2024年2月28日" in out.files["计划/工作计划表.html"].decode()
+
+
+def test_batches_shown_in_window_cell(plan: dict) -> None:
+    batched = json.loads(json.dumps(plan))
+    batched["tasks"][2]["batches"] = [
+        {"name": "第一批", "deadline": "2024-06-30"},
+        {"name": "第二批", "deadline": "2024-12-31"},
+    ]
+    html = (
+        render_documents(batched, None, None, RenderOptions(formats=frozenset({"html"})))
+        .files["计划/工作计划表.html"]
+        .decode()
+    )
+    assert "3月—12月<br>第一批：2024年6月30日前<br>第二批：2024年12月31日前" in html
+
+
+def test_plan_without_doc_number_warns(plan: dict, record: dict) -> None:
+    bare = json.loads(json.dumps(plan))
+    bare["plan"]["doc_number"] = None
+    out = render_documents(bare, record, None, RenderOptions(formats=frozenset({"html"})))
+    assert [w.code for w in out.warnings] == ["SSJ421"]
+
+
+def test_user_template_error_points_at_file_and_line(tmp_path: Path, plan: dict) -> None:
+    (tmp_path / "plan_table.html").write_text(
+        '{% extends "base.html" %}\n{% block body %}\n{{ plan.nosuch }}\n{% endblock %}\n', "utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        render_documents(plan, None, None, RenderOptions(formats=frozenset({"html"}), templates=tmp_path))
+    diag = info.value.diagnostics[0]
+    assert diag.code == "SSJ420" and diag.file.endswith("plan_table.html") and diag.span.line == 3
+    (tmp_path / "plan_table.html").write_text("{% for %}\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        render_documents(plan, None, None, RenderOptions(formats=frozenset({"html"}), templates=tmp_path))
+    assert info.value.diagnostics[0].span.line == 1
+
+
+def test_user_docx_template_override(tmp_path: Path, plan: dict) -> None:
+    document = docx.Document()
+    document.add_paragraph("本单位版式：{{ plan.title }}")
+    (tmp_path / "docx").mkdir()
+    document.save(tmp_path / "docx" / "plan_table.docx")
+    out = render_documents(plan, None, None, RenderOptions(formats=frozenset({"docx"}), templates=tmp_path))
+    text = docx.Document(io.BytesIO(out.files["计划/工作计划表.docx"])).paragraphs[0].text
+    assert text == "本单位版式：" + plan["plan"]["title"]
+    (tmp_path / "docx" / "plan_table.docx").write_bytes(b"not a zip")
+    with pytest.raises(InputError) as info:
+        render_documents(plan, None, None, RenderOptions(formats=frozenset({"docx"}), templates=tmp_path))
+    assert info.value.diagnostics[0].code == "SSJ422"
+
+
+# ---------------------------------------------------------------- a real browser
+
+
+def _png_size_and_ink(data: bytes) -> tuple[int, int, int]:
+    """Width, height and the number of clearly non-white pixels of an 8-bit RGB/RGBA PNG (zlib only)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks, width, height, colour = 8, [], 0, 0, 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6)
+        elif kind == b"IDAT":
+            chunks.append(body)
+        pos += 12 + length
+    raw = zlib.decompress(b"".join(chunks))
+    bpp = 3 if colour == 2 else 4
+    stride = width * bpp
+    prev = bytearray(stride)
+    ink = 0
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up, corner = prev[i], prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + ((left + up) >> 1)) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                pred = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
+                line[i] = (line[i] + pred) & 255
+        for x in range(0, stride, bpp * 4):  # sample every 4th pixel: fast enough in pure Python
+            if line[x] < 160 and line[x + 1] < 160 and line[x + 2] < 160:
+                ink += 1
+        prev = line
+    return width, height, ink
+
+
+def test_chromium_renders_the_plan_table(tmp_path: Path, plan: dict) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install -y chromium fonts-noto-cjk)")
+    page = tmp_path / "plan.html"
+    page.write_bytes(
+        render_documents(plan, None, None, RenderOptions(formats=frozenset({"html"}))).files[
+            "计划/工作计划表.html"
+        ]
+    )
+    shot = tmp_path / "plan.png"
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1400,1000",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=90,
+    )
+    assert shot.exists()
+    width, height, ink = _png_size_and_ink(shot.read_bytes())
+    assert (width, height) == (1400, 1000)
+    assert ink > 2000, "the page is blank"
