@@ -390,6 +390,8 @@ class _TaskBuilder:
         try:
             return rate_ppm(percent, multiplier)
         except ValueError as exc:
+            if any(d.code == RATE_NOT_PPM and d.span == span for d in self.errors):
+                return 0  # one report per written rate, not one per stratum it applies to
             self.errors.append(error(RATE_NOT_PPM, f"任务 {self.no} 的抽查比例无法精确换算：{exc}", self.file,
                                      span, hint="比例最多写到小数点后 4 位，例如 12.5% 或 0.0001%"))
             return 0
@@ -466,7 +468,7 @@ class _TaskBuilder:
         return out
 
     def rounds_total(self) -> int:
-        """Rounds of the task: its 频次, raised by any profile level's 频次 (plan-determined)."""
+        """The most rounds the plan allows the task: its 频次, raised by any profile level's 频次."""
         return max([self.task_rounds()] + [self.level_rounds(r) for r in self.levels])
 
 
@@ -544,8 +546,9 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
             if chosen.at_least and chosen.count is None and chosen.percent is not None:
                 floors.append(Floor(None, chosen.percent, rate_text(chosen)))
             strata = b.unit_strata(_split_by_risk(population), chosen, None)
-    rounds = b.rounds_total()
-    windows = _round_windows(task, rounds, year, file, b.errors)
+    strata = [s for s in strata if s.ids]
+    rounds = max([b.task_rounds()] + [s.rounds for s in strata])
+    windows = _round_windows(task, b.rounds_total(), rounds, year, file, b.errors)
     if b.errors:
         raise InputError(b.errors)
     if n == 0:
@@ -553,13 +556,17 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
                                   f"任务 {no}（{task.name.value}）的抽查对象范围内没有对象，本任务未抽取",
                                   file, task.scope.span if task.scope else task.span,
                                   hint="检查对象范围的筛选条件是否与名录库的 行业类别 一致"))
-    return TaskDesign(no, n, tuple(s for s in strata if s.ids), rounds, tuple(windows), tuple(floors),
+    return TaskDesign(no, n, tuple(strata), rounds, tuple(windows), tuple(floors),
                       tuple(b.warnings))
 
 
-def _round_windows(task: Task, rounds: int, year: int, file: str,
+def _round_windows(task: Task, planned: int, rounds: int, year: int, file: str,
                    errors: list[Diagnostic]) -> list[tuple[date, date]]:
-    """Round r's dates: batch r's span when batches are given, else an equal calendar split."""
+    """The dates of the task's `rounds` rounds (of `planned`, what the plan allows at most).
+
+    Batch r's span when batches are given (one batch per planned round), else the window cut
+    into `rounds` equal calendar parts.
+    """
     no = task.number.value
     if task.window is None:
         errors.append(error(NO_WINDOW, f"任务 {no} 没有抽查检查起止时间", file, task.span,
@@ -567,9 +574,9 @@ def _round_windows(task: Task, rounds: int, year: int, file: str,
         return []
     start, end = resolve_window(task.window, year)
     if task.batches:
-        if len(task.batches) != rounds:
+        if len(task.batches) != planned:
             errors.append(error(BATCH_ROUNDS,
-                                f"任务 {no} 有 {len(task.batches)} 个批次，但共 {rounds} 轮抽查",
+                                f"任务 {no} 有 {len(task.batches)} 个批次，但共 {planned} 轮抽查",
                                 file, task.batches[0].span, hint="批次 r 就是第 r 轮：批次数应等于频次"))
             return []
         out: list[tuple[date, date]] = []
@@ -585,7 +592,7 @@ def _round_windows(task: Task, rounds: int, year: int, file: str,
                 return []
             out.append((cursor, deadline))
             cursor = deadline + timedelta(days=1)
-        return out
+        return out[:rounds]
     try:
         return split_window(start, end, rounds)
     except ValueError as exc:

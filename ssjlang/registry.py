@@ -85,7 +85,8 @@ REGISTRY_ATTRIBUTES: dict[str, str] = {
 # Header spellings seen in real exports (国家企业信用信息公示系统, 名录库 templates), beyond the standard
 # Chinese name and the English alias of nodes.STANDARD_FIELD_ALIASES.
 _REGISTRY_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "统一社会信用代码": ("社会信用代码", "信用代码", "统一代码", "统一社会信用代码/注册号", "统一社会信用代码（注册号）",
+    "统一社会信用代码": ("社会信用代码", "信用代码", "统一代码", "统一社会信用代码/注册号",
+                   "统一社会信用代码（注册号）",
                    "注册号", "uscc", "credit_code"),
     "名称": ("企业名称", "单位名称", "主体名称", "对象名称", "市场主体名称", "检查对象名称", "检查对象"),
     "类型": ("企业类型", "主体类型", "市场主体类型", "单位类型", "机构类型"),
@@ -155,7 +156,8 @@ def standard_field(header: str) -> str | None:
     key = _header_key(header)
     found = _REGISTRY_ALIASES.get(key)
     if found is None and _UNIT_SUFFIX.search(key):
-        # 注册资本（万元） / 注册资本（元）: a unit in brackets; other bracketed headers stay their own columns
+        # 注册资本（万元） / 注册资本（元）: a unit in brackets; other bracketed headers stay
+        # columns of their own
         if _REGISTRY_ALIASES.get(_UNIT_SUFFIX.sub("", key)) == "注册资本":
             found = "注册资本"
     return found
@@ -353,7 +355,8 @@ class _Report:
             row, column = self._first_suppressed[code]
             more = self._warning_counts[code] - WARNINGS_PER_CODE
             self.warnings.append(warning(
-                MORE_WARNINGS, f"另有 {more} 行存在同类问题 {code} ({more} more rows with {code}, not listed)",
+                MORE_WARNINGS,
+                f"另有 {more} 行存在同类问题 {code} ({more} more rows with {code}, not listed)",
                 self.file, cell_span(row, column), hint="修正上面列出的行后重新检查，其余同类行将逐一列出"))
         return tuple(sorted(self.warnings, key=Diagnostic.sort_key))
 
@@ -387,7 +390,8 @@ def _canonical_cell_nfc(cell: str) -> str:
     return cell.strip(WHITE_SPACE)
 
 
-def _open_table(path: Path, encoding: str | None, report: _Report, sheet_names: tuple[str, ...]) -> _Table | None:
+def _open_table(path: Path, encoding: str | None, report: _Report,
+                sheet_names: tuple[str, ...]) -> _Table | None:
     """The table's rows as canonical cells, or None after reporting why the file is no table."""
     try:
         data = path.read_bytes()
@@ -402,7 +406,8 @@ def _open_table(path: Path, encoding: str | None, report: _Report, sheet_names: 
     if data.startswith(_ZIP_MAGIC):
         return _open_xlsx(path, report, sheet_names)
     if data.startswith(_OLE_MAGIC):
-        report.error(NOT_A_TABLE, "这是 Excel 97–2003 (.xls) 文件，不能直接读取 (old .xls workbooks are not read)",
+        report.error(NOT_A_TABLE,
+                     "这是 Excel 97–2003 (.xls) 文件，不能直接读取 (old .xls workbooks are not read)",
                      row=1, column=1, hint="在 Excel 中“另存为”.xlsx 工作簿或 CSV (逗号分隔) 文件")
         return None
     if path.suffix.lower() in _XLSX_SUFFIXES:
@@ -540,7 +545,8 @@ def _open_xlsx(path: Path, report: _Report, sheet_names: tuple[str, ...]) -> _Ta
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        report.error(NOT_A_TABLE, f"无法作为 XLSX 工作簿读取 (not a readable XLSX workbook): {type(exc).__name__}",
+        report.error(NOT_A_TABLE,
+                     f"无法作为 XLSX 工作簿读取 (not a readable XLSX workbook): {type(exc).__name__}",
                      row=1, column=1, hint="用 Excel 或 WPS 打开后另存为 .xlsx 或 CSV")
         return None
     sheet = None
@@ -618,7 +624,8 @@ def _find_header(rows: Iterator[Row], resolve: Callable[[str], str | None], key_
         report.error(EMPTY_FILE, "文件为空，没有表头行 (empty file: no header row)", row=1, column=1,
                      hint="第一行写列名，例如：统一社会信用代码,名称,类型,行业类别,风险等级")
         return None, []
-    with_key = [i for i, (_n, cells) in enumerate(buffered) if any(resolve(c) == key_field for c in cells if c)]
+    with_key = [i for i, (_n, cells) in enumerate(buffered)
+                if any(resolve(c) == key_field for c in cells if c)]
     not_title = [i for i, (_n, cells) in enumerate(buffered) if sum(1 for c in cells if c) > 1]
     header_at = with_key[0] if with_key else (not_title[0] if not_title else 0)
     number, cells = buffered[header_at]
@@ -690,13 +697,15 @@ for _risk in RiskClass:
 for _short, _risk in (("低", RiskClass.LOW), ("一般", RiskClass.MEDIUM), ("较高", RiskClass.HIGHER),
                       ("高", RiskClass.HIGH), ("中", RiskClass.MEDIUM), ("中风险", RiskClass.MEDIUM),
                       ("LOW", RiskClass.LOW), ("MEDIUM", RiskClass.MEDIUM), ("HIGHER", RiskClass.HIGHER),
-                      ("HIGH", RiskClass.HIGH), ("UNCLASSIFIED", RiskClass.UNCLASSIFIED), ("无", RiskClass.UNCLASSIFIED),
+                      ("HIGH", RiskClass.HIGH), ("UNCLASSIFIED", RiskClass.UNCLASSIFIED),
+                      ("无", RiskClass.UNCLASSIFIED),
                       ("/", RiskClass.UNCLASSIFIED), ("未评级", RiskClass.UNCLASSIFIED)):
     _RISK_VALUES[_short] = _risk
 
 
 def parse_risk(cell: str) -> RiskClass | None:
-    """风险等级 cell → class: A–D (any case, "A类"/"A级"), 低风险…高风险, 低/一般/较高/高, blank or 未分类 → U."""
+    """风险等级 cell → class: A–D (any case, "A类"/"A级"), 低风险…高风险, 低/一般/较高/高;
+    blank or 未分类 → U. None when unrecognised."""
     found = _RISK_VALUES.get(cell)
     if found is not None:
         return found
@@ -895,13 +904,15 @@ def _id_warning(report: _Report, sid: str, row: int, column: int) -> None:
         report.warning(BAD_CHECK_CHAR, f"统一社会信用代码 {sid} 的校验码应为 {right} (wrong check character)",
                        row, column, hint="核对代码是否抄错；以国家企业信用信息公示系统上的代码为准")
     elif is_legacy_registration_number(sid):
-        report.warning(LEGACY_NUMBER, f"{sid} 是 15 位旧注册号，不是统一社会信用代码 (legacy registration number)",
+        report.warning(LEGACY_NUMBER,
+                       f"{sid} 是 15 位旧注册号，不是统一社会信用代码 (legacy registration number)",
                        row, column, hint="换发营业执照后请改用 18 位统一社会信用代码")
     else:
         bad = sorted({c for c in sid if c not in ALPHABET})
         detail = f"，含有不允许的字符 {''.join(bad)}" if bad and len(sid) == 18 else f"，长度为 {len(sid)}"
         report.warning(NOT_AN_ID, f"{sid} 既不是统一社会信用代码也不是注册号{detail} (not a USCC)",
-                       row, column, hint="统一社会信用代码为 18 位（不含 I、O、S、V、Z），旧注册号为 15 位数字")
+                       row, column,
+                       hint="统一社会信用代码为 18 位（不含 I、O、S、V、Z），旧注册号为 15 位数字")
 
 
 # ---------------------------------------------------------------- roster values
@@ -981,7 +992,8 @@ def _read_roster(path: Path, table: _Table, departments: Mapping[str, str], repo
         return None
     std = header.standard
     required = (("执法证号", "badge", "badge、执法证件号"), ("姓名", "name", "name"),
-                ("部门", "department", "department、所属部门"), ("执法资格", "qualified", "qualified、是否具有执法资格"))
+                ("部门", "department", "department、所属部门"),
+                ("执法资格", "qualified", "qualified、是否具有执法资格"))
     missing = [r for r in required if r[0] not in std]
     for name, english, examples in missing:
         _missing_column(report, header, name, english, examples)
@@ -1028,9 +1040,9 @@ def _read_roster(path: Path, table: _Table, departments: Mapping[str, str], repo
                              dept_col + 1, hint="填写计划中声明的部门名称")
             else:
                 close = difflib.get_close_matches(dept_cell, known, n=1, cutoff=0.5)
-                guess = f"是否应为「{close[0]}」？" if close else ""
+                guess = f"，是否应为「{close[0]}」？" if close else ""
                 report.error(UNKNOWN_DEPARTMENT,
-                             f"部门「{dept_cell}」不是计划中的部门 (unknown department){guess}", number,
+                             f"部门「{dept_cell}」不是计划中的部门{guess} (unknown department)", number,
                              dept_col + 1,
                              hint=(f"改为「{close[0]}」，或在计划中用 又称 声明别名" if close else
                                    "计划中的部门：" + "、".join(sorted(set(canonical_departments.values())))))
@@ -1047,7 +1059,8 @@ def _read_roster(path: Path, table: _Table, departments: Mapping[str, str], repo
             except ValueError as exc:
                 ok = False
                 report.error(BAD_DATE, f"不可用日期「{exc.args[0]}」无法识别 (bad date or range)", number,
-                             un_col + 1, hint="写作 2024-03-05 或 2024-03-05~2024-03-09，多项用 ； 或 、 分隔")
+                             un_col + 1,
+                             hint="写作 2024-03-05 或 2024-03-05~2024-03-09，多项用 ； 或 、 分隔")
         first = by_badge.get(badge)
         if first is not None:
             report.error(DUPLICATE_ID, f"执法证号 {badge} 与第 {first.row} 行重复 (duplicate badge)",
@@ -1058,7 +1071,8 @@ def _read_roster(path: Path, table: _Table, departments: Mapping[str, str], repo
         inspector = Inspector(
             badge, name, department or "", bool(qualified),
             _split(cells[spec_col]) if spec_col >= 0 else (),
-            frozenset(x.translate(_ASCII_UPPER) for x in _split(cells[rec_col])) if rec_col >= 0 else frozenset(),
+            frozenset(x.translate(_ASCII_UPPER) for x in _split(cells[rec_col]))
+            if rec_col >= 0 else frozenset(),
             unavailable, number, tuple(cells), columns)
         by_badge[badge] = inspector
         if ok:

@@ -317,10 +317,10 @@ def test_empty_population_is_a_warning() -> None:
 
 
 def test_rate_not_in_whole_ppm_is_an_error() -> None:
-    task = make_task(task_rate=rate("12.34567"))
+    task = make_task(task_rate=rate("12.34567"), profile="信用分类")
     with pytest.raises(InputError) as info:
-        design(task, make_plan((task,)), population({RiskClass.LOW: 3}))
-    assert info.value.diagnostics[0].code == draw.RATE_NOT_PPM
+        design(task, make_plan((task,), (profile(),)), population({RiskClass.LOW: 3, RiskClass.HIGH: 2}))
+    assert [d.code for d in info.value.diagnostics] == [draw.RATE_NOT_PPM]  # once, not once per stratum
 
 
 def test_draw_plan_selects_population_and_orders_tasks() -> None:
@@ -340,3 +340,20 @@ def test_bad_beacon_inputs() -> None:
     with pytest.raises(InputError):
         draw.commitment_text("p", "r", "-", "\n\t")
     assert draw.commitment_text("p", "r", "-", "福彩\n双色球") .endswith("beacon=福彩 双色球\n")
+
+
+def test_escalated_round_only_when_a_stratum_needs_it() -> None:
+    prof = profile(level(RiskClass.HIGH, "3", rounds=2))
+    task = make_task(task_rate=rate("20"), profile="信用分类", window=(3, 11))
+    plan = make_plan((task,), (prof,))
+    without_d = design(task, plan, population({RiskClass.LOW: 10, RiskClass.MEDIUM: 4}))
+    assert without_d.rounds == 1
+    assert without_d.windows == ((date(2024, 3, 1), date(2024, 11, 30)),)  # the whole window
+    with_d = design(task, make_plan((task,), (prof,)), population({RiskClass.LOW: 10, RiskClass.HIGH: 1}))
+    assert with_d.rounds == 2
+    assert with_d.windows == ((date(2024, 3, 1), date(2024, 7, 16)), (date(2024, 7, 17), date(2024, 11, 30)))
+    batches = (Batch(Text("第一批", NO_SPAN), month(6), NO_SPAN),
+               Batch(Text("第二批", NO_SPAN), month(11), NO_SPAN))
+    batched = Task(**{**task.__dict__, "batches": batches})
+    only_first = design(batched, make_plan((batched,), (prof,)), population({RiskClass.LOW: 10}))
+    assert only_first.windows == ((date(2024, 3, 1), date(2024, 6, 30)),)

@@ -1,7 +1,7 @@
 """Generate the shipped example registry and roster for 晋城市城区 (docs/example-data.md).
 
-    python tools/gen_example_data.py                      # data/registry.csv, data/roster.csv (30,000 subjects)
-    python tools/gen_example_data.py --subjects 1000000 --out /tmp/big   # benchmark registries
+    python tools/gen_example_data.py            # data/registry.csv, data/roster.csv (30,000 subjects)
+    python tools/gen_example_data.py --subjects 1000000 --out /tmp/big   # a benchmark registry
 
 Deterministic: one `random.Random` with a fixed seed, no wall clock, no dict-order dependence, so running
 it again gives byte-identical files (a test checks the committed files against it). The data are
@@ -18,15 +18,17 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import operator
 import random
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ssjlang.uscc import ALPHABET, uscc_check_char  # noqa: E402
+from ssjlang.uscc import ALPHABET, uscc_check_char
 
 SEED = 20240301
 DEFAULT_SUBJECTS = 30_000
@@ -39,7 +41,8 @@ ROSTER_HEADER = ("执法证号", "姓名", "部门", "执法资格", "专长", "
 
 # ---------------------------------------------------------------- vocabulary
 
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
+            "蔡余杜叶程苏魏吕丁任沈姚卢"
             "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔常原申牛靳卫"
             "毕裴晋栗焦郜")
 GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志宏斌飞俊峰亮鑫慧晶佳瑞欣宇浩晨"
@@ -51,14 +54,16 @@ STREETS = (
     ("凤台西街", ("西街街道", "北街街道")), ("黄华街", ("南街街道", "西街街道")),
     ("红星东街", ("东街街道", "矿区街道")), ("红星西街", ("西街街道", "西上庄街道")),
     ("书院街", ("北街街道", "东街街道")), ("文昌东街", ("东街街道", "钟家庄街道")),
-    ("文昌西街", ("西街街道",)), ("新市东街", ("北街街道", "东街街道")), ("新市西街", ("西街街道", "北街街道")),
+    ("文昌西街", ("西街街道",)), ("新市东街", ("北街街道", "东街街道")),
+    ("新市西街", ("西街街道", "北街街道")),
     ("太行路", ("矿区街道", "北石店镇")), ("中原街", ("南街街道",)), ("景西路", ("西上庄街道", "西街街道")),
     ("建设路", ("南街街道", "钟家庄街道")), ("兰花路", ("钟家庄街道", "北石店镇")),
     ("白水街", ("矿区街道",)), ("北石店大街", ("北石店镇",)), ("西上庄大街", ("西上庄街道",)),
     ("瑞丰路", ("钟家庄街道",)), ("前进路", ("北街街道",)), ("晓庄街", ("矿区街道", "北石店镇")),
 )
 AREAS = ("东街街道", "西街街道", "南街街道", "北街街道", "矿区街道", "钟家庄街道", "西上庄街道", "北石店镇")
-COMMUNITIES = ("晓庄", "凤鸣", "西后河", "东后河", "梨园", "七岭", "白水", "景西", "青年", "颐翠", "古书院", "西谢匠",
+COMMUNITIES = ("晓庄", "凤鸣", "西后河", "东后河", "梨园", "七岭", "白水", "景西", "青年", "颐翠", "古书院",
+               "西谢匠",
                "东谢匠", "苗匠", "司徒", "钟家庄", "岗头", "北石店", "西上庄", "寺底")
 ORDINARY_INDUSTRIES = (
     ("零售业", ("商贸有限公司", "商行", "超市", "便利店", "日用品店", "五金店", "服装店", "水果店")),
@@ -72,7 +77,8 @@ ORDINARY_INDUSTRIES = (
     ("建筑装饰业", ("装饰工程有限公司", "装修部")),
     ("农业", ("农业开发有限公司", "种植专业合作社", "养殖专业合作社")),
 )
-COMPANY_TYPES = ("有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）", "有限责任公司（非自然人投资或控股的法人独资）")
+COMPANY_TYPES = ("有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）",
+                 "有限责任公司（非自然人投资或控股的法人独资）")
 SOLE_TYPES = ("个人独资企业", "普通合伙企业")
 
 # ---------------------------------------------------------------- subjects
@@ -85,7 +91,8 @@ class Spec:
     count: int
     tags: tuple[str, ...]
     kind: str  # key into the name builders below
-    org: str = "91"  # 登记管理部门码 + 机构类别码: 91 企业, 92 个体工商户, 12 事业单位, 52 民办非企业, 11 机关…
+    # 登记管理部门码 + 机构类别码: 91 企业, 92 个体工商户, 12 事业单位, 52 民办非企业, 11 机关…
+    org: str = "91"
     big: int = 0  # how many of them have 注册资本 >= 3000 万元 (task 27)
 
 
@@ -155,9 +162,9 @@ class Generator:
         r = self.r
         while True:
             if org in ("91", "92", "93") and r.random() < 0.8:
-                body = "MA0" + "".join(r.choice(ALPHABET) for _ in range(5))
+                body = "MA0" + "".join(r.choices(ALPHABET, k=5))  # codes issued since the 2015 reform
             else:
-                body = "".join(r.choice("0123456789") for _ in range(8))
+                body = f"{r.randrange(10**8):08d}"  # an older 组织机构代码
             code = org + DIVISION + body + _org_check(body)
             code += uscc_check_char(code)
             if code not in self.ids:
@@ -178,11 +185,13 @@ class Generator:
     def place(self) -> tuple[str, str]:
         r = self.r
         street, areas = r.choice(STREETS)
-        address = f"山西省晋城市城区{street}{r.randint(1, 1800)}号"
-        if r.random() < 0.3:
-            address += f"{r.randint(1, 30)}号楼{r.randint(1, 6)}单元{r.randint(1, 28)}0{r.randint(1, 4)}室"
-        elif r.random() < 0.3:
-            address += f"{r.choice(('一', '二', '三'))}层"
+        address = f"山西省晋城市城区{street}{r.randrange(1800) + 1}号"
+        x = r.random()
+        if x < 0.3:
+            n = r.randrange(30 * 6 * 28 * 4)  # building, unit, floor, door in one draw
+            address += f"{n % 30 + 1}号楼{n // 30 % 6 + 1}单元{n // 180 % 28 + 1}0{n // 5040 + 1}室"
+        elif x < 0.5:
+            address += f"{'一二三'[int(x * 100) % 3]}层"
         return address, r.choice(areas)
 
     def phone(self) -> str:
@@ -193,8 +202,8 @@ class Generator:
 
     def founded(self, org: str) -> str:
         r = self.r
-        year = r.randint(1985, 2023) if org in ("12", "11", "52") else r.randint(2003, 2023)
-        return f"{year}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+        first = FOUNDED_PUBLIC if org in ("12", "11", "52") else FOUNDED_BUSINESS
+        return date.fromordinal(first + r.randrange(FOUNDED_LAST - first + 1)).isoformat()
 
     def capital(self, big: bool, org: str) -> str:
         r = self.r
@@ -225,7 +234,8 @@ class Generator:
         if kind == "clinic":
             return f"晋城市城区{r.choice(COMMUNITIES)}{t[0]}社区卫生服务中心", "事业单位"
         if kind == "car":
-            brand = r.choice(("丰田", "大众", "本田", "别克", "吉利", "长城", "比亚迪", "奇瑞", "现代", "日产", "长安"))
+            brand = r.choice(("丰田", "大众", "本田", "别克", "吉利", "长城", "比亚迪", "奇瑞", "现代",
+                              "日产", "长安"))
             return f"晋城市{t}{brand}汽车销售服务有限公司", company
         if kind == "usedcar":
             return f"晋城市城区{t}二手车经纪有限公司", company
@@ -234,14 +244,17 @@ class Generator:
                 return f"城区{t}汽车修理厂", "个体工商户"
             return f"晋城市城区{t}汽车维修服务有限公司", company
         if kind == "prepaid":
-            shop = r.choice(("美容美发店", "健身会所", "教育培训学校有限公司", "洗车行", "游泳馆", "面包坊", "美甲店"))
+            shop = r.choice(("美容美发店", "健身会所", "教育培训学校有限公司", "洗车行", "游泳馆", "面包坊",
+                             "美甲店"))
             return f"晋城市城区{t}{shop}", company if shop.endswith("公司") else "个体工商户"
         if kind == "supermarket":
             return f"晋城市{t}超市有限公司", company
         if kind == "tobacco":
-            return f"城区{t}{r.choice(('便利店', '烟酒店', '超市', '副食店', '商店', '烟酒副食部'))}", "个体工商户"
+            shop = r.choice(("便利店", "烟酒店", "超市", "副食店", "商店", "烟酒副食部"))
+            return f"城区{t}{shop}", "个体工商户"
         if kind == "construction":
-            project = r.choice(("建设工程有限公司", "建筑工程有限公司", "房地产开发有限公司", "市政工程有限公司"))
+            project = r.choice(("建设工程有限公司", "建筑工程有限公司", "房地产开发有限公司",
+                                "市政工程有限公司"))
             return f"山西{t}{project}", company
         if kind == "labour":
             return f"晋城市{t}{r.choice(('劳务派遣有限公司', '人力资源服务有限公司'))}", company
@@ -249,18 +262,22 @@ class Generator:
             use = r.choice(("地下商城管理有限公司", "停车场管理有限公司", "地下超市"))
             return f"晋城市城区{t}{use}", company if use.endswith("公司") else "个体工商户"
         if kind == "estate":
-            return f"晋城市{t}物业服务有限公司（{r.choice(COMMUNITIES)}{r.choice(('苑', '小区', '花园', '家园'))}）", company
+            estate = r.choice(COMMUNITIES) + r.choice(("苑", "小区", "花园", "家园"))
+            return f"晋城市{t}物业服务有限公司（{estate}）", company
         if kind == "statistics":
-            business = r.choice(("煤业有限公司", "机械制造有限公司", "商贸有限公司", "电力设备有限公司", "化工有限公司",
+            business = r.choice(("煤业有限公司", "机械制造有限公司", "商贸有限公司", "电力设备有限公司",
+                                 "化工有限公司",
                                  "钢铁有限公司", "新能源有限公司", "餐饮管理有限公司", "物资有限公司"))
             return f"晋城市{t}{business}", company
         if kind == "logistics":
-            return f"晋城市城区{t}{r.choice(('快递有限公司', '物流有限公司', '速运有限公司', '供应链管理有限公司'))}", company
+            form = r.choice(("快递有限公司", "物流有限公司", "速运有限公司", "供应链管理有限公司"))
+            return f"晋城市城区{t}{form}", company
         if kind == "entertainment":
             venue = r.choice(("KTV", "网吧", "歌舞厅", "游艺厅", "酒吧", "量贩式KTV有限公司", "电竞馆"))
             return f"城区{t}{venue}", company if venue.endswith("公司") else "个体工商户"
         if kind == "museum":
-            return f"晋城市城区{t[0]}{r.choice(('博物馆', '纪念馆', '美术馆', '图书馆', '文化馆'))}", "事业单位"
+            venue = r.choice(("博物馆", "纪念馆", "美术馆", "图书馆", "文化馆"))
+            return f"晋城市城区{t[0]}{venue}", "事业单位"
         if kind == "performance":
             return f"晋城市{t}{r.choice(('文化传媒有限公司', '演艺有限公司', '剧院有限公司'))}", company
         if kind == "security":
@@ -299,18 +316,21 @@ class Generator:
             shop = r.choice([f for f in forms if not f.endswith("公司") and "合作社" not in f] or ["商行"])
             return org, f"城区{t}{shop}", "个体工商户", industry
         if org == "93":
-            return org, f"晋城市城区{t}{r.choice(('种植', '养殖', '农机'))}专业合作社", "农民专业合作社", "农业"
+            trade = r.choice(("种植", "养殖", "农机"))
+            return org, f"晋城市城区{t}{trade}专业合作社", "农民专业合作社", "农业"
         if org == "91":
             prefix = r.choice(("晋城市城区", "晋城市", "山西"))
             if not big and r.random() < 0.12:
-                return org, f"{prefix}{t}{r.choice(('经营部', '商贸中心', '服务部'))}", r.choice(SOLE_TYPES), industry
+                form = r.choice(("经营部", "商贸中心", "服务部"))
+                return org, f"{prefix}{t}{form}", r.choice(SOLE_TYPES), industry
             form = r.choice([f for f in forms if f.endswith("公司")] or ["商贸有限公司"])
             if big and r.random() < 0.2:
                 return org, f"{prefix}{t}{form.replace('有限公司', '股份有限公司')}", \
                     "股份有限公司（非上市、自然人投资或控股）", industry
             return org, f"{prefix}{t}{form}", r.choice(COMPANY_TYPES), industry
         if org == "11":
-            return org, f"晋城市城区{r.choice(AREAS)}{r.choice(COMMUNITIES)}社区居民委员会", "机关", "公共管理"
+            place = r.choice(AREAS) + r.choice(COMMUNITIES)
+            return org, f"晋城市城区{place}社区居民委员会", "机关", "公共管理"
         if org == "12":
             return org, f"晋城市城区{t}{r.choice(('服务中心', '事务中心', '站'))}", "事业单位", "公共服务"
         if org == "51":
@@ -319,10 +339,16 @@ class Generator:
             "民办非企业单位", "社会服务"
 
 
+_ORG_TABLES = tuple({c: (int(c, 36)) * w for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+                    for w in (3, 7, 9, 10, 5, 8, 4, 2))
+FOUNDED_PUBLIC = date(1985, 1, 1).toordinal()
+FOUNDED_BUSINESS = date(2003, 1, 1).toordinal()
+FOUNDED_LAST = date(2023, 12, 31).toordinal()
+
+
 def _org_check(body: str) -> str:
     """GB 11714 组织机构代码 check character for 8 body characters (digits, capital letters)."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, weights, strict=True))
+    total = sum(map(operator.getitem, _ORG_TABLES, body))
     c9 = 11 - total % 11
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
 
@@ -338,9 +364,23 @@ def _chinese_number(n: int) -> str:
     return str(n)
 
 
+DANDONG_2023 = (31_107, 12_044, 3_682, 721)
+"""Classified enterprises of 丹东 in 2023 by class A, B, C, D (the domain brief's realistic mix)."""
+
+
+def _apportion(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` in proportion to `weights` by largest remainder (integers that add up exactly)."""
+    whole = sum(weights)
+    counts = [total * w // whole for w in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
 def _risk_column(r: random.Random, total: int, orgs: Sequence[str]) -> list[str]:
-    """风险等级 for every row: ~8 % blank (non-enterprises first: classification covers 经营主体), the rest
-    A 65.7 % / B 25.4 % / C 7.8 % / D 1.5 % exactly (rounded), shuffled."""
+    """风险等级 for every row: 8 % blank (non-enterprises first: classification covers 经营主体), the rest
+    in the 丹东 2023 proportions (≈ A 65.4 % / B 25.3 % / C 7.7 % / D 1.5 %), shuffled."""
     blank_total = round(total * 0.08)
     not_enterprise = [i for i, org in enumerate(orgs) if org not in ("91", "92", "93")]
     enterprise = [i for i, org in enumerate(orgs) if org in ("91", "92", "93")]
@@ -348,9 +388,7 @@ def _risk_column(r: random.Random, total: int, orgs: Sequence[str]) -> list[str]
     extra_blank = max(0, blank_total - len(not_enterprise))
     blank = set(not_enterprise) | set(enterprise[:extra_blank])
     classified = [i for i in range(total) if i not in blank]
-    n = len(classified)
-    counts = [round(n * 0.657), round(n * 0.254), round(n * 0.078)]
-    counts.append(n - sum(counts))
+    counts = _apportion(len(classified), DANDONG_2023)
     letters = [letter for letter, c in zip("ABCD", counts, strict=True) for _ in range(c)]
     r.shuffle(letters)
     column = [""] * total
@@ -394,7 +432,8 @@ def generate_registry(subjects: int, seed: int = SEED) -> list[tuple[str, ...]]:
 
 # department → (inspectors, specialties, prefix of the tags its recusals come from)
 DEPARTMENTS: tuple[tuple[str, int, tuple[str, ...], str], ...] = (
-    ("城区市场监管局", 40, ("食品安全", "特种设备", "价格监督", "登记注册", "广告监管", "计量", "产品质量", "网络交易"),
+    ("城区市场监管局", 40,
+     ("食品安全", "特种设备", "价格监督", "登记注册", "广告监管", "计量", "产品质量", "网络交易"),
      "统计在库单位"),
     ("城区教科局", 10, ("教育督导", "民办教育", "校园安全"), "学校"),
     ("城区卫体局", 8, ("医疗机构监管", "公共卫生", "体育经营"), "社区卫生服务中心"),
@@ -442,7 +481,8 @@ def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED) -> li
                 month = r.randint(3, 11)
                 start = r.randint(1, 20)
                 if r.random() < 0.5:
-                    unavailable = f"2024-{month:02d}-{start:02d}~2024-{month:02d}-{start + r.randint(2, 7):02d}"
+                    end = start + r.randint(2, 7)
+                    unavailable = f"2024-{month:02d}-{start:02d}~2024-{month:02d}-{end:02d}"
                 else:
                     unavailable = f"2024-{month:02d}-{start:02d}；2024-{month + 1:02d}-{r.randint(1, 28):02d}"
             name = g.person()
@@ -478,7 +518,8 @@ def write(out: Path, subjects: int, seed: int = SEED) -> tuple[Path, Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--subjects", type=int, default=DEFAULT_SUBJECTS, help="registry size (default 30000)")
+    parser.add_argument("--subjects", type=int, default=DEFAULT_SUBJECTS,
+                        help="registry size (default 30000)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data",
                         help="output directory (default: the repository's data/)")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed (default: the shipped data's)")

@@ -133,8 +133,11 @@ def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beac
         _fail_io(f"{exc.path} already exists; use --force to replace it")
     except OSError as exc:
         _fail_io(f"cannot write {output}: {exc}")
+    lists = [p for p in paths if p.name.startswith("名单-")]
     for path in paths:
-        click.echo(f"wrote {path}")
+        if path not in lists:
+            click.echo(f"wrote {path}")
+    click.echo(f"wrote {len(lists)} draw lists {output / '名单-任务NN-第R轮.csv'}")
     drawn = len(record["subjects"])
     picks = sum(t["selected"] for t in record["tasks"])
     click.echo(f"seed S={record['seed']}")
