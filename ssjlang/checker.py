@@ -270,12 +270,13 @@ def format_decimal(value: Decimal) -> str:
 
 
 def rate_text(rate: Rate) -> str:
-    """The plan-table rendering: 不低于10%, 20%, 20户, 10%（不少于2户）."""
+    """The plan-table rendering, with the count unit as written: 不低于10%, 20%, 20家, 不少于2所,
+    10%（不少于2户）."""
     if rate.count is not None:
-        return f"{rate.count}户"
+        return f"{'不少于' if rate.at_least else ''}{rate.count}{rate.count_unit}"
     text = f"{'不低于' if rate.at_least else ''}{format_decimal(rate.percent or Decimal(0))}%"
     if rate.min_count is not None:
-        text += f"（不少于{rate.min_count}户）"
+        text += f"（不少于{rate.min_count}{rate.count_unit}）"
     return text
 
 

@@ -109,12 +109,14 @@ def _level(level: RiskLevel) -> dict[str, JsonValue]:
 
 
 def rate_json(rate: Rate) -> dict[str, JsonValue]:
-    """A simple rate (no sub-populations, no size conditions)."""
+    """A simple rate (no sub-populations, no size conditions); count_unit (户 家 所 个) is null
+    when the rate has no count."""
     return {
         "percent": number(rate.percent) if rate.percent is not None else None,
         "at_least": rate.at_least,
         "count": rate.count,
         "min_count": rate.min_count,
+        "count_unit": rate.count_unit if rate.count is not None or rate.min_count is not None else None,
         "text": rate_text(rate),
     }
 
@@ -125,7 +127,8 @@ def rate_spec_json(spec: RateSpec) -> dict[str, JsonValue]:
         simple = rate_json(spec)
         return {**{k: v for k, v in simple.items() if k != "text"}, "subgroups": None, "by_count": None,
                 "text": simple["text"]}
-    empty: dict[str, JsonValue] = {"percent": None, "at_least": False, "count": None, "min_count": None}
+    empty: dict[str, JsonValue] = {"percent": None, "at_least": False, "count": None, "min_count": None,
+                                   "count_unit": None}
     if isinstance(spec, SubgroupRates):
         subgroups: list[JsonValue] = [
             {"label": _text(rule.label), "selector": selector_json(rule.selector),

@@ -1,11 +1,13 @@
-"""`ssj fmt`: the canonical layout of a plan (规范格式).
+"""`ssj fmt`: the canonical layout of a plan (规范格式), in the plan's own keyword language.
 
-Canonical means: Chinese keywords (from `ssjlang.keywords`), ASCII punctuation except where the
-plan table itself uses Chinese forms (`—` in windows, `×` in multipliers, `、` between names),
-two-space indentation, statements in the order 计划 · 名录字段 · 部门 · 风险递加 · 任务, task fields in
-a fixed order, one item per line. Comments stay where they were: an own-line comment goes
-before the line that followed it in the source, a trailing comment stays at the end of its line.
-Formatting is idempotent and the output parses back to the same AST (see `strip_spans`).
+Canonical means: keywords from `ssjlang.keywords` in one language — Chinese (`Keyword.chinese`,
+the default) or English (`Keyword.english[0]`), so an English-keyword plan stays English — ASCII
+punctuation except where the Chinese plan table itself uses Chinese forms (`—` in windows, `×` in
+multipliers, `、` between names), two-space indentation, statements in the order 计划 · 名录字段 ·
+部门 · 风险递加 · 任务, task fields in a fixed order, one item per line. Comments stay where they were:
+an own-line comment goes before the line that followed it in the source, a trailing comment stays at
+the end of its line. Formatting is idempotent and the output parses back to the same AST (see
+`strip_spans`), count units (户 家 所 个) included.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .keywords import KEYWORDS_BY_KEY
+from .keywords import KEYWORDS_BY_KEY, LANGUAGES
 from .nodes import (
     NO_SPAN,
     And,
@@ -52,12 +54,6 @@ from .nodes import (
 
 INDENT = "  "
 
-
-def kw(key: str) -> str:
-    """The canonical (Chinese) spelling of a keyword."""
-    return KEYWORDS_BY_KEY[key].chinese
-
-
 _KIND_KEYS = {
     FieldKind.TEXT: "kind_text",
     FieldKind.LIST: "kind_list",
@@ -87,6 +83,7 @@ _COUNT_OP_KEYS = {
     CompareOp.GT: "above",
     CompareOp.GE: "at_least",
 }
+_COUNT_UNIT = KEYWORDS_BY_KEY["count_unit"]
 
 
 # ---------------------------------------------------------------- pieces
@@ -96,8 +93,7 @@ def number(value: Decimal | int) -> str:
     """A decimal without exponent or trailing zeros: 20, 1.5, 0.02."""
     if isinstance(value, int):
         return str(value)
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def text(value: str) -> str:
@@ -106,70 +102,110 @@ def text(value: str) -> str:
     return f'"{escaped}"'
 
 
-def count(value: int) -> str:
-    return f"{value}{kw('count_unit')}"
+class _Words:
+    """How one keyword language writes each piece: keywords, counts, dates, lists of names."""
 
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown keyword language {language!r}; expected one of {LANGUAGES}")
+        self.english = language == "en"
+        self.name_separator = ", " if self.english else "、"
 
-def rate(node: Rate) -> str:
-    """20% · 不低于 10% · 10% (不少于 2户) · 20户 · 不少于 2户."""
-    if node.percent is None:
-        base = count(node.count or 0)
-        return f"{KEYWORDS_BY_KEY['at_least'].other[0]} {base}" if node.at_least else base
-    base = f"{number(node.percent)}%"
-    if node.at_least:
-        base = f"{kw('at_least')} {base}"
-    if node.min_count is not None:
-        base += f" ({KEYWORDS_BY_KEY['at_least'].other[0]} {count(node.min_count)})"
-    return base
+    def kw(self, key: str) -> str:
+        """The canonical spelling of a keyword in this language."""
+        keyword = KEYWORDS_BY_KEY[key]
+        return keyword.english[0] if self.english else keyword.chinese
 
+    def count_floor(self) -> str:
+        """不少于 (not 不低于) before a count, as plan tables write it; `at least` in English."""
+        return self.kw("at_least") if self.english else KEYWORDS_BY_KEY["at_least"].other[0]
 
-def date_point(node: DatePoint) -> str:
-    out = kw("next_year") if node.next_year else ""
-    if node.year is not None:
-        out += f"{node.year}年"
-    out += f"{node.month}月"
-    if node.day is not None:
-        out += f"{node.day}日"
-    return out
+    def count(self, value: int, unit: str) -> str:
+        """20户 · 2所 · 20 subjects (English writes a Chinese unit other than 户 as is, e.g. 2所)."""
+        if self.english and unit == _COUNT_UNIT.chinese:
+            return f"{value} {_COUNT_UNIT.english[0]}"
+        return f"{value}{unit}"
 
+    def rate(self, node: Rate) -> str:
+        """20% · 不低于 10% · 10% (不少于 2户) · 20户 · 不少于 2所 · at least 10% (at least 2 subjects)."""
+        if node.percent is None:
+            base = self.count(node.count or 0, node.count_unit)
+            return f"{self.count_floor()} {base}" if node.at_least else base
+        base = f"{number(node.percent)}%"
+        if node.at_least:
+            base = f"{self.kw('at_least')} {base}"
+        if node.min_count is not None:
+            base += f" ({self.count_floor()} {self.count(node.min_count, node.count_unit)})"
+        return base
 
-def window(node: Window) -> str:
-    if node.end is None:
-        return date_point(node.start)
-    separator = kw("to") if node.end.next_year else "—"  # 12月至次年2月, as plan tables write it
-    return f"{date_point(node.start)}{separator}{date_point(node.end)}"
+    def rounds(self, per_year: int) -> str:
+        return f"{per_year} {self.kw('per_year')}" if self.english else f"{per_year}{self.kw('per_year')}"
 
+    def multiplier(self, value: Decimal) -> str:
+        if self.english:
+            return f"{self.kw('rate')} x {number(value)}"
+        return f"{self.kw('rate')}×{number(value)}"  # 比例×1.5, as plan tables write it
 
-def scalar(node: Text | Money | Number) -> str:
-    if isinstance(node, Text):
-        return text(node.value)
-    if isinstance(node, Money):
-        return f"{number(node.wan_yuan)}{kw('wan_yuan')}"
-    return number(node.value)
+    def date_point(self, node: DatePoint) -> str:
+        """2024年3月 / 3月 / 次年2月; English writes a date with its year the ISO way (2026-03-01)."""
+        if self.english and node.year is not None and not node.next_year:
+            day = f"-{node.day:02d}" if node.day is not None else ""
+            if 1000 <= node.year <= 9999 and node.month < 100 and (node.day is None or node.day < 100):
+                return f"{node.year:04d}-{node.month:02d}{day}"
+        out = f"{self.kw('next_year')} " if node.next_year and self.english else ""
+        if node.next_year and not self.english:
+            out = self.kw("next_year")
+        if node.year is not None:
+            out += f"{node.year}年"
+        out += f"{node.month}月"
+        if node.day is not None:
+            out += f"{node.day}日"
+        return out
 
+    def window(self, node: Window) -> str:
+        if node.end is None:
+            return self.date_point(node.start)
+        if self.english:
+            separator = f" {self.kw('to')} "
+        else:
+            separator = self.kw("to") if node.end.next_year else "—"  # 12月至次年2月, as plan tables write it
+        return f"{self.date_point(node.start)}{separator}{self.date_point(node.end)}"
 
-def value(node: Text | Money | Number | ValueList) -> str:
-    if isinstance(node, ValueList):
-        return "[" + ", ".join(scalar(v) for v in node.values) + "]"
-    return scalar(node)
+    def scalar(self, node: Text | Money | Number) -> str:
+        if isinstance(node, Text):
+            return text(node.value)
+        if isinstance(node, Money):
+            amount = number(node.wan_yuan)
+            return f"{amount} {self.kw('wan_yuan')}" if self.english else f"{amount}{self.kw('wan_yuan')}"
+        return number(node.value)
 
+    def value(self, node: Text | Money | Number | ValueList) -> str:
+        if isinstance(node, ValueList):
+            return "[" + ", ".join(self.scalar(v) for v in node.values) + "]"
+        return self.scalar(node)
 
-def selector(node: Selector) -> str:
-    """Selectors print flat where precedence allows (且 binds tighter than 或); nested 且/或 get
-    parentheses so the printed form parses back to the same tree."""
-    if isinstance(node, Compare):
-        op = _OP_TEXT.get(node.op) or kw(_OP_KEYS[node.op])
-        return f"{node.field.value} {op} {value(node.value)}"
-    if isinstance(node, Not):
-        inner = selector(node.operand)
-        if isinstance(node.operand, And | Or):
-            inner = f"({inner})"
-        return f"{kw('not')} {inner}"
-    if isinstance(node, And):
-        parts = [f"({selector(o)})" if isinstance(o, And | Or) else selector(o) for o in node.operands]
-        return f" {kw('and')} ".join(parts)
-    parts = [f"({selector(o)})" if isinstance(o, Or) else selector(o) for o in node.operands]
-    return f" {kw('or')} ".join(parts)
+    def selector(self, node: Selector) -> str:
+        """Selectors print flat where precedence allows (且 binds tighter than 或); nested 且/或 get
+        parentheses so the printed form parses back to the same tree."""
+        if isinstance(node, Compare):
+            op = _OP_TEXT.get(node.op) or self.kw(_OP_KEYS[node.op])
+            return f"{node.field.value} {op} {self.value(node.value)}"
+        if isinstance(node, Not):
+            inner = self.selector(node.operand)
+            if isinstance(node.operand, And | Or):
+                inner = f"({inner})"
+            return f"{self.kw('not')} {inner}"
+        if isinstance(node, And):
+            parts = [f"({self.selector(o)})" if isinstance(o, And | Or) else self.selector(o)
+                     for o in node.operands]
+            return f" {self.kw('and')} ".join(parts)
+        parts = [f"({self.selector(o)})" if isinstance(o, Or) else self.selector(o) for o in node.operands]
+        return f" {self.kw('or')} ".join(parts)
+
+    def count_condition(self, node: CountRule) -> str:
+        key = _COUNT_OP_KEYS[node.op]
+        spelled = self.count_floor() if key == "at_least" else self.kw(key)
+        return f"{spelled} {node.threshold}"
 
 
 # ---------------------------------------------------------------- layout
@@ -186,8 +222,12 @@ class _Line:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, words: _Words) -> None:
         self.lines: list[_Line] = []
+        self.words = words
+
+    def kw(self, key: str) -> str:
+        return self.words.kw(key)
 
     def add(self, depth: int, content: str, span: Span | None, closing: bool = False) -> None:
         anchor = span.line if span is not None and span != NO_SPAN else None
@@ -214,128 +254,125 @@ def _header(w: _Writer, node: PlanHeader) -> None:
     if node.title is None and all(v is None for _, v, _ in settings):
         return
     title = text(node.title.value) if node.title is not None else '""'
-    w.add(0, f"{kw('plan')} {title} {{", node.span)
+    w.add(0, f"{w.kw('plan')} {title} {{", node.span)
     for key, setting, holder in settings:
         if setting is None:
             continue
         shown = str(setting) if isinstance(setting, int) else text(setting.value)
-        w.add(1, f"{kw(key)} {shown}", holder.span)  # type: ignore[union-attr]
+        w.add(1, f"{w.kw(key)} {shown}", holder.span)  # type: ignore[union-attr]
     w.close(0, node.span)
 
 
 def _fields(w: _Writer, fields: tuple[FieldDecl, ...]) -> None:
     if not fields:
         return
-    w.add(0, f"{kw('fields')} {{", fields[0].span)
+    w.add(0, f"{w.kw('fields')} {{", fields[0].span)
     for decl in fields:
-        w.add(1, f"{decl.name.value} {kw(_KIND_KEYS[decl.kind])}", decl.span)
+        w.add(1, f"{decl.name.value} {w.kw(_KIND_KEYS[decl.kind])}", decl.span)
     w.add(0, "}", None, closing=True)
 
 
 def _department(w: _Writer, node: Department) -> None:
-    line = f"{kw('department')} {node.name.value}"
+    line = f"{w.kw('department')} {node.name.value}"
     if node.aliases:
-        line += f" {kw('alias')} " + "、".join(a.value for a in node.aliases)
+        line += f" {w.kw('alias')} " + w.words.name_separator.join(a.value for a in node.aliases)
     w.add(0, line, node.span)
 
 
-def _level(node: RiskLevel) -> str:
-    parts = [kw(_CLASS_KEYS[node.risk])]
+def _level(w: _Writer, node: RiskLevel) -> str:
+    parts = [w.kw(_CLASS_KEYS[node.risk])]
     if node.multiplier is not None:
-        parts.append(f"{kw('rate')}×{number(node.multiplier)}")
+        parts.append(w.words.multiplier(node.multiplier))
     if node.rate is not None:
-        parts.append(f"{kw('rate')} {rate(node.rate)}")
+        parts.append(f"{w.kw('rate')} {w.words.rate(node.rate)}")
     if node.rounds is not None:
-        parts.append(f"{kw('rounds')} {node.rounds.per_year}{kw('per_year')}")
+        parts.append(f"{w.kw('rounds')} {w.words.rounds(node.rounds.per_year)}")
     return " ".join(parts)
 
 
 def _profile(w: _Writer, node: RiskProfile) -> None:
-    head = f"{kw('escalation')} {node.name.value}"
+    head = f"{w.kw('escalation')} {node.name.value}"
     if node.description is not None:
         head += f" {text(node.description.value)}"
     w.add(0, head + " {", node.span)
     for level in node.levels:
-        w.add(1, _level(level), level.span)
+        w.add(1, _level(w, level), level.span)
     w.close(0, node.span)
 
 
-def _scope(node: Scope) -> str:
-    out = f"{kw('scope')} {text(node.text.value)}"
+def _scope(w: _Writer, node: Scope) -> str:
+    out = f"{w.kw('scope')} {text(node.text.value)}"
     if node.selector is not None:
-        out += f" {kw('where')} {selector(node.selector)}"
+        out += f" {w.kw('where')} {w.words.selector(node.selector)}"
     return out
 
 
 def _rate_spec(w: _Writer, spec: Rate | SubgroupRates | CountRates) -> None:
+    words = w.words
     if isinstance(spec, Rate):
-        w.add(1, f"{kw('rate')} {rate(spec)}", spec.span)
+        w.add(1, f"{w.kw('rate')} {words.rate(spec)}", spec.span)
         return
     if isinstance(spec, SubgroupRates):
-        w.add(1, f"{kw('rate')} {kw('by_subgroup')} {{", spec.span)
+        w.add(1, f"{w.kw('rate')} {w.kw('by_subgroup')} {{", spec.span)
         for rule in spec.rules:
             label = f"{text(rule.label.value)} " if rule.label is not None else ""
-            w.add(2, f"{label}{selector(rule.selector)}: {rate(rule.rate)};", rule.span)
+            w.add(2, f"{label}{words.selector(rule.selector)}: {words.rate(rule.rate)};", rule.span)
         w.close(1, spec.span)
         return
-    w.add(1, f"{kw('rate')} {kw('by_count')} {{", spec.span)
+    w.add(1, f"{w.kw('rate')} {w.kw('by_count')} {{", spec.span)
     for count_rule in spec.rules:
-        w.add(2, f"{_count_condition(count_rule)}: {rate(count_rule.rate)};", count_rule.span)
+        w.add(2, f"{words.count_condition(count_rule)}: {words.rate(count_rule.rate)};", count_rule.span)
     w.close(1, spec.span)
 
 
-def _count_condition(node: CountRule) -> str:
-    key = _COUNT_OP_KEYS[node.op]
-    spelled = KEYWORDS_BY_KEY["at_least"].other[0] if key == "at_least" else kw(key)
-    return f"{spelled} {node.threshold}"
-
-
-def _risk(node: RiskRef) -> str:
-    out = f"{kw('risk')} {node.profile.value if node.profile is not None else kw('none')}"
+def _risk(w: _Writer, node: RiskRef) -> str:
+    out = f"{w.kw('risk')} {node.profile.value if node.profile is not None else w.kw('none')}"
     if node.text is not None:
         out += f" {text(node.text.value)}"
     return out
 
 
-def _batch(node: Batch) -> str:
-    return f"{kw('batch')} {text(node.name.value)} {kw('due')} {date_point(node.deadline)}"
+def _batch(w: _Writer, node: Batch) -> str:
+    return f"{w.kw('batch')} {text(node.name.value)} {w.kw('due')} {w.words.date_point(node.deadline)}"
 
 
 def _task(w: _Writer, node: Task) -> None:
-    w.add(0, f"{kw('task')} {node.number.value} {text(node.name.value)} {{", node.span)
+    words = w.words
+    w.add(0, f"{w.kw('task')} {node.number.value} {text(node.name.value)} {{", node.span)
     if node.items is not None:
         if len(node.items) == 1:
-            w.add(1, f"{kw('items')} {text(node.items[0].value)}", node.items[0].span)
+            w.add(1, f"{w.kw('items')} {text(node.items[0].value)}", node.items[0].span)
         else:
-            w.add(1, f"{kw('items')} {{", node.items[0].span if node.items else None)
+            w.add(1, f"{w.kw('items')} {{", node.items[0].span if node.items else None)
             for item in node.items:
                 w.add(2, text(item.value), item.span)
             w.add(1, "}", None, closing=True)
     if node.scope is not None:
-        w.add(1, _scope(node.scope), node.scope.span)
+        w.add(1, _scope(w, node.scope), node.scope.span)
     if node.rate is not None:
         _rate_spec(w, node.rate)
     if node.rounds is not None:
-        w.add(1, f"{kw('rounds')} {node.rounds.per_year}{kw('per_year')}", node.rounds.span)
+        w.add(1, f"{w.kw('rounds')} {words.rounds(node.rounds.per_year)}", node.rounds.span)
     if node.risk is not None:
-        w.add(1, _risk(node.risk), node.risk.span)
+        w.add(1, _risk(w, node.risk), node.risk.span)
     if node.window is not None:
-        w.add(1, f"{kw('window')} {window(node.window)}", node.window.span)
+        w.add(1, f"{w.kw('window')} {words.window(node.window)}", node.window.span)
     for batch in node.batches:
-        w.add(1, _batch(batch), batch.span)
+        w.add(1, _batch(w, batch), batch.span)
     if node.directed is not None:
-        w.add(1, kw("directed") if node.directed else kw("undirected"), None)
+        w.add(1, w.kw("directed") if node.directed else w.kw("undirected"), None)
     if node.lead is not None:
-        w.add(1, f"{kw('lead')} {node.lead.value}", node.lead.span)
+        w.add(1, f"{w.kw('lead')} {node.lead.value}", node.lead.span)
     if node.assist:
-        w.add(1, f"{kw('assist')} " + "、".join(a.value for a in node.assist), node.assist[0].span)
+        w.add(1, f"{w.kw('assist')} " + words.name_separator.join(a.value for a in node.assist),
+              node.assist[0].span)
     if node.mode is not None:
-        w.add(1, f"{kw('mode')} {node.mode.value}", node.mode.span)
+        w.add(1, f"{w.kw('mode')} {node.mode.value}", node.mode.span)
     w.close(0, node.span)
 
 
-def _layout(plan: Plan) -> list[_Line]:
-    w = _Writer()
+def _layout(plan: Plan, words: _Words) -> list[_Line]:
+    w = _Writer(words)
     _header(w, plan.header)
     w.blank()
     _fields(w, plan.fields)
@@ -400,9 +437,10 @@ def _place_comments(lines: list[_Line], comments: tuple[Comment, ...]) -> list[s
     return out
 
 
-def format_plan(plan: Plan, comments: tuple[Comment, ...] = ()) -> str:
-    """The canonical text of a plan, comments kept, ending with one newline."""
-    lines = _place_comments(_layout(plan), comments)
+def format_plan(plan: Plan, comments: tuple[Comment, ...] = (), language: str = "zh") -> str:
+    """The canonical text of a plan in the keyword language `language` ("zh" or "en"), comments
+    kept, ending with one newline. `ParseResult.language` tells which one a file is written in."""
+    lines = _place_comments(_layout(plan, _Words(language)), comments)
     return "\n".join(lines) + "\n" if lines else ""
 
 

@@ -119,6 +119,10 @@ KEYWORDS: tuple[Keyword, ...] = (
 
 KEYWORDS_BY_KEY: dict[str, Keyword] = {k.key: k for k in KEYWORDS}
 
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+"""Keyword languages a plan is written in: Chinese (`Keyword.chinese`, canonical) and English
+(`Keyword.english`). The parser tells which one a file mostly uses; `ssj fmt` writes that one."""
+
 NAME_STOP_KEYS: tuple[str, ...] = ("contains", "not_in", "in", "and", "or", "alias")
 """Keywords that may follow a bare name without a space (``行业类别包含"x"``); a name stops before
 their Chinese spellings, so no name can contain them."""

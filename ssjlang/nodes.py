@@ -153,8 +153,11 @@ class Rate:
 
     - exact percent: ``20%`` → percent=20, at_least=False
     - floor: ``不低于 10%`` → percent=10, at_least=True
-    - absolute count: ``20户`` → count=20
+    - absolute count: ``20户`` → count=20; ``不少于 2所`` → count=2, at_least=True, count_unit="所"
     - rate with a minimum count: ``10% 不少于 2户`` → percent=10, min_count=2
+
+    count_unit is the measure word written after count or min_count (量词 户/家/所/个), so the plan
+    table prints ``不少于2所`` as the published plan does; the English ``subjects`` is ``户``.
     """
 
     percent: Decimal | None
@@ -162,6 +165,7 @@ class Rate:
     count: int | None
     min_count: int | None
     span: Span
+    count_unit: str = "户"
 
 
 @dataclass(frozen=True)
@@ -291,7 +295,9 @@ class SubgroupRates:
 class CountRule:
     """One branch of a rate conditional on the population size N: ``不超过 10 ： 不少于 2户``.
 
-    op is one of LE (不超过/及以下), LT, GT (超过/以上), GE; threshold is compared with N.
+    op is compared as ``N op threshold``: LE (不超过 · 及以下 · 以下 · 以内), LT (少于 · 低于),
+    GT (超过), GE (不少于 · 及以上 · 以上). 以上/以下/以内 include the number itself (≥/≤), as in
+    Chinese legal usage (刑法 第九十九条：以上、以下、以内，包括本数); 超过/少于 are the strict forms.
     """
 
     op: CompareOp

@@ -8,6 +8,9 @@ and Linux (Noto CJK) so a page never falls back to tofu boxes.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from datetime import date
 
 #: 信用风险分类: letter → Chinese name (国市监信发〔2022〕6号); U = 未分类.
@@ -116,3 +119,18 @@ def neutralise_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell as text Excel/WPS will not run as a formula (None → empty, see `neutralise_cell`)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_bytes(header: Iterable[object], rows: Iterable[Iterable[object]]) -> bytes:
+    """CSV as offices open it: UTF-8 with BOM (Excel/WPS read Chinese correctly), CRLF, safe cells."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,7 +1,9 @@
 """Parse stage: .ssj source text → AST (`ssjlang.nodes`), with diagnostics a policy officer can act on.
 
 The grammar (grammar/ssj.lark) is completed at load time with terminals generated from the one
-keyword table (`ssjlang.keywords`) and built once per process (LALR, contextual lexer). Syntax
+keyword table (`ssjlang.keywords`) and built once per process (LALR, contextual lexer). Building
+the LALR tables takes a few hundred milliseconds, more than the rest of `ssj check`, so the built
+parser is kept in the user's cache directory (see `parser_cache_file`). Syntax
 errors name what was found and what the place expects in Chinese and English; after an error the
 parser resumes at the next top-level statement (计划/名录字段/部门/风险递加/任务) so one run reports
 every broken statement. The parser never judges meaning: unknown departments or 13月 parse fine and
@@ -16,7 +18,11 @@ SSJ020 field given twice · SSJ021 second 计划 block · SSJ022 whole number ex
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import sys
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -28,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
+from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.tree import Meta
 from lark.utils import TextSlice
@@ -105,11 +112,16 @@ MAX_NESTING = 100
 
 @dataclass(frozen=True)
 class ParseResult:
-    """The AST (None when the text has a syntax error), the comments for the formatter, and problems."""
+    """The AST (None when the text has a syntax error), the comments for the formatter, and problems.
+
+    language is the keyword language most of the file is written in ("zh" or "en"; "zh" on a tie
+    or when no keyword is written in either), so `ssj fmt` keeps an English plan English.
+    """
 
     plan: Plan | None
     comments: tuple[Comment, ...]
     diagnostics: list[Diagnostic]
+    language: str = "zh"
 
 
 # ---------------------------------------------------------------- grammar assembly
@@ -149,8 +161,13 @@ def _spelling_pattern(spelling: str) -> str:
 
 
 def _spelling_regex(spelling: str) -> str:
+    """A regex for one spelling. One ending in a Latin letter must end a word: otherwise the
+    risk-class letter `B` (or `D`, `U`) would match the start of `batch` (`directed`, `undirected`)
+    where the LALR tables let both come next, e.g. after `rounds 1 per year`."""
     body = r"\s+".join(re.escape(part) for part in spelling.split())
     body = body.replace("/", "\\/")
+    if re.search("[A-Za-z]$", spelling):
+        body += "(?![A-Za-z_])"
     return f"(?i:{body})" if re.search("[A-Za-z]", spelling) else body
 
 
@@ -190,17 +207,101 @@ def _collect_comment(token: Token) -> Token:
     return token
 
 
+def _collect_keyword(token: Token) -> Token:
+    """Lexer callback of every keyword terminal: counts how the file spells its keywords."""
+    sink = getattr(_local, "keywords", None)
+    if sink is not None:
+        sink.append(token)
+    return token
+
+
+def _lexer_callbacks() -> dict[str, Any]:
+    callbacks: dict[str, Any] = {"COMMENT": _collect_comment}
+    for keyword in KEYWORDS:
+        if keyword.key in NAME_ALTERNATIVE_KEYS:
+            for index in range(len(keyword.spellings)):
+                callbacks[keyword_terminal(keyword.key, index)] = _collect_keyword
+        else:
+            callbacks[keyword_terminal(keyword.key)] = _collect_keyword
+    return callbacks
+
+
+_LARK_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "propagate_positions": True,
+    "maybe_placeholders": True,
+}
+
+
+def parser_cache_file(grammar: str | None = None) -> Path | None:
+    """Where the built parser is cached: ``$XDG_CACHE_HOME/ssjlang`` (else ``~/.cache/ssjlang``).
+
+    The file name carries a SHA-256 of the complete grammar text, the Lark options, the Lark
+    version and the Python version, so a changed grammar or an upgraded Lark never loads a stale
+    parser; None when no home directory is known. Nothing is ever written into the package or the
+    working directory.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
+        return None
+    text = grammar if grammar is not None else grammar_text()
+    key = "\0".join([text, repr(sorted(_LARK_OPTIONS.items())), lark_version, sys.version])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return root / "ssjlang" / f"parser-lark{lark_version}-{digest}.pickle"
+
+
+def _load_cached(path: Path) -> Lark | None:
+    """The cached parser, or None when there is none or it cannot be used (then it is rebuilt).
+
+    The cache is a pickle, so only a regular file owned by the current user is loaded.
+    """
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            getuid = getattr(os, "getuid", None)
+            if getuid is not None and info.st_uid != getuid():
+                return None
+            return Lark.load(handle)
+    except Exception:  # missing, unreadable, truncated or from an incompatible build: rebuild
+        return None
+
+
+def _save_cached(parser: Lark, path: Path) -> None:
+    """Write the parser atomically (temporary file + rename); silently skip if that fails."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parser-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            parser.save(handle)
+        os.replace(tmp, path)
+        tmp = None
+    except Exception:  # read-only or full disk, no permission: the cache is only an optimisation
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    """Built once per process; nothing is written to disk."""
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        lexer_callbacks={"COMMENT": _collect_comment},
-    )
+    """The parser, built once per process, or loaded from the user's cache when built before."""
+    grammar = grammar_text()
+    path = parser_cache_file(grammar)
+    if path is not None:
+        cached = _load_cached(path)
+        if cached is not None:
+            return cached
+    parser = Lark(grammar, lexer_callbacks=_lexer_callbacks(), **_LARK_OPTIONS)
+    if path is not None:
+        _save_cached(parser, path)
+    return parser
 
 
 # ---------------------------------------------------------------- reading files
@@ -300,24 +401,54 @@ def parse(source: str, file: str) -> ParseResult:
     if len(text) > MAX_SOURCE_CHARS:
         return ParseResult(None, (), [_too_large(file, len(text), "characters")])
     _local.comments = []
+    _local.keywords = []
     try:
         tree, syntax = _parse_tree(text, file)
         comment_tokens: list[Token] = _local.comments
+        keyword_tokens: list[Token] = _local.keywords
     finally:
         _local.comments = None
+        _local.keywords = None
     comments = _comments(text, comment_tokens)
+    language = keyword_language(keyword_tokens)
     if syntax:
-        return ParseResult(None, comments, sorted_diagnostics(syntax))
+        return ParseResult(None, comments, sorted_diagnostics(syntax), language)
     assert tree is not None
     deep = _too_deep(tree, file)
     if deep is not None:
-        return ParseResult(None, comments, [deep])
+        return ParseResult(None, comments, [deep], language)
     builder = _Builder(file, text)
     try:
         plan = builder.transform(tree)
     except VisitError as exc:  # pragma: no cover - a bug in the builder, not in the input
         raise exc.orig_exc from exc
-    return ParseResult(plan, comments, sorted_diagnostics(builder.diagnostics))
+    return ParseResult(plan, comments, sorted_diagnostics(builder.diagnostics), language)
+
+
+def spelling_language(keyword_type: str, spelling: str) -> str | None:
+    """The language of one keyword spelling: en (English), zh (Chinese) or None for neither.
+
+    The risk-class letters A B C D U are written the same in both languages.
+    """
+    keyword = keyword_of_terminal(keyword_type)
+    if keyword is None:
+        return None
+    folded = " ".join(spelling.split()).lower()
+    if folded in (e.lower() for e in keyword.english):
+        return "en"
+    return None if spelling.isascii() else "zh"
+
+
+def keyword_language(tokens: list[Token]) -> str:
+    """The keyword language of most keyword tokens (each position counted once); "zh" on a tie."""
+    seen: dict[int, str | None] = {}
+    for token in tokens:
+        start = token.start_pos or 0
+        if start not in seen:
+            seen[start] = spelling_language(token.type, str(token))
+    english = sum(1 for language in seen.values() if language == "en")
+    chinese = sum(1 for language in seen.values() if language == "zh")
+    return "en" if english > chinese else "zh"
 
 
 def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[Diagnostic]]:
@@ -599,6 +730,17 @@ _HEADER_LABELS = {
     "doc_number": "文号 (doc-number)",
     "contact": "联系人 (contact)",
 }
+
+
+_COUNT_UNIT = KEYWORDS_BY_KEY["count_unit"]
+
+
+@dataclass(frozen=True)
+class _Count:
+    """A count as written: the number and its measure word (量词)."""
+
+    value: int
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -898,9 +1040,12 @@ class _Builder(Transformer):
         return _Field("mode", _name(children[0]), _meta_span(meta))
 
     # -- rates
-    def _rate(self, meta: Meta, percent: Decimal | None, at_least: bool, count: int | None,
-              min_count: int | None) -> Rate:
-        return Rate(percent, at_least, count, min_count, _meta_span(meta))
+    def _rate(self, meta: Meta, percent: Decimal | None, at_least: bool, count: _Count | None,
+              min_count: _Count | None) -> Rate:
+        written = count or min_count
+        unit = written.unit if written is not None else _COUNT_UNIT.chinese
+        return Rate(percent, at_least, count.value if count is not None else None,
+                    min_count.value if min_count is not None else None, _meta_span(meta), unit)
 
     def rate_exact(self, meta: Meta, children: list[Any]) -> Rate:
         percent, min_count = children
@@ -916,14 +1061,20 @@ class _Builder(Transformer):
     def rate_count_floor(self, meta: Meta, children: list[Any]) -> Rate:
         return self._rate(meta, None, True, children[0], None)
 
-    def min_count(self, meta: Meta, children: list[Any]) -> int:
-        return int(children[0])
+    def min_count(self, meta: Meta, children: list[Any]) -> _Count:
+        return children[0]
 
     def percent(self, meta: Meta, children: list[Any]) -> Decimal:
         return _decimal(children[0])
 
-    def count(self, meta: Meta, children: list[Any]) -> int:
-        return self._whole(children[0], "户数 (a count) ")
+    def count(self, meta: Meta, children: list[Any]) -> _Count:
+        number, unit = children
+        return _Count(self._whole(number, "户数 (a count) "), unit)
+
+    def count_unit(self, meta: Meta, children: list[Any]) -> str:
+        """The measure word as written (户 家 所 个); the English `subjects` is 户."""
+        written = self.text[meta.start_pos:meta.end_pos]
+        return written if written in _COUNT_UNIT.spellings and not written.isascii() else _COUNT_UNIT.chinese
 
     def rounds(self, meta: Meta, children: list[Any]) -> Rounds:
         return Rounds(self._whole(children[0], "频次 (rounds) "), _meta_span(meta))

@@ -10,29 +10,27 @@ base names, so the same inputs always give a byte-identical record.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from . import __version__, draw
-from .canonical import canonical_text
 from .checker import (
-    COUNT_OP_WORDS,
     CheckedPlan,
     department_index,
     field_kinds,
     format_decimal,
     load_plan,
-    rate_text,
 )
 from .diagnostics import Diagnostic, InputError, error
-from .nodes import CountRates, Plan, RiskClass, SubgroupRates, Task
+from .export import spec_text
+from .nodes import Plan, RiskClass, Task
+from .officialstyle import csv_bytes
 from .output import write_directory_atomic
+from .workdays import calendar_info
 
 BAD_RECORD = "SSJ320"
 """The record file is not a readable SSJ-DRAW-1 record."""
@@ -42,8 +40,13 @@ NO_ROSTER_GIVEN = "SSJ321"
 RECORD_FILE = "record.json"
 VISITS_FILE = "visits.csv"
 NO_ROSTER = "-"
-IGNORED_IN_VERIFY = frozenset({("generator",), ("plan", "file"), ("registry", "file"), ("roster", "file")})
-"""Record entries that may differ without changing the draw: the program version and file base names."""
+IGNORED_IN_VERIFY = frozenset({("generator",), ("calendar",), ("plan", "file"), ("registry", "file"),
+                               ("roster", "file")})
+"""Record entries that may differ without changing the draw: the program and holiday-calendar versions
+and file base names. (A calendar version that does change the dates is named in the difference.)"""
+CALENDAR_DEPENDENT = frozenset({"visits", "workload", "warnings"})
+"""Top-level record entries that depend on the holiday calendar (dates, the teams chosen for those dates,
+the calendar-coverage warning SSJ348)."""
 
 
 # ---------------------------------------------------------------- loading the inputs
@@ -109,17 +112,8 @@ def _number(value: Decimal) -> int | float:
 
 
 def task_rate_text(task: Task) -> str:
-    """The 抽查比例 cell of a task: 不低于20%, 三级不低于50%；二级不低于30%, 不超过10户：不少于2户；…"""
-    rate = task.rate
-    if rate is None:
-        return ""
-    if isinstance(rate, SubgroupRates):
-        return "；".join(f"{canonical_text(r.label.value) if r.label else f'第{i}组'}{rate_text(r.rate)}"
-                        for i, r in enumerate(rate.rules, 1))
-    if isinstance(rate, CountRates):
-        return "；".join(f"{COUNT_OP_WORDS.get(r.op, r.op.value)}{r.threshold}户：{rate_text(r.rate)}"
-                        for r in rate.rules)
-    return rate_text(rate)
+    """The 抽查比例 cell of a task, worded as on the plan table (export.spec_text)."""
+    return spec_text(task.rate) if task.rate is not None else ""
 
 
 def _task_json(task: Task, result: draw.TaskResult, departments: Mapping[str, str]) -> dict[str, Any]:
@@ -195,6 +189,7 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         "registry": {"file": registry_path.name, "subjects": len(inputs.registry.subjects)},
         "roster": ({"file": Path(roster_path).name, "inspectors": len(inputs.roster.inspectors)}
                    if inputs.roster is not None and roster_path is not None else None),
+        "calendar": calendar_info(),
         "tasks": tasks_json,
         "subjects": {i: _subject_json(by_id[i]) for i in drawn},
         "visits": visits["visits"],
@@ -227,25 +222,9 @@ def record_json(record: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------- files
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_HEADER = ("分层", "序号", "统一社会信用代码", "名称", "地址", "风险等级", "随机键")
 VISITS_HEADER = ("编号", "检查日期", "公示截止", "统一社会信用代码", "名称", "地址", "任务（轮次）",
                  "检查事项", "检查人员", "主检")
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell Excel will not run as a formula: a leading = + - @ gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    """UTF-8 with BOM and CRLF line ends, so Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    writer.writerows([safe_cell(c) for c in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def list_file_name(task_no: int, round_no: int) -> str:
@@ -311,6 +290,10 @@ def load_record(record_path: Path) -> dict[str, Any]:
     return data
 
 
+JsonPath = tuple[str | int, ...]
+"""Where a value stands in a record: keys and list positions from the top."""
+
+
 def _short(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
@@ -318,32 +301,57 @@ def _short(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _where(path: tuple[str | int, ...]) -> str:
+def _where(path: JsonPath) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
-def _walk(path: tuple[str | int, ...], recorded: Any, computed: Any) -> Iterator[str]:
-    """Differences between two JSON values, depth first in the recomputed record's key order."""
+def _walk(path: JsonPath, recorded: Any, computed: Any) -> Iterator[tuple[JsonPath, str]]:
+    """Differences between two JSON values (where, and what in words), depth first in the recomputed
+    record's key order."""
     if isinstance(computed, dict) and isinstance(recorded, dict):
         for key in computed:
             if (*path, key) in IGNORED_IN_VERIFY:
                 continue
             if key not in recorded:
-                yield f"{_where((*path, key))} is missing from the record"
+                yield (*path, key), f"记录中缺少 {_where((*path, key))} (missing from the record)"
                 return
             yield from _walk((*path, key), recorded[key], computed[key])
         extra = [k for k in recorded if k not in computed and (*path, k) not in IGNORED_IN_VERIFY]
         if extra:
-            yield f"{_where((*path, extra[0]))} is in the record but not in the recomputed draw"
+            yield ((*path, extra[0]), f"记录中的 {_where((*path, extra[0]))} 在重新计算的结果中不存在 "
+                                      f"(not in the recomputed draw)")
         return
     if isinstance(computed, list) and isinstance(recorded, list):
         for i, (a, b) in enumerate(zip(recorded, computed, strict=False)):
             yield from _walk((*path, i), a, b)
         if len(recorded) != len(computed):
-            yield f"{_where(path)} has {len(recorded)} entries in the record vs {len(computed)} recomputed"
+            yield path, (f"{_where(path)} 在记录中有 {len(recorded)} 项，重新计算为 {len(computed)} 项 "
+                         f"(entry count differs)")
         return
     if recorded != computed or type(recorded) is not type(computed):
-        yield f"{_where(path)} differs: record {_short(recorded)} vs recomputed {_short(computed)}"
+        yield path, (f"{_where(path)} 不一致 (differs)：记录中为 {_short(recorded)}，"
+                     f"重新计算为 {_short(computed)}")
+
+
+def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], where: JsonPath) -> str:
+    """Why a date-dependent difference may be innocent: the record was drawn with another holiday calendar.
+
+    Said only when the difference lies in the calendar-dependent part and the versions differ; a
+    calendar version difference alone (same schedule) is no difference at all.
+    """
+    if not where or where[0] not in CALENDAR_DEPENDENT:
+        return ""
+    mine = recomputed.get("calendar") or {}
+    theirs = record.get("calendar")
+    if not isinstance(theirs, dict):
+        return (f"；记录中未写明节假日日历版本，本机为 chinesecalendar {mine.get('version')} "
+                f"(calendar version unknown)：检查日期取决于国务院放假安排数据，请用抽取时的版本重新核验")
+    if theirs.get("version") == mine.get("version"):
+        return ""
+    used = f"{theirs.get('source', 'chinesecalendar')} {theirs.get('version')}"
+    return (f"；节假日日历版本不同 (calendar version differs)：记录使用 {used}，"
+            f"本机为 {mine.get('source')} {mine.get('version')}——检查日期按国务院放假安排计算，"
+            f"请安装记录所用版本 (pip install chinesecalendar=={theirs.get('version')}) 后重新核验")
 
 
 def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roster_path: Path | None,
@@ -351,40 +359,40 @@ def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roste
     """Recompute a published draw: [] when it matches, else the first difference in words.
 
     Digests are compared first so the message names the input that differs; then T, C and the
-    seed; then the whole recomputed record against the published one.
+    seed; then the whole recomputed record against the published one. A different holiday-calendar
+    version is reported only when the recomputed dates (or what depends on them) differ.
     """
     record = load_record(record_path)
     committed = record["commitment"]
     inputs = _load_inputs(plan_path, registry_path, roster_path, encoding)
-    for key, name, what in (("plan", "plan", "the plan file is not the one committed"),
-                            ("registry", "registry", "the registry file is not the one committed"),
-                            ("roster", "roster", "the roster file is not the one committed")):
-        mine = {"plan": inputs.plan_digest, "registry": inputs.registry_digest,
-                "roster": inputs.roster_digest}[key]
+    for key, name, english, mine in (
+            ("plan", "计划文件", "plan", inputs.plan_digest),
+            ("registry", "检查对象名录库", "registry", inputs.registry_digest),
+            ("roster", "执法检查人员名录", "roster", inputs.roster_digest)):
         if committed.get(key) != mine:
-            return [f"{name} digest differs: record {_short(committed.get(key))} vs recomputed {_short(mine)}"
-                    f" — {what}"]
+            return [f"{name}摘要不一致 ({english} digest differs)：记录中为 {_short(committed.get(key))}，"
+                    f"重新计算为 {_short(mine)}——所给的{name}不是承诺时的那一份"]
     descriptor = str(committed.get("beacon", ""))
     try:
         expected = _commitment(inputs, descriptor)
     except InputError as exc:
-        return [f"commitment beacon descriptor is unusable: {exc.diagnostics[0].message}"]
+        return [f"承诺中的随机源描述无法使用 (beacon descriptor unusable)：{exc.diagnostics[0].message}"]
     if committed.get("text") != expected["text"]:
-        return ["commitment text differs from the one its digests and beacon descriptor give — "
-                "the published commitment was altered"]
+        return ["承诺文本 T 与其中的摘要和随机源描述不符 (commitment text differs)——公布的承诺被改动过"]
     if committed.get("digest") != expected["digest"]:
-        return [f"commitment digest differs: record {_short(committed.get('digest'))} vs recomputed "
-                f"{_short(expected['digest'])} — C is not H(T)"]
+        return [f"承诺摘要 C 不一致 (commitment digest differs)：记录中为 {_short(committed.get('digest'))}，"
+                f"重新计算为 {_short(expected['digest'])}——C 不等于 H(T)"]
     value = str(record.get("beacon_value", ""))
     try:
         seed = draw.seed(expected["digest"], value)
     except InputError as exc:
-        return [f"beacon value is unusable: {exc.diagnostics[0].message}"]
+        return [f"随机源数值无法使用 (beacon value unusable)：{exc.diagnostics[0].message}"]
     if record.get("seed") != seed:
-        return [f"seed differs: record {_short(record.get('seed'))} vs recomputed {_short(seed)} — "
-                "the beacon value or the seed in the record was changed"]
+        return [f"种子 S 不一致 (seed differs)：记录中为 {_short(record.get('seed'))}，"
+                f"重新计算为 {_short(seed)}——记录中的随机源数值或种子被改动过"]
     recomputed = _build_record(inputs, Path(plan_path), Path(registry_path), roster_path, descriptor, value,
                                None)
-    for difference in _walk((), record, recomputed):
-        return [difference + " — the record does not match the draw its inputs give"]
+    for where, difference in _walk((), record, recomputed):
+        return [difference + "——记录与其输入文件得出的抽取结果不符 (the record does not match its inputs)"
+                + _calendar_note(record, recomputed, where)]
     return []

@@ -11,7 +11,6 @@ office overrides one document by copying one file (HTML in DIR/, Word in DIR/doc
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import traceback
@@ -124,11 +123,10 @@ def _template_error(exc: Exception, name: str) -> InputError:
         [
             error(
                 SSJ420,
-                f"template {name}: {exc}",
+                f"模板 {name} 出错 (template error): {exc}",
                 file,
                 span,
-                hint="fix the template (copy the package's version to start again); "
-                "every variable a template uses must exist",
+                hint="修正模板（可复制软件包自带的版本重新开始）；模板中用到的每个变量都必须存在",
             )
         ]
     )
@@ -143,9 +141,9 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
             [
                 error(
                     SSJ420,
-                    f"template {name} not found",
+                    f"找不到模板 {name} (template not found)",
                     name,
-                    hint="the package's templates are missing; reinstall ssjlang",
+                    hint="软件包自带的模板缺失；请重新安装 ssjlang",
                 )
             ]
         ) from exc
@@ -175,9 +173,9 @@ def notice_numbering(
         warnings.append(
             warning(
                 SSJ421,
-                "the plan has no 文号 pattern, so inspection notices carry no number",
+                "计划没有文号格式，检查通知书将不编号 (no 文号 pattern)",
                 file,
-                hint='add 文号 "城区监〔{年}〕{号}号" to the plan header',
+                hint='在 计划 块中加入：文号 "城区监〔{年}〕{号}号"',
             )
         )
         return [""] * count, warnings
@@ -185,9 +183,10 @@ def notice_numbering(
         warnings.append(
             warning(
                 SSJ421,
-                f"the 文号 pattern {pattern!r} has no {{号}}, so every notice gets the same number",
+                f"文号格式「{pattern}」中没有 {{号}}，所有检查通知书的文号都相同 "
+                f"(no {{号}} in the 文号 pattern)",
                 file,
-                hint='write the sequence as {号}: "城区监〔{年}〕{号}号"',
+                hint='用 {号} 表示序号，例如：文号 "城区监〔{年}〕{号}号"',
             )
         )
     return [style.doc_number(pattern, year, first + i) for i in range(count)], warnings
@@ -723,9 +722,9 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
             [
                 error(
                     SSJ422,
-                    f"cannot open the Word template {name}: {exc}",
+                    f"无法打开 Word 模板 {name} (cannot open the Word template): {exc}",
                     origin,
-                    hint="save the template as .docx (Word 2007+), or delete it to use the package's",
+                    hint="把模板另存为 .docx (Word 2007 及以后)，或删除它以使用软件包自带的模板",
                 )
             ]
         ) from exc
@@ -738,10 +737,10 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
             [
                 error(
                     SSJ420,
-                    f"Word template {name}: {exc}",
+                    f"Word 模板 {name} 出错 (Word template error): {exc}",
                     origin,
-                    hint="fix the {{ … }} and {%p … %} tags in the template; every variable it uses must "
-                    "exist (see docs/documents.md)",
+                    hint="修正模板中的 {{ … }} 和 {%p … %} 标记；模板用到的每个变量都必须存在"
+                    "（见 docs/documents.md）",
                 )
             ]
         ) from exc
@@ -912,16 +911,6 @@ def results_xlsx(record: dict, view: dict[str, Any], day: date) -> bytes:
     return _xlsx_bytes(workbook, day)
 
 
-def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
-    """CSV in UTF-8 with BOM (Excel/WPS open it as Chinese), CRLF, formula-like cells neutralised."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(list(header))
-    for row in rows:
-        writer.writerow([style.neutralise_cell("" if v is None else str(v)) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 # ---------------------------------------------------------------- the document set
 
 
@@ -971,7 +960,7 @@ def render_documents(
     if "xlsx" in fmt:
         out.files["名单/抽查名单.xlsx"] = draw_lists_xlsx(record, lists, day)
     if "csv" in fmt:
-        out.files["名单/抽查名单.csv"] = csv_bytes(
+        out.files["名单/抽查名单.csv"] = style.csv_bytes(
             ["任务序号", "轮次", *DRAW_LIST_COLUMNS],
             [[lst["task"], lst["round"], *row] for lst in lists for row in _draw_list_rows(lst)],
         )
@@ -988,7 +977,7 @@ def render_documents(
         if "xlsx" in fmt:
             out.files["公示/抽查结果公示.xlsx"] = results_xlsx(record, view, result_day)
         if "csv" in fmt:
-            out.files["公示/抽查结果公示.csv"] = csv_bytes(RESULT_COLUMNS, _result_rows(view))
+            out.files["公示/抽查结果公示.csv"] = style.csv_bytes(RESULT_COLUMNS, _result_rows(view))
     if "html" in fmt:
         html(
             "汇总.html",

@@ -142,6 +142,31 @@ def similar_ids(wanted: str, known: dict[str, Any], limit: int = 3) -> list[str]
     return sorted(c for d, c in scored if d == best)[:limit]
 
 
+class _Sheet:
+    """One results file being checked: its columns, and diagnostics addressed to a row and a column key."""
+
+    def __init__(self, file: str, columns: dict[str, int]) -> None:
+        self.file = file
+        self.columns = columns
+        self.diagnostics: list[Diagnostic] = []
+
+    def col(self, key: str) -> int:
+        """1-based column number of a column key (the key is present: required or checked before use)."""
+        return self.columns[key] + 1
+
+    def cell(self, raw: list[Any], key: str) -> Any:
+        """The raw cell of `key` in a row, None when the column is absent or the row is short."""
+        index = self.columns.get(key)
+        return raw[index] if index is not None and index < len(raw) else None
+
+    def error(self, code: str, message: str, row: int, key: str, hint: str,
+              related: tuple[Related, ...] = ()) -> None:
+        self.diagnostics.append(error(code, message, self.file, cell_span(row, self.col(key)), hint, related))
+
+    def warning(self, code: str, message: str, row: int, key: str, hint: str) -> None:
+        self.diagnostics.append(warning(code, message, self.file, cell_span(row, self.col(key)), hint))
+
+
 def _read_table(path: Path, encoding: str | None) -> tuple[list[list[Any]], list[Diagnostic]]:
     """Rows of cells from CSV or XLSX; a diagnostic instead of an exception for unreadable files."""
     name = str(path)
@@ -151,21 +176,19 @@ def _read_table(path: Path, encoding: str | None) -> tuple[list[list[Any]], list
 
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            return [], [
-                error(
-                    SSJ401,
-                    f"cannot read the workbook: {exc}",
-                    name,
-                    hint="save the results as .xlsx (Excel 2007+) or as CSV in UTF-8",
-                )
-            ]
+            return [], [error(SSJ401, f"无法读取工作簿 (cannot read the workbook): {exc}", name,
+                              hint="用 Excel 或 WPS 另存为 .xlsx 工作簿，或另存为 CSV UTF-8 文件")]
         try:
             sheet = workbook.worksheets[0]
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
         return rows, []
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [error(SSJ401, f"无法读取文件 (cannot read the file): {exc.strerror or exc}", name,
+                          hint="检查路径是否正确、文件是否存在、是否有读取权限")]
     encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
     for enc in encodings:
         try:
@@ -174,15 +197,9 @@ def _read_table(path: Path, encoding: str | None) -> tuple[list[list[Any]], list
         except (UnicodeDecodeError, LookupError):
             continue
     else:
-        tried = ", ".join(encodings)
-        return [], [
-            error(
-                SSJ401,
-                f"cannot decode the file as {tried}",
-                name,
-                hint="save it as CSV UTF-8 (Excel: 另存为 → CSV UTF-8) or pass --encoding",
-            )
-        ]
+        tried = "、".join(encodings)
+        return [], [error(SSJ401, f"无法按 {tried} 解码文件 (cannot decode the file)", name,
+                          hint="在 Excel 中“另存为”CSV UTF-8 (逗号分隔) 文件，或用 --encoding 指定编码")]
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
@@ -198,21 +215,13 @@ def _header_map(header: list[Any], file: str) -> tuple[dict[str, int], list[Diag
         for index, cell in enumerate(names):
             if cell.lower() in lowered and key not in found:
                 found[key] = index
-    diagnostics = []
-    for key in REQUIRED:
-        if key not in found:
-            want = COLUMNS[key][0]
-            diagnostics.append(
-                error(
-                    SSJ402,
-                    f"the results file has no column {want}",
-                    file,
-                    cell_span(1, 1),
-                    hint=f"add a column headed {want}; the header row must hold "
-                    + ", ".join(COLUMNS[k][0] for k in REQUIRED)
-                    + " and optionally 处理情况/备注",
-                )
-            )
+    required = "、".join(COLUMNS[k][0] for k in REQUIRED)
+    diagnostics = [
+        error(SSJ402, f"结果表缺少「{COLUMNS[key][0]}」列 (no {key} column)", file, cell_span(1, 1),
+              hint=f"表头中加入「{COLUMNS[key][0]}」列；表头须有 {required}，可选 处理情况/备注")
+        for key in REQUIRED
+        if key not in found
+    ]
     return found, diagnostics
 
 
@@ -225,6 +234,42 @@ def _visit_index(record: dict) -> dict[tuple[str, int], dict]:
     return index
 
 
+def _check_subject(sheet: _Sheet, row: int, subject: str, subjects: dict[str, dict]) -> bool:
+    """SSJ403 when the 统一社会信用代码 was not drawn in the record (with the nearest drawn codes)."""
+    if not subject or subject in subjects:
+        return True
+    close = similar_ids(subject, subjects)
+    hint = ("是否应为 " + " 或 ".join(f"{c}（{subjects[c]['name']}）" for c in close) + "？"
+            if close else "只有本次抽中的检查对象才能录入结果；请对照抽查名单核对代码")
+    sheet.error(SSJ403, f"{subject} 不在本次抽查记录的抽中名单中 (subject not drawn in this record)",
+                row, "id", hint)
+    return False
+
+
+def _check_task(sheet: _Sheet, row: int, subject: str, task_text: str, subjects: dict[str, dict],
+                task_names: dict[int, str], visits: dict[tuple[str, int], dict],
+                drawn_tasks: dict[str, list[int]]) -> tuple[int | None, bool]:
+    """The task number of a row and whether it is usable (SSJ404 when it is not a drawn task)."""
+    if not task_text:
+        return None, True
+    m = re.fullmatch(r"0*(\d+)(\.0+)?", task_text)
+    if m is None:
+        sheet.error(SSJ404, f"任务序号「{task_text}」不是任务编号 (not a task number)", row, "task",
+                    "填写计划表中该任务的序号，例如 4")
+        return None, False
+    task_no = int(m.group(1))
+    if task_no not in task_names:
+        sheet.error(SSJ404, f"计划中没有任务{task_no} (no such task)", row, "task",
+                    "本记录中的任务序号：" + "、".join(map(str, sorted(task_names))))
+        return task_no, False
+    if subject in subjects and (subject, task_no) not in visits:
+        drawn = "、".join(f"任务{n}" for n in drawn_tasks.get(subject, [])) or "无"
+        sheet.error(SSJ404, f"{subject} 未被任务{task_no}抽中，抽中它的是{drawn} "
+                    f"(not drawn by this task)", row, "task", "更正任务序号或统一社会信用代码")
+        return task_no, False
+    return task_no, True
+
+
 def load_results(
     path: Path, record: dict, publication_date: date | None = None, encoding: str | None = None
 ) -> tuple[ResultSet, list[Diagnostic]]:
@@ -235,25 +280,17 @@ def load_results(
     are dated with the latest 检查日期 in the file.
     """
     file = str(path)
-    table, diagnostics = _read_table(path, encoding)
-    if diagnostics:
-        raise InputError(diagnostics)
+    table, problems = _read_table(path, encoding)
+    if problems:
+        raise InputError(problems)
     if not table or not any(canonical_cell(c) for c in table[0]):
-        raise InputError(
-            [
-                error(
-                    SSJ413,
-                    "the results file is empty",
-                    file,
-                    cell_span(1, 1),
-                    hint="the first row is the header: 统一社会信用代码, 任务序号, 检查日期, 检查结果, "
-                    "处理情况/备注",
-                )
-            ]
-        )
-    columns, diagnostics = _header_map(table[0], file)
-    if diagnostics:
-        raise InputError(diagnostics)
+        raise InputError([error(SSJ413, "结果表为空 (the results file is empty)", file, cell_span(1, 1),
+                                hint="第一行为表头：统一社会信用代码,任务序号,检查日期,检查结果,处理情况/备注")])
+    columns, problems = _header_map(table[0], file)
+    if problems:
+        raise InputError(problems)
+    sheet = _Sheet(file, columns)
+    diagnostics = sheet.diagnostics
 
     visits = _visit_index(record)
     subjects: dict[str, dict] = record["subjects"]
@@ -262,148 +299,52 @@ def load_results(
     for subject, task_no in sorted(visits):
         drawn_tasks.setdefault(subject, []).append(task_no)
 
-    def col(key: str) -> int:
-        return columns[key] + 1
-
-    def cell(raw: list[Any], key: str) -> Any:
-        index = columns.get(key)
-        return raw[index] if index is not None and index < len(raw) else None
-
     parsed: list[tuple[int, str, int, date, str, str]] = []
     first_row: dict[tuple[str, int], int] = {}
     for row_no, raw in enumerate(table[1:], start=2):
         if not any(canonical_cell(c) for c in raw):
             continue
+        subject = canonical_cell(sheet.cell(raw, "id")).upper()
+        task_text = canonical_cell(sheet.cell(raw, "task"))
+        date_raw = sheet.cell(raw, "date")
+        date_text = canonical_cell(date_raw)
+        category = canonical_cell(sheet.cell(raw, "result"))
+        note = canonical_cell(sheet.cell(raw, "note"))
         row_ok = True
-        subject = canonical_cell(cell(raw, "id")).upper()
-        task_text = canonical_cell(cell(raw, "task"))
-        date_raw = cell(raw, "date")
-        category = canonical_cell(cell(raw, "result"))
-        note = canonical_cell(cell(raw, "note"))
-        for key, value in (
-            ("id", subject),
-            ("task", task_text),
-            ("date", canonical_cell(date_raw)),
-            ("result", category),
-        ):
+        for key, value in (("id", subject), ("task", task_text), ("date", date_text), ("result", category)):
             if not value:
-                diagnostics.append(
-                    error(
-                        SSJ414,
-                        f"{COLUMNS[key][0]} is empty",
-                        file,
-                        cell_span(row_no, col(key)),
-                        hint=f"fill in {COLUMNS[key][0]} or delete the row",
-                    )
-                )
+                sheet.error(SSJ414, f"「{COLUMNS[key][0]}」为空 (empty {key})", row_no, key,
+                            f"填写「{COLUMNS[key][0]}」，或删除这一行")
                 row_ok = False
-        if subject and subject not in subjects:
-            close = similar_ids(subject, subjects)
-            hint = (
-                "did you mean " + " or ".join(f"{c} ({subjects[c]['name']})" for c in close) + "?"
-                if close
-                else "only subjects drawn in this record can have results; check the code against 抽查名单"
-            )
-            diagnostics.append(
-                error(
-                    SSJ403,
-                    f"subject {subject} was not drawn in this record",
-                    file,
-                    cell_span(row_no, col("id")),
-                    hint=hint,
-                )
-            )
-            row_ok = False
-        task_no: int | None = None
-        if task_text:
-            m = re.fullmatch(r"0*(\d+)(\.0+)?", task_text)
-            if m is None:
-                diagnostics.append(
-                    error(
-                        SSJ404,
-                        f"任务序号 {task_text!r} is not a task number",
-                        file,
-                        cell_span(row_no, col("task")),
-                        hint="write the task's 序号 from the plan table, e.g. 4",
-                    )
-                )
-                row_ok = False
-            else:
-                task_no = int(m.group(1))
-                if task_no not in task_names:
-                    diagnostics.append(
-                        error(
-                            SSJ404,
-                            f"the plan has no task {task_no}",
-                            file,
-                            cell_span(row_no, col("task")),
-                            hint="tasks in this record: " + ", ".join(map(str, sorted(task_names))),
-                        )
-                    )
-                    row_ok = False
-                elif subject in subjects and (subject, task_no) not in visits:
-                    drawn = "、".join(f"任务{n}" for n in drawn_tasks.get(subject, [])) or "no task"
-                    diagnostics.append(
-                        error(
-                            SSJ404,
-                            f"subject {subject} was not drawn by task {task_no} (drawn by {drawn})",
-                            file,
-                            cell_span(row_no, col("task")),
-                            hint="correct the 任务序号 or the 统一社会信用代码",
-                        )
-                    )
-                    row_ok = False
-        inspected = parse_date(date_raw) if canonical_cell(date_raw) else None
-        if canonical_cell(date_raw) and inspected is None:
-            diagnostics.append(
-                error(
-                    SSJ406,
-                    f"检查日期 {canonical_cell(date_raw)!r} is not a date",
-                    file,
-                    cell_span(row_no, col("date")),
-                    hint="write dates as 2024-03-05 or 2024年3月5日",
-                )
-            )
+        row_ok = _check_subject(sheet, row_no, subject, subjects) and row_ok
+        task_no, task_ok = _check_task(sheet, row_no, subject, task_text, subjects, task_names, visits,
+                                       drawn_tasks)
+        row_ok = row_ok and task_ok
+        inspected = parse_date(date_raw) if date_text else None
+        if date_text and inspected is None:
+            sheet.error(SSJ406, f"检查日期「{date_text}」不是有效日期 (not a date)", row_no, "date",
+                        "日期写作 2024-03-05 或 2024年3月5日")
             row_ok = False
         if category and category not in RESULT_CATEGORIES:
             close = difflib.get_close_matches(category, RESULT_CATEGORIES, n=1, cutoff=0.4)
-            hint = f"did you mean {close[0]}?" if close else "use one of: " + "；".join(RESULT_CATEGORIES)
-            diagnostics.append(
-                error(
-                    SSJ405,
-                    f"检查结果 {category!r} is not a standard result category",
-                    file,
-                    cell_span(row_no, col("result")),
-                    hint=hint,
-                )
-            )
+            hint = f"是否应为「{close[0]}」？" if close else "填写以下之一：" + "；".join(RESULT_CATEGORIES)
+            sheet.error(SSJ405, f"检查结果「{category}」不是标准的抽查结果类型 "
+                        f"(not a standard result category)", row_no, "result", hint)
             row_ok = False
-        name = canonical_cell(cell(raw, "name"))
+        name = canonical_cell(sheet.cell(raw, "name"))
         if name and subject in subjects and name != subjects[subject]["name"]:
-            diagnostics.append(
-                warning(
-                    SSJ411,
-                    f"名称 {name!r} differs from the record's {subjects[subject]['name']!r} for {subject}",
-                    file,
-                    cell_span(row_no, col("name")),
-                    hint="the publication uses the record's name; check the code",
-                )
-            )
+            recorded = subjects[subject]["name"]
+            sheet.warning(SSJ411, f"名称「{name}」与抽查记录中 {subject} 的名称「{recorded}」不一致 "
+                          f"(name differs from the record)", row_no, "name",
+                          "公示使用抽查记录中的名称；请核对统一社会信用代码")
         if task_no is not None and subject:
             key = (subject, task_no)
             if key in first_row:
-                diagnostics.append(
-                    error(
-                        SSJ407,
-                        f"a second result for {subject} in task {task_no}",
-                        file,
-                        cell_span(row_no, col("id")),
-                        hint="keep one row per subject and task; delete or merge the other",
-                        related=(
-                            Related("the first result is here", cell_span(first_row[key], col("id")), file),
-                        ),
-                    )
-                )
+                sheet.error(SSJ407, f"{subject} 在任务{task_no}中已有一条结果 "
+                            f"(a second result for the same subject and task)", row_no, "id",
+                            "每个检查对象每个任务只保留一行；删除或合并另一行",
+                            related=(Related("第一条结果在此 (the first result is here)",
+                                             cell_span(first_row[key], sheet.col("id")), file),))
                 row_ok = False
             else:
                 first_row[key] = row_no
@@ -420,43 +361,22 @@ def load_results(
             deadline = max(deadline, add_workdays(inspected, PUBLISH_WITHIN_WORKDAYS))
         start, end = date.fromisoformat(visit["window"]["start"]), date.fromisoformat(visit["window"]["end"])
         if not start <= inspected <= end:
-            diagnostics.append(
-                warning(
-                    SSJ410,
-                    f"检查日期 {inspected.isoformat()} is outside the window {start.isoformat()}–"
-                    f"{end.isoformat()} of {visit['visit']} (task {task_no})",
-                    file,
-                    cell_span(row_no, col("date")),
-                    hint="check the date; an inspection outside the plan's window "
-                    "should be explained in 处理情况/备注",
-                )
-            )
+            sheet.warning(SSJ410, f"检查日期 {inspected.isoformat()} 不在 {visit['visit']}"
+                          f"（任务{task_no}）的检查时间 {start.isoformat()}—{end.isoformat()} 内 "
+                          f"(outside the visit window)",
+                          row_no, "date", "核对日期；在计划时间之外的检查应在「处理情况/备注」中说明原因")
         if published is not None and inspected > published:
-            diagnostics.append(
-                error(
-                    SSJ409,
-                    f"检查日期 {inspected.isoformat()} is after the publication date {published.isoformat()}",
-                    file,
-                    cell_span(row_no, col("date")),
-                    hint="a result can only be published after the inspection: "
-                    "fix the date or pass a later --date",
-                )
-            )
+            sheet.error(SSJ409, f"检查日期 {inspected.isoformat()} 晚于公示日期 {published.isoformat()} "
+                        f"(inspection after the publication date)", row_no, "date",
+                        "结果只能在检查之后公示：更正检查日期，或用 --date 指定更晚的公示日期")
             continue
         if published is not None and published > deadline:
             late = (published - deadline).days
-            diagnostics.append(
-                warning(
-                    SSJ408,
-                    f"published {published.isoformat()}, {late} day(s) after the deadline "
-                    f"{deadline.isoformat()} "
-                    f"({PUBLISH_WITHIN_WORKDAYS} working days after the inspection of {visit['visit']})",
-                    file,
-                    cell_span(row_no, col("date")),
-                    hint="publish late results at once and record the reason in 处理情况/备注 "
-                    "(企业信息公示暂行条例 第六条)",
-                )
-            )
+            sheet.warning(SSJ408, f"公示日期 {published.isoformat()} 晚于公示截止日 {deadline.isoformat()} "
+                          f"{late} 天（{visit['visit']} 检查后 {PUBLISH_WITHIN_WORKDAYS} 个工作日内应公示） "
+                          f"(published after the deadline)", row_no, "date",
+                          "立即公示逾期的结果，并在「处理情况/备注」中说明原因"
+                          "（企业信息公示暂行条例 第六条）")
         rows.append(ResultRow(row_no, subject, task_no, inspected, category, note, visit["visit"], deadline))
 
     if published is not None:
@@ -465,30 +385,15 @@ def load_results(
             if (subject, task_no) in reported:
                 continue
             if date.fromisoformat(visit["publish_by"]) < published:
-                diagnostics.append(
-                    warning(
-                        SSJ412,
-                        f"no result for {subject} ({subjects[subject]['name']}) in task {task_no}: "
-                        f"{visit['visit']} was due for publication by {visit['publish_by']}",
-                        file,
-                        hint="add the row when the inspection is done; "
-                        "an overdue result must still be published",
-                    )
-                )
+                diagnostics.append(warning(
+                    SSJ412, f"缺少 {subject}（{subjects[subject]['name']}）在任务{task_no}中的结果："
+                    f"{visit['visit']} 应于 {visit['publish_by']} 前公示 (overdue result missing)", file,
+                    hint="检查完成后补上这一行；逾期的结果仍须公示"))
 
     if has_errors(diagnostics):
         raise InputError(diagnostics)
     if published is None:
-        raise InputError(
-            [
-                *diagnostics,
-                error(
-                    SSJ413,
-                    "the results file has no data rows",
-                    file,
-                    cell_span(1, 1),
-                    hint="add one row per inspected subject and task below the header",
-                ),
-            ]
-        )
+        no_rows = error(SSJ413, "结果表没有数据行 (no data rows)", file, cell_span(1, 1),
+                        hint="在表头下为每个检查对象的每个任务写一行结果")
+        raise InputError([*diagnostics, no_rows])
     return ResultSet(file, tuple(rows), published), diagnostics

@@ -46,7 +46,7 @@ class VisitRequest:
 
     key: str                 # subject id + "|" + "no-round,no-round" (docs/teams.md §1)
     subject_id: str
-    label: str               # how messages name it: "the visit to <id> (tasks 4, 6; 2024-03-01–2024-11-30)"
+    label: str               # how messages name it: "<id> 的检查（任务4、6；2024-03-01—2024-11-30）"
     start: date
     end: date
     slots: tuple[Slot, ...]
@@ -150,10 +150,9 @@ def schedule_visits(requests: Sequence[VisitRequest], index: RosterIndex, seed: 
         if last <= first:
             diagnostics.append(error(
                 SSJ347,
-                f"{request.label} has no official working day in its window (only weekends and public "
-                f"holidays)",
+                f"{request.label}：检查时间内没有法定工作日，只有周末和节假日 (no working day in the window)",
                 index.path, NO_SPAN,
-                hint="widen the task's window (抽查检查起止时间) in the plan so that it has working days"))
+                hint="在计划中放宽该任务的抽查检查起止时间，使其包含工作日"))
             continue
         needs = needs_by_department(request.slots)
         recused = {
@@ -203,8 +202,6 @@ def _staffing_problem(request: VisitRequest, needs: dict[str, int], index: Roste
     return None
 
 
-def _inspectors(count: int) -> str:
-    return f"{count} qualified inspector" + ("" if count == 1 else "s")
 
 
 def _recusal_diagnostic(request: VisitRequest, needs: dict[str, int], index: RosterIndex) -> Diagnostic:
@@ -218,21 +215,21 @@ def _recusal_diagnostic(request: VisitRequest, needs: dict[str, int], index: Ros
             continue
         if len(pool) == 1 and recused:
             only = pool[0]
-            reasons.append(f"{department}'s only qualified inspector, {only.name} ({only.badge}), is recused "
-                           f"(回避) for {request.subject_id}; the visit needs {need}")
+            reasons.append(f"{department}唯一有执法资格的人员 {only.name}（{only.badge}）须回避 "
+                           f"{request.subject_id}，而本次检查需要该部门 {need} 人")
         elif len(recused) == len(pool):
-            reasons.append(f"all of {department}'s {_inspectors(len(pool))} are recused (回避) for "
-                           f"{request.subject_id}; the visit needs {need}")
+            reasons.append(f"{department}的 {len(pool)} 名有执法资格的人员都须回避 {request.subject_id}，"
+                           f"而本次检查需要该部门 {need} 人")
         else:
-            reasons.append(f"{department} has {_inspectors(len(pool))}, {len(recused)} of them recused "
-                           f"(回避) for {request.subject_id}; the visit needs {need}")
-        related.extend(Related(f"{i.badge} {i.name} ({department}) is recused for {request.subject_id}",
+            reasons.append(f"{department}有 {len(pool)} 名有执法资格的人员，其中 {len(recused)} 名须回避 "
+                           f"{request.subject_id}，而本次检查需要该部门 {need} 人")
+        related.extend(Related(f"{i.badge} {i.name}（{department}）须回避 {request.subject_id}",
                                row_span(i, "回避对象"), index.path) for i in recused)
     first = related[0].span if related else NO_SPAN
     return error(
-        SSJ345, f"{request.label} cannot have a team: " + "; ".join(reasons), index.path, first,
-        hint="add another qualified inspector of that department to the roster, or check the 回避对象 "
-             "column; the plan itself is fine",
+        SSJ345, f"{request.label}无法组成检查组 (recusals leave too few inspectors)：" + "；".join(reasons),
+        index.path, first,
+        hint="在名录中为该部门增加一名有执法资格的人员，或核对「回避对象」列；计划本身无误",
         related=tuple(related))
 
 
@@ -243,16 +240,14 @@ def _single_inspector_diagnostics(by_department: dict[str, list[VisitRequest]],
     for department in sorted(by_department):
         visits = sorted(by_department[department], key=lambda r: r.key)
         pool = index.pool(department)
-        shown = "; ".join(r.label for r in visits[:3]) + ("; …" if len(visits) > 3 else "")
-        count = len(visits)
+        shown = "；".join(r.label for r in visits[:3]) + ("；…" if len(visits) > 3 else "")
         diagnostics.append(error(
             SSJ342,
-            f"{department} has {_inspectors(len(pool))} but {count} visit{'s' if count != 1 else ''} "
-            f"need{'s' if count == 1 else ''} two inspectors from it (no other department takes part, and "
-            f"every inspection needs at least two): {shown}",
+            f"{department}只有 {len(pool)} 名有执法资格的人员，但 {len(visits)} 次检查需要该部门派出两人 "
+            f"(one qualified inspector, two needed)：没有其他部门参加，而每次检查至少需要两名执法人员："
+            f"{shown}",
             index.path, row_span(pool[0]) if pool else NO_SPAN,
-            hint=f"add a second qualified inspector of {department} to the roster, or name an assisting "
-                 f"department (配合部门) for the task in the plan"))
+            hint=f"在名录中为{department}增加一名有执法资格的人员，或在计划中为该任务指定配合部门"))
     return diagnostics
 
 
@@ -278,19 +273,19 @@ def _no_day_diagnostic(request: VisitRequest, needs: dict[str, int], recused: di
                 capped += 1
         parts = []
         if on_leave:
-            parts.append(f"on {on_leave} of them too few of its inspectors are available (不可用日期, 回避)")
+            parts.append(f"其中 {on_leave} 天可去的人员不足（不可用日期、回避）")
         if capped:
-            parts.append(f"on {capped} of them every available inspector already has {state.per_day} visits")
+            parts.append(f"其中 {capped} 天可去的人员当天都已有 {state.per_day} 次检查")
         if parts:
             short.append(department)
-            reasons.append(f"{department}: " + ", ".join(parts))
-    return error(
+            reasons.append(f"{department}：" + "，".join(parts))
+    diagnostic = error(
         SSJ346,
-        f"{request.label} cannot be scheduled: none of the {width} working days of its window has a full "
-        f"team — " + "; ".join(reasons),
+        f"{request.label}无法排期 (no day with a full team)：检查时间内的 {width} 个工作日都凑不齐检查组——"
+        + "；".join(reasons),
         index.path, NO_SPAN,
-        hint="add inspectors to the roster, shorten their 不可用日期, widen the task's window in the plan, "
-             "or allow more visits per inspector per day"), tuple(short)
+        hint="在名录中增加人员、缩短其不可用日期、在计划中放宽该任务的检查时间，或提高每人每天的检查次数上限")
+    return diagnostic, tuple(short)
 
 
 #: How many unschedulable visits are reported one by one before the rest are summed up.
@@ -307,14 +302,13 @@ def _unscheduled_diagnostics(unscheduled: list[tuple[Diagnostic, tuple[str, ...]
         for _, departments in rest:
             for department in departments:
                 by_department[department] = by_department.get(department, 0) + 1
-        detail = ", ".join(f"{dept} ({count})" for dept, count in sorted(by_department.items()))
+        detail = "、".join(f"{dept}（{count}）" for dept, count in sorted(by_department.items()))
         listed.append(error(
             SSJ346,
-            f"{len(rest)} more visits cannot be scheduled for the same kind of reason; departments short "
-            f"of inspectors (visits affected): {detail}",
+            f"另有 {len(rest)} 次检查因同类原因无法排期 ({len(rest)} more visits cannot be scheduled)；"
+            f"人员不足的部门（受影响的检查次数）：{detail}",
             index.path, NO_SPAN,
-            hint="the roster is too small for the plan's windows: add inspectors, or allow more visits per "
-                 "inspector per day"))
+            hint="名录人数不足以覆盖计划的检查时间：增加人员，或提高每人每天的检查次数上限"))
     return listed
 
 
@@ -329,9 +323,8 @@ def _balance_warnings(state: _State, index: RosterIndex) -> list[Diagnostic]:
         if max(loads) - min(loads) > 1:
             diagnostics.append(warning(
                 SSJ349,
-                f"{department}'s workload ranges from {min(loads)} to {max(loads)} visits per inspector: "
-                f"recusals (回避), unavailable dates or the daily cap kept the least-loaded inspectors from "
-                f"some visits",
+                f"{department}每名人员的检查次数从 {min(loads)} 到 {max(loads)} 次不等 "
+                f"(workload not balanced)：回避、不可用日期或每日上限使检查最少的人员未能参加部分检查",
                 index.path, NO_SPAN,
-                hint="nothing to fix if the roster is right; shorten long 不可用日期 periods to even it out"))
+                hint="名录无误则无需处理；缩短较长的不可用日期可使负担更均衡"))
     return diagnostics

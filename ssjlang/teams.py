@@ -204,15 +204,14 @@ def assign_team(seed: str, subject_id: str, slots: Sequence[Slot],
 
 
 def _task_list(numbers: Iterable[int]) -> str:
-    ordered = sorted(set(numbers))
-    word = "task" if len(ordered) == 1 else "tasks"
-    return f"{word} " + ", ".join(str(n) for n in ordered)
+    """任务4、6: how messages name the tasks a department takes part in."""
+    return "任务" + "、".join(str(n) for n in sorted(set(numbers)))
 
 
 def _none_qualified(count: int) -> str:
     if count == 1:
-        return "its only inspector in the roster has no 执法资格 (qualified = 否)"
-    return f"none of its {count} inspectors in the roster has 执法资格 (qualified = 否)"
+        return "名录中该部门唯一的人员没有执法资格（执法资格 = 否）"
+    return f"名录中该部门的 {count} 名人员都没有执法资格（执法资格 = 否）"
 
 
 def department_diagnostics(lead_tasks: Mapping[str, Sequence[int]], assist_tasks: Mapping[str, Sequence[int]],
@@ -221,48 +220,35 @@ def department_diagnostics(lead_tasks: Mapping[str, Sequence[int]], assist_tasks
 
     `lead_tasks`/`assist_tasks` map a department to the numbers of the drawn tasks it leads / assists.
     """
-    diagnostics: list[Diagnostic] = []
-    for dept in sorted(lead_tasks):
-        tasks = _task_list(lead_tasks[dept])
-        if not index.has_department(dept):
-            diagnostics.append(error(
-                SSJ340,
-                f"{dept} leads {tasks} but has no inspectors in the roster; every visit needs an "
-                f"inspector from its lead department (发起部门)",
-                index.path, NO_SPAN,
-                hint=f"add {dept}'s inspectors to the roster (部门 = {dept}), or check that the roster "
-                     f"spells the department as the plan does"))
-        elif not index.pool(dept):
-            people = index.all_by_department[dept]
-            diagnostics.append(error(
-                SSJ341,
-                f"{dept} leads {tasks} but {_none_qualified(len(people))}; every visit needs a qualified "
-                f"inspector from its lead department",
-                index.path, NO_SPAN,
-                hint=f"mark {dept}'s certified inspectors 执法资格 = 是, or add inspectors who hold a "
-                     f"执法证",
-                related=tuple(Related(f"{i.badge} {i.name}: 执法资格 否", row_span(i, "执法资格"), index.path)
-                              for i in people[:5])))
-    for dept in sorted(assist_tasks):
-        if dept in lead_tasks:
-            continue
-        tasks = _task_list(assist_tasks[dept])
-        if not index.has_department(dept):
-            diagnostics.append(warning(
-                SSJ343,
-                f"{dept} assists {tasks} but has no inspectors in the roster; the visits of those tasks "
-                f"go without a {dept} inspector",
-                index.path, NO_SPAN,
-                hint=f"add {dept}'s inspectors to the roster if it joins the inspections"))
-        elif not index.pool(dept):
-            people = index.all_by_department[dept]
-            diagnostics.append(warning(
-                SSJ344,
-                f"{dept} assists {tasks} but {_none_qualified(len(people))}; the visits of those tasks "
-                f"go without a {dept} inspector",
-                index.path, NO_SPAN,
-                hint=f"mark {dept}'s certified inspectors 执法资格 = 是"))
-    return diagnostics
+    found = [_roster_gap(dept, lead_tasks[dept], True, index) for dept in sorted(lead_tasks)]
+    found += [_roster_gap(dept, assist_tasks[dept], False, index)
+              for dept in sorted(assist_tasks) if dept not in lead_tasks]
+    return [diagnostic for diagnostic in found if diagnostic is not None]
+
+
+def _roster_gap(dept: str, numbers: Sequence[int], lead: bool, index: RosterIndex) -> Diagnostic | None:
+    """A department without (qualified) inspectors: an error for a 发起部门, a warning for a 配合部门."""
+    tasks = _task_list(numbers)
+    role = f"{dept}是{tasks}的发起部门" if lead else f"{dept}配合{tasks}"
+    kind = "lead" if lead else "assisting"
+    outcome = ("每次检查都需要发起部门一名有执法资格的人员" if lead
+               else f"这些任务的检查将没有{dept}的人员参加")
+    make = error if lead else warning
+    if not index.has_department(dept):
+        hint = (f"在名录中加入{dept}的执法检查人员（部门 = {dept}），或核对名录中的部门名称是否与计划一致"
+                if lead else f"如{dept}参加检查，在名录中加入该部门的执法检查人员")
+        return make(SSJ340 if lead else SSJ343,
+                    f"{role}，但执法检查人员名录中没有该部门的人员 ({kind} department has no inspectors "
+                    f"in the roster)；{outcome}", index.path, NO_SPAN, hint=hint)
+    if index.pool(dept):
+        return None
+    people = index.all_by_department[dept]
+    related = tuple(Related(f"{i.badge} {i.name}：执法资格 否", row_span(i, "执法资格"), index.path)
+                    for i in people[:5]) if lead else ()
+    hint = f"将{dept}持有执法证的人员标为 执法资格 = 是" + ("，或加入持有执法证的人员" if lead else "")
+    return make(SSJ341 if lead else SSJ344,
+                f"{role}，但{_none_qualified(len(people))} ({kind} department has no qualified inspector)；"
+                f"{outcome}", index.path, NO_SPAN, hint=hint, related=related)
 
 
 def row_span(inspector: InspectorLike, column: str = "执法证号") -> Span:

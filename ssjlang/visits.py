@@ -69,11 +69,13 @@ class MergedVisit:
         return self.subject_id + "|" + ",".join(f"{no}-{r}" for no, r in self.tasks)
 
     def label(self) -> str:
-        """How messages name the visit: subject, tasks (round when not the first) and window."""
-        tasks = ", ".join(str(no) if r == 1 else f"{no} (round {r})" for no, r in self.tasks)
-        word = "task" if len(self.tasks) == 1 else "tasks"
-        return (f"the visit to {self.subject_id} ({word} {tasks}; "
-                f"{self.window_start.isoformat()}–{self.window_end.isoformat()})")
+        """How messages name the visit: subject, tasks (round when not the first) and window.
+
+        "91140502MA0K000001 的检查（任务4、6第2轮；2024-03-01—2024-11-30）"
+        """
+        tasks = "、".join(str(no) if r == 1 else f"{no}第{r}轮" for no, r in self.tasks)
+        return (f"{self.subject_id} 的检查（任务{tasks}；"
+                f"{self.window_start.isoformat()}—{self.window_end.isoformat()}）")
 
 
 def merge_order(selection: Selection) -> tuple[date, int, int]:
@@ -232,8 +234,7 @@ def plan_visits(selections: Sequence[Selection], tasks: Mapping[int, TaskInfo], 
     coverage = coverage_warning(years)
     if coverage is not None:
         diagnostics.append(warning(SSJ348, coverage, index.path, NO_SPAN,
-                                   hint="upgrade the chinesecalendar package when the State Council "
-                                        "publishes the holiday schedule"))
+                                   hint="国务院办公厅公布该年度放假安排后，升级 chinesecalendar 软件包"))
 
     counts: dict[str, int] = {i.badge: 0 for i in index.qualified}
     for visit in visits:

@@ -11,6 +11,7 @@ because a silent guess at a future year's 调休 would put inspections on holida
 from __future__ import annotations
 
 import bisect
+import importlib.metadata
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
@@ -21,6 +22,20 @@ from chinese_calendar import constants as _calendar_data
 #: The years the installed calendar covers (the package's own rule: the years of its holiday table).
 FIRST_COVERED_YEAR: int = min(_calendar_data.holidays).year
 LAST_COVERED_YEAR: int = max(_calendar_data.holidays).year
+
+
+def calendar_version() -> str:
+    """The installed chinesecalendar version: a new release can move 调休 days, so records state it."""
+    try:
+        return importlib.metadata.version("chinesecalendar")
+    except importlib.metadata.PackageNotFoundError:  # run from a copy that is not an installed distribution
+        return str(getattr(chinese_calendar, "__version__", "unknown"))
+
+
+def calendar_info() -> dict[str, object]:
+    """The holiday-calendar data a schedule was made with, as the draw record's "calendar" entry."""
+    return {"source": "chinesecalendar", "version": calendar_version(),
+            "covered_years": [FIRST_COVERED_YEAR, LAST_COVERED_YEAR]}
 
 
 def is_covered(year: int) -> bool:
@@ -103,10 +118,12 @@ def coverage_warning(years: Iterable[int]) -> str | None:
     if not outside:
         return None
     listed = "、".join(str(y) for y in outside)
+    covered = f"{FIRST_COVERED_YEAR}—{LAST_COVERED_YEAR}"
     return (
-        f"the installed holiday calendar (chinesecalendar) covers the State Council schedule for "
-        f"{FIRST_COVERED_YEAR}–{LAST_COVERED_YEAR} only; working days in {listed} are counted as "
-        f"Monday–Friday without public holidays or 调休 make-up days. Check the dates in {listed} against "
-        f"the 国务院办公厅 holiday notice once it is published and move any visit that falls on a "
-        f"holiday; deadlines (publish_by) in those years ignore holidays, so they come early, never late"
+        f"已安装的节假日日历 (chinesecalendar) 只包含 {covered} 年的国务院放假安排，"
+        f"{listed} 年的工作日按周一至周五计算，不含法定节假日和调休 (the installed calendar covers "
+        f"{FIRST_COVERED_YEAR}–{LAST_COVERED_YEAR} only; "
+        f"working days in {listed} are counted as Monday–Friday)。"
+        f"国务院办公厅公布该年度放假安排后，核对 {listed} 年的检查日期，调整落在节假日的检查；"
+        f"这些年份的公示截止日 (publish_by) 未计节假日，只会偏早，不会偏晚"
     )

@@ -60,7 +60,7 @@ def test_draw_then_verify(tmp_path: Path) -> None:
     record["beacon_value"] = "1"
     (out / "record.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     bad = CliRunner().invoke(main, verify)
-    assert bad.exit_code == 1 and bad.stdout.startswith("not verified: seed differs")
+    assert bad.exit_code == 1 and bad.stdout.startswith("not verified: 种子 S 不一致 (seed differs)")
 
 
 def test_input_errors_exit_1_with_location(tmp_path: Path) -> None:

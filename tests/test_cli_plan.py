@@ -234,6 +234,36 @@ def test_fmt_refuses_syntax_errors(tmp_path: Path) -> None:
     assert run("fmt", str(tmp_path / "missing.ssj")).exit_code == 2
 
 
+ENGLISH = """\
+department MarketBureau
+task 1 "Schools" {
+  items "enrolment"
+  rate   at least 10%   (at least 2 subjects)
+  rounds 1 per year
+  lead MarketBureau
+}
+"""
+
+
+@pytest.mark.usefixtures("formatter_available")
+def test_fmt_keeps_the_keyword_language_and_lang_forces_one(tmp_path: Path) -> None:
+    english, chinese = tmp_path / "en.ssj", tmp_path / "zh.ssj"
+    english.write_text(ENGLISH, encoding="utf-8")
+    chinese.write_text(UGLY, encoding="utf-8")
+    assert run("fmt", str(english), str(chinese)).exit_code == 0
+    kept = english.read_text(encoding="utf-8")
+    assert "  rate at least 10% (at least 2 subjects)\n" in kept and "比例" not in kept
+    assert chinese.read_text(encoding="utf-8").startswith("# 示例计划\n计划 ")
+    assert run("fmt", "--check", str(english), str(chinese)).exit_code == 0
+    to_chinese = run("fmt", "--lang", "zh", "-", stdin=ENGLISH)
+    assert to_chinese.exit_code == 0 and "  比例 不低于 10% (不少于 2户)\n" in to_chinese.stdout
+    to_english = run("fmt", "--lang", "en", "-", stdin=to_chinese.stdout)
+    assert to_english.exit_code == 0 and to_english.stdout == kept
+    forced = run("fmt", "--check", "--lang", "zh", str(english))
+    assert forced.exit_code == 1 and "would reformat" in forced.stdout
+    assert run("fmt", "--lang", "fr", str(english)).exit_code == 2
+
+
 # ---------------------------------------------------------------- ssj export
 
 
@@ -271,7 +301,8 @@ def test_fmt_never_writes_a_plan_whose_meaning_changed(tmp_path: Path,
 
     plan = tmp_path / "p.ssj"
     plan.write_text(UGLY, encoding="utf-8")
-    monkeypatch.setattr(formatter, "format_plan", lambda p, c: UGLY.replace("不低于 20%", "不低于 30%"))
+    changed = UGLY.replace("不低于 20%", "不低于 30%")
+    monkeypatch.setattr(formatter, "format_plan", lambda p, c, language="zh": changed)
     result = run("fmt", str(plan))
     assert result.exit_code == 1 and "内部错误" in result.stderr
     assert plan.read_text(encoding="utf-8") == UGLY
@@ -282,3 +313,32 @@ def test_shipped_plan_checks_clean_with_its_known_warnings() -> None:
     result = run("check", "--format", "json", str(plan))
     assert result.exit_code == 0
     assert [d["code"] for d in json.loads(result.stdout)] == ["SSJ133", "SSJ124", "SSJ124"]
+
+
+def test_lazy_command_registry_matches_the_modules() -> None:
+    """`ssj check` imports only its own module; the name → module table must list every command."""
+    from ssjlang.cli import COMMAND_MODULES, command_module_commands
+
+    declared = {command.name: module for module in sorted(set(COMMAND_MODULES.values()))
+                for command in command_module_commands(module)}
+    assert declared == COMMAND_MODULES
+    assert run("--help").exit_code == 0 and all(name in run("--help").stdout for name in COMMAND_MODULES)
+    assert run("no-such-command").exit_code == 2
+
+
+def test_ssj_check_process_imports_only_the_check_path() -> None:
+    """The document renderer (jinja2, openpyxl, docx), the draw and the formatter stay unloaded."""
+    import subprocess
+    import sys
+
+    plan = Path(__file__).resolve().parent.parent / "plans" / "chengqu2024.ssj"
+    code = ("import sys\nfrom ssjlang.cli import main\n"
+            f"try:\n    main(['check', '-q', {str(plan)!r}])\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('ssjlang', 'jinja2', 'openpyxl', 'docx', 'docxtpl'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert {"ssjlang.parser", "ssjlang.checker", "ssjlang.cli.plan_commands"} <= loaded
+    heavy = {"jinja2", "openpyxl", "docx", "docxtpl", "ssjlang.render", "ssjlang.draw", "ssjlang.formatter",
+             "ssjlang.cli.compile_command", "ssjlang.cli.draw_commands", "ssjlang.results"}
+    assert loaded.isdisjoint(heavy), loaded & heavy

@@ -63,10 +63,10 @@ def test_keys_in_documented_order() -> None:
     assert list(exported) == ["no", "name", "items", "scope", "rate", "rounds_per_year", "rounds_text",
                               "risk_profile", "risk_text", "window", "batches", "directed", "lead", "assist",
                               "mode"]
-    assert list(exported["rate"]) == ["percent", "at_least", "count", "min_count", "subgroups", "by_count",
-                                      "text"]
+    assert list(exported["rate"]) == ["percent", "at_least", "count", "min_count", "count_unit", "subgroups",
+                                      "by_count", "text"]
     assert exported["rate"] == {"percent": 20, "at_least": True, "count": None, "min_count": None,
-                                "subgroups": None, "by_count": None, "text": "不低于20%"}
+                                "count_unit": None, "subgroups": None, "by_count": None, "text": "不低于20%"}
     assert exported["scope"] == {"text": "全区汽车销售企业",
                                  "selector": {"op": "包含", "field": "行业类别", "value": "汽车销售"}}
     assert exported["window"] == {"start": "2024-03-01", "end": "2024-12-31", "text": "3月—12月"}
@@ -83,12 +83,18 @@ def test_keys_in_documented_order() -> None:
     (lambda: pct("20.0"), "20%", 20),
     (lambda: count(20), "20户", None),
     (lambda: pct("10", min_count=2), "10%（不少于2户）", 10),
+    (lambda: replace(pct("10", min_count=2), count_unit="所"), "10%（不少于2所）", 10),
+    (lambda: replace(count(20), count_unit="家"), "20家", None),
+    (lambda: replace(count(2), at_least=True, count_unit="所"), "不少于2所", None),
 ])
 def test_rate_texts_and_numbers(rate: object, expected_text: str, percent: int | float | None) -> None:
     assert callable(rate)
     exported = export_plan(plan(task(1, rate=rate())))["tasks"][0]["rate"]
     assert exported["text"] == expected_text
     assert exported["percent"] == percent
+    source = rate()
+    has_count = source.count is not None or source.min_count is not None
+    assert exported["count_unit"] == (source.count_unit if has_count else None)
     assert type(exported["percent"]) is type(percent)
 
 
@@ -133,8 +139,9 @@ def test_subgroup_and_count_rates() -> None:
     assert first["subgroups"] == [{"label": "三级",
                                    "selector": {"op": "包含", "field": "机构等级", "value": "三级"},
                                    "rate": {"percent": 50, "at_least": True, "count": None, "min_count": None,
-                                            "text": "不低于50%"}}]
+                                            "count_unit": None, "text": "不低于50%"}}]
     assert first["text"] == "三级：不低于50%"
+    assert first["count_unit"] is None
     second = export_plan(plan(task(1, rate=by_count)))["tasks"][0]["rate"]
     assert [rule["op"] for rule in second["by_count"]] == ["<=", ">"]
     assert second["text"] == "总数不超过10：2户；总数超过10：不低于50%"
@@ -273,3 +280,22 @@ def test_chengqu_checks_with_exactly_the_expected_warnings() -> None:
 
     found = sorted((d.code, task_of(d.span.line)) for d in checked.warnings)
     assert found == [("SSJ124", 25), ("SSJ124", 26), ("SSJ133", 20)]
+
+
+def test_count_units_are_kept_from_the_source() -> None:
+    """`不少于2所`, `20家`, `(不少于 2个)` export with the unit the officer wrote, not 户."""
+    from ssjlang.parser import parse
+
+    source = ('任务 1 "a" { 比例 按总数 { 10所及以下：不少于2所；超过10所：不低于50% } }\n'
+              '任务 2 "b" { 比例 20家 }\n'
+              '任务 3 "c" { 比例 10% (不少于 2个) }\n'
+              'task 4 "d" { rate 20 subjects }\n')
+    result = parse(source, "units.ssj")
+    assert result.plan is not None and result.diagnostics == []
+    rates = [t["rate"] for t in export_plan(result.plan)["tasks"]]
+    assert rates[0]["text"] == "总数不超过10：不少于2所；总数超过10：不低于50%"
+    assert rates[0]["by_count"][0]["rate"]["count_unit"] == "所"  # type: ignore[index]
+    assert rates[0]["by_count"][1]["rate"]["count_unit"] is None  # type: ignore[index]
+    assert (rates[1]["text"], rates[1]["count"], rates[1]["count_unit"]) == ("20家", 20, "家")
+    assert (rates[2]["text"], rates[2]["min_count"], rates[2]["count_unit"]) == ("10%（不少于2个）", 2, "个")
+    assert (rates[3]["text"], rates[3]["count_unit"]) == ("20户", "户")

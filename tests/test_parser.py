@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -107,20 +106,6 @@ def test_chengqu_plan_parses_with_all_27_tasks() -> None:
                                            selector.operands[0].span)
 
 
-def test_chengqu_plan_parses_fast() -> None:
-    source, _ = read_source(PLAN)
-    assert source is not None
-    parse(source, "warm-up")
-    best = min(_timed(source) for _ in range(10))  # the best run: other processes share the CPU
-    assert best < 0.05, f"parse took {best * 1000:.1f} ms"
-
-
-def _timed(source: str) -> float:
-    start = time.perf_counter()
-    parse(source, "p")
-    return time.perf_counter() - start
-
-
 # ---------------------------------------------------------------- constructs
 
 
@@ -151,9 +136,12 @@ def test_header_and_fields_and_departments() -> None:
     ("10% 不少于 2户", Rate(Decimal(10), False, None, 2, NO_SPAN)),
     ("10%（不少于2户）", Rate(Decimal(10), False, None, 2, NO_SPAN)),
     ("20户", Rate(None, False, 20, None, NO_SPAN)),
-    ("1家", Rate(None, False, 1, None, NO_SPAN)),
+    ("1家", Rate(None, False, 1, None, NO_SPAN, "家")),
     ("5 subjects", Rate(None, False, 5, None, NO_SPAN)),
-    ("不少于 2所", Rate(None, True, 2, None, NO_SPAN)),
+    ("不少于 2所", Rate(None, True, 2, None, NO_SPAN, "所")),
+    ("10%（不少于２个）", Rate(Decimal(10), False, None, 2, NO_SPAN, "个")),
+    ("20 SUBJECTS", Rate(None, False, 20, None, NO_SPAN, "户")),
+    ("20 # 注释\n 家", Rate(None, False, 20, None, NO_SPAN, "家")),
     ("２０％", Rate(Decimal(20), False, None, None, NO_SPAN)),
 ])
 def test_rate_forms(written: str, expected: Rate) -> None:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ssjlang.formatter import format_plan, strip_spans
-from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY, NAME_ALTERNATIVE_KEYS
+from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY, LANGUAGES, NAME_ALTERNATIVE_KEYS
 from ssjlang.nodes import (
     NO_SPAN,
     And,
@@ -78,9 +78,10 @@ selectors = st.recursive(
     ),
     max_leaves=6,
 )
-percent_rates = st.builds(lambda p, a, m: Rate(p, a, None, m, NO_SPAN), decimals, st.booleans(),
-                          st.none() | small)
-count_rates = st.builds(lambda c, a: Rate(None, a, c, None, NO_SPAN), small, st.booleans())
+units = st.sampled_from(KEYWORDS_BY_KEY["count_unit"].spellings[:4])  # 户 家 所 个 (the AST keeps them)
+percent_rates = st.builds(lambda p, a, m, u: Rate(p, a, None, m, NO_SPAN, u if m is not None else "户"),
+                          decimals, st.booleans(), st.none() | small, units)
+count_rates = st.builds(lambda c, a, u: Rate(None, a, c, None, NO_SPAN, u), small, st.booleans(), units)
 rates = percent_rates | count_rates
 rounds = small.map(lambda n: Rounds(n, NO_SPAN))
 subgroups = st.lists(
@@ -131,14 +132,16 @@ plans = st.builds(
 
 
 @SETTINGS
-@given(plans)
-def test_format_then_parse_gives_the_same_ast(plan: Plan) -> None:
-    text = format_plan(plan, ())
+@given(plans, st.sampled_from(LANGUAGES))
+def test_format_then_parse_gives_the_same_ast(plan: Plan, language: str) -> None:
+    text = format_plan(plan, (), language)
     result = parse(text, "generated.ssj")
     assert result.diagnostics == [], (text, result.diagnostics)
     assert result.plan is not None
     assert strip_spans(result.plan) == plan
-    assert format_plan(result.plan, result.comments) == text
+    assert format_plan(result.plan, result.comments, language) == text
+    if plan.tasks or plan.departments or plan.profiles or plan.fields or plan.header.title is not None:
+        assert result.language == language, text
 
 
 _SOUP = [s for k in KEYWORDS for s in k.spellings[:2]] + [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from pathlib import Path
 
@@ -9,18 +10,18 @@ import pytest
 
 from ssjlang import draw
 from ssjlang.diagnostics import InputError
+from ssjlang.officialstyle import csv_bytes, safe_cell
 from ssjlang.output import OutputExistsError, atomic_directory, write_text_atomic
 from ssjlang.record import (
-    csv_bytes,
     list_file_name,
     load_record,
     make_commitment,
     make_record,
     record_json,
-    safe_cell,
     verify_record,
     write_record,
 )
+from ssjlang.workdays import FIRST_COVERED_YEAR, LAST_COVERED_YEAR
 
 PLAN = """计划 "晋城市城区2024年度部门联合双随机抽查工作计划" {
   年度 2024
@@ -131,7 +132,10 @@ def test_record_shape_and_determinism(inputs: dict[str, Path], record: dict) -> 
     again = make_record(inputs["plan"], inputs["registry"], inputs["roster"], DESCRIPTOR, VALUE)
     assert record_json(again) == record_json(record)
     assert list(record) == ["spec", "generator", "commitment", "beacon_value", "seed", "plan", "registry",
-                            "roster", "tasks", "subjects", "visits", "workload", "warnings"]
+                            "roster", "calendar", "tasks", "subjects", "visits", "workload", "warnings"]
+    assert record["calendar"] == {"source": "chinesecalendar",
+                                  "version": importlib.metadata.version("chinesecalendar"),
+                                  "covered_years": [FIRST_COVERED_YEAR, LAST_COVERED_YEAR]}
     commitment = make_commitment(inputs["plan"], inputs["registry"], inputs["roster"], DESCRIPTOR)
     assert record["commitment"] == commitment
     assert commitment["plan"] == draw.plan_digest(PLAN)
@@ -228,27 +232,28 @@ def test_verify_detects_one_byte_registry_change(tmp_path: Path, inputs: dict[st
     data = inputs["registry"].read_bytes().replace("张7,".encode(), "张8,".encode(), 1)
     inputs["registry"].write_bytes(data)
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], inputs["roster"])
-    assert message.startswith(f"registry digest differs: record {record['commitment']['registry'][:8]}…")
-    assert message.endswith("the registry file is not the one committed")
+    assert message.startswith(f"检查对象名录库摘要不一致 (registry digest differs)：记录中为 "
+                              f"{record['commitment']['registry'][:8]}…，重新计算为 ")
+    assert message.endswith("——所给的检查对象名录库不是承诺时的那一份")
 
 
 def test_verify_detects_changed_plan(tmp_path: Path, inputs: dict[str, Path], record: dict) -> None:
     path = _write(tmp_path, record)
     inputs["plan"].write_text(PLAN.replace("不低于 20%", "不低于 30%"), encoding="utf-8")
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], inputs["roster"])
-    assert message.startswith("plan digest differs")
+    assert message.startswith("计划文件摘要不一致 (plan digest differs)")
 
 
 def test_verify_detects_changed_roster(tmp_path: Path, inputs: dict[str, Path], record: dict) -> None:
     path = _write(tmp_path, record)
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], None)
-    assert message.startswith("roster digest differs")
+    assert message.startswith("执法检查人员名录摘要不一致 (roster digest differs)")
 
 
 def test_verify_detects_changed_beacon_value(tmp_path: Path, inputs: dict[str, Path], record: dict) -> None:
     path = _write(tmp_path, {**record, "beacon_value": "31415926535897932385"})
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], inputs["roster"])
-    assert message.startswith("seed differs") and "beacon value" in message
+    assert message.startswith("种子 S 不一致 (seed differs)") and "随机源数值" in message
 
 
 def test_verify_detects_tampered_selection(tmp_path: Path, inputs: dict[str, Path], record: dict) -> None:
@@ -258,8 +263,9 @@ def test_verify_detects_tampered_selection(tmp_path: Path, inputs: dict[str, Pat
     stratum["selected"][0]["id"] = uscc(40)
     path = _write(tmp_path, tampered)
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], inputs["roster"])
-    assert message.startswith(f"tasks[0].rounds[0].strata[0].selected[0].id differs: record {uscc(40)} vs "
-                              f"recomputed {original}")
+    assert message.startswith(f"tasks[0].rounds[0].strata[0].selected[0].id 不一致 (differs)：记录中为 "
+                              f"{uscc(40)}，重新计算为 {original}——记录与其输入文件得出的抽取结果不符")
+    assert "calendar" not in message
 
 
 def test_verify_detects_changed_commitment(tmp_path: Path, inputs: dict[str, Path], record: dict) -> None:
@@ -267,7 +273,32 @@ def test_verify_detects_changed_commitment(tmp_path: Path, inputs: dict[str, Pat
     tampered["commitment"]["beacon"] = "dice:d10x21"
     path = _write(tmp_path, tampered)
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], inputs["roster"])
-    assert message.startswith("commitment text differs")
+    assert message.startswith("承诺文本 T 与其中的摘要和随机源描述不符 (commitment text differs)")
+
+
+def test_verify_ignores_a_calendar_version_that_changes_nothing(tmp_path: Path, inputs: dict[str, Path],
+                                                               record: dict) -> None:
+    other = json.loads(record_json(record))
+    other["calendar"]["version"] = "0.0.1"
+    assert verify_record(_write(tmp_path, other), inputs["plan"], inputs["registry"], inputs["roster"]) == []
+    del other["calendar"]  # records made before the calendar was stated still verify
+    assert verify_record(_write(tmp_path, other), inputs["plan"], inputs["registry"], inputs["roster"]) == []
+
+
+def test_verify_names_the_calendar_version_when_dates_differ(tmp_path: Path, inputs: dict[str, Path],
+                                                             record: dict) -> None:
+    moved = json.loads(record_json(record))
+    moved["calendar"]["version"] = "0.0.1"
+    moved["visits"][0]["date"] = "2024-10-01"  # what an older 国庆 schedule could have allowed
+    (message,) = verify_record(_write(tmp_path, moved), inputs["plan"], inputs["registry"], inputs["roster"])
+    assert message.startswith("visits[0].date 不一致 (differs)：记录中为 2024-10-01")
+    installed = importlib.metadata.version("chinesecalendar")
+    assert (f"节假日日历版本不同 (calendar version differs)：记录使用 chinesecalendar 0.0.1，本机为 "
+            f"chinesecalendar {installed}") in message
+    same_calendar = {**moved, "calendar": record["calendar"]}
+    (message,) = verify_record(_write(tmp_path, same_calendar), inputs["plan"], inputs["registry"],
+                               inputs["roster"])
+    assert message.startswith("visits[0].date 不一致") and "calendar" not in message
 
 
 def test_not_a_record(tmp_path: Path) -> None:

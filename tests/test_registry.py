@@ -597,3 +597,132 @@ def test_generator_is_deterministic_and_scales(tmp_path: Path) -> None:
     assert all(n > 0 for n in counts.values()), counts
     assert counts[21] == 1
     load_roster(tmp_path / "a" / "roster.csv", PLAN_DEPARTMENTS)
+
+
+# ---------------------------------------------------------------- the bulk (fast path) intake
+
+def _uscc(rng: random.Random) -> str:
+    from ssjlang.uscc import ALPHABET, uscc_check_char
+
+    body = "91140502" + "".join(rng.choice(ALPHABET) for _ in range(9))
+    return body + uscc_check_char(body)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOSVZ", min_size=18, max_size=18),
+    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=15, max_size=19),
+    st.integers(0, 10**6).map(lambda s: _uscc(random.Random(s)))), min_size=1, max_size=40))
+def test_vectorised_uscc_check_equals_is_valid_uscc(ids: list[str]) -> None:
+    from ssjlang.registry import _valid_usccs
+    from ssjlang.uscc import is_valid_uscc
+
+    raw = [i.encode("ascii") for i in ids]
+    expected = [is_valid_uscc(i) for i in ids]
+    got = _valid_usccs(b"".join(raw), raw)
+    assert (got if got is not None else [True] * len(ids)) == expected
+
+
+def _messy_registry(rng: random.Random, n: int) -> list[list[str]]:
+    """Rows with every irregularity the bulk intake must hand to the row-by-row path."""
+    header = ["统一社会信用代码", "名称", "类型", "注册资本（万元）", "地址", "行业类别", "风险等级"]
+    rows: list[list[str]] = [header]
+    for k in range(n):
+        sid = _uscc(rng)
+        if k % 17 == 3:
+            sid = sid.lower()
+        if k % 23 == 5:
+            sid = "1405021234567" + str(k).zfill(2)[-2:]  # a legacy number: a warning
+        row = [sid, f"示例{k}号有限公司" if k % 19 else "", rng.choice(["个体工商户", "有限责任公司"]),
+               rng.choice(["", "30", "3000", "0.3亿元", "500万元"]), f"城区{k}号",
+               rng.choice(["零售业", "餐饮业；食品销售", "", "汽车销售、机动车维修"]), rng.choice("ABCD")]
+        if k % 29 == 7:
+            row[1] = " " + row[1]  # white space at a cell edge
+        if k % 31 == 11:
+            row = row[:5]  # a short row
+        rows.append(row)
+        if k % 37 == 13:
+            rows.append([""] * len(header))  # a blank row
+    return rows
+
+
+def _write(path: Path, rows: list[list[str]], delimiter: str = ",", newline: str = "\r\n",
+           bom: bool = True) -> Path:
+    text = newline.join(delimiter.join(r) for r in rows) + newline
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def _snapshot(registry) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+    subjects = [(s.id, s.name, s.type, s.categories, s.risk, s.capital, s.area, s.address, s.row, s.cells,
+                 dict(s.fields)) for s in registry.subjects]
+    warnings = [(d.code, d.span.line, d.span.column) for d in registry.warnings]
+    return registry.digest, registry.header, subjects, warnings
+
+
+@pytest.mark.parametrize(("delimiter", "newline", "bom"), [(",", "\r\n", True), (",", "\n", False),
+                                                           ("\t", "\r\n", False), (",", "\r", True)])
+def test_bulk_intake_equals_row_by_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delimiter: str,
+                                       newline: str, bom: bool) -> None:
+    """Small blocks and check chunks so that every irregularity lands in some block; the bulk path
+    (file as bytes) must give what the general path (forced encoding: decoded text) and the CSV
+    reader (a quoted cell) give: subjects, cells, digest, warnings."""
+    import ssjlang.registry as intake
+
+    monkeypatch.setattr(intake, "_BLOCK", 5)
+    monkeypatch.setattr(intake, "_CHECK_BYTES", 64)
+    rows = _messy_registry(random.Random(7), 120)
+    fast = load_registry(_write(tmp_path / "fast.csv", rows, delimiter, newline, bom))
+    general = load_registry(tmp_path / "fast.csv", encoding="utf-8")
+    quoted_rows = [list(r) for r in rows]
+    quoted_rows[1][1] = '"' + quoted_rows[1][1] + '"'
+    quoted = load_registry(_write(tmp_path / "quoted.csv", quoted_rows, delimiter, newline, bom))
+    assert _snapshot(fast) == _snapshot(general) == _snapshot(quoted)
+    canonical = [[c.strip() for c in r] + [""] * (len(rows[0]) - len(r)) for r in rows[1:] if any(r)]
+    for r in canonical:
+        r[0] = r[0].upper()
+    assert fast.digest == table_digest(rows[0], canonical)
+    assert {d.code for d in fast.warnings} >= {LEGACY_NUMBER}
+
+
+def test_bulk_intake_reports_duplicates_within_and_across_blocks(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssjlang.registry as intake
+
+    monkeypatch.setattr(intake, "_BLOCK", 4)
+    rng = random.Random(3)
+    ids = [_uscc(rng) for _ in range(12)]
+    rows = [["统一社会信用代码", "名称", "风险等级"]] + [[i, f"甲{k}", "A"] for k, i in enumerate(ids)]
+    rows.insert(4, [ids[1], "重复一", "B"])  # within the first block
+    rows.append([ids[10], "重复二", "C"])  # across blocks
+    found = problems(_write(tmp_path / "dup.csv", rows))
+    assert where(found, DUPLICATE_ID) == [(5, 1), (15, 1)]
+    assert [d.related[0].span.line for d in found if d.code == DUPLICATE_ID] == [3, 13]
+
+
+def test_bulk_intake_mixed_line_ends_and_unknown_values(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssjlang.registry as intake
+
+    monkeypatch.setattr(intake, "_BLOCK", 3)
+    monkeypatch.setattr(intake, "_CHECK_BYTES", 16)
+    rng = random.Random(5)
+    lines = ["统一社会信用代码,名称,风险等级,注册资本"] + [f"{_uscc(rng)},乙{k},B,{k}" for k in range(9)]
+    lines[6] = lines[6].replace(",B,", ",很高,")
+    lines[8] = lines[8].rsplit(",", 1)[0] + ",三千"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(("\r\n".join(lines[:5]) + "\n" + "\r".join(lines[5:]) + "\r\n").encode("utf-8"))
+    found = problems(path)
+    assert where(found, BAD_RISK) == [(7, 3)]
+    assert where(found, BAD_CAPITAL) == [(9, 4)]
+
+
+def test_subject_cells_are_read_from_the_store(tmp_path: Path) -> None:
+    rows = [["统一社会信用代码", "名称", "地址", "法定代表人", "联系电话", "从业人数"],
+            ["91350100m000100y43", "甲公司", "城区1号", "王伟", "13800000000", "12"]]
+    (subject,) = load_registry(_write(tmp_path / "one.csv", rows)).subjects
+    assert subject.id == "91350100M000100Y43"
+    assert (subject.address, subject.legal_rep, subject.phone) == ("城区1号", "王伟", "13800000000")
+    assert subject.cells == ("91350100M000100Y43", "甲公司", "城区1号", "王伟", "13800000000", "12")
+    assert subject.fields["从业人数"] == "12" and subject.columns["名称"] == 1
+    assert subject.type == "" and subject.categories == () and subject.capital is None

@@ -51,12 +51,11 @@ def test_bad_rows_all_reported_with_row_and_column(record: dict) -> None:
     assert ("SSJ404", 8, 2) in found  # no task 99
     assert ("SSJ414", 9, 3) in found  # empty date
     by_code = {d.code: d for d in info.value.diagnostics}
-    assert by_code["SSJ405"].hint == "did you mean 未发现问题?"
-    assert "did you mean 91140502MA0K00001Q" in (by_code["SSJ403"].hint or "")
+    assert by_code["SSJ405"].hint == "是否应为「未发现问题」？"
+    assert "是否应为 91140502MA0K00001Q" in (by_code["SSJ403"].hint or "")
     assert by_code["SSJ407"].related[0].span.line == 2
-    assert "drawn by 任务4" in by_code["SSJ404"].message or any(
-        "drawn by 任务4" in d.message for d in info.value.diagnostics if d.code == "SSJ404"
-    )
+    assert any("抽中它的是任务4" in d.message for d in info.value.diagnostics if d.code == "SSJ404")
+    assert by_code["SSJ406"].message == "检查日期「2024-13-01」不是有效日期 (not a date)"
 
 
 def test_late_publication_is_a_warning_with_the_numbers(record: dict) -> None:
@@ -65,7 +64,8 @@ def test_late_publication_is_a_warning_with_the_numbers(record: dict) -> None:
     assert late and all(w.severity is Severity.WARNING for w in late)
     first = next(w for w in late if w.span.line == 2)
     # V0001 inspected 2024-03-04: 20 working days later is 2024-04-01; 2024-05-10 is 39 days after it
-    assert "deadline 2024-04-01" in first.message and "39 day(s)" in first.message
+    assert "晚于公示截止日 2024-04-01 39 天" in first.message
+    assert first.message.endswith("(published after the deadline)")
     overdue = [w for w in warnings if w.code == "SSJ412"]
     assert overdue, "drawn subjects without a result past their deadline are reported"
     assert len(results.rows) == 5
@@ -105,7 +105,7 @@ def test_missing_column_and_gbk_file(tmp_path: Path, record: dict) -> None:
     with pytest.raises(InputError) as info:
         load_results(path, record)
     assert [(d.code, d.span.line) for d in info.value.diagnostics] == [("SSJ402", 1)]
-    assert "任务序号" in info.value.diagnostics[0].message
+    assert info.value.diagnostics[0].message == "结果表缺少「任务序号」列 (no task column)"
 
 
 def test_undecodable_and_empty_files(tmp_path: Path, record: dict) -> None:

@@ -6,9 +6,9 @@ import random
 import time
 from collections import Counter
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from helpers import Inspector, Roster
 
 from ssjlang import registry
 from ssjlang.diagnostics import InputError
@@ -16,23 +16,6 @@ from ssjlang.schedule import MAX_LISTED_UNSCHEDULED, schedule_visits
 from ssjlang.teams import RosterIndex
 from ssjlang.visits import Selection, TaskInfo, plan_visits
 from ssjlang.workdays import is_workday, workdays_between
-
-
-def Inspector(badge: str, name: str, department: str, qualified: bool = True,
-              specialties: tuple[str, ...] = (), recusals: frozenset[str] = frozenset(),
-              unavailable: frozenset[date] = frozenset(), row: int = 2) -> registry.Inspector:
-    """A real registry.Inspector with test defaults."""
-    return registry.Inspector(badge, name, department, qualified, specialties, recusals, unavailable, row)
-
-
-def Roster(inspectors: tuple[registry.Inspector, ...], path: str = "roster.csv") -> registry.Roster:
-    """A real registry.Roster around the inspectors (what load_roster would return)."""
-    by_department: dict[str, list[registry.Inspector]] = {}
-    for inspector in inspectors:
-        by_department.setdefault(inspector.department, []).append(inspector)
-    return registry.Roster(Path(path), (), tuple(inspectors), {i.badge: i for i in inspectors},
-                           {d: tuple(p) for d, p in sorted(by_department.items())}, "-")
-
 
 SEED = "5eed" * 16
 OCTOBER = (date(2024, 10, 8), date(2024, 10, 31))   # 19 working days, 调休 Saturday 10-12 included
@@ -68,7 +51,7 @@ def test_daily_cap_per_inspector() -> None:
     with pytest.raises(InputError) as caught:
         plan_visits([Selection(1, 1, s, *window) for s in subjects(7)], tasks, roster, SEED, 2024, per_day=1)
     [d] = caught.value.diagnostics
-    assert d.code == "SSJ346" and "already has 1 visits" in d.message
+    assert d.code == "SSJ346" and "当天都已有 1 次检查" in d.message
 
 
 def test_default_cap_is_two_visits_per_inspector_per_day() -> None:
@@ -108,8 +91,9 @@ def test_many_unschedulable_visits_are_summed_up() -> None:
         plan_visits([Selection(1, 1, s, *one_day) for s in subjects(40)], tasks, roster, SEED, 2024)
     diagnostics = caught.value.diagnostics
     assert len(diagnostics) == MAX_LISTED_UNSCHEDULED + 1
-    summary = diagnostics[-1] if "more visits" in diagnostics[-1].message else diagnostics[0]
-    assert "28 more visits cannot be scheduled" in summary.message and "L (28)" in summary.message
+    summary = diagnostics[-1] if diagnostics[-1].message.startswith("另有") else diagnostics[0]
+    assert summary.message.startswith("另有 28 次检查因同类原因无法排期 (28 more visits cannot be scheduled)")
+    assert "L（28）" in summary.message
 
 
 def test_cap_must_be_positive() -> None:

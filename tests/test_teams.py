@@ -9,29 +9,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import Inspector, Roster
 
 from ssjlang import registry
 from ssjlang.diagnostics import InputError
 from ssjlang.teams import RosterIndex, Slot, choose_inspector, plan_slots, team_key
 from ssjlang.visits import Selection, TaskInfo, plan_visits
 from ssjlang.workdays import is_workday
-
-
-def Inspector(badge: str, name: str, department: str, qualified: bool = True,
-              specialties: tuple[str, ...] = (), recusals: frozenset[str] = frozenset(),
-              unavailable: frozenset[date] = frozenset(), row: int = 2) -> registry.Inspector:
-    """A real registry.Inspector with test defaults."""
-    return registry.Inspector(badge, name, department, qualified, specialties, recusals, unavailable, row)
-
-
-def Roster(inspectors: tuple[registry.Inspector, ...], path: str = "roster.csv") -> registry.Roster:
-    """A real registry.Roster around the inspectors (what load_roster would return)."""
-    by_department: dict[str, list[registry.Inspector]] = {}
-    for inspector in inspectors:
-        by_department.setdefault(inspector.department, []).append(inspector)
-    return registry.Roster(Path(path), (), tuple(inspectors), {i.badge: i for i in inspectors},
-                           {d: tuple(p) for d, p in sorted(by_department.items())}, "-")
-
 
 # ---------------------------------------------------------------- the docs/teams.md test vector
 
@@ -183,8 +167,9 @@ def test_vector_implementation_matches_frozen_numbers() -> None:
     assert [(w["badge"], w["visits"]) for w in plan["workload"]] == [
         ("14050201", 2), ("14050202", 2), ("14050211", 2), ("14050212", 2), ("14050221", 1), ("14050222", 1)]
     assert plan["warnings"] == [
-        "SSJ343: 城区消防救援大队 assists task 9 but has no inspectors in the roster; the visits of those "
-        "tasks go without a 城区消防救援大队 inspector"]
+        "SSJ343: 城区消防救援大队配合任务9，但执法检查人员名录中没有该部门的人员 "
+        "(assisting department has no inspectors in the roster)；"
+        "这些任务的检查将没有城区消防救援大队的人员参加"]
 
 
 def test_vector_team_keys_of_the_ties() -> None:
@@ -361,8 +346,9 @@ def test_error_only_inspector_of_the_department_is_recused() -> None:
                      Inspector("2", "李四", "城区市场监管局", row=3)))
     [d] = _errors(roster, _one_task(assist=("城区市场监管局",)))
     assert d.code == "SSJ345" and d.file == "roster.csv" and d.span.line == 2
-    assert SUBJECT in d.message and "task 9" in d.message
-    assert "城区人防办's only qualified inspector, 张三 (1), is recused (回避) for " + SUBJECT in d.message
+    assert d.message.startswith(SUBJECT + " 的检查（任务9；2024-04-01—2024-04-30）无法组成检查组 "
+                                "(recusals leave too few inspectors)：")
+    assert "城区人防办唯一有执法资格的人员 张三（1）须回避 " + SUBJECT in d.message
 
 
 def test_error_everyone_recused() -> None:
@@ -371,7 +357,7 @@ def test_error_everyone_recused() -> None:
                           for k in range(3)))
     [d] = _errors(roster, _one_task(lead="城区消防救援大队"))
     assert d.code == "SSJ345"
-    assert "all of 城区消防救援大队's 3 qualified inspectors are recused (回避) for " + SUBJECT in d.message
+    assert "城区消防救援大队的 3 名有执法资格的人员都须回避 " + SUBJECT in d.message
     assert len(d.related) == 3
 
 
@@ -379,25 +365,25 @@ def test_error_second_inspector_recused_leaves_one() -> None:
     roster = Roster((Inspector("1", "张三", "城区人防办", row=2),
                      Inspector("2", "李四", "城区人防办", recusals=frozenset({SUBJECT}), row=3)))
     [d] = _errors(roster)
-    assert d.code == "SSJ345" and "1 of them recused" in d.message and "needs 2" in d.message
+    assert d.code == "SSJ345" and "其中 1 名须回避" in d.message and "需要该部门 2 人" in d.message
 
 
 def test_error_window_without_working_day() -> None:
     roster = Roster((Inspector("1", "a", "城区人防办"), Inspector("2", "b", "城区人防办")))
     [d] = _errors(roster, window=(date(2024, 10, 1), date(2024, 10, 7)))
-    assert d.code == "SSJ347" and "2024-10-01–2024-10-07" in d.message and SUBJECT in d.message
+    assert d.code == "SSJ347" and "2024-10-01—2024-10-07" in d.message and SUBJECT in d.message
 
 
 def test_error_lead_department_missing_or_unqualified() -> None:
     [d] = _errors(Roster((Inspector("1", "a", "别的部门"),)))
-    assert d.code == "SSJ340" and "城区人防办 leads task 9" in d.message
+    assert d.code == "SSJ340" and d.message.startswith("城区人防办是任务9的发起部门")
     [d] = _errors(Roster((Inspector("1", "a", "城区人防办", qualified=False),)))
     assert d.code == "SSJ341"
 
 
 def test_error_single_inspector_department_alone() -> None:
     [d] = _errors(Roster((Inspector("1", "a", "城区人防办", row=5),)))
-    assert d.code == "SSJ342" and "two inspectors" in d.message and SUBJECT in d.message
+    assert d.code == "SSJ342" and "需要该部门派出两人" in d.message and SUBJECT in d.message
 
 
 def test_error_everyone_on_leave_for_the_whole_window() -> None:

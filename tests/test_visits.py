@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from helpers import Inspector, Roster
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssjlang import registry
 from ssjlang.visits import MergedVisit, Selection, TaskInfo, merge_selections, plan_visits
 from ssjlang.workdays import LAST_COVERED_YEAR, add_workdays, has_workday
-
-
-def Inspector(badge: str, name: str, department: str, qualified: bool = True,
-              specialties: tuple[str, ...] = (), recusals: frozenset[str] = frozenset(),
-              unavailable: frozenset[date] = frozenset(), row: int = 2) -> registry.Inspector:
-    """A real registry.Inspector with test defaults."""
-    return registry.Inspector(badge, name, department, qualified, specialties, recusals, unavailable, row)
-
-
-def Roster(inspectors: tuple[registry.Inspector, ...], path: str = "roster.csv") -> registry.Roster:
-    """A real registry.Roster around the inspectors (what load_roster would return)."""
-    by_department: dict[str, list[registry.Inspector]] = {}
-    for inspector in inspectors:
-        by_department.setdefault(inspector.department, []).append(inspector)
-    return registry.Roster(Path(path), (), tuple(inspectors), {i.badge: i for i in inspectors},
-                           {d: tuple(p) for d, p in sorted(by_department.items())}, "-")
-
 
 A = "91140502MA0K000001"
 B = "91140502MA0K000002"

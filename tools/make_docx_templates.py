@@ -27,23 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ssjlang.officialstyle import DOCX_FONT_BODY, DOCX_FONT_HEADING, DOCX_FONT_TABLE  # noqa: E402
-from ssjlang.render import normalise_ooxml  # noqa: E402
+from ssjlang.render import PLAN_COLUMNS, normalise_ooxml  # noqa: E402
 
 #: Core-property date of the shipped templates (fixed so the files never change without a reason).
 TEMPLATE_DATE = date(2024, 1, 1)
 
-PLAN_COLUMNS = (
-    "序号",
-    "抽查任务名称",
-    "抽查事项",
-    "抽查对象范围",
-    "抽查比例及频次",
-    "智慧监管（信用风险分类）要求",
-    "抽查检查起止时间",
-    "发起部门",
-    "配合部门",
-    "抽查检查模式",
-)
 PLAN_WIDTHS_MM = (10, 30, 62, 30, 20, 40, 20, 20, 20, 15)
 
 

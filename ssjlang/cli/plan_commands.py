@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from ..keywords import LANGUAGES
 from ..report import FORMATS, render, render_text, summary
 
 if TYPE_CHECKING:
@@ -199,11 +200,16 @@ def _write_in_place(path: Path, text: str) -> None:
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; list files that would change and exit 1 if any would.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
-def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default=None,
+              help="Keyword language to write (zh 中文 / en English). Default: the one most of the "
+                   "file's keywords are written in (Chinese on a tie).")
+def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, language: str | None) -> None:
     """Rewrite plan files in the canonical layout (统一格式), in place and atomically.
 
-    A file with syntax errors is left untouched (exit 1 with the errors). `-` reads standard
-    input and writes the formatted plan to standard output.
+    Each file keeps its keyword language: a plan written with English keywords stays English,
+    a Chinese one stays Chinese (--lang forces one). A file with syntax errors is left untouched
+    (exit 1 with the errors). `-` reads standard input and writes the formatted plan to standard
+    output.
     """
     from ..formatter import format_plan
     from ..parser import parse
@@ -228,7 +234,7 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool) -> No
                        err=True)
             exit_code = max(exit_code, EXIT_INPUT)
             continue
-        formatted = format_plan(result.plan, result.comments)
+        formatted = format_plan(result.plan, result.comments, language or result.language)
         if not _same_meaning(result.plan, formatted, source.file):
             click.echo(f"ssj fmt: {source.file}: 内部错误：排版会改变计划内容，文件未改动 "
                        "(internal error: formatting would change the plan; file left unchanged — "
