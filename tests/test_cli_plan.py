@@ -73,6 +73,9 @@ def test_check_exit_codes(files: dict[str, Path], tmp_path: Path) -> None:
     missing = run("check", str(files["clean"]), str(tmp_path / "nope.ssj"))
     assert missing.exit_code == 2
     assert "nope.ssj: 文件不存在 (no such file)" in missing.stderr
+    only_missing = run("check", str(tmp_path / "nope.ssj"))
+    assert only_missing.exit_code == 2
+    assert only_missing.stdout == "", "nothing was checked, so no summary may claim there are no problems"
     directory = run("check", str(tmp_path))
     assert directory.exit_code == 2 and "目录" in directory.stderr
     usage = run("check")

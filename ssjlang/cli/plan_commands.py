@@ -13,9 +13,9 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -142,7 +142,7 @@ def check_command(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
     if fmt == "text":
         if output:
             click.echo(output, nl=False)
-        if not quiet:
+        if not quiet and sources:
             if output:
                 click.echo()
             click.echo(summary(all_diagnostics))
@@ -156,26 +156,14 @@ def check_command(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
 # ---------------------------------------------------------------- ssj fmt
 
 
-def _without_spans(node: Any) -> Any:
-    """An AST with every span blanked, to compare two parses for meaning (not layout)."""
-    from ..nodes import NO_SPAN, Span
-
-    if isinstance(node, Span):
-        return NO_SPAN
-    if isinstance(node, tuple):
-        return tuple(_without_spans(item) for item in node)
-    if is_dataclass(node) and not isinstance(node, type):
-        return replace(node, **{f.name: _without_spans(getattr(node, f.name)) for f in fields(node)})
-    return node
-
-
 def _same_meaning(before: Plan, after_text: str, file: str) -> bool:
+    from ..formatter import strip_spans
     from ..parser import parse
 
     result = parse(after_text, file)
     if result.plan is None or has_errors(result.diagnostics):
         return False
-    return bool(_without_spans(before) == _without_spans(result.plan))
+    return bool(strip_spans(before) == strip_spans(result.plan))
 
 
 def _write_in_place(path: Path, text: str) -> None:
