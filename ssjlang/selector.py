@@ -41,24 +41,13 @@ from .nodes import (
     Text,
     ValueList,
 )
+from .registry import REGISTRY_ATTRIBUTES
 
 UNKNOWN_FIELD = "SSJ313"
 BAD_VALUE = "SSJ318"
 
 Predicate = Callable[[Any], bool]
 
-_STANDARD_ATTRIBUTES: dict[str, str] = {
-    "统一社会信用代码": "id",
-    "名称": "name",
-    "类型": "type",
-    "行业类别": "categories",
-    "风险等级": "risk",
-    "注册资本": "capital",
-    "地址": "address",
-    "所属区域": "area",
-    "法定代表人": "legal_rep",
-    "联系电话": "phone",
-}
 
 _RISK_WORDS: dict[str, str] = {}
 for _risk in RiskClass:
@@ -151,7 +140,7 @@ def _resolve_field(name: str, kinds: Mapping[str, FieldKind]) -> tuple[str, Fiel
 def _accessor(name: str, kind: FieldKind, standard: bool) -> Callable[[Any], Any]:
     """A function giving the subject's value of the field, in the form its kind compares."""
     if standard:
-        attr = _STANDARD_ATTRIBUTES[name]
+        attr = REGISTRY_ATTRIBUTES[name]
         if attr == "risk":
             return lambda s: (s.risk.value if isinstance(s.risk, RiskClass)
                               else _RISK_WORDS.get(str(s.risk).upper(), "U"))
