@@ -9,48 +9,27 @@ inputs (plan, registry, roster, record, results, templates) have errors, 2 usage
 from __future__ import annotations
 
 import hashlib
-import sys
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from ..diagnostics import Diagnostic, InputError, error, sorted_diagnostics
+from ..diagnostics import Diagnostic, InputError, error
 from ..render import DEFAULT_FORMATS, FORMATS, RenderOptions, render_documents
-
-EXIT_INPUT = 1
-EXIT_IO = 2
+from .common import (
+    already_exists,
+    cannot_read,
+    cannot_write,
+    emit_diagnostics,
+    encoding_option,
+    existing_file,
+    fail_input,
+    fail_io,
+    terminal_progress,
+)
 
 SSJ423 = "SSJ423"  # the --record was drawn from a different plan
-
-_existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def _emit(diagnostics: Sequence[Diagnostic], plan: Path | None) -> None:
-    """Diagnostics on stderr as file:line:col (file:row:col for tables) with the plan's source line."""
-    from ..report import render_text, summary
-
-    sources: dict[str, str | None] = {}
-    if plan is not None:
-        try:
-            sources[str(plan)] = plan.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            sources[str(plan)] = None
-    ordered = sorted_diagnostics(list(diagnostics))
-    click.echo(render_text(ordered, sources, color=sys.stderr.isatty()), err=True, nl=False)
-    click.echo(summary(ordered), err=True)
-
-
-def _fail_input(exc: InputError, plan: Path | None) -> NoReturn:
-    _emit(exc.diagnostics, plan)
-    raise SystemExit(EXIT_INPUT)
-
-
-def _fail_io(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(EXIT_IO)
 
 
 def _parse_formats(text: str) -> frozenset[str]:
@@ -103,12 +82,12 @@ def _load_record(path: Path, plan_path: Path, plan_source: str) -> dict[str, Any
 
 
 @click.command("compile")
-@click.argument("plan", type=_existing_file)
+@click.argument("plan", type=existing_file)
 @click.option(
-    "--registry", type=_existing_file, default=None, help="Subject registry (检查对象名录库), to draw now."
+    "--registry", type=existing_file, default=None, help="Subject registry (检查对象名录库), to draw now."
 )
 @click.option(
-    "--roster", type=_existing_file, default=None, help="Inspector roster (执法检查人员名录库), to draw now."
+    "--roster", type=existing_file, default=None, help="Inspector roster (执法检查人员名录库), to draw now."
 )
 @click.option(
     "--beacon",
@@ -128,7 +107,7 @@ def _load_record(path: Path, plan_path: Path, plan_source: str) -> dict[str, Any
 @click.option(
     "--results",
     "results_path",
-    type=_existing_file,
+    type=existing_file,
     default=None,
     help="Inspection results (CSV/XLSX) for the 抽查结果公示.",
 )
@@ -161,9 +140,7 @@ def _load_record(path: Path, plan_path: Path, plan_source: str) -> dict[str, Any
     show_default=True,
     help="The {号} of the first inspection notice.",
 )
-@click.option(
-    "--encoding", metavar="E", default=None, help="Encoding of CSV inputs (default: UTF-8, else GB18030)."
-)
+@encoding_option
 @click.option(
     "-o",
     "--output",
@@ -213,14 +190,14 @@ def compile_command(
     if results_path is not None and not given and record_path is None:
         raise click.UsageError("--results needs a draw: pass --record or the draw inputs")
     if output.exists() and not force:
-        _fail_io(f"{output} already exists; use --force to replace it")
+        fail_io(already_exists(output))
 
     try:
         checked = load_plan(plan)
     except InputError as exc:
-        _fail_input(exc, plan)
+        fail_input(exc, [plan])
     except OSError as exc:
-        _fail_io(str(exc))
+        fail_io(str(exc))
     warnings: list[Diagnostic] = list(checked.warnings)
     plan_data = export_plan(checked.plan)
 
@@ -229,14 +206,14 @@ def compile_command(
         if given:
             from ..record import make_record
 
-            progress = (lambda m: click.echo(f"… {m}", err=True)) if sys.stderr.isatty() else None
+            progress = terminal_progress()
             record = make_record(plan, registry, roster, descriptor, beacon_value, encoding, progress)
         elif record_path is not None:
             record = _load_record(record_path, plan, checked.source)
     except InputError as exc:
-        _fail_input(InputError([*warnings, *exc.diagnostics]), plan)
+        fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
     except OSError as exc:
-        _fail_io(str(exc))
+        fail_io(str(exc))
 
     results = None
     if results_path is not None and record is not None:
@@ -245,9 +222,9 @@ def compile_command(
         try:
             results, result_warnings = load_results(results_path, record, day, encoding)
         except InputError as exc:
-            _fail_input(InputError([*warnings, *exc.diagnostics]), plan)
+            fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
         except OSError as exc:
-            _fail_io(f"cannot read {results_path}: {exc}")
+            fail_io(cannot_read(results_path, exc))
         warnings.extend(result_warnings)
 
     options = RenderOptions(
@@ -256,7 +233,7 @@ def compile_command(
     try:
         rendered = render_documents(plan_data, record, results, options)
     except InputError as exc:
-        _fail_input(InputError([*warnings, *exc.diagnostics]), plan)
+        fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
     warnings.extend(rendered.warnings)
 
     files = dict(rendered.files)
@@ -268,11 +245,11 @@ def compile_command(
     try:
         paths = write_directory_atomic(output, dict(sorted(files.items())), force)
     except OutputExistsError:
-        _fail_io(f"{output} already exists; use --force to replace it")
+        fail_io(already_exists(output))
     except OSError as exc:
-        _fail_io(f"cannot write {output}: {exc}")
+        fail_io(cannot_write(output, exc))
     if warnings:
-        _emit(warnings, plan)
+        emit_diagnostics(warnings, [plan])
     for path in sorted(paths, key=lambda p: p.as_posix()):
         click.echo(path.as_posix())
 

@@ -22,14 +22,12 @@ import click
 from ..diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..keywords import LANGUAGES
 from ..report import FORMATS, render, render_text, summary
+from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from ..nodes import Plan
 
 STDIN_NAME = "<stdin>"
-EXIT_OK = 0
-EXIT_INPUT = 1
-EXIT_USAGE = 2
 
 
 def _use_color() -> bool:

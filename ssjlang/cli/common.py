@@ -1,0 +1,73 @@
+"""What every `ssj` command shares: exit codes, common options, and how failures are reported.
+
+Messages follow the house style: Chinese first, a short English gloss in brackets.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from ..diagnostics import Diagnostic, InputError, sorted_diagnostics
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+encoding_option = click.option("--encoding", metavar="E", default=None,
+                               help="Encoding of CSV inputs (default: detect UTF-8 / GB18030).")
+
+
+def plan_sources(paths: Sequence[Path | None]) -> dict[str, str | None]:
+    """Source text of the .ssj inputs, so diagnostics can show the offending line."""
+    out: dict[str, str | None] = {}
+    for path in paths:
+        if path is not None and path.suffix.lower() == ".ssj":
+            try:
+                out[str(path)] = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                out[str(path)] = None
+    return out
+
+
+def emit_diagnostics(diagnostics: Sequence[Diagnostic], paths: Sequence[Path | None]) -> None:
+    """Diagnostics on stderr as file:line:col (file:row:col for tables), with the plan's source line."""
+    from ..report import render_text, summary
+
+    ordered = sorted_diagnostics(list(diagnostics))
+    click.echo(render_text(ordered, plan_sources(paths), color=sys.stderr.isatty()), err=True, nl=False)
+    click.echo(summary(ordered), err=True)
+
+
+def fail_input(exc: InputError, paths: Sequence[Path | None]) -> NoReturn:
+    emit_diagnostics(exc.diagnostics, paths)
+    raise SystemExit(EXIT_INPUT)
+
+
+def fail_io(message: str) -> NoReturn:
+    click.echo(f"错误 (error): {message}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+def already_exists(path: Path | str) -> str:
+    return f"{path} 已存在 (already exists)；加 --force 覆盖 (use --force to replace it)"
+
+
+def cannot_write(path: Path | str, exc: OSError) -> str:
+    return f"无法写入 {path} (cannot write): {exc.strerror or exc}"
+
+
+def cannot_read(path: Path | str, exc: OSError) -> str:
+    return f"无法读取 {path} (cannot read): {exc.strerror or exc}"
+
+
+def terminal_progress() -> Callable[[str], None] | None:
+    """Progress lines on stderr, only when a person is watching a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda message: click.echo(f"… {message}", err=True)
