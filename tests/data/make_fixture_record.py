@@ -1,6 +1,6 @@
 """Builds tests/data/fixture_record.json: a small but genuine SSJ-DRAW-1 draw record for the render tests.
 
-It follows docs/architecture.md "The draw record" and /work/shared/draw-spec.md (T, C, S, streams, keys,
+It follows docs/architecture.md "The draw record" and docs/spec/SSJ-DRAW-1.md (T, C, S, streams, keys,
 ceiling sample sizes, rounds excluding earlier selections), so the publication's verification steps can be
 checked against it. Run: /work/venv/bin/python tests/data/make_fixture_record.py (deterministic).
 """
