@@ -3,7 +3,7 @@
 Everything a draw depends on is reduced to canonical text first, so that anyone can recompute the
 digests with nothing but SHA-256: the same registry gives the same digest whether it was exported
 as UTF-8 CSV, GBK CSV from Excel, or XLSX, and whatever stray spaces, tabs or line breaks an office
-suite put into a cell. See /work/shared/draw-spec.md (mirrored in the project's draw documentation).
+suite put into a cell. See docs/spec/SSJ-DRAW-1.md.
 """
 
 from __future__ import annotations

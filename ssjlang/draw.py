@@ -1,7 +1,7 @@
 """SSJ-DRAW-1, the verifiable subject draw (随机抽取检查对象).
 
 Everything here is a pure function of its inputs so that anyone holding the published artifacts
-can recompute a draw with nothing but SHA-256 (`/work/shared/draw-spec.md`, `docs/draw.md`):
+can recompute a draw with nothing but SHA-256 (`docs/spec/SSJ-DRAW-1.md`, `docs/draw.md`):
 
 - the primitives: plan digest P, commitment text T and digest C, seed S, stream S_tr, key K,
   sample size k in integer parts per million (ppm);

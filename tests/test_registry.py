@@ -726,3 +726,132 @@ def test_subject_cells_are_read_from_the_store(tmp_path: Path) -> None:
     assert subject.cells == ("91350100M000100Y43", "甲公司", "城区1号", "王伟", "13800000000", "12")
     assert subject.fields["从业人数"] == "12" and subject.columns["名称"] == 1
     assert subject.type == "" and subject.categories == () and subject.capital is None
+
+
+# ---------------------------------------------------------------- R from the file's sorted lines
+
+
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Fork at any size and record the children's pids."""
+    import os
+
+    import ssjlang.registry as intake
+
+    monkeypatch.setattr(intake, "_FORK_ROWS", 0)
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def _reaped(pid: int) -> bool:
+    import os
+
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _clean_rows(n: int, seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    header = ["统一社会信用代码", "名称", "风险等级"]
+    return [header] + [[_uscc(rng), f"甲{k}", "ABCD"[k % 4]] for k in range(n)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the intake forks on Linux only")
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_presorted_digest_from_a_child_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               delimiter: str) -> None:
+    import ssjlang.registry as intake
+
+    monkeypatch.setattr(intake, "_BLOCK", 7)
+    rows = _clean_rows(40, 11)
+    path = _write(tmp_path / "clean.csv", rows, delimiter)
+    in_process = load_registry(path)
+    pids = _forks(monkeypatch)
+    forked = load_registry(path)
+    assert len(pids) == 1 and _reaped(pids[0])
+    assert forked.digest == in_process.digest == table_digest(rows[0], rows[1:])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the intake forks on Linux only")
+def test_presorted_digest_child_failure_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssjlang.registry as intake
+
+    def broken(*_args: object) -> str:
+        raise MemoryError
+
+    rows = _clean_rows(30, 12)
+    pids = _forks(monkeypatch)
+    monkeypatch.setattr(intake, "_sorted_lines_digest", broken)  # raises in the child only
+    registry = load_registry(_write(tmp_path / "clean.csv", rows))
+    assert len(pids) == 1 and _reaped(pids[0])
+    assert registry.digest == table_digest(rows[0], rows[1:])
+
+
+@pytest.mark.parametrize("fork", [False, True])
+@pytest.mark.parametrize("case", ["below_delimiter_block", "below_delimiter_rows", "lower_case", "edge_space",
+                                  "blank_row", "short_row", "title_row", "messy", "id_not_first", "errors"])
+def test_presorted_digest_used_only_when_lines_are_canonical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            fork: bool, case: str) -> None:
+    """Every way the file's lines can differ from R's lines, or sort otherwise than by id: R is still
+    the spec's (table_digest over the canonical rows), with or without a child, and no child is left."""
+    import ssjlang.registry as intake
+
+    if fork and sys.platform != "linux":
+        pytest.skip("the intake forks on Linux only")
+    pids = _forks(monkeypatch) if fork else []
+    monkeypatch.setattr(intake, "_BLOCK", 4)
+    header = ["统一社会信用代码", "名称", "风险等级"]
+    canonical = [["AB", "乙", "A"], ["91140502MA0NJM1R9U", "丙", "B"], ["1405021234567", "丁", ""],
+                 ["ZZ9", "戊", "C"]]
+    lines = [",".join(r) for r in [header, *canonical]]
+    if case.startswith("below_delimiter"):
+        # "AB+1" sorts before "AB," as a line but after "AB" as an id ('+' < ',')
+        canonical.append(["AB+1", "甲", "D"])
+        lines.append("AB+1,甲,D")
+        if case == "below_delimiter_rows":  # a non-ASCII id sends the block row by row, unchanged
+            canonical[2][0] = "城区1"
+            lines[3] = "城区1,丁,"
+            lines[4], lines[5] = lines[5], lines[4]  # "AB+1" into the same block
+    elif case == "lower_case":  # the file's line is not the canonical one
+        lines[4] = "zz9,戊,C"
+    elif case == "edge_space":
+        lines[2] = "91140502MA0NJM1R9U, 丙,B"
+    elif case == "blank_row":  # a line of the file that is no row of the table
+        lines.insert(3, ",,")
+    elif case == "short_row":
+        lines[3] = "1405021234567,丁"
+    elif case == "title_row":
+        lines = ["检查对象名录库", "", *lines]
+    elif case == "messy":
+        messy = _messy_registry(random.Random(9), 40)
+        lines = [",".join(r) for r in messy]
+        header = messy[0]
+        canonical = [[c.strip() for c in r] + [""] * (len(header) - len(r)) for r in messy[1:] if any(r)]
+        for r in canonical:
+            r[0] = r[0].upper()
+    elif case == "id_not_first":
+        header = ["名称", "统一社会信用代码", "风险等级"]
+        canonical = [[n, i, r] for i, n, r in canonical]
+        lines = [",".join(r) for r in [header, *canonical]]
+    path = tmp_path / "r.csv"
+    if case == "errors":
+        lines.append("AB,重复,A")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert where(problems(path), DUPLICATE_ID) == [(6, 1)]
+    else:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert load_registry(path).digest == table_digest(header, canonical)
+    assert all(map(_reaped, pids))
+    if fork and case != "id_not_first":
+        assert len(pids) == 1
