@@ -6,8 +6,11 @@ tests exercise the same types as a real draw; keyword arguments keep them indepe
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 from ssjlang import registry
 
@@ -28,3 +31,14 @@ def Roster(inspectors: tuple[registry.Inspector, ...], path: str = "roster.csv")
     return registry.Roster(path=Path(path), header=(), inspectors=tuple(inspectors),
                            by_badge={i.badge: i for i in inspectors},
                            by_department={d: tuple(p) for d, p in sorted(by_department.items())}, digest="-")
+
+
+def load_tool(name: str) -> ModuleType:
+    """A script of tools/ as a module (tools/ is not a package: the scripts are run by hand)."""
+    path = Path(__file__).resolve().parent.parent / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

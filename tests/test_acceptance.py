@@ -32,6 +32,7 @@ import independent_draw as ind
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from helpers import load_tool
 
 from ssjlang.cli import main
 
@@ -529,33 +530,42 @@ def test_changed_beacon_value_fails_verify_naming_the_seed(tmp_path: Path, recor
 # ---------------------------------------------------------------- documents (ssj compile, the README command)
 
 
-RESULTS = ("未发现问题", "发现问题已责令改正", "未按规定公示应当公示的信息")
 
 
-Compiled = tuple[Path, dict[str, Any], list[list[str]]]
+Compiled = tuple[Path, dict[str, Any], list[dict[str, str]]]
 
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory: pytest.TempPathFactory, record: dict[str, Any]) -> Compiled:
-    """The README's exact `ssj compile` with `-o` moved to a temporary directory, plus a results file for the
-    first three visits (their own dates, so within every deadline): output, process result, results rows."""
-    rows = [["统一社会信用代码", "任务序号", "检查日期", "检查结果", "处理情况/备注", "名称"]]
-    for visit, category in zip(record["visits"][:3], RESULTS, strict=True):
-        for task in visit["tasks"]:
-            rows.append([visit["subject"], str(task["no"]), visit["date"], category, "",
-                         record["subjects"][visit["subject"]]["name"]])
+    """The README's exact `ssj compile` (its shipped results file included) with `-o` moved to a temporary
+    directory: output, process result, and the results rows as dicts by header."""
+    results = REPO / option(README, "--results")
+    with results.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
 
     def produce(target: Path) -> None:
-        results = target / "results.csv"
-        with results.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(rows)
         args = list(README)
         args[args.index("-o") + 1] = str(target / "out")
-        result = ssj("compile", *args, "--results", results)
+        result = ssj("compile", *args)
         (target / "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
     target = shared(tmp_path_factory, "compile", produce)
     return target / "out", json.loads((target / "result.json").read_text(encoding="utf-8")), rows
+
+
+def test_shipped_results_are_the_generators_for_the_readme_draw(record: dict[str, Any]) -> None:
+    """data/results.csv is exactly what tools/gen_example_results.py makes from the README's draw, and every
+    row names a drawn subject of a task of its visit, on the visit's date, within every deadline."""
+    tool = load_tool("gen_example_results")
+    example_results, results_csv = tool.example_results, tool.results_csv
+
+    results = REPO / option(README, "--results")
+    assert results.read_bytes() == results_csv(example_results(record))
+    visits = {(v["subject"], t["no"]): v for v in record["visits"] for t in v["tasks"]}
+    latest = max(row[3] for row in example_results(record)[1:])
+    for subject, _, task, day, _, _ in example_results(record)[1:]:
+        visit = visits[(subject, int(task))]
+        assert day == visit["date"] and latest <= visit["publish_by"]
 
 
 def test_compile_with_the_readme_command_writes_every_document(compiled: Compiled, drawn: Drawn) -> None:
@@ -650,7 +660,9 @@ def test_results_publication_and_summary(compiled: Compiled, export: dict[str, A
     page = (out / "公示" / "抽查结果公示.html").read_text(encoding="utf-8")
     sheet = openpyxl.load_workbook(out / "公示" / "抽查结果公示.xlsx").active
     cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
-    for subject, _, _, category, _, _ in rows[1:]:
+    assert rows
+    for row in rows:
+        subject, category = row["统一社会信用代码"], row["检查结果"]
         assert subject in page and category in page
         assert subject in cells and category in cells
     summary = (out / "汇总.html").read_text(encoding="utf-8")

@@ -503,7 +503,6 @@ def test_diagnostics_sorted_by_position() -> None:
 
 
 def test_load_plan_raises_input_error_for_missing_parse(tmp_path: Path) -> None:
-    pytest.importorskip("ssjlang.parser")
     bad = tmp_path / "bad.ssj"
     bad.write_bytes(b"\xff\xfe\x00junk")
     with pytest.raises(InputError) as info:

@@ -186,16 +186,10 @@ def test_summary_and_widths() -> None:
 # ---------------------------------------------------------------- ssj fmt
 
 
-@pytest.fixture()
-def formatter_available() -> None:
-    pytest.importorskip("ssjlang.formatter")
-
-
 UGLY = CLEAN.replace("  比例 不低于 20%\n", "  比例   不低于 20%\n").replace("部门 城区商务局\n",
                                                                    "部门   城区商务局\n")
 
 
-@pytest.mark.usefixtures("formatter_available")
 def test_fmt_rewrites_in_place_and_is_idempotent(tmp_path: Path) -> None:
     plan = tmp_path / "p.ssj"
     plan.write_text(UGLY, encoding="utf-8")
@@ -215,7 +209,6 @@ def test_fmt_rewrites_in_place_and_is_idempotent(tmp_path: Path) -> None:
     assert run("check", str(plan)).exit_code == 0
 
 
-@pytest.mark.usefixtures("formatter_available")
 def test_fmt_stdin_to_stdout(tmp_path: Path) -> None:
     plan = tmp_path / "p.ssj"
     plan.write_text(UGLY, encoding="utf-8")
@@ -225,7 +218,6 @@ def test_fmt_stdin_to_stdout(tmp_path: Path) -> None:
     assert result.stdout == plan.read_text(encoding="utf-8")
 
 
-@pytest.mark.usefixtures("formatter_available")
 def test_fmt_refuses_syntax_errors(tmp_path: Path) -> None:
     plan = tmp_path / "p.ssj"
     text = CLEAN.replace("  比例 不低于 20%\n", "  比例 不低于 20\n")
@@ -248,7 +240,6 @@ task 1 "Schools" {
 """
 
 
-@pytest.mark.usefixtures("formatter_available")
 def test_fmt_keeps_the_keyword_language_and_lang_forces_one(tmp_path: Path) -> None:
     english, chinese = tmp_path / "en.ssj", tmp_path / "zh.ssj"
     english.write_text(ENGLISH, encoding="utf-8")
@@ -297,7 +288,6 @@ def test_export_refuses_a_plan_with_errors(files: dict[str, Path], tmp_path: Pat
     assert run("export", str(tmp_path / "nope.ssj")).exit_code == 2
 
 
-@pytest.mark.usefixtures("formatter_available")
 def test_fmt_never_writes_a_plan_whose_meaning_changed(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from ssjlang import formatter

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from seed import SEED_CORRECTIONS, read_seed
 from test_checker import (
     contains,
     count,
@@ -45,9 +46,7 @@ from ssjlang.nodes import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "data" / "seed_chengqu2024.txt"
 PLAN = ROOT / "plans" / "chengqu2024.ssj"
-SEED_CORRECTIONS = {"区人社局": "城区人社局", "城区消防救援支队": "城区消防救援大队"}
 """The seed's two known department mistakes and what the plan must say instead."""
 
 
@@ -186,27 +185,12 @@ class SeedRow:
     mode: str
 
 
-def parse_seed(path: Path = SEED) -> list[SeedRow]:
-    """The seed dump: a task starts with a line "\\t<number>" after a blank line; each cell is a line
-    starting with a tab, and lines without a leading tab continue the cell above."""
-    rows: list[SeedRow] = []
-    lines = path.read_text(encoding="utf-8").split("\n")
-    index = 0
-    while index < len(lines):
-        if lines[index] == "" and index + 1 < len(lines) and re.fullmatch(r"\t\d+", lines[index + 1]):
-            cells: list[str] = []
-            index += 1
-            while index < len(lines) and lines[index] != "":
-                line = lines[index]
-                if line.startswith("\t"):
-                    cells.append(line[1:])
-                else:
-                    cells[-1] += "\n" + line
-                index += 1
-            assert len(cells) == 10, cells
-            rows.append(SeedRow(int(cells[0]), *(cell.strip() for cell in cells[1:])))
-        else:
-            index += 1
+def parse_seed() -> list[SeedRow]:
+    """The seed's task rows, cells stripped."""
+    rows = []
+    for cells in read_seed().rows:
+        assert len(cells) == 10, cells
+        rows.append(SeedRow(int(cells[0]), *(cell.strip() for cell in cells[1:])))
     return rows
 
 

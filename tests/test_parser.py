@@ -26,10 +26,11 @@ from ssjlang.nodes import (
     RiskClass,
     Span,
     SubgroupRates,
+    Task,
     Text,
     ValueList,
 )
-from ssjlang.parser import MAX_NESTING, _parser, parse, read_source
+from ssjlang.parser import MAX_NESTING, ParseResult, _parser, parse, read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "plans" / "chengqu2024.ssj"
@@ -37,7 +38,7 @@ SEED_SENTENCE = ("根据企业信用风险分类结果，结合行业监管风�
                  "对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次")
 
 
-def task_of(body: str, prefix: str = ""):
+def task_of(body: str, prefix: str = "") -> Task:
     """Parse one task with the given body and return it (the parse must be clean)."""
     result = parse(f'{prefix}任务 1 "t" {{\n{body}\n}}\n', "t.ssj")
     assert result.diagnostics == [], result.diagnostics
@@ -45,7 +46,7 @@ def task_of(body: str, prefix: str = ""):
     return strip_spans(result.plan.tasks[0])
 
 
-def errors_of(source: str):
+def errors_of(source: str) -> ParseResult:
     result = parse(source, "t.ssj")
     assert result.diagnostics, "expected a diagnostic"
     return result

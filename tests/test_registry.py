@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import importlib.util
 import io
 import random
 import sys
@@ -16,6 +15,7 @@ from types import ModuleType
 
 import openpyxl
 import pytest
+from helpers import load_tool
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +44,7 @@ from ssjlang.registry import (
     UNKNOWN_DEPARTMENT,
     UNREADABLE,
     WARNINGS_PER_CODE,
+    Registry,
     department_table,
     load_registry,
     load_roster,
@@ -488,12 +489,7 @@ def test_date_forms() -> None:
 
 
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_example_data", ROOT / "tools" / "gen_example_data.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("gen_example_data")
 
 
 # (task, selector as (field, values)) from docs/example-data.md, with the documented counts
@@ -519,11 +515,11 @@ def populations(subjects: tuple) -> dict[int, int]:
 
 
 @pytest.fixture(scope="module")
-def example_registry():  # type: ignore[no-untyped-def]
+def example_registry() -> Registry:
     return load_registry(ROOT / "data" / "registry.csv")
 
 
-def test_example_registry_loads_clean(example_registry) -> None:  # type: ignore[no-untyped-def]
+def test_example_registry_loads_clean(example_registry: Registry) -> None:
     registry = example_registry
     assert registry.warnings == ()
     assert len(registry.subjects) == 30_000
@@ -533,7 +529,7 @@ def test_example_registry_loads_clean(example_registry) -> None:  # type: ignore
     assert {s.id[:2] for s in registry.subjects} >= {"91", "92", "12", "52", "11"}
 
 
-def test_example_populations_match_the_documentation(example_registry) -> None:  # type: ignore[no-untyped-def]
+def test_example_populations_match_the_documentation(example_registry: Registry) -> None:
     counts = populations(example_registry.subjects)
     for task, (_tags, expected) in POPULATIONS.items():
         if expected is not None:
@@ -553,7 +549,7 @@ def test_example_populations_match_the_documentation(example_registry) -> None: 
     assert big_statistics >= 200
 
 
-def test_example_risk_mix(example_registry) -> None:  # type: ignore[no-untyped-def]
+def test_example_risk_mix(example_registry: Registry) -> None:
     risks = [s.risk for s in example_registry.subjects]
     blank = risks.count(RiskClass.UNCLASSIFIED) / len(risks)
     assert 0.07 <= blank <= 0.09
@@ -564,7 +560,7 @@ def test_example_risk_mix(example_registry) -> None:  # type: ignore[no-untyped-
         assert abs(risks.count(risk) / classified - share) < 0.005
 
 
-def test_example_roster(example_registry) -> None:  # type: ignore[no-untyped-def]
+def test_example_roster(example_registry: Registry) -> None:
     roster = load_roster(ROOT / "data" / "roster.csv", PLAN_DEPARTMENTS)
     assert roster.warnings == ()
     assert set(roster.by_department) == set(PLAN_DEPARTMENTS.values())
@@ -653,7 +649,7 @@ def _write(path: Path, rows: list[list[str]], delimiter: str = ",", newline: str
     return path
 
 
-def _snapshot(registry) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+def _snapshot(registry: Registry) -> tuple[object, ...]:
     subjects = [(s.id, s.name, s.type, s.categories, s.risk, s.capital, s.area, s.address, s.row, s.cells,
                  dict(s.fields)) for s in registry.subjects]
     warnings = [(d.code, d.span.line, d.span.column) for d in registry.warnings]

