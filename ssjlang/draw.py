@@ -66,6 +66,7 @@ NO_SELECTOR = "SSJ312"
 WINDOW_TOO_SHORT = "SSJ314"
 UNGROUPED = "SSJ316"
 BAD_ROUNDS = "SSJ317"
+NO_WORKING_DAY = "SSJ322"  # a round's window holds no official working day (weekends and holidays only)
 
 
 # ---------------------------------------------------------------- §2–§4 primitives
@@ -549,6 +550,7 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
     strata = [s for s in strata if s.ids]
     rounds = max([b.task_rounds()] + [s.rounds for s in strata])
     windows = _round_windows(task, b.rounds_total(), rounds, year, file, b.errors)
+    windows = _with_working_days(task, windows, file, b.errors)
     if b.errors:
         raise InputError(b.errors)
     if n == 0:
@@ -558,6 +560,27 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
                                   hint="检查对象范围的筛选条件是否与名录库的 行业类别 一致"))
     return TaskDesign(no, n, tuple(strata), rounds, tuple(windows), tuple(floors),
                       tuple(b.warnings))
+
+
+def _with_working_days(task: Task, windows: list[tuple[date, date]], file: str,
+                       errors: list[Diagnostic]) -> list[tuple[date, date]]:
+    """The round windows, or [] after an error at the plan's 时间 when a round has no working day:
+    no visit could ever be dated in it (检查只在法定工作日进行), so nothing is drawn for it."""
+    from .workdays import workdays_between
+
+    empty = [(r, s, e) for r, (s, e) in enumerate(windows, start=1) if not workdays_between(s, e)]
+    if not empty:
+        return windows
+    r, start, end = empty[0]
+    which = f"第 {r} 轮（{start.isoformat()}—{end.isoformat()}）" if len(windows) > 1 else \
+        f"起止时间（{start.isoformat()}—{end.isoformat()}）"
+    more = f"，共 {len(empty)} 轮如此" if len(empty) > 1 else ""
+    span = task.window.span if task.window is not None else task.span
+    errors.append(error(NO_WORKING_DAY,
+                        f"任务 {task.number.value} 的{which}内没有法定工作日，只有周末和节假日{more} "
+                        f"(no working day in the round's window)", file, span,
+                        hint="放宽起止时间、减少频次，或调整批次截止日期，使每一轮都包含工作日"))
+    return []
 
 
 def _round_windows(task: Task, planned: int, rounds: int, year: int, file: str,

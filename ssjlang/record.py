@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -272,8 +273,12 @@ def write_record(record: dict[str, Any], out_dir: Path, force: bool) -> list[Pat
 # ---------------------------------------------------------------- verification
 
 
-def load_record(record_path: Path) -> dict[str, Any]:
-    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable."""
+def load_record(record_path: Path, complete: bool = False) -> dict[str, Any]:
+    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable.
+
+    `complete` (for rendering documents from it) also demands the whole record schema, so that a
+    damaged or hand-edited record is refused with the place named instead of breaking a document;
+    verification leaves it off and names the first difference from the recomputed draw instead."""
     path = Path(record_path)
     if path.is_dir():
         path = path / RECORD_FILE
@@ -287,7 +292,112 @@ def load_record(record_path: Path) -> dict[str, Any]:
     if not usable:
         raise InputError([error(BAD_RECORD, f"{path.name} 不是 {draw.SPEC} 抽查记录", str(path),
                                 hint="给出 ssj draw 写出的 record.json")])
+    problem = record_shape_problem(data) if complete else None
+    if problem is not None:
+        where, what = problem
+        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {_where(where)} {what}", str(path),
+                                hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
+                                     "或从公示的原件重新下载")])
     return data
+
+
+_DATE = "date"
+"""Shape marker: an ISO date string (2024-03-05)."""
+_NULLABLE = "nullable"
+
+_TEAM_MEMBER = {"badge": str, "name": str, "department": str, "lead": bool}
+_WINDOW = {"start": _DATE, "end": _DATE}
+_RECORD_SHAPE: dict[str, Any] = {
+    "spec": str, "generator": str,
+    "commitment": {"text": str, "digest": str, "plan": str, "registry": str, "roster": str, "beacon": str},
+    "beacon_value": str, "seed": str,
+    "plan": {"file": str, "title": str, "year": int, "region": str},
+    "registry": {"file": str, "subjects": int},
+    "roster": (_NULLABLE, {"file": str, "inspectors": int}),
+    "tasks": [{
+        "no": int, "name": str, "lead": str, "assist": [str], "rate_text": str, "population": int,
+        "selected": int,
+        "rounds": [{"round": int, "stream": str, "window": _WINDOW,
+                    "strata": [{"label": str, "population": int, "eligible": int, "k": int,
+                                "selected": [{"rank": int, "id": str, "key": str}]}]}],
+    }],
+    "subjects": ({str: {"name": str, "address": str, "legal_rep": str}},),
+    "visits": [{"visit": str, "subject": str, "tasks": [{"no": int, "round": int}],
+                "items": [{"task": int, "item": str}], "window": _WINDOW, "date": _DATE,
+                "publish_by": _DATE, "team": [_TEAM_MEMBER]}],
+    "workload": [{"badge": str, "name": str, "department": str, "visits": int}],
+    "warnings": [str],
+}
+"""What the documents and the verification read from a record: keys, JSON types, ISO dates.
+A dict is an object with these keys (others allowed), a one-element list a list of that shape,
+a one-element tuple holding {str: shape} an object of any keys, (_NULLABLE, shape) the shape or null."""
+
+_TYPE_NAMES = {str: "文本 (string)", int: "整数 (integer)", bool: "true/false (boolean)"}
+
+
+def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, str] | None:
+    """The first place where `value` departs from `shape`, with what is wrong in words."""
+    if isinstance(shape, tuple) and shape[0] == _NULLABLE:
+        return None if value is None else _shape_problem(path, value, shape[1])
+    if isinstance(shape, tuple):
+        if not isinstance(value, dict):
+            return path, "应为对象 (must be a JSON object)"
+        inner = shape[0][str]
+        for key, item in value.items():
+            found = _shape_problem((*path, key), item, inner)
+            if found is not None:
+                return found
+        return None
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return path, "应为对象 (must be a JSON object)"
+        for key, inner in shape.items():
+            if key not in value:
+                return (*path, key), "缺失 (missing)"
+            found = _shape_problem((*path, key), value[key], inner)
+            if found is not None:
+                return found
+        return None
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return path, "应为列表 (must be a JSON list)"
+        for index, item in enumerate(value):
+            found = _shape_problem((*path, index), item, shape[0])
+            if found is not None:
+                return found
+        return None
+    if shape == _DATE:
+        if not isinstance(value, str):
+            return path, f"应为日期文本，如 2024-03-05，实为 {_short(json.dumps(value))} (must be a date)"
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return path, f"「{_short(value)}」不是有效日期，应写作 2024-03-05 (not a date)"
+        return None
+    if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
+        return path, f"应为{_TYPE_NAMES[shape]}，实为 {_short(json.dumps(value, ensure_ascii=False))}"
+    return None
+
+
+def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str] | None:
+    """The first departure of a loaded record from the record schema, or None when it has the shape
+    the documents need; also that every drawn or visited subject is described in `subjects`."""
+    found = _shape_problem((), record, _RECORD_SHAPE)
+    if found is not None:
+        return found
+    subjects = record["subjects"]
+    for t, task in enumerate(record["tasks"]):
+        for r, rnd in enumerate(task["rounds"]):
+            for s, stratum in enumerate(rnd["strata"]):
+                for i, sel in enumerate(stratum["selected"]):
+                    if sel["id"] not in subjects:
+                        return (("tasks", t, "rounds", r, "strata", s, "selected", i, "id"),
+                                f"{sel['id']} 不在 subjects 中 (subject not described in the record)")
+    for v, visit in enumerate(record["visits"]):
+        if visit["subject"] not in subjects:
+            return (("visits", v, "subject"),
+                    f"{visit['subject']} 不在 subjects 中 (subject not described in the record)")
+    return None
 
 
 JsonPath = tuple[str | int, ...]

@@ -77,6 +77,7 @@ BAD_QUALIFIED = "SSJ213"  # roster 执法资格 blank or not yes/no
 BAD_DATE = "SSJ214"  # roster 不可用日期 not a date or range
 BLANK_REQUIRED = "SSJ215"  # roster 姓名 or 部门 blank
 BAD_ENCODING_NAME = "SSJ216"  # encoding= names no codec
+NUMBER_AS_ID = "SSJ217"  # an id or badge in scientific notation (Excel stored it as a number: digits lost)
 
 BAD_CHECK_CHAR = "SSJ250"  # warning: an 18-character USCC whose check character is wrong
 LEGACY_NUMBER = "SSJ251"  # warning: a 15-digit 注册号 instead of a USCC
@@ -843,7 +844,9 @@ def _xlsx_text(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e17:
+        if value.is_integer() and abs(value) >= 1e15:
+            return f"{value:.15G}"  # beyond a double's 15 digits: as Excel shows it (9.1140502E+17)
+        if value.is_integer():
             return str(int(value))
         return format(Decimal(repr(value)), "f")
     if isinstance(value, datetime):
@@ -1506,7 +1509,23 @@ _DIGEST_BLOCK = 65536
 _MISSING: Any = object()
 
 
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d*)?E[+-]?\d+")
+
+
+def _number_as_id(report: _Report, text: str, what: str, row: int, column: int) -> bool:
+    """An id like 9.1140502E+17 is what Excel shows once it has stored a long code as a number: the
+    digits after the 15th are gone, so the subject (or inspector) cannot be identified. True if reported."""
+    if _SCIENTIFIC.fullmatch(text) is None:
+        return False
+    report.error(NUMBER_AS_ID, f"{what}「{text}」是科学计数法的数字，后几位已丢失 (id stored as a number)",
+                 row, column,
+                 hint="Excel 把长代码存成了数字：把该列设为“文本”格式后，从原始系统重新导出或重新录入代码")
+    return True
+
+
 def _id_warning(report: _Report, sid: str, row: int, column: int) -> None:
+    if _number_as_id(report, sid, "统一社会信用代码", row, column):
+        return
     if looks_like_uscc(sid):
         right = uscc_check_char(sid[:17])
         report.warning(BAD_CHECK_CHAR, f"统一社会信用代码 {sid} 的校验码应为 {right} (wrong check character)",
@@ -1632,6 +1651,8 @@ def _read_roster(path: Path, table: _Table, departments: Mapping[str, str], repo
         if not badge:
             report.error(EMPTY_ID, "执法证号为空 (empty badge number)", number, badge_col + 1,
                          hint="填写该执法人员的执法证号；没有执法证号的人员不能参加选派")
+            continue
+        if _number_as_id(report, badge, "执法证号", number, badge_col + 1):
             continue
         ok = True
         name = cells[name_col]

@@ -63,7 +63,7 @@ def _plan_digest(source: str) -> str:
 def _load_record(path: Path, plan_path: Path, plan_source: str) -> dict[str, Any]:
     from ..record import load_record
 
-    record = load_record(path)
+    record = load_record(path, complete=True)
     committed = record["commitment"].get("plan")
     actual = _plan_digest(plan_source)
     if committed != actual:
@@ -71,10 +71,10 @@ def _load_record(path: Path, plan_path: Path, plan_source: str) -> dict[str, Any
             [
                 error(
                     SSJ423,
-                    f"the record {path} was drawn from a different plan (committed P={committed}, "
-                    f"{plan_path.name} has P={actual})",
+                    f"抽查记录 {path} 不是用计划 {plan_path.name} 抽取的 (drawn from a different plan)："
+                    f"记录承诺的 P={committed}，{plan_path.name} 的 P={actual}",
                     str(path),
-                    hint="compile with the plan file the record was drawn from, or draw again with this plan",
+                    hint="用抽取时的计划文件生成文书，或用本计划重新抽取 (ssj draw)",
                 )
             ]
         )
