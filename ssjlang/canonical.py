@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 # The Unicode White_Space property (not Python's str.isspace, which also counts U+001C–U+001F):
 # a verifier in another language must strip exactly these characters.
@@ -43,6 +44,52 @@ def canonical_id(s: str) -> str:
     Only ASCII letters change: a verifier must not apply locale or full Unicode case mapping.
     """
     return canonical_text(s).translate(_LOWER_ASCII)
+
+
+# A date as officers type it: 2024-03-05, 2024/3/5, 2024.3.5 (the same separator twice), 2024年3月5日
+# (日 optional), 20240305; spaces around the parts allowed, and a time of day after it (an Excel date
+# cell with a time) ignored once it is a real time.
+_DATE = re.compile(
+    r"([0-9]{4})\s*(?:([-/.])\s*([0-9]{1,2})\s*\2|年\s*([0-9]{1,2})\s*月)\s*([0-9]{1,2})(?:\s*日)?"
+    r"|([0-9]{4})([0-9]{2})([0-9]{2})"
+)
+_TIME = re.compile(r"(?:\s+|T)([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?")
+
+
+def parse_date(text: str) -> date | None:
+    """A date cell or value as officers type it (检查日期, 不可用日期, a declared 日期 field) → date.
+
+    Accepts 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 and full-width digits and
+    separators (２０２４－０３－０５), with optional spaces and a trailing time of day (Excel writes
+    2024-03-05 00:00:00). None for anything else and for impossible dates (2024-02-30, 2024-13-01): the
+    one date reader of intake, results and selectors, so all three accept the same cells.
+    """
+    parts = date_parts(text)
+    if parts is None:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
+
+
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of text written in a form `parse_date` accepts, whether or not that day exists:
+    lets a message tell "2024-02-30 does not exist" from "not a date"."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip(WHITE_SPACE)
+    m = _DATE.match(text)
+    if m is None:
+        return None
+    rest = text[m.end():]
+    if rest:
+        t = _TIME.fullmatch(rest)
+        if t is None or int(t.group(1)) > 23 or int(t.group(2)) > 59 or int(t.group(3) or 0) > 59:
+            return None
+    if m.group(1) is not None:
+        return int(m.group(1)), int(m.group(3) or m.group(4)), int(m.group(5))
+    return int(m.group(6)), int(m.group(7)), int(m.group(8))
 
 
 def sha256_hex(s: str) -> str:

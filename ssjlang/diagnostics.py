@@ -15,6 +15,8 @@ from .nodes import NO_SPAN, Span
 
 
 class Severity(Enum):
+    """Whether a diagnostic stops the pipeline (error, exit 1) or is only reported (warning)."""
+
     ERROR = "error"
     WARNING = "warning"
 
@@ -43,17 +45,21 @@ class Diagnostic:
 
     @property
     def is_error(self) -> bool:
+        """Whether this diagnostic stops the pipeline."""
         return self.severity is Severity.ERROR
 
     def sort_key(self) -> tuple[str, int, int, str]:
+        """File, then position, then code: the order diagnostics are shown in."""
         return (self.file, self.span.line, self.span.column, self.code)
 
 
 def sorted_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
+    """Diagnostics in reading order (file, line, column, code), so output is deterministic."""
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
 def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+    """Whether any diagnostic is an error (decides exit code 1)."""
     return any(d.is_error for d in diagnostics)
 
 
@@ -67,11 +73,13 @@ class InputError(Exception):
 
 def error(code: str, message: str, file: str, span: Span = NO_SPAN, hint: str | None = None,
           related: tuple[Related, ...] = ()) -> Diagnostic:
+    """An error diagnostic: the input cannot be used as it is."""
     return Diagnostic(code, Severity.ERROR, message, file, span, hint, related)
 
 
 def warning(code: str, message: str, file: str, span: Span = NO_SPAN, hint: str | None = None,
             related: tuple[Related, ...] = ()) -> Diagnostic:
+    """A warning diagnostic: worth a look, but the pipeline goes on."""
     return Diagnostic(code, Severity.WARNING, message, file, span, hint, related)
 
 

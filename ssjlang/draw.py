@@ -240,6 +240,8 @@ class Stratum:
 
 @dataclass(frozen=True)
 class StratumDraw:
+    """One stratum's draw in one round (the record's `strata` entry): who was eligible, k, the picks."""
+
     label: str
     risk: str | None
     population: int
@@ -259,6 +261,8 @@ class StratumDraw:
 
 @dataclass(frozen=True)
 class RoundDraw:
+    """One round (轮次) of a task: its stream S_tr, its window and the draw of each stratum."""
+
     round: int
     stream: str
     window: tuple[date, date] | None
@@ -350,6 +354,8 @@ class TaskDesign:
 
 @dataclass(frozen=True)
 class TaskResult:
+    """A task drawn: its design, every round's draw and the floors it realised (the record's task entry)."""
+
     design: TaskDesign
     rounds: tuple[RoundDraw, ...]
     realised: tuple[tuple[Floor, int, int], ...]
@@ -393,7 +399,8 @@ class _TaskBuilder:
         except ValueError as exc:
             if any(d.code == RATE_NOT_PPM and d.span == span for d in self.errors):
                 return 0  # one report per written rate, not one per stratum it applies to
-            self.errors.append(error(RATE_NOT_PPM, f"任务 {self.no} 的抽查比例无法精确换算：{exc}", self.file,
+            self.errors.append(error(RATE_NOT_PPM, f"任务 {self.no} 的抽查比例无法精确换算：{exc} "
+                                     f"(rate not convertible to ppm)", self.file,
                                      span, hint="比例最多写到小数点后 4 位，例如 12.5% 或 0.0001%"))
             return 0
 

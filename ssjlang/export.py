@@ -161,6 +161,7 @@ def spec_text(spec: RateSpec) -> str:
 
 
 def scalar_json(value: Scalar) -> JsonValue:
+    """A selector value as JSON: text, a number, or {"wan_yuan": …} for money."""
     if isinstance(value, Text):
         return value.value
     if isinstance(value, Money):
@@ -225,6 +226,7 @@ def window_text(window: Window) -> str:
 
 
 def window_json(window: Window, year: int | None) -> dict[str, JsonValue]:
+    """A task window as ISO start/end dates in the plan year (null without a year) and its table text."""
     if year is None:
         return {"start": None, "end": None, "text": window_text(window)}
     start, end = resolve_window(window, year)

@@ -8,9 +8,6 @@ and Linux (Noto CJK) so a page never falls back to tofu boxes.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from datetime import date
 
 #: 信用风险分类: letter → Chinese name (国市监信发〔2022〕6号); U = 未分类.
@@ -108,29 +105,3 @@ def percent(value: float | int | None) -> str:
         return "—"
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return f"{text}%"
-
-
-#: Cells that a spreadsheet would run as a formula (CSV/XLSX formula injection).
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> object:
-    """Prefix `'` to text that starts like a formula so Excel/WPS shows it instead of running it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell as text Excel/WPS will not run as a formula (None → empty, see `neutralise_cell`)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def csv_bytes(header: Iterable[object], rows: Iterable[Iterable[object]]) -> bytes:
-    """CSV as offices open it: UTF-8 with BOM (Excel/WPS read Chinese correctly), CRLF, safe cells."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    writer.writerows([safe_cell(c) for c in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

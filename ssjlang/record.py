@@ -29,12 +29,13 @@ from .checker import (
 from .diagnostics import Diagnostic, InputError, error
 from .export import spec_text
 from .nodes import Plan, RiskClass, Task
-from .officialstyle import csv_bytes
-from .output import write_directory_atomic
+from .output import csv_bytes, write_directory_atomic
 from .workdays import calendar_info
 
 BAD_RECORD = "SSJ320"
 """The record file is not a readable SSJ-DRAW-1 record."""
+PLAN_MISMATCH = "SSJ423"
+"""The --record of `ssj compile` was not drawn from the plan being compiled (another P, other tasks)."""
 NO_ROSTER_GIVEN = "SSJ321"
 """Warning: drawn without an inspector roster, so no teams and no dates."""
 
@@ -229,6 +230,7 @@ VISITS_HEADER = ("编号", "检查日期", "公示截止", "统一社会信用�
 
 
 def list_file_name(task_no: int, round_no: int) -> str:
+    """名单-任务04-第1轮.csv: the draw list file of one task round (zero-padded so names sort)."""
     return f"名单-任务{task_no:02d}-第{round_no}轮.csv"
 
 
@@ -273,12 +275,14 @@ def write_record(record: dict[str, Any], out_dir: Path, force: bool) -> list[Pat
 # ---------------------------------------------------------------- verification
 
 
-def load_record(record_path: Path, complete: bool = False) -> dict[str, Any]:
+def load_record(record_path: Path, complete: bool = False, plan: CheckedPlan | None = None) -> dict[str, Any]:
     """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable.
 
     `complete` (for rendering documents from it) also demands the whole record schema, so that a
     damaged or hand-edited record is refused with the place named instead of breaking a document;
-    verification leaves it off and names the first difference from the recomputed draw instead."""
+    verification leaves it off and names the first difference from the recomputed draw instead.
+    `plan` (the checked plan the documents are rendered for) also demands that the record was drawn
+    from that very plan: its committed P equals the plan's and its tasks are the plan's tasks (SSJ423)."""
     path = Path(record_path)
     if path.is_dir():
         path = path / RECORD_FILE
@@ -292,13 +296,53 @@ def load_record(record_path: Path, complete: bool = False) -> dict[str, Any]:
     if not usable:
         raise InputError([error(BAD_RECORD, f"{path.name} 不是 {draw.SPEC} 抽查记录", str(path),
                                 hint="给出 ssj draw 写出的 record.json")])
-    problem = record_shape_problem(data) if complete else None
+    problem = record_shape_problem(data) if complete or plan is not None else None
     if problem is not None:
         where, what = problem
         raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {_where(where)} {what}", str(path),
                                 hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
                                      "或从公示的原件重新下载")])
+    if plan is not None:
+        mismatch = plan_mismatch(data, plan, str(path))
+        if mismatch is not None:
+            raise InputError([mismatch])
     return data
+
+
+def plan_mismatch(record: Mapping[str, Any], plan: CheckedPlan, record_file: str) -> Diagnostic | None:
+    """SSJ423 when a (well-formed) record was not drawn from `plan`: another plan digest P, or tasks
+    that are not the plan's tasks (a hand-edited record); None when they belong together."""
+    plan_name = Path(plan.file).name
+    committed = record["commitment"].get("plan")
+    actual = draw.plan_digest(plan.source)
+    if committed != actual:
+        return error(PLAN_MISMATCH,
+                     f"抽查记录 {record_file} 不是用计划 {plan_name} 抽取的 (drawn from a different plan)："
+                     f"记录承诺的 P={committed}，{plan_name} 的 P={actual}", record_file,
+                     hint="用抽取时的计划文件生成文书，或用本计划重新抽取 (ssj draw)")
+    planned = sorted(t.number.value for t in plan.plan.tasks)
+    recorded = [t["no"] for t in record["tasks"]]
+    extra = sorted({n for n in recorded if n not in planned})
+    missing = [n for n in planned if n not in recorded]
+    repeated = sorted({n for n in recorded if recorded.count(n) > 1})
+    if not (extra or missing or repeated):
+        return None
+    parts: list[str] = []
+    if extra:
+        parts.append(f"记录中有任务 {_numbers(extra)}，计划中没有")
+    if missing:
+        parts.append(f"计划的任务 {_numbers(missing)} 不在记录中")
+    if repeated:
+        parts.append(f"任务 {_numbers(repeated)} 在记录中出现多次")
+    return error(PLAN_MISMATCH,
+                 f"抽查记录 {record_file} 的任务与计划 {plan_name} 的任务不符 "
+                 f"(record tasks are not the plan's tasks)：" + "；".join(parts), record_file,
+                 hint="记录已被手工改动：用 ssj draw 写出的原始 record.json，或从公示的原件重新下载")
+
+
+def _numbers(numbers: list[int]) -> str:
+    """4、6、9: task numbers as a message lists them."""
+    return "、".join(str(n) for n in numbers)
 
 
 _DATE = "date"

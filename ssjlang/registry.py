@@ -47,7 +47,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .canonical import WHITE_SPACE, canonical_text, digest_of_blocks, digest_of_sorted_rows
+from .canonical import (
+    WHITE_SPACE,
+    canonical_text,
+    date_parts,
+    digest_of_blocks,
+    digest_of_sorted_rows,
+    parse_date,
+)
 from .diagnostics import Diagnostic, InputError, Related, cell_span, error, warning
 from .nodes import STANDARD_FIELD_ALIASES, STANDARD_FIELDS, RiskClass
 from .uscc import (
@@ -85,6 +92,9 @@ NOT_AN_ID = "SSJ252"  # warning: an id that is neither a USCC nor a 注册号
 MORE_WARNINGS = "SSJ253"  # warning: further warnings of one code summarised
 NO_NAME_COLUMN = "SSJ254"  # warning: the registry has no 名称 column
 BLANK_NAME = "SSJ255"  # warning: a subject without a 名称
+INVISIBLE_IN_ID = "SSJ256"  # warning: an id holding an invisible format character (U+FEFF BOM, U+200B…)
+FULL_WIDTH_ID = "SSJ257"  # warning: an id written with full-width letters or digits (９１１４…)
+FORMULA_WITHOUT_VALUE = "SSJ258"  # warning: XLSX formula cells with no cached value, read as blank
 
 WARNINGS_PER_CODE = 50
 """Per warning code and file, how many are listed one by one before a single summary (SSJ253)."""
@@ -515,6 +525,45 @@ class _Table:
     lines: _CsvLines | None = None  # the CSV fast path: the same records as UTF-8 lines
 
 
+class TableText(NamedTuple):
+    """A whole (small) table as canonical text: what `read_table` gives the results intake (抽查结果)."""
+
+    header: tuple[str, ...]  # the first non-blank row, trailing blank cells dropped; () for an empty table
+    header_row: int  # its row number (1 for the usual file), 0 for an empty table
+    rows: list[Row]  # the rows after the header, with their row numbers; blank rows included
+    encoding: str  # the encoding used for CSV ("utf-8", "gb18030"…), "xlsx" for a workbook
+
+
+def read_table(path: Path, encoding: str | None = None,
+               sheet_names: tuple[str, ...] = ()) -> tuple[TableText | None, list[Diagnostic]]:
+    """Read a CSV or XLSX table the way the registry is read (same encodings, delimiter rule, XLSX cells).
+
+    The one reader of office spreadsheets for intakes other than 名录库 (which stream 10^6 rows): every
+    cell canonical text (SSJ-DRAW-1 §1), XLSX numbers and dates as a CSV export shows them. Returns the
+    table and its warnings (SSJ258), or None and the errors (SSJ201–SSJ203, SSJ216, at file:row:column
+    where a row is known) when the file is no readable table. `sheet_names` picks a workbook's sheet by
+    name (case-insensitive), else the first sheet is read.
+    """
+    path = Path(path)
+    report = _Report(str(path))
+    table = _open_table(path, encoding, report, sheet_names)
+    if table is None:
+        return None, report.errors
+    try:
+        rows = list(table.rows)
+    finally:
+        table.close()
+    if report.errors:
+        return None, report.errors + list(report.finish())
+    start = next((i for i, (_n, cells) in enumerate(rows) if any(cells)), None)
+    if start is None:
+        return TableText((), 0, [], table.encoding), list(report.finish())
+    number, cells = rows[start]
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    return TableText(tuple(cells), number, rows[start + 1:], table.encoding), list(report.finish())
+
+
 def _canonical_cell_nfc(cell: str) -> str:
     """canonical_text for a cell of text that is already NFC."""
     if "\t" in cell or "\n" in cell or "\r" in cell:
@@ -528,7 +577,7 @@ def _open_table(path: Path, encoding: str | None, report: _Report,
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        report.error(UNREADABLE, "这是一个目录，不是名录文件 (a directory, not a table file)",
+        report.error(UNREADABLE, "这是一个目录，不是表格文件 (a directory, not a table file)",
                      hint="给出 CSV 或 XLSX 文件的路径")
         return None
     except OSError as exc:
@@ -557,7 +606,7 @@ def _open_table(path: Path, encoding: str | None, report: _Report,
     if "\x00" in text:
         row = text.count("\n", 0, text.index("\x00")) + 1
         report.error(NOT_A_TABLE, "文件含有二进制内容，不是 CSV 表格 (binary content: not a CSV table)",
-                     row=row, column=1, hint="名录应为 CSV (UTF-8 或 GBK) 或 XLSX 文件")
+                     row=row, column=1, hint="表格应为 CSV (UTF-8 或 GBK) 或 XLSX 文件")
         return None
     return _csv_table(text, used, report)
 
@@ -616,15 +665,24 @@ def _byte_position(data: bytes, offset: int, codec: str) -> tuple[int, int]:
     return row, max(1, len(cells))
 
 
-def _delimiter(first_line: str | bytes) -> str:
-    """TAB when the header line has more TABs than commas (a "Unicode text" export), else comma."""
-    tab, comma = ("\t", ",") if isinstance(first_line, str) else (b"\t", b",")
-    return "\t" if first_line.count(tab) > first_line.count(comma) else ","  # type: ignore[arg-type]
+def _delimiter(head: str | bytes) -> str:
+    """TAB when the first line holding a TAB or a comma (the header: blank lines and a one-cell title
+    above it skipped) has more TABs than commas (a "Unicode text" export), else comma."""
+    tab, comma = ("\t", ",") if isinstance(head, str) else (b"\t", b",")
+    for line in head.splitlines()[:_HEADER_SEARCH_LINES]:
+        tabs, commas = line.count(tab), line.count(comma)  # type: ignore[arg-type]
+        if tabs or commas:
+            return "\t" if tabs > commas else ","
+    return ","
+
+
+_HEADER_SEARCH_LINES = 8
+_HEAD_CHARS = 1 << 16
 
 
 def _csv_table(text: str, encoding: str, report: _Report) -> _Table:
     """CSV records as canonical cells; row numbers count records (what a spreadsheet shows as rows)."""
-    delimiter = _delimiter(text[: text.find("\n")] if "\n" in text else text)
+    delimiter = _delimiter(text[:_HEAD_CHARS])
     if '"' not in text and (delimiter == "\t" or "\t" not in text):
         # Without quotes no cell holds a line break, a delimiter or (comma-separated) a TAB, and the text
         # is already NFC: splitting is the CSV parse, and only white space at cell edges needs work.
@@ -673,7 +731,7 @@ def _utf8_lines(data: bytes) -> _CsvLines | None:
     """
     base = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     end = data.find(b"\n", base)
-    delimiter = _delimiter(data[base:end if end >= 0 else len(data)])
+    delimiter = _delimiter(data[base:base + _HEAD_CHARS])
     if b'"' in data or (delimiter == "," and b"\t" in data):
         return None
     crlf = end > base and data[end - 1:end] == b"\r"
@@ -821,6 +879,7 @@ def _open_xlsx(path: Path, report: _Report, sheet_names: tuple[str, ...]) -> _Ta
         sheet = workbook.worksheets[0]
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) dimension
+    _report_formulas_without_values(sheet, report)
 
     def rows() -> Iterator[Row]:
         try:
@@ -831,6 +890,66 @@ def _open_xlsx(path: Path, report: _Report, sheet_names: tuple[str, ...]) -> _Ta
                          row=1, column=1, hint="用 Excel 或 WPS 打开后另存为 .xlsx 或 CSV")
 
     return _Table(rows(), "xlsx", workbook.close)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _report_formulas_without_values(sheet: Any, report: _Report) -> None:
+    """SSJ258 once per column: formula cells without a cached value (a workbook written by a script and
+    never opened in Excel) read as blank, so the officer must know before a subject is drawn from them.
+
+    openpyxl gives such a cell as None whatever its formula, so the sheet's XML is scanned: first for a
+    formula tag at all (a byte search; exports have none), then cell by cell.
+    """
+    source = getattr(sheet, "_get_source", None)
+    if source is None:
+        return
+    found: dict[int, list[Any]] = {}  # column → [first row, first reference, count]
+    try:
+        with source() as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                if _FORMULA_TAG.search(tail + chunk):
+                    break
+                tail = chunk[-64:]
+            else:
+                return
+        from xml.etree.ElementTree import iterparse
+
+        with source() as stream:
+            for _event, element in iterparse(stream):
+                tag = element.tag.rpartition("}")[2]
+                if tag == "row":
+                    element.clear()
+                    continue
+                if tag != "c":
+                    continue
+                children = {child.tag.rpartition("}")[2]: child for child in element}
+                value = children.get("v")
+                if "f" in children and (value is None or not value.text):
+                    m = re.fullmatch(r"([A-Z]{1,3})([0-9]+)", element.get("r") or "")
+                    if m is not None:
+                        column = _column_number(m.group(1))
+                        entry = found.setdefault(column, [int(m.group(2)), m.group(0), 0])
+                        entry[2] += 1
+    except Exception:  # a damaged sheet is reported by the reading itself (SSJ202)
+        return
+    for column in sorted(found):
+        row, reference, count = found[column]
+        report.warning(FORMULA_WITHOUT_VALUE,
+                       f"第 {column} 列有 {count} 个公式单元格没有保存计算结果，读作空白，首个在 {reference} "
+                       f"(formula cells without a cached value read as blank)", row, column,
+                       hint="用 Excel 或 WPS 打开该文件并保存（公式会算出结果），"
+                            "或把该列复制后“选择性粘贴 → 数值”")
+
+
+def _column_number(letters: str) -> int:
+    """Spreadsheet column letters → 1-based number (A → 1, AA → 27)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def _xlsx_text(value: object) -> str:
@@ -1524,7 +1643,11 @@ def _number_as_id(report: _Report, text: str, what: str, row: int, column: int) 
 
 
 def _id_warning(report: _Report, sid: str, row: int, column: int) -> None:
+    """The one warning an invalid id gets, the most specific first: scientific notation (an error), an
+    invisible character, full-width characters, a wrong check character, a 注册号, anything else."""
     if _number_as_id(report, sid, "统一社会信用代码", row, column):
+        return
+    if _invisible_in_id(report, sid, row, column) or _full_width_id(report, sid, row, column):
         return
     if looks_like_uscc(sid):
         right = uscc_check_char(sid[:17])
@@ -1542,11 +1665,39 @@ def _id_warning(report: _Report, sid: str, row: int, column: int) -> None:
                        hint="统一社会信用代码为 18 位（不含 I、O、S、V、Z），旧注册号为 15 位数字")
 
 
+def _invisible_in_id(report: _Report, sid: str, row: int, column: int) -> bool:
+    """SSJ256: an id holding a format character (Unicode Cf: U+FEFF BOM, U+200B zero width space…) that
+    no one sees in Excel but that makes it another id. Named, with its position; True if reported."""
+    found = [(i, c) for i, c in enumerate(sid, start=1) if unicodedata.category(c) == "Cf"]
+    if not found:
+        return False
+    names = "、".join(f"第 {i} 个字符 U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}"
+                     for i, c in found[:3])
+    visible = "".join(c for c in sid if unicodedata.category(c) != "Cf")
+    report.warning(INVISIBLE_IN_ID,
+                   f"统一社会信用代码 {visible} 含有不可见字符：{names} (invisible character in the id)",
+                   row, column,
+                   hint="删除该字符：在单元格中重新输入代码（不可见字符常随复制粘贴或拼接文件带入）；"
+                        "否则该对象的代码与其他系统中的不一致")
+    return True
+
+
+def _full_width_id(report: _Report, sid: str, row: int, column: int) -> bool:
+    """SSJ257: an id typed with full-width letters or digits (９１１４… from a Chinese input method).
+    Not converted (the digest is over the text as written): the hint shows the half-width form."""
+    if not any("\uff01" <= c <= "\uff5e" for c in sid):
+        return False
+    half = unicodedata.normalize("NFKC", sid).translate(_ASCII_UPPER)
+    valid = "，是有效的统一社会信用代码" if is_valid_uscc(half) else ""
+    report.warning(FULL_WIDTH_ID, f"统一社会信用代码 {sid} 含有全角字符 (full-width characters in the id)",
+                   row, column, hint=f"改为半角：{half}{valid}；输入代码时请切换到半角（英文）输入状态")
+    return True
+
+
 # ---------------------------------------------------------------- roster values
 
 _YES = frozenset({"是", "有", "yes", "y", "true", "1", "√", "✓"})
 _NO = frozenset({"否", "无", "no", "n", "false", "0", "×", "✗"})
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _RANGE_SEPARATOR = re.compile(r"\s*(?:~|～|至|到|—|–)\s*")
 MAX_UNAVAILABLE_RANGE_DAYS = 366
 
@@ -1581,13 +1732,11 @@ def parse_dates(cell: str) -> frozenset[date]:
 
 
 def _parse_date(text: str, item: str) -> date:
-    m = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    if m is None:
-        raise ValueError(item)
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise ValueError(f"{item}（日期不存在）") from None
+    """One end of a 不可用日期 item (`canonical.parse_date`); ValueError naming the item otherwise."""
+    found = parse_date(text)
+    if found is None:
+        raise ValueError(item if date_parts(text) is None else f"{item}（日期不存在）")
+    return found
 
 
 # ---------------------------------------------------------------- roster

@@ -27,6 +27,8 @@ from markupsafe import Markup, escape
 
 from . import officialstyle as style
 from .diagnostics import Diagnostic, InputError, error, warning
+from .nodes import Span
+from .output import csv_bytes, neutralise_cell
 from .resources import templates_dir
 from .results import RESULT_CATEGORIES, ResultSet
 
@@ -116,8 +118,6 @@ def _template_error(exc: Exception, name: str) -> InputError:
                 or "<ssjlang>" in frame.filename
             ):
                 file, line = frame.filename, frame.lineno or 0
-    from .nodes import Span
-
     span = Span(line, 1, line, 1, 0, 0) if line else Span(0, 0, 0, 0, 0, 0)
     return InputError(
         [
@@ -415,8 +415,17 @@ def _shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
+NO_ROSTER_FILE = "-"
+"""`roster_file` of a record drawn without a roster (its committed Q is `-`): verify takes no --roster."""
+
+NO_ROSTER_VIEW: dict[str, Any] = {"file": "未提供", "inspectors": 0}
+"""What the publication shows as the roster of a record drawn without one (`"roster": null`)."""
+
+
 def verification_steps(record: dict) -> dict[str, Any]:
-    """The shell commands anyone runs to re-derive C, S and one key from the published record."""
+    """The shell commands anyone runs to re-derive C, S and one key from the published record.
+
+    `roster_file` is `-` for a record drawn without a roster (`"roster": null`, Q = `-`)."""
     commitment = record["commitment"]
     lines = commitment["text"].split("\n")
     if lines and lines[-1] == "":
@@ -452,8 +461,17 @@ def verification_steps(record: dict) -> dict[str, Any]:
         "example": example,
         "plan_file": record["plan"]["file"],
         "registry_file": record["registry"]["file"],
-        "roster_file": record["roster"]["file"],
+        "roster_file": record["roster"]["file"] if record.get("roster") else NO_ROSTER_FILE,
     }
+
+
+def _stratum_rate(stratum: dict) -> str:
+    """A stratum's rate as the publication shows it: `20%`, or `2户` for an absolute count (rate_ppm null)."""
+    if stratum.get("rate_ppm") is not None:
+        return style.percent(stratum["rate_ppm"] / 10_000)
+    if stratum.get("count") is not None:
+        return f"{stratum['count']}户"
+    return "—"
 
 
 def publication_view(record: dict) -> dict[str, Any]:
@@ -471,7 +489,7 @@ def publication_view(record: dict) -> dict[str, Any]:
                         "risk": style.risk_name(st["risk"]) if st.get("risk") else "全部",
                         "population": st["population"],
                         "digest": st["population_digest"],
-                        "rate": style.percent(st["rate_ppm"] / 10_000),
+                        "rate": _stratum_rate(st),
                         "k": st["k"],
                         "selected": [
                             {
@@ -506,7 +524,7 @@ def publication_view(record: dict) -> dict[str, Any]:
         "seed": record["seed"],
         "plan": record["plan"],
         "registry": record["registry"],
-        "roster": record["roster"],
+        "roster": record["roster"] if record.get("roster") else NO_ROSTER_VIEW,
         "tasks": tasks,
         "spec": record["spec"],
         "generator": record["generator"],
@@ -786,7 +804,7 @@ def _sheet_table(
 
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.cell(row=1, column=1, value=style.neutralise_cell(title)).font = Font(
+    sheet.cell(row=1, column=1, value=neutralise_cell(title)).font = Font(
         name=style.DOCX_FONT_HEADING, size=14, bold=True
     )
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -800,7 +818,7 @@ def _sheet_table(
     for r, values in enumerate(rows, start=3):
         for col, value in enumerate(values, start=1):
             c = sheet.cell(row=r, column=col)
-            safe = style.neutralise_cell(value)
+            safe = neutralise_cell(value)
             c.value = safe
             if isinstance(safe, str):
                 c.data_type = "s"
@@ -898,6 +916,7 @@ def _result_rows(view: dict[str, Any]) -> list[list[Any]]:
 
 
 def results_xlsx(record: dict, view: dict[str, Any], day: date) -> bytes:
+    """抽查结果公示.xlsx: one row per inspected subject, grouped by task."""
     workbook = _new_workbook(day, f"{record['plan']['title']} 抽查结果公示")
     sheet = workbook.active
     sheet.title = "抽查结果公示"
@@ -960,7 +979,7 @@ def render_documents(
     if "xlsx" in fmt:
         out.files["名单/抽查名单.xlsx"] = draw_lists_xlsx(record, lists, day)
     if "csv" in fmt:
-        out.files["名单/抽查名单.csv"] = style.csv_bytes(
+        out.files["名单/抽查名单.csv"] = csv_bytes(
             ["任务序号", "轮次", *DRAW_LIST_COLUMNS],
             [[lst["task"], lst["round"], *row] for lst in lists for row in _draw_list_rows(lst)],
         )
@@ -977,7 +996,7 @@ def render_documents(
         if "xlsx" in fmt:
             out.files["公示/抽查结果公示.xlsx"] = results_xlsx(record, view, result_day)
         if "csv" in fmt:
-            out.files["公示/抽查结果公示.csv"] = style.csv_bytes(RESULT_COLUMNS, _result_rows(view))
+            out.files["公示/抽查结果公示.csv"] = csv_bytes(RESULT_COLUMNS, _result_rows(view))
     if "html" in fmt:
         html(
             "汇总.html",

@@ -15,6 +15,7 @@ _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _package_data(package: str, folder: str) -> Traversable:
+    """The data subpackage when installed, else the top-level folder of the source checkout."""
     try:
         return files(package)
     except ModuleNotFoundError:
@@ -22,8 +23,10 @@ def _package_data(package: str, folder: str) -> Traversable:
 
 
 def grammar_file(name: str = "ssj.lark") -> Traversable:
+    """The Lark grammar file, installed or in the source tree."""
     return _package_data("ssjlang.grammar", "grammar").joinpath(name)
 
 
 def templates_dir() -> Traversable:
+    """The built-in document templates folder, installed or in the source tree."""
     return _package_data("ssjlang.templates", "templates")

@@ -1,9 +1,11 @@
 """Inspection results intake (抽查结果) for the 抽查结果公示.
 
 Offices keep results in a spreadsheet: one row per (subject, task) with 统一社会信用代码, 任务序号, 检查日期,
-检查结果 (one of the ten standard categories, exactly) and 处理情况/备注. This module reads it
-(CSV in UTF-8 or GB18030, or XLSX), checks every row against the draw record and reports every
-problem in one run as SSJ4xx diagnostics at file:row:column, so an officer fixes the sheet at once.
+检查结果 (one of the ten standard categories, exactly) and 处理情况/备注. This module reads it with the
+registry's table reader (`registry.read_table`: CSV in UTF-8, GB18030 or UTF-16, or XLSX; a file that is
+no readable table gets the intake's SSJ201–SSJ203/SSJ216), checks every row against the draw record and
+reports every problem in one run as SSJ4xx diagnostics at file:row:column, so an officer fixes the sheet
+at once. Dates are read by `canonical.parse_date`, the same reader as the registry's.
 
 Lateness: results must be public within 20 working days (企业信息公示暂行条例 第六条). A row published
 after its deadline is a *warning*, not an error: refusing to publish would only make it later still.
@@ -11,20 +13,18 @@ after its deadline is a *warning*, not an error: refusing to publish would only 
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .canonical import canonical_id, parse_date
 from .diagnostics import Diagnostic, InputError, Related, cell_span, error, has_errors, warning
+from .registry import read_table
 from .workdays import add_workdays
 
-SSJ401 = "SSJ401"  # results file cannot be read (encoding, format)
 SSJ402 = "SSJ402"  # a required column is missing
 SSJ403 = "SSJ403"  # subject not in the draw record
 SSJ404 = "SSJ404"  # task number unknown, or the subject was not drawn by that task
@@ -67,6 +67,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED: tuple[str, ...] = ("id", "task", "date", "result")
 
+#: Sheet names a results workbook may use; otherwise its first sheet is read.
+SHEET_NAMES: tuple[str, ...] = ("抽查结果", "检查结果", "结果", "results")
+
 
 @dataclass(frozen=True)
 class ResultRow:
@@ -89,43 +92,6 @@ class ResultSet:
     file: str
     rows: tuple[ResultRow, ...]
     publication_date: date
-
-
-def canonical_cell(value: Any) -> str:
-    """NFC, runs of TAB/CR/LF → one space, stripped (U+3000 too) — the same rule as the registry."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFC", str(value))
-    return re.sub(r"[\t\r\n]+", " ", text).strip()
-
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-
-
-def parse_date(value: Any) -> date | None:
-    """Dates as offices type them: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, an Excel date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = canonical_cell(value)
-    text = re.sub(r"\s+00:00(:00)?$", "", text)
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-    return None
 
 
 def similar_ids(wanted: str, known: dict[str, Any], limit: int = 3) -> list[str]:
@@ -154,10 +120,10 @@ class _Sheet:
         """1-based column number of a column key (the key is present: required or checked before use)."""
         return self.columns[key] + 1
 
-    def cell(self, raw: list[Any], key: str) -> Any:
-        """The raw cell of `key` in a row, None when the column is absent or the row is short."""
+    def cell(self, cells: list[str], key: str) -> str:
+        """The canonical cell of `key` in a row, "" when the column is absent or the row is short."""
         index = self.columns.get(key)
-        return raw[index] if index is not None and index < len(raw) else None
+        return cells[index] if index is not None and index < len(cells) else ""
 
     def error(self, code: str, message: str, row: int, key: str, hint: str,
               related: tuple[Related, ...] = ()) -> None:
@@ -167,57 +133,18 @@ class _Sheet:
         self.diagnostics.append(warning(code, message, self.file, cell_span(row, self.col(key)), hint))
 
 
-def _read_table(path: Path, encoding: str | None) -> tuple[list[list[Any]], list[Diagnostic]]:
-    """Rows of cells from CSV or XLSX; a diagnostic instead of an exception for unreadable files."""
-    name = str(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl
-
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            return [], [error(SSJ401, f"无法读取工作簿 (cannot read the workbook): {exc}", name,
-                              hint="用 Excel 或 WPS 另存为 .xlsx 工作簿，或另存为 CSV UTF-8 文件")]
-        try:
-            sheet = workbook.worksheets[0]
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-        return rows, []
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [error(SSJ401, f"无法读取文件 (cannot read the file): {exc.strerror or exc}", name,
-                          hint="检查路径是否正确、文件是否存在、是否有读取权限")]
-    encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
-    for enc in encodings:
-        try:
-            text = data.decode(enc)
-            break
-        except (UnicodeDecodeError, LookupError):
-            continue
-    else:
-        tried = "、".join(encodings)
-        return [], [error(SSJ401, f"无法按 {tried} 解码文件 (cannot decode the file)", name,
-                          hint="在 Excel 中“另存为”CSV UTF-8 (逗号分隔) 文件，或用 --encoding 指定编码")]
-    text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)], []
-
-
-def _header_map(header: list[Any], file: str) -> tuple[dict[str, int], list[Diagnostic]]:
+def _header_map(header: tuple[str, ...], header_row: int,
+                file: str) -> tuple[dict[str, int], list[Diagnostic]]:
     """Column key → 0-based index, and a diagnostic for every required column that is missing."""
     found: dict[str, int] = {}
-    names = [canonical_cell(h) for h in header]
     for key, spellings in COLUMNS.items():
         lowered = {s.lower() for s in spellings}
-        for index, cell in enumerate(names):
+        for index, cell in enumerate(header):
             if cell.lower() in lowered and key not in found:
                 found[key] = index
     required = "、".join(COLUMNS[k][0] for k in REQUIRED)
     diagnostics = [
-        error(SSJ402, f"结果表缺少「{COLUMNS[key][0]}」列 (no {key} column)", file, cell_span(1, 1),
+        error(SSJ402, f"结果表缺少「{COLUMNS[key][0]}」列 (no {key} column)", file, cell_span(header_row, 1),
               hint=f"表头中加入「{COLUMNS[key][0]}」列；表头须有 {required}，可选 处理情况/备注")
         for key in REQUIRED
         if key not in found
@@ -280,17 +207,19 @@ def load_results(
     are dated with the latest 检查日期 in the file.
     """
     file = str(path)
-    table, problems = _read_table(path, encoding)
-    if problems:
-        raise InputError(problems)
-    if not table or not any(canonical_cell(c) for c in table[0]):
-        raise InputError([error(SSJ413, "结果表为空 (the results file is empty)", file, cell_span(1, 1),
+    table, read_diagnostics = read_table(Path(path), encoding, SHEET_NAMES)
+    if table is None:
+        raise InputError(read_diagnostics)
+    if not table.header:
+        raise InputError([*read_diagnostics,
+                          error(SSJ413, "结果表为空 (the results file is empty)", file, cell_span(1, 1),
                                 hint="第一行为表头：统一社会信用代码,任务序号,检查日期,检查结果,处理情况/备注")])
-    columns, problems = _header_map(table[0], file)
+    columns, problems = _header_map(table.header, table.header_row, file)
     if problems:
-        raise InputError(problems)
+        raise InputError([*read_diagnostics, *problems])
     sheet = _Sheet(file, columns)
     diagnostics = sheet.diagnostics
+    diagnostics.extend(read_diagnostics)  # warnings of the reading (SSJ258 formula cells without values)
 
     visits = _visit_index(record)
     subjects: dict[str, dict] = record["subjects"]
@@ -301,15 +230,14 @@ def load_results(
 
     parsed: list[tuple[int, str, int, date, str, str]] = []
     first_row: dict[tuple[str, int], int] = {}
-    for row_no, raw in enumerate(table[1:], start=2):
-        if not any(canonical_cell(c) for c in raw):
+    for row_no, raw in table.rows:
+        if not any(raw):
             continue
-        subject = canonical_cell(sheet.cell(raw, "id")).upper()
-        task_text = canonical_cell(sheet.cell(raw, "task"))
-        date_raw = sheet.cell(raw, "date")
-        date_text = canonical_cell(date_raw)
-        category = canonical_cell(sheet.cell(raw, "result"))
-        note = canonical_cell(sheet.cell(raw, "note"))
+        subject = canonical_id(sheet.cell(raw, "id"))
+        task_text = sheet.cell(raw, "task")
+        date_text = sheet.cell(raw, "date")
+        category = sheet.cell(raw, "result")
+        note = sheet.cell(raw, "note")
         row_ok = True
         for key, value in (("id", subject), ("task", task_text), ("date", date_text), ("result", category)):
             if not value:
@@ -320,7 +248,7 @@ def load_results(
         task_no, task_ok = _check_task(sheet, row_no, subject, task_text, subjects, task_names, visits,
                                        drawn_tasks)
         row_ok = row_ok and task_ok
-        inspected = parse_date(date_raw) if date_text else None
+        inspected = parse_date(date_text) if date_text else None
         if date_text and inspected is None:
             sheet.error(SSJ406, f"检查日期「{date_text}」不是有效日期 (not a date)", row_no, "date",
                         "日期写作 2024-03-05 或 2024年3月5日")
@@ -331,7 +259,7 @@ def load_results(
             sheet.error(SSJ405, f"检查结果「{category}」不是标准的抽查结果类型 "
                         f"(not a standard result category)", row_no, "result", hint)
             row_ok = False
-        name = canonical_cell(sheet.cell(raw, "name"))
+        name = sheet.cell(raw, "name")
         if name and subject in subjects and name != subjects[subject]["name"]:
             recorded = subjects[subject]["name"]
             sheet.warning(SSJ411, f"名称「{name}」与抽查记录中 {subject} 的名称「{recorded}」不一致 "

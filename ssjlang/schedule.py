@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .diagnostics import Diagnostic, Related, error, warning
-from .nodes import NO_SPAN
+from .nodes import NO_SPAN, Span
 from .teams import (
     SSJ342,
     SSJ345,
@@ -54,12 +54,16 @@ class VisitRequest:
 
 @dataclass(frozen=True)
 class Assignment:
+    """The date and team SSJ-SCHED-1 gave one visit."""
+
     date: date
     team: tuple[TeamMember, ...]
 
 
 @dataclass(frozen=True)
 class ScheduleResult:
+    """Every visit scheduled (by VisitRequest.key) and the diagnostics of those that could not be."""
+
     assignments: dict[str, Assignment]   # by VisitRequest.key
     diagnostics: list[Diagnostic]
 
@@ -224,7 +228,8 @@ def _recusal_diagnostic(request: VisitRequest, needs: dict[str, int], index: Ros
             reasons.append(f"{department}有 {len(pool)} 名有执法资格的人员，其中 {len(recused)} 名须回避 "
                            f"{request.subject_id}，而本次检查需要该部门 {need} 人")
         related.extend(Related(f"{i.badge} {i.name}（{department}）须回避 {request.subject_id}",
-                               row_span(i, "回避对象"), index.path) for i in recused)
+                               row_span(i, "回避对象"), index.path)
+                       for i in sorted(recused, key=lambda i: i.row))
     first = related[0].span if related else NO_SPAN
     return error(
         SSJ345, f"{request.label}无法组成检查组 (recusals leave too few inspectors)：" + "；".join(reasons),
@@ -260,15 +265,19 @@ def _no_day_diagnostic(request: VisitRequest, needs: dict[str, int], recused: di
     """
     reasons: list[str] = []
     short: list[str] = []
+    where: Span | None = None
     width = last - first
     for department in sorted(needs):
         need = needs[department]
         pool = index.pool(department)
         on_leave = capped = 0
+        on_leave_badges: set[str] = set()
         for day in range(first, last):
-            away = set(recused[department]) | state.unavailable.get(department, {}).get(day, set())
+            leave = state.unavailable.get(department, {}).get(day, set())
+            away = set(recused[department]) | leave
             if len(pool) - len(away) < need:
                 on_leave += 1
+                on_leave_badges |= leave
             elif len(pool) - len(state.blocked(department, day, recused[department])) < need:
                 capped += 1
         parts = []
@@ -279,13 +288,32 @@ def _no_day_diagnostic(request: VisitRequest, needs: dict[str, int], recused: di
         if parts:
             short.append(department)
             reasons.append(f"{department}：" + "，".join(parts))
+            if where is None:
+                where = _blame_span(index, department, on_leave_badges, recused[department])
     diagnostic = error(
         SSJ346,
         f"{request.label}无法排期 (no day with a full team)：检查时间内的 {width} 个工作日都凑不齐检查组——"
         + "；".join(reasons),
-        index.path, NO_SPAN,
+        index.path, where or NO_SPAN,
         hint="在名录中增加人员、缩短其不可用日期、在计划中放宽该任务的检查时间，或提高每人每天的检查次数上限")
     return diagnostic, tuple(short)
+
+
+def _blame_span(index: RosterIndex, department: str, on_leave: set[str], recused: frozenset[str]) -> Span:
+    """Where SSJ346 points for a department short of people: the first inspector (file order) whose
+    不可用日期 kept them away, else whose 回避对象 did, else the department's first row (the daily cap)."""
+    people = sorted(index.pool(department), key=lambda i: i.row)
+    for badges, column in ((on_leave, "不可用日期"), (recused, "回避对象")):
+        blamed = next((i for i in people if i.badge in badges), None)
+        if blamed is not None:
+            return row_span(blamed, column)
+    return _department_span(index, department, "执法证号")
+
+
+def _department_span(index: RosterIndex, department: str, column: str) -> Span:
+    """The department's first roster row (file order), at `column`: where a department-level error points."""
+    inspector = index.first_row(department)
+    return NO_SPAN if inspector is None else row_span(inspector, column)
 
 
 #: How many unschedulable visits are reported one by one before the rest are summed up.
@@ -303,11 +331,12 @@ def _unscheduled_diagnostics(unscheduled: list[tuple[Diagnostic, tuple[str, ...]
             for department in departments:
                 by_department[department] = by_department.get(department, 0) + 1
         detail = "、".join(f"{dept}（{count}）" for dept, count in sorted(by_department.items()))
+        most = min(by_department, key=lambda dept: (-by_department[dept], dept)) if by_department else None
         listed.append(error(
             SSJ346,
             f"另有 {len(rest)} 次检查因同类原因无法排期 ({len(rest)} more visits cannot be scheduled)；"
             f"人员不足的部门（受影响的检查次数）：{detail}",
-            index.path, NO_SPAN,
+            index.path, NO_SPAN if most is None else _department_span(index, most, "执法证号"),
             hint="名录人数不足以覆盖计划的检查时间：增加人员，或提高每人每天的检查次数上限"))
     return listed
 

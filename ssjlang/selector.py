@@ -17,12 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from typing import Any
 
-from .canonical import canonical_id, canonical_text
+from .canonical import canonical_id, canonical_text, parse_date
 from .diagnostics import InputError, error
 from .nodes import (
     STANDARD_FIELD_ALIASES,
@@ -58,7 +57,6 @@ _RISK_RANK = {"A": 0, "B": 1, "C": 2, "D": 3}
 
 _LIST_SPLIT = re.compile(r"[;；、,，]")
 _MONEY = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?$")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 def split_list(cell: str) -> tuple[str, ...]:
@@ -88,19 +86,6 @@ def parse_number(cell: object, money: bool = False) -> Decimal | None:
     elif unit == "元":
         value /= 10000
     return value
-
-
-def parse_date(cell: object) -> date | None:
-    """2024-03-05, 2024/3/5, 2024年3月5日 → date; None otherwise."""
-    if isinstance(cell, date):
-        return cell
-    m = _DATE.match(str(cell or "").strip())
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
 
 
 def _scalar_text(value: Scalar) -> str:

@@ -82,6 +82,7 @@ class TeamMember:
     lead: bool
 
     def to_json(self) -> dict[str, object]:
+        """The member as it stands in a record's visit team."""
         return {"badge": self.badge, "name": self.name, "department": self.department, "lead": self.lead}
 
 
@@ -121,7 +122,23 @@ class RosterIndex:
         }
 
     def has_department(self, department: str) -> bool:
+        """Whether the roster has any inspector (qualified or not) of the department."""
         return department in self.all_by_department
+
+    def first_row(self, department: str) -> InspectorLike | None:
+        """The department's first inspector in file order: where a department-level message points."""
+        people = self.all_by_department.get(department, ())
+        return min(people, key=lambda i: i.row) if people else None
+
+    def column_span(self, column: str) -> Span:
+        """The roster's header cell of `column` (row 1), or no position when the column is unknown.
+
+        Where a department is missing from the roster altogether there is no row to blame; the
+        部门 column is where its name would have to be."""
+        anyone = next((people[0] for people in self.all_by_department.values()), None)
+        columns: Mapping[str, int] = getattr(anyone, "columns", None) or {}
+        position = columns.get(column)
+        return NO_SPAN if position is None else cell_span(1, position + 1)
 
     def pool(self, department: str) -> tuple[InspectorLike, ...]:
         """Qualified inspectors of the department (执法资格 是), badge order; empty if none."""
@@ -209,6 +226,7 @@ def _task_list(numbers: Iterable[int]) -> str:
 
 
 def _none_qualified(count: int) -> str:
+    """How SSJ341/SSJ344 say that nobody of the department holds 执法资格."""
     if count == 1:
         return "名录中该部门唯一的人员没有执法资格（执法资格 = 否）"
     return f"名录中该部门的 {count} 名人员都没有执法资格（执法资格 = 否）"
@@ -227,7 +245,10 @@ def department_diagnostics(lead_tasks: Mapping[str, Sequence[int]], assist_tasks
 
 
 def _roster_gap(dept: str, numbers: Sequence[int], lead: bool, index: RosterIndex) -> Diagnostic | None:
-    """A department without (qualified) inspectors: an error for a 发起部门, a warning for a 配合部门."""
+    """A department without (qualified) inspectors: an error for a 发起部门, a warning for a 配合部门.
+
+    The errors point into the roster (the 部门 header, the first 执法资格 = 否 cell); the warnings keep no
+    position, as they stand in draw records whose text must not change."""
     tasks = _task_list(numbers)
     role = f"{dept}是{tasks}的发起部门" if lead else f"{dept}配合{tasks}"
     kind = "lead" if lead else "assisting"
@@ -239,16 +260,18 @@ def _roster_gap(dept: str, numbers: Sequence[int], lead: bool, index: RosterInde
                 if lead else f"如{dept}参加检查，在名录中加入该部门的执法检查人员")
         return make(SSJ340 if lead else SSJ343,
                     f"{role}，但执法检查人员名录中没有该部门的人员 ({kind} department has no inspectors "
-                    f"in the roster)；{outcome}", index.path, NO_SPAN, hint=hint)
+                    f"in the roster)；{outcome}", index.path, index.column_span("部门") if lead else NO_SPAN,
+                    hint=hint)
     if index.pool(dept):
         return None
-    people = index.all_by_department[dept]
+    people = sorted(index.all_by_department[dept], key=lambda i: i.row)
     related = tuple(Related(f"{i.badge} {i.name}：执法资格 否", row_span(i, "执法资格"), index.path)
                     for i in people[:5]) if lead else ()
     hint = f"将{dept}持有执法证的人员标为 执法资格 = 是" + ("，或加入持有执法证的人员" if lead else "")
     return make(SSJ341 if lead else SSJ344,
                 f"{role}，但{_none_qualified(len(people))} ({kind} department has no qualified inspector)；"
-                f"{outcome}", index.path, NO_SPAN, hint=hint, related=related)
+                f"{outcome}", index.path, row_span(people[0], "执法资格") if lead else NO_SPAN, hint=hint,
+                related=related)
 
 
 def row_span(inspector: InspectorLike, column: str = "执法证号") -> Span:

@@ -61,6 +61,7 @@ class MergedVisit:
 
     @property
     def tasks(self) -> tuple[tuple[int, int], ...]:
+        """(task number, round) of every selection merged into this visit."""
         return tuple((s.task_no, s.round) for s in self.selections)
 
     @property
@@ -137,6 +138,7 @@ class Visit:
     team: tuple[TeamMember, ...]             # 主检 first
 
     def to_json(self) -> dict[str, object]:
+        """The visit as it stands in the record's `visits` list."""
         return {
             "visit": self.number,
             "subject": self.subject_id,
@@ -159,6 +161,7 @@ class WorkloadRow:
     visits: int
 
     def to_json(self) -> dict[str, object]:
+        """The row as it stands in the record's `workload` list."""
         return {"badge": self.badge, "name": self.name, "department": self.department, "visits": self.visits}
 
 
@@ -172,6 +175,7 @@ class VisitPlan:
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def to_json(self) -> dict[str, object]:
+        """The visits, workload and warnings entries of the draw record."""
         return {
             "visits": [visit.to_json() for visit in self.visits],
             "workload": [row.to_json() for row in self.workload],

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +14,9 @@ from ssjlang.canonical import (
     WHITE_SPACE,
     canonical_id,
     canonical_text,
+    date_parts,
     digest_of_lines,
+    parse_date,
     sha256_hex,
     table_digest,
     table_digest_keyed,
@@ -118,3 +122,57 @@ def test_row_order_does_not_change_the_digest(row_ids: list[str], data: st.DataO
     shuffled = list(rows)
     random.Random(data.draw(st.integers(0, 2**32))).shuffle(shuffled)
     assert table_digest(("id", "名称", "备注"), rows) == table_digest(("id", "名称", "备注"), shuffled)
+
+
+# ---------------------------------------------------------------- parse_date: the one date reader
+
+
+@pytest.mark.parametrize("text", [
+    "2024-03-05", "2024-3-5", "2024/3/5", "2024/03/05", "2024.3.5", "2024.03.05", "2024年3月5日",
+    "2024年3月5", "2024年03月05日", "2024 年 3 月 5 日", "20240305", " 2024-03-05\u3000",
+    "２０２４－０３－０５", "２０２４年３月５日", "２０２４／３／５", "2024-03-05 00:00:00",
+    "2024-03-05 00:00",
+    "2024-03-05T09:30:00", "2024-03-05 23:59:59.5",
+])
+def test_parse_date_accepts_what_officers_type(text: str) -> None:
+    assert parse_date(text) == date(2024, 3, 5)
+
+
+@pytest.mark.parametrize("text", [
+    "", "明天", "三月五日", "2024-3/5", "2024.3-5", "2024-03", "24-03-05", "2024-03-05x", "2024-03-051",
+    "202435", "2024030", "202403051", "2024-03-05 24:00", "2024-03-05 12:60", "2024-03-05 12", "03/05/2024",
+    "٢٠٢٤-٠٣-٠٥", "2024年3-5",
+])
+def test_parse_date_rejects_other_text(text: str) -> None:
+    assert parse_date(text) is None
+    assert date_parts(text) is None
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("2024-02-30", (2024, 2, 30)), ("2024-13-01", (2024, 13, 1)), ("20230229", (2023, 2, 29)),
+    ("0000-01-01", (0, 1, 1)), ("2024年4月31日", (2024, 4, 31)),
+])
+def test_parse_date_rejects_impossible_dates_but_knows_the_shape(text: str,
+                                                                  parts: tuple[int, int, int]) -> None:
+    assert parse_date(text) is None
+    assert date_parts(text) == parts
+
+
+def test_parse_date_leap_day() -> None:
+    assert parse_date("20240229") == date(2024, 2, 29)
+    assert parse_date("2023-02-29") is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
+def test_parse_date_reads_every_form_of_every_day(day: date) -> None:
+    y, m, d = day.year, day.month, day.day
+    for text in (day.isoformat(), f"{y}/{m}/{d}", f"{y}.{m}.{d}", f"{y}年{m}月{d}日", f"{y}{m:02d}{d:02d}"):
+        assert parse_date(text) == day, text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=24))
+def test_parse_date_never_raises(text: str) -> None:
+    found = parse_date(text)
+    assert found is None or isinstance(found, date)

@@ -96,3 +96,31 @@ def test_empty_beacon_value_is_an_input_error(tmp_path: Path) -> None:
     args[args.index(VALUE)] = "\u3000"
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "SSJ310" in result.stderr
+
+
+def test_unusable_outputs_are_refused_before_drawing(tmp_path: Path) -> None:
+    """-o at a device (here a link to /dev/full), at a file for a directory, or under a file: exit 2,
+    said in the house style, and the thing at the path is left as it was, --force or not."""
+    p = setup_inputs(tmp_path)
+    commit = ["commit", str(p["plan"]), "--registry", str(p["registry"]), "--beacon", DESCRIPTOR]
+    if Path("/dev/full").exists():
+        device = tmp_path / "full"
+        device.symlink_to("/dev/full")
+        result = CliRunner().invoke(main, [*commit, "-o", str(device), "--force"])
+        assert result.exit_code == 2 and result.stdout == ""
+        said = f"无法写入 {device} (cannot write): 「{device}」是设备文件 (a device)，不是普通文件"
+        assert said in result.stderr
+        assert device.is_symlink()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep", encoding="utf-8")
+    result = CliRunner().invoke(main, [*draw_args(p, notes), "--force"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"「{notes}」是普通文件 (a regular file)，不是目录 (not a directory)" in result.stderr
+    for args in (draw_args(p, notes / "x"), [*commit, "-o", str(notes / "x" / "c.json")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert f"「{notes}」不是目录 (is not a directory)" in result.stderr
+        assert "File exists" not in result.stderr and "Traceback" not in result.stderr
+    assert notes.read_text(encoding="utf-8") == "keep"
+    left = {q.name for q in tmp_path.iterdir()} - {"full"}
+    assert left == {"plan.ssj", "registry.csv", "roster.csv", "notes.txt"}  # nothing half-written

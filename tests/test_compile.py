@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -105,6 +107,60 @@ def test_record_from_another_plan_is_refused(drawn: Path, tmp_path: Path) -> Non
     result = run(str(other), "--record", str(drawn / "record" / "record.json"), "-o", str(tmp_path / "o"))
     assert result.exit_code == 1 and "SSJ423" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def _edited_record(drawn: Path, tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """The drawn record, edited by hand but keeping its committed P (it still names this plan)."""
+    record = json.loads((drawn / "record" / "record.json").read_text("utf-8"))
+    edit(record)
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    return path
+
+
+def _renumber_first_task(record: dict[str, Any]) -> None:
+    record["tasks"][0]["no"] = 99
+
+
+def _drop_last_task(record: dict[str, Any]) -> None:
+    record["tasks"].pop()
+
+
+def _repeat_first_task(record: dict[str, Any]) -> None:
+    record["tasks"].append(record["tasks"][0])
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (_renumber_first_task, "记录中有任务 99，计划中没有；计划的任务 4 不在记录中"),
+        (_drop_last_task, "计划的任务 24 不在记录中"),
+        (_repeat_first_task, "任务 4 在记录中出现多次"),
+    ],
+)
+def test_record_whose_tasks_are_not_the_plans_is_refused(
+    drawn: Path, tmp_path: Path, edit: Callable[[dict[str, Any]], None], said: str
+) -> None:
+    path = _edited_record(drawn, tmp_path, edit)
+    out = tmp_path / "o"
+    result = run(str(PLAN), "--record", str(path), "--format", "html", "-o", str(out))
+    assert result.exit_code == 1, result.stdout + result.stderr
+    where = f"{path}: error[SSJ423]: 抽查记录 {path} 的任务与计划 compile_small.ssj 的任务不符 "
+    assert where in result.stderr
+    assert "(record tasks are not the plan's tasks)：" + said in result.stderr
+    assert not out.exists()
+
+
+def test_output_under_a_file_or_onto_a_file_is_refused(drawn: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep", "utf-8")
+    under = run(str(PLAN), "--record", str(drawn / "record"), "-o", str(notes / "docs"))
+    assert under.exit_code == 2
+    said = f"无法写入 {notes / 'docs'} (cannot write): 「{notes}」不是目录 (is not a directory)"
+    assert said in under.stderr
+    onto = run(str(PLAN), "--record", str(drawn / "record"), "-o", str(notes), "--force")
+    assert onto.exit_code == 2 and "不是目录 (not a directory)" in onto.stderr
+    assert notes.read_text("utf-8") == "keep" and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_results_publication_and_row_diagnostics(drawn: Path, tmp_path: Path) -> None:

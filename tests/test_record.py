@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from ssjlang import draw
+from ssjlang.checker import load_plan
 from ssjlang.diagnostics import InputError
-from ssjlang.officialstyle import csv_bytes, safe_cell
-from ssjlang.output import OutputExistsError, atomic_directory, write_text_atomic
+from ssjlang.output import OutputExistsError, atomic_directory, csv_bytes, safe_cell, write_text_atomic
 from ssjlang.record import (
+    PLAN_MISMATCH,
     list_file_name,
     load_record,
     make_commitment,
@@ -315,3 +316,39 @@ def test_draw_without_roster_has_no_visits(inputs: dict[str, Path]) -> None:
     record = make_record(inputs["plan"], inputs["registry"], None, DESCRIPTOR, VALUE)
     assert record["commitment"]["roster"] == "-" and record["roster"] is None
     assert record["visits"] == [] and any(w.startswith("SSJ321") for w in record["warnings"])
+
+
+def test_draw_without_roster_renders_its_documents(inputs: dict[str, Path], tmp_path: Path) -> None:
+    """A record with `"roster": null` is a complete record: it loads for compile and its documents render."""
+    from ssjlang.export import export_plan
+    from ssjlang.render import RenderOptions, render_documents
+
+    record = make_record(inputs["plan"], inputs["registry"], None, DESCRIPTOR, VALUE)
+    path = _write(tmp_path, record)
+    checked = load_plan(inputs["plan"])
+    assert load_record(path, complete=True, plan=checked) == record
+    rendered = render_documents(export_plan(checked.plan), record, None,
+                                RenderOptions(formats=frozenset({"html", "csv"})))
+    publication = rendered.files["公示/抽查情况公示.html"].decode("utf-8")
+    assert "ssj verify record.json --plan plan.ssj --registry registry.csv</pre>" in publication
+    assert "执法检查人员名录库摘要 Q（未提供，0 人）" in publication
+    assert '<td class="n">2户</td>' in publication  # 任务 6: an absolute count (rate_ppm null)
+
+
+def test_load_record_for_a_plan_compares_p_as_the_draw_does(inputs: dict[str, Path], record: dict,
+                                                             tmp_path: Path) -> None:
+    """The plan check of `ssj compile --record` uses P of the draw itself (draw.plan_digest): the same
+    plan saved with a BOM and CRLF line ends is the same plan; an edited plan is not (SSJ423)."""
+    path = _write(tmp_path, record)
+    windows = tmp_path / "windows.ssj"
+    windows.write_bytes(b"\xef\xbb\xbf" + PLAN.replace("\n", "\r\n").encode("utf-8"))
+    assert load_record(path, complete=True, plan=load_plan(windows)) == record
+    edited = tmp_path / "edited.ssj"
+    edited.write_text(PLAN.replace("比例 2户", "比例 3户"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_record(path, plan=load_plan(edited))
+    [d] = caught.value.diagnostics
+    assert d.code == PLAN_MISMATCH == "SSJ423" and d.file == str(path)
+    said = f"抽查记录 {path} 不是用计划 edited.ssj 抽取的 (drawn from a different plan)："
+    assert d.message.startswith(said)
+    assert f"edited.ssj 的 P={draw.plan_digest(edited.read_text('utf-8'))}" in d.message

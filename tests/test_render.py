@@ -23,6 +23,7 @@ from seed import SEED_CORRECTIONS, read_seed
 
 from ssjlang import officialstyle as style
 from ssjlang.diagnostics import InputError
+from ssjlang.output import neutralise_cell
 from ssjlang.render import (
     PLAN_COLUMNS,
     Rendered,
@@ -34,6 +35,7 @@ from ssjlang.render import (
     plan_view,
     render_documents,
     render_template,
+    verification_steps,
 )
 from ssjlang.results import load_results
 
@@ -290,7 +292,7 @@ def test_formula_cells_are_neutralised(rendered: Rendered) -> None:
     assert "'=1+1二手车交易市场有限公司" in csv_text
     result_csv = rendered.files["公示/抽查结果公示.csv"].decode("utf-8-sig")
     assert "'=HYPERLINK" in result_csv
-    assert style.neutralise_cell("-5") == "'-5" and style.neutralise_cell(5) == 5
+    assert neutralise_cell("-5") == "'-5" and neutralise_cell(5) == 5
 
 
 def test_draw_list_xlsx_sheets(record: dict, rendered: Rendered) -> None:
@@ -331,6 +333,27 @@ def test_publication_verification_commands_reproduce_the_record(record: dict, re
         example["strata"][0]["selected"][0]["key"],
     ]
     assert "ssj verify record.json --plan" in html and record["beacon_value"] in html
+
+
+def _without_roster(record: dict) -> dict:
+    """The fixture as `make_record(…, roster_path=None)` gives it: no roster, Q = "-", no visits or teams."""
+    drawn = json.loads(json.dumps(record))
+    drawn.update(roster=None, visits=[], workload=[])
+    drawn["commitment"]["roster"] = "-"
+    return drawn
+
+
+def test_record_drawn_without_a_roster_renders(plan: dict, record: dict) -> None:
+    drawn = _without_roster(record)
+    steps = verification_steps(drawn)
+    assert steps["roster_file"] == "-" and steps["registry_file"] == record["registry"]["file"]
+    assert verification_steps(record)["roster_file"] == record["roster"]["file"]
+    out = render_documents(plan, drawn, None, RenderOptions(formats=ALL))
+    html = out.files["公示/抽查情况公示.html"].decode()
+    assert "执法检查人员名录库摘要 Q（未提供，0 人）" in html
+    verify = re.search(r"<pre>(ssj verify .*?)</pre>", html)
+    assert verify is not None and "--roster" not in verify.group(1)
+    assert not [name for name in out.files if name.startswith("通知书/V")]  # no visits, no notices
 
 
 def test_results_publication_grouped_by_task(rendered: Rendered) -> None:

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from ssjlang.diagnostics import InputError, Severity
-from ssjlang.results import RESULT_CATEGORIES, load_results, parse_date
+from ssjlang.results import RESULT_CATEGORIES, load_results
 
 DATA = Path(__file__).parent / "data"
 RESULTS = DATA / "results"
@@ -113,7 +113,10 @@ def test_undecodable_and_empty_files(tmp_path: Path, record: dict) -> None:
     bad.write_bytes(b"\xff\xfe\x00\x81\x30\x81")
     with pytest.raises(InputError) as info:
         load_results(bad, record, encoding="utf-8")
-    assert info.value.diagnostics[0].code == "SSJ401"
+    # the registry's reader: undecodable bytes at their row and column, in the intake's code
+    undecodable = info.value.diagnostics[0]
+    assert (undecodable.code, undecodable.span.line, undecodable.span.column) == ("SSJ203", 1, 1)
+    assert "ff fe 00 81" in undecodable.message
     empty = tmp_path / "empty.csv"
     empty.write_text("统一社会信用代码,任务序号,检查日期,检查结果\n", "utf-8")
     with pytest.raises(InputError) as info:
@@ -121,16 +124,34 @@ def test_undecodable_and_empty_files(tmp_path: Path, record: dict) -> None:
     assert info.value.diagnostics[-1].code == "SSJ413"
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2024-03-05", date(2024, 3, 5)),
-        ("2024/3/5", date(2024, 3, 5)),
-        ("2024年3月5日", date(2024, 3, 5)),
-        ("20240305", date(2024, 3, 5)),
-        ("2024-02-30", None),
-        ("三月五日", None),
-    ],
-)
-def test_parse_date(text: str, expected: date | None) -> None:
-    assert parse_date(text) == expected
+def test_results_read_like_the_registry(tmp_path: Path, record: dict) -> None:
+    """One table reader: TAB-separated UTF-16 text, a title-free blank first line, damaged workbooks."""
+    text = tmp_path / "unicode.txt"
+    text.write_bytes(("\n统一社会信用代码\t任务序号\t检查日期\t检查结果\n"
+                      "91140502MA0K00001Q\t4\t２０２４年３月４日\t未发现问题\n").encode("utf-16"))
+    results, _ = load_results(text, record)
+    assert [(r.row, r.subject, r.date) for r in results.rows] == [(3, "91140502MA0K00001Q", date(2024, 3, 4))]
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 not really a zip archive")
+    with pytest.raises(InputError) as info:
+        load_results(damaged, record)
+    assert [(d.code, d.span.line, d.span.column) for d in info.value.diagnostics] == [("SSJ202", 1, 1)]
+    with pytest.raises(InputError) as info:
+        load_results(tmp_path / "missing.csv", record)
+    assert [d.code for d in info.value.diagnostics] == ["SSJ201"]
+
+
+def test_formula_cells_without_values_are_warned(tmp_path: Path, record: dict) -> None:
+    """A script-written workbook: the 检查结果 formula has no cached value, so the cell reads blank."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "任务序号", "检查日期", "检查结果"])
+    ws.append(["91140502MA0K00001Q", 4, "2024-03-04", '=IF(1,"未发现问题","")'])
+    path = tmp_path / "formula.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        load_results(path, record)
+    found = {(d.code, d.span.line, d.span.column) for d in info.value.diagnostics}
+    assert ("SSJ258", 2, 4) in found and ("SSJ414", 2, 4) in found
+    formula = next(d for d in info.value.diagnostics if d.code == "SSJ258")
+    assert "D2" in formula.message and "Excel" in (formula.hint or "")

@@ -436,3 +436,63 @@ def test_vector_through_load_roster(tmp_path: Path) -> None:
         plan_visits([Selection(4, 1, ID + "2", *W4)], alone, roster, S, 2024)
     [d] = caught.value.diagnostics
     assert d.code == "SSJ345" and d.file == str(csv) and (d.span.line, d.span.column) == (5, 5)
+
+
+# ---------------------------------------------------------------- where roster-level errors point
+
+
+ROSTER_HEADER = "执法证号,姓名,部门,执法资格,回避对象,不可用日期\n"
+
+
+def _roster_errors(tmp_path: Path, rows: str, tasks: dict[int, TaskInfo] | None = None,
+                   selections: list[Selection] | None = None) -> tuple[Path, list]:
+    """The diagnostics of one visit (or the given ones) against a roster read from CSV, as `ssj draw` does."""
+    csv = tmp_path / "roster.csv"
+    csv.write_text(ROSTER_HEADER + rows, encoding="utf-8")
+    departments = {name: name for name in (SHANGWU, JIANGUAN, RENFANG, XIAOFANG)}
+    roster = registry.load_roster(csv, departments)
+    with pytest.raises(InputError) as caught:
+        plan_visits(selections or [Selection(9, 1, SUBJECT, *WINDOW)], tasks or _one_task(RENFANG), roster, S,
+                    2024)
+    return csv, caught.value.diagnostics
+
+
+def test_missing_lead_department_points_at_the_department_column(tmp_path: Path) -> None:
+    csv, [d] = _roster_errors(tmp_path, "14050201,张伟,城区商务局,是,,\n14050202,李娜,城区商务局,是,,\n")
+    assert d.code == "SSJ340" and d.file == str(csv) and (d.span.line, d.span.column) == (1, 3)
+
+
+def test_unqualified_lead_department_points_at_its_first_row(tmp_path: Path) -> None:
+    rows = ("14050201,张伟,城区商务局,是,,\n"
+            "14050229,杨帆,城区人防办,否,,\n"     # row 3: the department's first row in the file
+            "14050221,刘洋,城区人防办,否,,\n")    # smaller badge, later row
+    csv, [d] = _roster_errors(tmp_path, rows)
+    assert d.code == "SSJ341" and d.file == str(csv) and (d.span.line, d.span.column) == (3, 4)
+    assert [(r.span.line, r.span.column) for r in d.related] == [(3, 4), (4, 4)]
+
+
+def test_recusal_error_points_at_the_first_recusing_row(tmp_path: Path) -> None:
+    rows = (f"14050229,杨帆,城区人防办,是,{SUBJECT},\n"   # row 2, larger badge
+            f"14050221,刘洋,城区人防办,是,{SUBJECT},\n")
+    csv, [d] = _roster_errors(tmp_path, rows)
+    assert d.code == "SSJ345" and d.file == str(csv) and (d.span.line, d.span.column) == (2, 5)
+    assert [(r.span.line, r.span.column) for r in d.related] == [(2, 5), (3, 5)]
+
+
+def test_no_day_error_points_at_the_leave_that_blocks_it(tmp_path: Path) -> None:
+    rows = ("14050221,刘洋,城区人防办,是,,\n"
+            "14050222,杨帆,城区人防办,是,,2024-04-01~2024-04-30\n")
+    csv, [d] = _roster_errors(tmp_path, rows)
+    assert d.code == "SSJ346" and d.file == str(csv) and (d.span.line, d.span.column) == (3, 6)
+
+
+def test_no_day_error_from_the_daily_cap_points_at_the_department(tmp_path: Path) -> None:
+    day = (date(2024, 4, 1), date(2024, 4, 1))
+    subjects = [f"91140502MA0K1{k:05d}" for k in range(3)]
+    rows = ("14050201,张伟,城区商务局,是,,\n"
+            "14050222,杨帆,城区人防办,是,,\n"
+            "14050221,刘洋,城区人防办,是,,\n")
+    csv, found = _roster_errors(tmp_path, rows, selections=[Selection(9, 1, s, *day) for s in subjects])
+    [d] = [d for d in found if d.code == "SSJ346"]
+    assert "当天都已有 2 次检查" in d.message
+    assert d.file == str(csv) and (d.span.line, d.span.column) == (3, 1)

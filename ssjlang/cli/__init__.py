@@ -39,9 +39,11 @@ class LazyGroup(click.Group):
     """A click group that imports a command's module the first time the command is looked up."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, without importing the modules (for `ssj --help`)."""
         return sorted({*COMMAND_MODULES, *self.commands})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, importing its module on first use."""
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
             for command in command_module_commands(COMMAND_MODULES[cmd_name]):
                 if command.name is not None and command.name not in self.commands:

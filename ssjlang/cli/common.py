@@ -45,25 +45,46 @@ def emit_diagnostics(diagnostics: Sequence[Diagnostic], paths: Sequence[Path | N
 
 
 def fail_input(exc: InputError, paths: Sequence[Path | None]) -> NoReturn:
+    """Report the diagnostics of bad input and exit 1."""
     emit_diagnostics(exc.diagnostics, paths)
     raise SystemExit(EXIT_INPUT)
 
 
 def fail_io(message: str) -> NoReturn:
+    """Report a usage or I/O problem (one line, house style) and exit 2."""
     click.echo(f"错误 (error): {message}", err=True)
     raise SystemExit(EXIT_USAGE)
 
 
 def already_exists(path: Path | str) -> str:
+    """The message for an existing output without --force."""
     return f"{path} 已存在 (already exists)；加 --force 覆盖 (use --force to replace it)"
 
 
 def cannot_write(path: Path | str, exc: OSError) -> str:
+    """The message for an output that cannot be written (the OS reason, or output.py's own words)."""
     return f"无法写入 {path} (cannot write): {exc.strerror or exc}"
 
 
 def cannot_read(path: Path | str, exc: OSError) -> str:
+    """The message for an input that cannot be read."""
     return f"无法读取 {path} (cannot read): {exc.strerror or exc}"
+
+
+def check_output_target(path: Path, force: bool, directory: bool) -> None:
+    """Refuse an unusable -o before any work is done (exit 2): it exists and --force is not given, it is
+    not a regular file (or, for `directory`, not a directory), or a parent of it is a file."""
+    from ..output import OutputExistsError, check_directory_target, check_file_target
+
+    try:
+        if directory:
+            check_directory_target(path, force)
+        else:
+            check_file_target(path, force)
+    except OutputExistsError:
+        fail_io(already_exists(path))
+    except OSError as exc:
+        fail_io(cannot_write(path, exc))
 
 
 def terminal_progress() -> Callable[[str], None] | None:

@@ -8,19 +8,19 @@ inputs (plan, registry, roster, record, results, templates) have errors, 2 usage
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..diagnostics import Diagnostic, InputError, error
+from ..diagnostics import Diagnostic, InputError
 from ..render import DEFAULT_FORMATS, FORMATS, RenderOptions, render_documents
 from .common import (
     already_exists,
     cannot_read,
     cannot_write,
+    check_output_target,
     emit_diagnostics,
     encoding_option,
     existing_file,
@@ -28,8 +28,6 @@ from .common import (
     fail_io,
     terminal_progress,
 )
-
-SSJ423 = "SSJ423"  # the --record was drawn from a different plan
 
 
 def _parse_formats(text: str) -> frozenset[str]:
@@ -52,33 +50,6 @@ def _parse_date(text: str | None) -> date | None:
         raise click.BadParameter(
             f"{text!r} is not a date; write it as 2024-03-05", param_hint="--date"
         ) from exc
-
-
-def _plan_digest(source: str) -> str:
-    """P of SSJ-DRAW-1 §2 from the checked source (BOM removed, newlines already LF)."""
-    text = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _load_record(path: Path, plan_path: Path, plan_source: str) -> dict[str, Any]:
-    from ..record import load_record
-
-    record = load_record(path, complete=True)
-    committed = record["commitment"].get("plan")
-    actual = _plan_digest(plan_source)
-    if committed != actual:
-        raise InputError(
-            [
-                error(
-                    SSJ423,
-                    f"抽查记录 {path} 不是用计划 {plan_path.name} 抽取的 (drawn from a different plan)："
-                    f"记录承诺的 P={committed}，{plan_path.name} 的 P={actual}",
-                    str(path),
-                    hint="用抽取时的计划文件生成文书，或用本计划重新抽取 (ssj draw)",
-                )
-            ]
-        )
-    return record
 
 
 @click.command("compile")
@@ -189,8 +160,7 @@ def compile_command(
         raise click.UsageError(f"drawing needs {', '.join(missing)} as well (or pass --record)")
     if results_path is not None and not given and record_path is None:
         raise click.UsageError("--results needs a draw: pass --record or the draw inputs")
-    if output.exists() and not force:
-        fail_io(already_exists(output))
+    check_output_target(output, force, directory=True)
 
     try:
         checked = load_plan(plan)
@@ -209,7 +179,9 @@ def compile_command(
             progress = terminal_progress()
             record = make_record(plan, registry, roster, descriptor, beacon_value, encoding, progress)
         elif record_path is not None:
-            record = _load_record(record_path, plan, checked.source)
+            from ..record import load_record
+
+            record = load_record(record_path, complete=True, plan=checked)
     except InputError as exc:
         fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
     except OSError as exc:

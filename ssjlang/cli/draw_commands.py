@@ -20,6 +20,7 @@ from .common import (
     EXIT_USAGE,
     already_exists,
     cannot_write,
+    check_output_target,
     emit_diagnostics,
     encoding_option,
     existing_file,
@@ -49,6 +50,8 @@ def commit_command(plan: Path, registry: Path, roster: Path | None, descriptor: 
     """Print the commitment T and its digest C, to publish before the beacon value exists."""
     from ..record import make_commitment
 
+    if output is not None:
+        check_output_target(output, force, directory=False)
     try:
         commitment = make_commitment(plan, registry, roster, descriptor, encoding)
     except InputError as exc:
@@ -84,8 +87,7 @@ def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beac
     """Draw the subjects, teams and dates; write record.json and the CSV lists to DIR."""
     from ..record import make_record, write_record
 
-    if output.exists() and not force:
-        fail_io(already_exists(output))
+    check_output_target(output, force, directory=True)
     try:
         record = make_record(plan, registry, roster, descriptor, beacon_value, encoding, terminal_progress())
     except InputError as exc:
