@@ -130,9 +130,11 @@ def write_bytes_atomic(path: Path, data: bytes, force: bool = False) -> Path:
     path = Path(path)
     check_file_target(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp makes 0600: a new file gets the usual permissions, a replaced one keeps its own
+    mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a published file is readable
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

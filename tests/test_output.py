@@ -133,3 +133,12 @@ def test_regular_targets_are_still_replaced_with_force(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["b.txt"]
     made = write_bytes_atomic(tmp_path / "deep" / "er" / "x.bin", b"\x00")
     assert made.read_bytes() == b"\x00"
+
+
+def test_replacing_a_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "plan.ssj"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    write_text_atomic(target, "new", force=True)
+    assert target.read_text(encoding="utf-8") == "new"
+    assert target.stat().st_mode & 0o777 == 0o640

@@ -351,6 +351,7 @@ def test_record_drawn_without_a_roster_renders(plan: dict, record: dict) -> None
     out = render_documents(plan, drawn, None, RenderOptions(formats=ALL))
     html = out.files["公示/抽查情况公示.html"].decode()
     assert "执法检查人员名录库摘要 Q（未提供，0 人）" in html
+    assert "本次抽取未使用执法人员名录库" in html and "执法人员名录库 -" not in html
     verify = re.search(r"<pre>(ssj verify .*?)</pre>", html)
     assert verify is not None and "--roster" not in verify.group(1)
     assert not [name for name in out.files if name.startswith("通知书/V")]  # no visits, no notices

@@ -164,21 +164,11 @@ def _same_meaning(before: Plan, after_text: str, file: str) -> bool:
     return bool(strip_spans(before) == strip_spans(result.plan))
 
 
-def _write_in_place(path: Path, text: str) -> None:
-    """Replace `path` atomically (temp file beside it + os.replace), keeping its permissions."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _replace_file(path: Path, text: str) -> None:
+    """Rewrite a plan in place atomically, keeping its permissions (output.write_text_atomic)."""
+    from ..output import write_text_atomic
+
+    write_text_atomic(path, text, force=True)
 
 
 @click.command("fmt")
@@ -247,7 +237,7 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
             click.echo(f"would reformat（需要排版）: {source.file}")
             exit_code = max(exit_code, EXIT_INPUT)
         elif not show_diff:
-            _write_in_place(Path(argument), formatted)
+            _replace_file(Path(argument), formatted)
             click.echo(f"reformatted（已排版）: {source.file}", err=True)
     sys.exit(exit_code)
 
