@@ -93,7 +93,9 @@ def canonical_descriptor(descriptor: str, file: str = "<beacon>") -> str:
     """The beacon descriptor as it enters T: canonical text, never empty (a newline would forge T)."""
     text = canonical_text(descriptor)
     if not text:
-        raise InputError([error(BAD_DESCRIPTOR, "信标说明（--beacon）为空：须写明公开随机数的来源", file,
+        raise InputError([error(BAD_DESCRIPTOR,
+                                "信标说明（--beacon）为空：须写明公开随机数的来源 (empty beacon descriptor)",
+                                file,
                                 hint='例如 --beacon "福彩双色球 2024-03-05 开奖号码" 或 "dice:d10x20"')])
     return text
 
@@ -102,8 +104,9 @@ def canonical_beacon_value(value: str, file: str = "<beacon>") -> str:
     """The published beacon value as canonical text (§1, §3); an empty value is refused."""
     text = canonical_text(value)
     if not text:
-        raise InputError([error(BAD_BEACON_VALUE, "信标值（--beacon-value）为空：须填入公开的随机数",
-                                file, hint="填入按信标说明公布的数值，例如开奖号码")])
+        raise InputError([error(BAD_BEACON_VALUE,
+                                "信标值（--beacon-value）为空：须填入公开的随机数 (empty beacon value)", file,
+                                hint="填入按信标说明公布的数值，例如开奖号码")])
     return text
 
 
@@ -459,7 +462,8 @@ class _TaskBuilder:
         """
         self.warnings.append(warning(
             COUNT_WITH_PROFILE,
-            f"任务 {self.no} 按户数抽查（{rate.count}户），风险递加的比例不适用，只按风险等级增加频次",
+            f"任务 {self.no} 按户数抽查（{rate.count}户），风险递加的比例不适用，只按风险等级增加频次 "
+            f"(a count rate ignores the profile's ratios; only its rounds apply)",
             self.file, rate.span, hint="如需按风险分层抽取，请把比例写成百分比"))
         all_ids = [i for risk in RISK_CLASS_ORDER for i in ids_by_risk.get(risk, [])]
         base = self.task_rounds()
@@ -505,19 +509,21 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
         profile = profiles_by_name(plan).get(task.risk.profile.value)
         if profile is None:
             raise InputError([error(UNKNOWN_PROFILE,
-                                    f"任务 {no} 引用的风险递加方案 {task.risk.profile.value} 未定义",
+                                    f"任务 {no} 引用的风险递加方案 {task.risk.profile.value} 未定义 "
+                                    f"(unknown risk profile)",
                                     file, task.risk.profile.span,
                                     hint="先用 风险递加 声明该方案，或写 风险 无")])
     b = _TaskBuilder(task, profile, file)
     if task.rounds is not None and task.rounds.per_year < 1:
-        b.errors.append(error(BAD_ROUNDS, f"任务 {no} 的频次 {task.rounds.per_year}次/年 无法抽取",
+        b.errors.append(error(BAD_ROUNDS, f"任务 {no} 的频次 {task.rounds.per_year}次/年 无法抽取 "
+                              f"(rounds per year must be at least 1)",
                               file, task.rounds.span, hint="频次至少 1次/年"))
     rate = task.rate
     floors: list[Floor] = []
     strata: list[Stratum] = []
     n = len(population)
     if rate is None:
-        b.errors.append(error(NO_RATE, f"任务 {no} 没有抽查比例", file, task.span,
+        b.errors.append(error(NO_RATE, f"任务 {no} 没有抽查比例 (no sampling rate)", file, task.span,
                               hint="写上 比例 不低于 10% 或 比例 20户"))
     elif isinstance(rate, SubgroupRates):
         groups: list[list[object]] = [[] for _ in rate.rules]
@@ -531,7 +537,8 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
             else:
                 ungrouped += 1
         if ungrouped:
-            b.warnings.append(warning(UNGROUPED, f"任务 {no}：{ungrouped} 个对象不属于任何分组，不参与抽查",
+            b.warnings.append(warning(UNGROUPED, f"任务 {no}：{ungrouped} 个对象不属于任何分组，不参与抽查 "
+                                      f"(subjects in no group are not drawn)",
                                       file, rate.span, hint="如需抽取，请为它们加一条分组规则"))
         n = sum(len(g) for g in groups)
         for gi, (rule, members) in enumerate(zip(rate.rules, groups, strict=True)):
@@ -546,7 +553,8 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
                           None)
             if chosen is None:
                 b.errors.append(error(NO_COUNT_RULE,
-                                      f"任务 {no} 的对象总数 {n} 不符合 比例 按总数 中的任何一条", file,
+                                      f"任务 {no} 的对象总数 {n} 不符合 比例 按总数 中的任何一条 "
+                                      f"(no count rule matches the population)", file,
                                       rate.span, hint="补一条规则覆盖这个总数，例如 超过 10 ： 不低于 50%"))
         else:
             chosen = rate
@@ -562,7 +570,8 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
         raise InputError(b.errors)
     if n == 0:
         b.warnings.append(warning(EMPTY_POPULATION,
-                                  f"任务 {no}（{task.name.value}）的抽查对象范围内没有对象，本任务未抽取",
+                                  f"任务 {no}（{task.name.value}）的抽查对象范围内没有对象，本任务未抽取 "
+                                  f"(empty scope: nothing drawn)",
                                   file, task.scope.span if task.scope else task.span,
                                   hint="检查对象范围的筛选条件是否与名录库的 行业类别 一致"))
     return TaskDesign(no, n, tuple(strata), rounds, tuple(windows), tuple(floors),
@@ -599,14 +608,15 @@ def _round_windows(task: Task, planned: int, rounds: int, year: int, file: str,
     """
     no = task.number.value
     if task.window is None:
-        errors.append(error(NO_WINDOW, f"任务 {no} 没有抽查检查起止时间", file, task.span,
+        errors.append(error(NO_WINDOW, f"任务 {no} 没有抽查检查起止时间 (no time window)", file, task.span,
                             hint="写上 时间 3月—11月"))
         return []
     start, end = resolve_window(task.window, year)
     if task.batches:
         if len(task.batches) != planned:
             errors.append(error(BATCH_ROUNDS,
-                                f"任务 {no} 有 {len(task.batches)} 个批次，但共 {planned} 轮抽查",
+                                f"任务 {no} 有 {len(task.batches)} 个批次，但共 {planned} 轮抽查 "
+                                f"(one batch per round)",
                                 file, task.batches[0].span, hint="批次 r 就是第 r 轮：批次数应等于频次"))
             return []
         out: list[tuple[date, date]] = []
@@ -616,7 +626,8 @@ def _round_windows(task: Task, planned: int, rounds: int, year: int, file: str,
             if deadline < cursor or deadline > end:
                 errors.append(error(BATCH_ORDER,
                                     f"任务 {no} 的 {batch.name.value} 截止 {deadline.isoformat()} 不在 "
-                                    f"{cursor.isoformat()} 至 {end.isoformat()} 之间",
+                                    f"{cursor.isoformat()} 至 {end.isoformat()} 之间 "
+                                    f"(batch deadlines must be in order and inside the window)",
                                     file, batch.deadline.span,
                                     hint="批次截止日期须按先后排列且在起止时间之内"))
                 return []
@@ -626,7 +637,8 @@ def _round_windows(task: Task, planned: int, rounds: int, year: int, file: str,
     try:
         return split_window(start, end, rounds)
     except ValueError as exc:
-        errors.append(error(WINDOW_TOO_SHORT, f"任务 {no} 的起止时间 {exc}", file, task.window.span,
+        errors.append(error(WINDOW_TOO_SHORT, f"任务 {no} 的起止时间 {exc} (window too short for the rounds)",
+                            file, task.window.span,
                             hint="放宽起止时间或减少频次"))
         return []
 
@@ -649,7 +661,8 @@ def run_task(seed_hex: str, design: TaskDesign, file: str, floor_span: Span = NO
                 BELOW_FLOOR,
                 f"任务 {design.no}{where} 第1轮 实际抽查比例 "
                 f"{format_decimal(realised_percent(chosen, population))}% "
-                f"低于计划 {floor.text}（{population} 户抽 {chosen} 户）",
+                f"低于计划 {floor.text}（{population} 户抽 {chosen} 户） "
+                f"(realised rate below the plan's floor)",
                 file, floor_span, hint="提高风险递加倍数（不应小于 1），或改写计划的比例"))
     if problems:
         raise InputError(problems)
@@ -700,7 +713,8 @@ def _draw_plan(plan: Plan, subjects: Sequence[object], seed_hex: str, year: int,
         try:
             if task.scope is None or task.scope.selector is None:
                 out.warnings.append(warning(
-                    NO_SELECTOR, f"任务 {task.number.value} 的对象范围没有筛选条件，按整个名录库抽取",
+                    NO_SELECTOR, f"任务 {task.number.value} 的对象范围没有筛选条件，按整个名录库抽取 "
+                    f"(no selector: the whole registry is in scope)",
                     file, task.scope.span if task.scope else task.span,
                     hint='用 筛选 写明对象范围，例如 筛选 行业类别 包含 "汽车销售"'))
                 population: Sequence[object] = subjects

@@ -634,7 +634,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str, at_file_end: 
         span = _token_span(token)
         found = _found_description(token)
         hint = _syntax_hint(token, expected)
-    message = f"这里应为 {_join_labels(_expected_labels(expected))}，但找到 {found}"
+    message = f"这里应为 {_join_labels(_expected_labels(expected))}，但找到 {found} (unexpected token)"
     return error(SSJ010_UNEXPECTED_TOKEN, message, file, span, hint=hint)
 
 
@@ -657,9 +657,11 @@ def _character_diagnostic(exc: UnexpectedCharacters, text: str, file: str) -> Di
         if folded != char and folded.isascii() and folded.isprintable():
             hint = f"改用半角字符 {folded} (type the half-width character {folded})"
     if hint is not None:
-        return error(SSJ012_FULLWIDTH, f"这里不能用字符 {description}；这里应为 {expected}", file, span,
-                     hint=hint)
-    return error(SSJ011_UNKNOWN_CHARACTER, f"无法识别的字符 {description}；这里应为 {expected}", file, span,
+        return error(SSJ012_FULLWIDTH,
+                     f"这里不能用字符 (character not allowed here) {description}；这里应为 {expected}",
+                     file, span, hint=hint)
+    return error(SSJ011_UNKNOWN_CHARACTER,
+                 f"无法识别的字符 (unrecognised character) {description}；这里应为 {expected}", file, span,
                  hint="删除该字符或检查前面的内容 (remove the character or check what comes before it)")
 
 

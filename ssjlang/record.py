@@ -178,7 +178,7 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         visits = _plan_visits(plan, result, inputs.roster, seed, year, departments)
     else:
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
-                        "只抽取检查对象，未组队排期")
+                        "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
     header = plan.header
     return {
         "spec": draw.SPEC,
@@ -289,17 +289,19 @@ def load_record(record_path: Path, complete: bool = False, plan: CheckedPlan | N
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError([error(BAD_RECORD, f"无法读取抽查记录：{exc}", str(path),
+        raise InputError([error(BAD_RECORD, f"无法读取抽查记录 (cannot read the record)：{exc}", str(path),
                                 hint="给出 ssj draw 写出的 record.json 或其所在目录")]) from exc
     usable = (isinstance(data, dict) and data.get("spec") == draw.SPEC
               and isinstance(data.get("commitment"), dict))
     if not usable:
-        raise InputError([error(BAD_RECORD, f"{path.name} 不是 {draw.SPEC} 抽查记录", str(path),
-                                hint="给出 ssj draw 写出的 record.json")])
+        raise InputError([error(BAD_RECORD,
+                                f"{path.name} 不是 {draw.SPEC} 抽查记录 (not a {draw.SPEC} record)",
+                                str(path), hint="给出 ssj draw 写出的 record.json")])
     problem = record_shape_problem(data) if complete or plan is not None else None
     if problem is not None:
-        where, what = problem
-        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {_where(where)} {what}", str(path),
+        where, what, gloss = problem
+        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {_where(where)} {what} "
+                                            f"(damaged record: {gloss})", str(path),
                                 hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
                                      "或从公示的原件重新下载")])
     if plan is not None:
@@ -376,16 +378,17 @@ _RECORD_SHAPE: dict[str, Any] = {
 A dict is an object with these keys (others allowed), a one-element list a list of that shape,
 a one-element tuple holding {str: shape} an object of any keys, (_NULLABLE, shape) the shape or null."""
 
-_TYPE_NAMES = {str: "文本 (string)", int: "整数 (integer)", bool: "true/false (boolean)"}
+_TYPE_NAMES = {str: ("文本", "a string"), int: ("整数", "an integer"), bool: ("true/false", "true or false")}
 
 
-def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, str] | None:
-    """The first place where `value` departs from `shape`, with what is wrong in words."""
+def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, str, str] | None:
+    """The first place where `value` departs from `shape`, with what is wrong in words: Chinese, then
+    the English gloss."""
     if isinstance(shape, tuple) and shape[0] == _NULLABLE:
         return None if value is None else _shape_problem(path, value, shape[1])
     if isinstance(shape, tuple):
         if not isinstance(value, dict):
-            return path, "应为对象 (must be a JSON object)"
+            return path, "应为对象", "must be a JSON object"
         inner = shape[0][str]
         for key, item in value.items():
             found = _shape_problem((*path, key), item, inner)
@@ -394,17 +397,17 @@ def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, st
         return None
     if isinstance(shape, dict):
         if not isinstance(value, dict):
-            return path, "应为对象 (must be a JSON object)"
+            return path, "应为对象", "must be a JSON object"
         for key, inner in shape.items():
             if key not in value:
-                return (*path, key), "缺失 (missing)"
+                return (*path, key), "缺失", "missing"
             found = _shape_problem((*path, key), value[key], inner)
             if found is not None:
                 return found
         return None
     if isinstance(shape, list):
         if not isinstance(value, list):
-            return path, "应为列表 (must be a JSON list)"
+            return path, "应为列表", "must be a JSON list"
         for index, item in enumerate(value):
             found = _shape_problem((*path, index), item, shape[0])
             if found is not None:
@@ -412,18 +415,20 @@ def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, st
         return None
     if shape == _DATE:
         if not isinstance(value, str):
-            return path, f"应为日期文本，如 2024-03-05，实为 {_short(json.dumps(value))} (must be a date)"
+            return path, f"应为日期文本，如 2024-03-05，实为 {_short(json.dumps(value))}", "must be a date"
         try:
             date.fromisoformat(value)
         except ValueError:
-            return path, f"「{_short(value)}」不是有效日期，应写作 2024-03-05 (not a date)"
+            return path, f"「{_short(value)}」不是有效日期，应写作 2024-03-05", "not a date"
         return None
     if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
-        return path, f"应为{_TYPE_NAMES[shape]}，实为 {_short(json.dumps(value, ensure_ascii=False))}"
+        chinese, english = _TYPE_NAMES[shape]
+        found = _short(json.dumps(value, ensure_ascii=False))
+        return path, f"应为{chinese}，实为 {found}", f"must be {english}"
     return None
 
 
-def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str] | None:
+def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str, str] | None:
     """The first departure of a loaded record from the record schema, or None when it has the shape
     the documents need; also that every drawn or visited subject is described in `subjects`."""
     found = _shape_problem((), record, _RECORD_SHAPE)
@@ -436,11 +441,11 @@ def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str] | No
                 for i, sel in enumerate(stratum["selected"]):
                     if sel["id"] not in subjects:
                         return (("tasks", t, "rounds", r, "strata", s, "selected", i, "id"),
-                                f"{sel['id']} 不在 subjects 中 (subject not described in the record)")
+                                f"{sel['id']} 不在 subjects 中", "subject not described in the record")
     for v, visit in enumerate(record["visits"]):
         if visit["subject"] not in subjects:
             return (("visits", v, "subject"),
-                    f"{visit['subject']} 不在 subjects 中 (subject not described in the record)")
+                    f"{visit['subject']} 不在 subjects 中", "subject not described in the record")
     return None
 
 

@@ -179,14 +179,15 @@ class _CompareSpec:
     op: CompareOp
     values: tuple[Any, ...]
     field: str  # the resolved field name: the index key
-    bad: Callable[[str], InputError]
+    bad: Callable[[str, str], InputError]
 
 
 def _compare_spec(node: Compare, kinds: Mapping[str, FieldKind], file: str) -> _CompareSpec:
     resolved = _resolve_field(node.field.value, kinds)
     if resolved is None:
         raise InputError([error(UNKNOWN_FIELD,
-                                f"筛选条件中的字段 {node.field.value} 既不是标准字段，也未在 名录字段 中声明",
+                                f"筛选条件中的字段 {node.field.value} 既不是标准字段，也未在 名录字段 中声明 "
+                                f"(unknown field)",
                                 file, node.field.span,
                                 hint="标准字段：" + "、".join(STANDARD_FIELDS)
                                 + "；其他字段先在 名录字段 { } 中声明")])
@@ -195,9 +196,10 @@ def _compare_spec(node: Compare, kinds: Mapping[str, FieldKind], file: str) -> _
     op = node.op
     values: tuple[Scalar, ...] = node.value.values if isinstance(node.value, ValueList) else (node.value,)
 
-    def bad(what: str) -> InputError:
-        return InputError([error(BAD_VALUE, f"筛选条件 {node.field.value} {op.value} …：{what}", file,
-                                 node.value.span,
+    def bad(what: str, gloss: str) -> InputError:
+        """The selector's value cannot be compared: `what` in Chinese, `gloss` its English gloss."""
+        return InputError([error(BAD_VALUE, f"筛选条件 {node.field.value} {op.value} …：{what} "
+                                            f"(bad value in the selector: {gloss})", file, node.value.span,
                                  hint="比较大小请写数值或金额，例如 注册资本 >= 3000万元")])
 
     if standard and name == "风险等级":
@@ -206,18 +208,18 @@ def _compare_spec(node: Compare, kinds: Mapping[str, FieldKind], file: str) -> _
             letter = _RISK_WORDS.get(_scalar_text(v).upper())
             if letter is None:
                 raise bad(f"{_scalar_text(v)} 不是风险等级"
-                          "（低风险、一般风险、较高风险、高风险、未分类 或 A–D、U）")
+                          "（低风险、一般风险、较高风险、高风险、未分类 或 A–D、U）", "not a risk class")
             letters.append(letter)
         return _CompareSpec(get, "risk", op, tuple(letters), name, bad)
     if kind in (FieldKind.MONEY, FieldKind.NUMBER):
         numbers = [_scalar_number(v) for v in values]
         if any(n is None for n in numbers):
-            raise bad(f"{'、'.join(_scalar_text(v) for v in values)} 不是数值")
+            raise bad(f"{'、'.join(_scalar_text(v) for v in values)} 不是数值", "not a number")
         return _CompareSpec(get, "number", op, tuple(numbers), name, bad)
     if kind is FieldKind.DATE:
         dates = [parse_date(_scalar_text(v)) for v in values]
         if any(d is None for d in dates):
-            raise bad(f"{'、'.join(_scalar_text(v) for v in values)} 不是日期（写 2024-03-05）")
+            raise bad(f"{'、'.join(_scalar_text(v) for v in values)} 不是日期（写 2024-03-05）", "not a date")
         return _CompareSpec(get, "date", op, tuple(dates), name, bad)
     texts = [_scalar_text(v) for v in values]
     if standard and name == "统一社会信用代码":
@@ -234,10 +236,10 @@ def _compile_compare(node: Compare, kinds: Mapping[str, FieldKind], file: str) -
 
 
 def _number_predicate(op: CompareOp, get: Callable[[Any], Any], values: Sequence[Any],
-                      bad: Callable[[str], InputError]) -> Predicate:
+                      bad: Callable[[str, str], InputError]) -> Predicate:
     if op in _ORDER:
         if len(values) != 1:
-            raise bad("比较大小只能与一个值比较")
+            raise bad("比较大小只能与一个值比较", "an order comparison takes one value")
         cmp, v = _ORDER[op], values[0]
         return lambda s: (x := get(s)) is not None and cmp(x, v)
     if op in (CompareOp.EQ, CompareOp.IN, CompareOp.CONTAINS):
@@ -246,28 +248,28 @@ def _number_predicate(op: CompareOp, get: Callable[[Any], Any], values: Sequence
     if op in (CompareOp.NE, CompareOp.NOT_IN):
         pool = frozenset(values)
         return lambda s: get(s) not in pool
-    raise bad(f"运算符 {op.value} 不适用")
+    raise bad(f"运算符 {op.value} 不适用", "operator not applicable to this field")
 
 
 def _text_predicate(op: CompareOp, get: Callable[[Any], Any], values: Sequence[str], list_field: bool,
-                    risk: bool, bad: Callable[[str], InputError]) -> Predicate:
+                    risk: bool, bad: Callable[[str, str], InputError]) -> Predicate:
     if op in _ORDER:
         if len(values) != 1:
-            raise bad("比较大小只能与一个值比较")
+            raise bad("比较大小只能与一个值比较", "an order comparison takes one value")
         cmp = _ORDER[op]
         if risk:
             rank = _RISK_RANK.get(values[0])
             if rank is None:
-                raise bad("未分类 没有高低，不能比较大小")
+                raise bad("未分类 没有高低，不能比较大小", "unclassified has no order")
             return lambda s: (r := _RISK_RANK.get(get(s))) is not None and cmp(r, rank)
         target = parse_number(values[0], money=True)
         if target is None:
-            raise bad(f"{values[0]} 不是数值")
+            raise bad(f"{values[0]} 不是数值", "not a number")
         if list_field:
             return lambda s: any((x := parse_number(e)) is not None and cmp(x, target) for e in get(s))
         return lambda s: (x := parse_number(get(s))) is not None and cmp(x, target)
     if len(values) > 1 and op in (CompareOp.EQ, CompareOp.NE, CompareOp.CONTAINS):
-        raise bad("一组值请用 属于 / 不属于")
+        raise bad("一组值请用 属于 / 不属于", "a list of values needs 属于 / 不属于")
     pool = frozenset(values)
     single = values[0]
     if list_field:
@@ -353,7 +355,7 @@ class SubjectIndex:
                  within: frozenset[int] | None) -> frozenset[int]:
         """Positions whose field equals (any element equals) one of the values, per the operator."""
         if len(spec.values) > 1 and spec.op in (CompareOp.EQ, CompareOp.NE, CompareOp.CONTAINS):
-            raise spec.bad("一组值请用 属于 / 不属于")
+            raise spec.bad("一组值请用 属于 / 不属于", "a list of values needs 属于 / 不属于")
         hits: set[int] = set()
         for value in spec.values:
             hits.update(table.get(value, ()))
