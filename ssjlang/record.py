@@ -14,7 +14,6 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,10 @@ from .checker import (
     CheckedPlan,
     department_index,
     field_kinds,
-    format_decimal,
     load_plan,
 )
 from .diagnostics import Diagnostic, InputError, error
-from .export import spec_text
+from .export import number, spec_text
 from .nodes import Plan, RiskClass, Task
 from .output import csv_bytes, write_directory_atomic
 from .workdays import calendar_info
@@ -108,11 +106,6 @@ def make_record(plan_path: Path, registry_path: Path, roster_path: Path | None, 
                          progress)
 
 
-def _number(value: Decimal) -> int | float:
-    """A Decimal as a JSON number: an int when whole (20), else a float (9.5)."""
-    return int(value) if value == value.to_integral_value() else float(format_decimal(value))
-
-
 def task_rate_text(task: Task) -> str:
     """The 抽查比例 cell of a task, worded as on the plan table (export.spec_text)."""
     return spec_text(task.rate) if task.rate is not None else ""
@@ -128,12 +121,12 @@ def _task_json(task: Task, result: draw.TaskResult, departments: Mapping[str, st
         "lead": departments.get(task.lead.value, task.lead.value) if task.lead else "",
         "assist": [departments.get(a.value, a.value) for a in task.assist],
         "rate_text": task_rate_text(task),
-        "floor_percent": _number(whole.percent) if whole is not None else None,
+        "floor_percent": number(whole.percent) if whole is not None else None,
         "population": design.population,
         "selected": result.selected,
-        "realised_percent": _number(draw.realised_percent(first, design.population)),
-        "floors": [{"group": f.group, "floor_percent": _number(f.percent), "population": n, "selected": k,
-                    "realised_percent": _number(draw.realised_percent(k, n))} for f, k, n in result.realised],
+        "realised_percent": number(draw.realised_percent(first, design.population)),
+        "floors": [{"group": f.group, "floor_percent": number(f.percent), "population": n, "selected": k,
+                    "realised_percent": number(draw.realised_percent(k, n))} for f, k, n in result.realised],
         "rounds": [r.to_json() for r in result.rounds],
     }
 
