@@ -24,7 +24,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .diagnostics import Diagnostic, InputError, Related, error, has_errors, sorted_diagnostics, warning
+from .diagnostics import Diagnostic, Fix, InputError, Related, error, has_errors, sorted_diagnostics, warning
+from .fixes import replace_name, unknown_department_fixes
 from .nodes import (
     STANDARD_FIELD_ALIASES,
     STANDARD_FIELDS,
@@ -339,8 +340,8 @@ class _Checker:
     # -- helpers
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None,
-              related: tuple[Related, ...] = ()) -> None:
-        self.out.append(error(code, message, self.file, span, hint, related))
+              related: tuple[Related, ...] = (), fixes: tuple[Fix, ...] = ()) -> None:
+        self.out.append(error(code, message, self.file, span, hint, related, fixes))
 
     def warning(self, code: str, message: str, span: Span, hint: str | None = None,
                 related: tuple[Related, ...] = ()) -> None:
@@ -593,7 +594,8 @@ class _Checker:
         else:
             hint = f"计划中没有声明任何部门；在文件开头声明：部门 {name.value}"
         self.error(UNKNOWN_DEPARTMENT, f"未声明的部门「{name.value}」 (unknown department)", name.span,
-                   hint=hint)
+                   hint=hint, fixes=unknown_department_fixes(
+                       self.plan, name, self.departments[guess] if guess is not None else None))
         return None
 
     def check_task_departments(self, task: Task) -> None:
@@ -703,7 +705,8 @@ class _Checker:
             hint = (f"是否应为「{guess}」？ (did you mean {guess}?)" if guess
                     else f'先声明：风险递加 {name} "…" {{ 低风险 比例×1 … }}；不递加写 风险 无')
             self.error(UNDEFINED_PROFILE, f"未声明的风险递加「{name}」 (undefined escalation profile)",
-                       ref.profile.span, hint=hint)
+                       ref.profile.span, hint=hint,
+                       fixes=(replace_name(ref.profile, guess),) if guess is not None else ())
             return
         rate = task.rate if isinstance(task.rate, Rate) else None
         levels = {level.risk: level for level in reversed(profile.levels)}

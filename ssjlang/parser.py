@@ -40,6 +40,7 @@ from lark.tree import Meta
 from lark.utils import TextSlice
 
 from .diagnostics import Diagnostic, Related, error, sorted_diagnostics
+from .fixes import fullwidth_fixes
 from .keywords import (
     KEYWORDS,
     KEYWORDS_BY_KEY,
@@ -659,7 +660,7 @@ def _character_diagnostic(exc: UnexpectedCharacters, text: str, file: str) -> Di
     if hint is not None:
         return error(SSJ012_FULLWIDTH,
                      f"这里不能用字符 (character not allowed here) {description}；这里应为 {expected}",
-                     file, span, hint=hint)
+                     file, span, hint=hint, fixes=fullwidth_fixes(text, pos))
     return error(SSJ011_UNKNOWN_CHARACTER,
                  f"无法识别的字符 (unrecognised character) {description}；这里应为 {expected}", file, span,
                  hint="删除该字符或检查前面的内容 (remove the character or check what comes before it)")

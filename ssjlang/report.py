@@ -207,6 +207,11 @@ def diagnostic_to_dict(diagnostic: Diagnostic) -> dict[str, object]:
             {"message": r.message, "file": r.file or diagnostic.file, **_span_json(r.span)}
             for r in diagnostic.related
         ],
+        "fixes": [
+            {"title": fix.title,
+             "edits": [{**_span_json(edit.span), "new_text": edit.new_text} for edit in fix.edits]}
+            for fix in diagnostic.fixes
+        ],
     }
 
 
