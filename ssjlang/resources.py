@@ -1,7 +1,9 @@
-"""Locations of package data: the grammar and the document templates ship inside the package.
+"""Locations of package data: the grammar, the document templates and the documentation ship inside
+the package.
 
-Installed, they are the subpackages `ssjlang.grammar` and `ssjlang.templates` (setup.cfg maps the
-top-level `grammar/` and `templates/` folders there). Run from a source checkout without installing,
+Installed, they are the subpackages `ssjlang.grammar`, `ssjlang.templates` and `ssjlang.docs` (setup.cfg
+maps the top-level `grammar/`, `templates/` and `docs/` folders there; the docs travel with the package
+so the help link of a diagnostic opens without internet). Run from a source checkout without installing,
 the same folders are found beside the package.
 """
 
@@ -30,3 +32,8 @@ def grammar_file(name: str = "ssj.lark") -> Traversable:
 def templates_dir() -> Traversable:
     """The built-in document templates folder, installed or in the source tree."""
     return _package_data("ssjlang.templates", "templates")
+
+
+def docs_dir() -> Traversable:
+    """The documentation folder (the Markdown pages of docs/), installed or in the source tree."""
+    return _package_data("ssjlang.docs", "docs")
