@@ -381,6 +381,17 @@ def normalize_newlines(text: str) -> str:
 _TOP_LEVEL_KEYS = ("plan", "fields", "department", "escalation", "task")
 
 
+def statement_keys() -> tuple[str, ...]:
+    """The keys of the keywords that start a top-level statement (for highlighters and the editor)."""
+    return _TOP_LEVEL_KEYS
+
+
+def name_pattern() -> str:
+    """The regex of a bare name (NAME), for highlighters that must tell names from keywords as the
+    parser does."""
+    return _name_regex()
+
+
 @lru_cache(maxsize=1)
 def _statement_start() -> re.Pattern[str]:
     """A line that starts a top-level statement: where parsing resumes after a syntax error."""
