@@ -24,6 +24,7 @@ Positions: each piece's AST keeps positions relative to the piece, lifted into a
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -191,7 +192,20 @@ class PlanDocument:
         return Piece(begin, end, line, slot, result)
 
     def update(self, source: str) -> Analysis:
-        """Analyse a new version of the document's text."""
+        """Analyse a new version of the document's text.
+
+        The cyclic garbage collector is paused meanwhile: the analysis makes no cycles, and with a
+        large plan's AST alive each collection would walk all of it (as in `registry.load_registry`).
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._update(source)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _update(self, source: str) -> Analysis:
         text = normalize_newlines(source)
         reuse, self._kept = self._kept, {}
         fresh: list[int] = []

@@ -25,7 +25,7 @@ def units(text: str, encoding: str) -> int:
         return len(text)
     if encoding == "utf-8":
         return len(text.encode("utf-8"))
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le")) // 2
 
 
 class Positions:
