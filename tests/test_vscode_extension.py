@@ -143,3 +143,22 @@ def test_the_vsix_contains_what_the_extension_needs() -> None:
             "package.nls.json", "package.nls.zh-cn.json", "l10n/bundle.l10n.zh-cn.json", "LICENSE",
             "node_modules/vscode-languageclient/node.js"} <= files
     assert not any(name.startswith("test/") for name in files)
+
+
+def test_editors_doc_shows_the_screenshot() -> None:
+    doc = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
+    assert "](editor-screenshot.png)" in doc and "Install from VSIX" in doc and "--no-index" in doc
+    png = (ROOT / "docs" / "editor-screenshot.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width >= 1000 and height >= 800
+
+
+@needs_node
+def test_screenshot_page_colours_the_plan_by_scope() -> None:
+    tool = load_tool("editor_screenshot")
+    page = tool.page(ROOT / "plans" / "chengqu2024.ssj", 62)
+    assert page.count('<span class="line">') == 62
+    assert '<span style="color:#C586C0">任务</span>' in page  # a statement keyword
+    assert '<span style="color:#B5CEA8">10%</span>' in page  # a percentage
+    assert '<span style="color:#6A9955"># 晋城市城区' in page  # a comment
