@@ -99,8 +99,10 @@ def _rule(code: str, docs_url: str | None) -> dict[str, object]:
     uri = help_uri(code, docs_url)
     if uri is not None:
         rule["helpUri"] = uri
-    rule["help"] = {"text": doc.section or doc.summary,
-                    "markdown": f"**{doc.title}**\n\n{doc.section}".strip()}
+    rule["help"] = {
+        "text": doc.section or doc.summary,
+        "markdown": f"**{doc.title}**\n\n{doc.section}".strip(),
+    }
     rule["defaultConfiguration"] = {"level": doc.severity}
     return rule
 
@@ -117,19 +119,29 @@ def _result(d: Diagnostic, rule_index: int, fingerprint: str) -> dict[str, objec
     }
     if d.related:
         result["relatedLocations"] = [
-            {"id": number, "physicalLocation": _physical(r.file or d.file, r.span),
-             "message": {"text": r.message}}
+            {
+                "id": number,
+                "physicalLocation": _physical(r.file or d.file, r.span),
+                "message": {"text": r.message},
+            }
             for number, r in enumerate(d.related, start=1)
         ]
     if d.fixes:
-        result["fixes"] = [{
-            "description": {"text": fix.title},
-            "artifactChanges": [{
-                "artifactLocation": _artifact(d.file),
-                "replacements": [{"deletedRegion": _region(edit.span),
-                                  "insertedContent": {"text": edit.new_text}} for edit in fix.edits],
-            }],
-        } for fix in d.fixes]
+        result["fixes"] = [
+            {
+                "description": {"text": fix.title},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": _artifact(d.file),
+                        "replacements": [
+                            {"deletedRegion": _region(edit.span), "insertedContent": {"text": edit.new_text}}
+                            for edit in fix.edits
+                        ],
+                    }
+                ],
+            }
+            for fix in d.fixes
+        ]
     return result
 
 
@@ -138,17 +150,21 @@ def render_sarif(diagnostics: Sequence[Diagnostic], docs_url: str | None = None)
     codes = sorted({d.code for d in diagnostics})
     index = {code: number for number, code in enumerate(codes)}
     run = {
-        "tool": {"driver": {
-            "name": "ssj",
-            "fullName": "ssjlang ssj check",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "rules": [_rule(code, docs_url) for code in codes],
-        }},
+        "tool": {
+            "driver": {
+                "name": "ssj",
+                "fullName": "ssjlang ssj check",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(code, docs_url) for code in codes],
+            }
+        },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, index[d.code], fp)
-                    for d, fp in zip(diagnostics, fingerprints(diagnostics), strict=True)],
+        "results": [
+            _result(d, index[d.code], fp)
+            for d, fp in zip(diagnostics, fingerprints(diagnostics), strict=True)
+        ],
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
@@ -163,29 +179,37 @@ def render_gitlab(diagnostics: Sequence[Diagnostic]) -> str:
     for d, fingerprint in zip(diagnostics, fingerprints(diagnostics), strict=True):
         location: dict[str, object] = {"path": report_path(d.file)}
         if d.span.line > 0:
-            location["positions"] = {"begin": {"line": d.span.line, "column": max(d.span.column, 1)},
-                                     "end": {"line": max(d.span.end_line, d.span.line),
-                                             "column": max(d.span.end_column, 1)}}
+            location["positions"] = {
+                "begin": {"line": d.span.line, "column": max(d.span.column, 1)},
+                "end": {"line": max(d.span.end_line, d.span.line), "column": max(d.span.end_column, 1)},
+            }
         else:
             location["lines"] = {"begin": 1}
-        issues.append({
-            "type": "issue",
-            "description": f"{d.code}: {d.message}",
-            "check_name": d.code,
-            "categories": ["Bug Risk"] if d.is_error else ["Style"],
-            "content": {"body": d.hint or ""},
-            "fingerprint": fingerprint,
-            "severity": GITLAB_SEVERITY[d.severity],
-            "location": location,
-        })
+        issues.append(
+            {
+                "type": "issue",
+                "description": f"{d.code}: {d.message}",
+                "check_name": d.code,
+                "categories": ["Bug Risk"] if d.is_error else ["Style"],
+                "content": {"body": d.hint or ""},
+                "fingerprint": fingerprint,
+                "severity": GITLAB_SEVERITY[d.severity],
+                "location": location,
+            }
+        )
     return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------- JUnit XML
 
 
-def render_junit(diagnostics: Sequence[Diagnostic], files: Sequence[str], sources: Mapping[str, str | None],
-                 unreadable: Mapping[str, str], fail_level: str = "error") -> str:
+def render_junit(
+    diagnostics: Sequence[Diagnostic],
+    files: Sequence[str],
+    sources: Mapping[str, str | None],
+    unreadable: Mapping[str, str],
+    fail_level: str = "error",
+) -> str:
     """JUnit XML: a test case per file, a failure listing the file's problems when one of them is at or
     above `fail_level`, an error for a file that could not be read."""
     by_file: dict[str, list[Diagnostic]] = {file: [] for file in files}
@@ -194,34 +218,47 @@ def render_junit(diagnostics: Sequence[Diagnostic], files: Sequence[str], source
     cases = []
     failures = errors = 0
     for file, found in by_file.items():
-        case = ElementTree.Element("testcase", {"name": report_path(file), "classname": "ssj.check",
-                                                "time": "0"})
+        case = ElementTree.Element(
+            "testcase", {"name": report_path(file), "classname": "ssj.check", "time": "0"}
+        )
         if file in unreadable:
             errors += 1
             ElementTree.SubElement(case, "error", {"type": "unreadable", "message": unreadable[file]})
         elif any(fails(d, fail_level) for d in found):
             failures += 1
-            failure = ElementTree.SubElement(case, "failure", {
-                "type": ",".join(sorted({d.code for d in found if fails(d, fail_level)})),
-                "message": summary(found),
-            })
+            failure = ElementTree.SubElement(
+                case,
+                "failure",
+                {
+                    "type": ",".join(sorted({d.code for d in found if fails(d, fail_level)})),
+                    "message": summary(found),
+                },
+            )
             failure.text = render_text(found, sources)
         elif found:
             ElementTree.SubElement(case, "system-out").text = render_text(found, sources)
         cases.append(case)
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors)}
     suites = ElementTree.Element("testsuites", {"name": "ssj check", **counts, "time": "0"})
-    suite = ElementTree.SubElement(suites, "testsuite", {"name": "ssj check", **counts, "skipped": "0",
-                                                          "time": "0"})
+    suite = ElementTree.SubElement(
+        suites, "testsuite", {"name": "ssj check", **counts, "skipped": "0", "time": "0"}
+    )
     suite.extend(cases)
     ElementTree.indent(suites)
     body = ElementTree.tostring(suites, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 
 
-def render_ci(fmt: str, diagnostics: Sequence[Diagnostic], *, files: Sequence[str],
-              sources: Mapping[str, str | None], unreadable: Mapping[str, str], fail_level: str,
-              docs_url: str | None) -> str:
+def render_ci(
+    fmt: str,
+    diagnostics: Sequence[Diagnostic],
+    *,
+    files: Sequence[str],
+    sources: Mapping[str, str | None],
+    unreadable: Mapping[str, str],
+    fail_level: str,
+    docs_url: str | None,
+) -> str:
     """Dispatch on a CI `--format`: sarif, gitlab or junit."""
     if fmt == "sarif":
         return render_sarif(diagnostics, docs_url)

@@ -68,12 +68,12 @@ def _sections(text: str) -> dict[str, tuple[str, str]]:
             continue
         level = len(match.group(1))
         body: list[str] = []
-        for following in lines[index + 1:]:
+        for following in lines[index + 1 :]:
             other = _ANY_HEADING.match(following)
             if other is not None and len(other.group(1)) <= level:
                 break
             body.append(following)
-        out[match.group(2)] = (line[level + 1:], "\n".join(body).strip())
+        out[match.group(2)] = (line[level + 1 :], "\n".join(body).strip())
     return out
 
 

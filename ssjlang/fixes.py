@@ -31,8 +31,9 @@ def declare_department(plan: Plan, name: str) -> Fix:
     elif plan.header.span.line > 0:
         edit = Edit(insertion_at(plan.header.span, end=True), f"\n\n{keyword} {name}")
     else:
-        edit = Edit(insertion_at(plan.tasks[0].span if plan.tasks else plan.span, end=False),
-                    f"{keyword} {name}\n\n")
+        edit = Edit(
+            insertion_at(plan.tasks[0].span if plan.tasks else plan.span, end=False), f"{keyword} {name}\n\n"
+        )
     return Fix(f"声明部门「{name}」 (declare the department {name})", (edit,))
 
 
@@ -83,7 +84,7 @@ def fullwidth_fixes(text: str, pos: int) -> tuple[Fix, ...]:
         line_end = text.find("\n", pos)
         line_end = len(text) if line_end < 0 else line_end
         close = text.find(closer, pos + 1, line_end)
-        if close < 0 or "」" in text[pos + 1:close]:
+        if close < 0 or "」" in text[pos + 1 : close]:
             return ()
         edits = (Edit(_span(text, pos, pos + 1), "「"), Edit(_span(text, close, close + 1), "」"))
         return (Fix(f"改用直角引号 「…」 (quote the text with 「…」 instead of {char}…{closer})", edits),)
@@ -91,6 +92,10 @@ def fullwidth_fixes(text: str, pos: int) -> tuple[Fix, ...]:
         return (Fix(_DELETABLE[char], (Edit(_span(text, pos, pos + 1), ""),)),)
     folded = unicodedata.normalize("NFKC", char)
     if folded != char and folded.isascii() and folded.isprintable():
-        return (Fix(f"改用半角字符 {folded} (type the half-width {folded})",
-                    (Edit(_span(text, pos, pos + 1), folded),)),)
+        return (
+            Fix(
+                f"改用半角字符 {folded} (type the half-width {folded})",
+                (Edit(_span(text, pos, pos + 1), folded),),
+            ),
+        )
     return ()

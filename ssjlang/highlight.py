@@ -36,15 +36,29 @@ class Rule:
     pattern: str
 
 
-KINDS = ("comment", "string", "date", "percent", "number", "statement", "operator_word", "keyword",
-         "operator", "name", "punctuation")
+KINDS = (
+    "comment",
+    "string",
+    "date",
+    "percent",
+    "number",
+    "statement",
+    "operator_word",
+    "keyword",
+    "operator",
+    "name",
+    "punctuation",
+)
 """Token kinds; the Pygments lexer and the TextMate generator map each to a token type or scope."""
 
 
 def _spellings(keys: set[str] | None = None, exclude: set[str] | None = None) -> list[str]:
-    out = {spelling for keyword in KEYWORDS
-           if (keys is None or keyword.key in keys) and not (exclude and keyword.key in exclude)
-           for spelling in keyword.spellings}
+    out = {
+        spelling
+        for keyword in KEYWORDS
+        if (keys is None or keyword.key in keys) and not (exclude and keyword.key in exclude)
+        for spelling in keyword.spellings
+    }
     return sorted(out, key=lambda s: (-len(s), s))
 
 
@@ -74,8 +88,11 @@ def _keyword_rule(kind: str, spellings: list[str]) -> Rule:
     own = set(spellings)
     alternatives = []
     for spelling in spellings:
-        longer = [t for t in everything if t not in own and len(t) > len(spelling)
-                  and _folded(t).startswith(_folded(spelling))]
+        longer = [
+            t
+            for t in everything
+            if t not in own and len(t) > len(spelling) and _folded(t).startswith(_folded(spelling))
+        ]
         guard = f"(?!(?:{'|'.join(_spelling_regex(t) for t in longer)}){_boundary()})" if longer else ""
         alternatives.append(guard + _spelling_regex(spelling))
     return Rule(kind, f"(?:{'|'.join(alternatives)}){_boundary()}")
@@ -90,16 +107,20 @@ def rules() -> tuple[Rule, ...]:
     return (
         Rule("comment", "(?:#|//).*$"),
         Rule("string", '"(?:[^"\\\\\\n]|\\\\.)*"?|「[^」\\n]*」?'),
-        Rule("date", f"[0-9]{{4}}-[0-9]{{1,2}}(?:-[0-9]{{1,2}})?(?![0-9])"
-                     f"|(?:{_DIGIT}+{_SPACE}*年{_SPACE}*)?{_DIGIT}+{_SPACE}*月(?:{_SPACE}*{_DIGIT}+{_SPACE}*[日号])?"),
+        Rule(
+            "date",
+            f"[0-9]{{4}}-[0-9]{{1,2}}(?:-[0-9]{{1,2}})?(?![0-9])"
+            f"|(?:{_DIGIT}+{_SPACE}*年{_SPACE}*)?{_DIGIT}+{_SPACE}*月(?:{_SPACE}*{_DIGIT}+{_SPACE}*[日号])?",
+        ),
         Rule("percent", f"{number}{_SPACE}*[%％]"),
         Rule("number", number),
         _keyword_rule("statement", _spellings(statements)),
         _keyword_rule("operator_word", _spellings(operators)),
         _keyword_rule("keyword", _spellings(exclude=statements | operators)),
-        Rule("operator", "==|!=|<>|<=|>=|[=≠<>≤≥⩽⩾×*✕~～—–\\-－\\/]"
-                         f"|(?<![A-Za-z0-9_])[xX](?={_SPACE}*{_DIGIT})"),
+        Rule(
+            "operator",
+            f"==|!=|<>|<=|>=|[=≠<>≤≥⩽⩾×*✕~～—–\\-－\\/]|(?<![A-Za-z0-9_])[xX](?={_SPACE}*{_DIGIT})",
+        ),
         Rule("name", name_pattern()),
         Rule("punctuation", "[{}｛｝()（）\\[\\]【】:：,，、;；]"),
     )
-

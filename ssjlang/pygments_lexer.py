@@ -42,9 +42,11 @@ TOKEN_TYPES: dict[str, _TokenType] = {
 
 
 def _root() -> list[Any]:
-    return [("[ \\t\\u3000\\u00a0\\r\\n\\f]+", Whitespace),
-            *((rule.pattern, TOKEN_TYPES[rule.kind]) for rule in rules()),
-            (".", Text)]
+    return [
+        ("[ \\t\\u3000\\u00a0\\r\\n\\f]+", Whitespace),
+        *((rule.pattern, TOKEN_TYPES[rule.kind]) for rule in rules()),
+        (".", Text),
+    ]
 
 
 class SsjLexer(RegexLexer):

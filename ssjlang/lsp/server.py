@@ -18,7 +18,7 @@ from pygls.uris import to_fs_path
 from .. import __version__
 from . import features
 from .analysis import Analysis, PlanDocument
-from .lens import RegistryCache, find_setting, task_lens
+from .lens import RegistryCache, RegistrySetting, find_setting, task_lens
 from .positions import Positions
 
 DEBOUNCE_SECONDS = 0.05
@@ -44,15 +44,13 @@ class SsjLanguageServer(LanguageServer):
         chosen = self.workspace.position_encoding
         return str(getattr(chosen, "value", chosen) or "utf-16")
 
-    def analysis(self, uri: str) -> tuple[Analysis, Positions] | None:
+    def analysis(self, uri: str) -> tuple[Analysis, Positions]:
         """The analysis of the document's current text (analysing now if a change is pending)."""
         document = self.workspace.get_text_document(uri)
         done = self.analysed.get(uri)
         if done is None or done[0] != document.version or uri in self.pending:
             self.analyse(uri)
-            done = self.analysed.get(uri)
-        if done is None:
-            return None
+            done = self.analysed[uri]
         return done[1], Positions(done[1].text, self.encoding())
 
     def analyse(self, uri: str) -> None:
@@ -163,67 +161,45 @@ def did_close(ls: SsjLanguageServer, params: types.DidCloseTextDocumentParams) -
     types.TEXT_DOCUMENT_COMPLETION,
     types.CompletionOptions(trigger_characters=[" ", "、", ",", "，", "\u3000"]),
 )
-def completion(ls: SsjLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
-    found = ls.analysis(params.text_document.uri)
-    if found is None:
-        return None
-    analysis, positions = found
+def completion(ls: SsjLanguageServer, params: types.CompletionParams) -> types.CompletionList:
+    analysis, positions = ls.analysis(params.text_document.uri)
     return features.completion(analysis, positions, positions.offset(params.position))
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: SsjLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    found = ls.analysis(params.text_document.uri)
-    if found is None:
-        return None
-    analysis, positions = found
+    analysis, positions = ls.analysis(params.text_document.uri)
     return features.hover(analysis, positions, positions.offset(params.position))
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-def formatting(ls: SsjLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-    found = ls.analysis(params.text_document.uri)
-    if found is None:
-        return None
-    return features.formatting(*found)
+def formatting(ls: SsjLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit]:
+    return features.formatting(*ls.analysis(params.text_document.uri))
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-def definition(ls: SsjLanguageServer, params: types.DefinitionParams) -> list[types.Location] | None:
-    found = ls.analysis(params.text_document.uri)
-    if found is None:
-        return None
-    analysis, positions = found
-    return features.definition(
-        analysis, positions, params.text_document.uri, positions.offset(params.position)
-    )
+def definition(ls: SsjLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
+    uri = params.text_document.uri
+    analysis, positions = ls.analysis(uri)
+    return features.definition(analysis, positions, uri, positions.offset(params.position))
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-def references(ls: SsjLanguageServer, params: types.ReferenceParams) -> list[types.Location] | None:
-    found = ls.analysis(params.text_document.uri)
-    if found is None:
-        return None
-    analysis, positions = found
-    return features.references(
-        analysis,
-        positions,
-        params.text_document.uri,
-        positions.offset(params.position),
-        params.context.include_declaration,
-    )
+def references(ls: SsjLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
+    uri = params.text_document.uri
+    analysis, positions = ls.analysis(uri)
+    offset = positions.offset(params.position)
+    return features.references(analysis, positions, uri, offset, params.context.include_declaration)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def document_symbol(ls: SsjLanguageServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-    found = ls.analysis(params.text_document.uri)
-    return features.symbols(*found) if found is not None else []
+    return features.symbols(*ls.analysis(params.text_document.uri))
 
 
 @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
 def folding_range(ls: SsjLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
-    found = ls.analysis(params.text_document.uri)
-    return features.folding(*found) if found is not None else []
+    return features.folding(*ls.analysis(params.text_document.uri))
 
 
 @server.feature(
@@ -231,26 +207,26 @@ def folding_range(ls: SsjLanguageServer, params: types.FoldingRangeParams) -> li
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
 )
 def code_action(ls: SsjLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    found = ls.analysis(params.text_document.uri)
-    if found is None:
-        return []
-    analysis, positions = found
-    return features.code_actions(analysis, positions, params.text_document.uri, params.range, ls.docs_url)
+    uri = params.text_document.uri
+    analysis, positions = ls.analysis(uri)
+    return features.code_actions(analysis, positions, uri, params.range, ls.docs_url)
+
+
+def _registry(ls: SsjLanguageServer, uri: str) -> RegistrySetting | None:
+    return find_setting(_path(uri), ls.settings["registry"], ls.settings["registryEncoding"], ls.root())
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=True))
 def code_lens(ls: SsjLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    """A lens above each task when a registry is configured and the plan has no errors; its text is
+    computed when the editor shows it (codeLens/resolve)."""
     uri = params.text_document.uri
-    setting = find_setting(_path(uri), ls.settings["registry"], ls.settings["registryEncoding"], ls.root())
-    found = ls.analysis(uri)
-    if setting is None or found is None:
-        return []
-    analysis, positions = found
-    if analysis.plan is None or any(d.is_error for d in analysis.diagnostics):
+    analysis, positions = ls.analysis(uri)
+    if _registry(ls, uri) is None or analysis.plan is None or any(d.is_error for d in analysis.diagnostics):
         return []
     return [
-        types.CodeLens(range=header, data={"uri": uri, "task": index})
-        for index, (_, header) in enumerate(features.task_at_lines(analysis, positions))
+        types.CodeLens(range=header, data={"uri": uri, "index": index, "task": task.number.value})
+        for index, (task, header) in enumerate(features.task_at_lines(analysis, positions))
     ]
 
 
@@ -258,14 +234,18 @@ def code_lens(ls: SsjLanguageServer, params: types.CodeLensParams) -> list[types
 async def code_lens_resolve(ls: SsjLanguageServer, lens: types.CodeLens) -> types.CodeLens:
     data = lens.data if isinstance(lens.data, dict) else {}
     uri = str(data.get("uri", ""))
-    setting = find_setting(_path(uri), ls.settings["registry"], ls.settings["registryEncoding"], ls.root())
-    found = ls.analysis(uri) if uri in ls.documents else None
+    setting = _registry(ls, uri) if uri in ls.documents else None
     title = "计划已改动 (the plan changed)"
-    if setting is not None and found is not None and found[0].plan is not None:
-        analysis = found[0]
+    if setting is not None:
+        analysis = ls.analysis(uri)[0]
         plan = analysis.plan
-        index = int(data.get("task", -1))
-        if plan is not None and 0 <= index < len(plan.tasks):
+        index = data.get("index")
+        if (
+            plan is not None
+            and isinstance(index, int)
+            and 0 <= index < len(plan.tasks)
+            and plan.tasks[index].number.value == data.get("task")
+        ):
             loaded = await asyncio.get_running_loop().run_in_executor(None, ls.registries.get, setting)
             title = task_lens(plan, plan.tasks[index], loaded, analysis.file)
     lens.command = types.Command(title=title, command="")
