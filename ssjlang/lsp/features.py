@@ -79,7 +79,7 @@ NAME_ROLES: dict[str, str] = {
     "alias": "new",
 }
 """What a bare name after a keyword names: the last of these keywords before the cursor decides."""
-MONTH_AFTER = frozenset({"window", "to", "due", "next_year", "_DASH"})
+MONTH_AFTER = frozenset({"window", "to", "due", "next_year"})
 """After these (keyword keys, or the dash), a number is a month."""
 
 
@@ -127,12 +127,15 @@ class Declarations:
     fields: dict[str, str]
 
 
+def parsed_plans(analysis: Analysis) -> list[Plan]:
+    """The plan, or when it has a syntax error the plans of its statements that parse."""
+    if analysis.plan is not None:
+        return [analysis.plan]
+    return [p.result.plan for p in analysis.pieces if p.result.plan is not None]
+
+
 def declarations(analysis: Analysis) -> Declarations:
-    plans = (
-        [analysis.plan]
-        if analysis.plan is not None
-        else [p.result.plan for p in analysis.pieces if p.result.plan is not None]
-    )
+    plans = parsed_plans(analysis)
     departments = tuple(d for plan in plans for d in plan.departments)
     profiles = tuple(r for plan in plans for r in plan.profiles)
     fields = {name: "standard" for name in STANDARD_FIELDS}
@@ -573,7 +576,7 @@ def _department_markdown(analysis: Analysis, plan: Plan, name: str) -> str:
     )
 
 
-def _profile_markdown(analysis: Analysis, plan: Plan, name: str) -> str:
+def _profile_markdown(plan: Plan, name: str) -> str:
     profile = profiles_by_name(plan)[name]
     rows = []
     for level in profile.levels:
@@ -621,7 +624,7 @@ def hover(analysis: Analysis, positions: Positions, offset: int) -> types.Hover 
         text = (
             _department_markdown(analysis, plan, target.name)
             if target.kind == "department"
-            else _profile_markdown(analysis, plan, target.name)
+            else _profile_markdown(plan, target.name)
         )
         return markdown(text, span.start, span.end)
     virtual = analysis.virtual_offset(offset)
@@ -664,10 +667,7 @@ def formatting(analysis: Analysis, positions: Positions) -> list[types.TextEdit]
 
 def symbols(analysis: Analysis, positions: Positions) -> list[types.DocumentSymbol]:
     """The outline: the plan header, departments, profiles and every task."""
-    plan = analysis.plan if analysis.plan is not None else None
-    plans = (
-        [plan] if plan is not None else [p.result.plan for p in analysis.pieces if p.result.plan is not None]
-    )
+    plans = parsed_plans(analysis)
     out: list[types.DocumentSymbol] = []
 
     def symbol(
