@@ -61,6 +61,13 @@ def uri_of(path: Path) -> str:
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
 async def client(lsp_client: LanguageClient):
     """One server for the module's tests (each test opens its own document)."""
+    refreshes: list[None] = []
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def code_lens_refresh(client: LanguageClient, params: None) -> None:
+        refreshes.append(params)
+
+    lsp_client.code_lens_refreshes = refreshes  # type: ignore[attr-defined]
     await lsp_client.initialize_session(
         types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=uri_of(ROOT))
     )
@@ -359,3 +366,26 @@ async def test_no_code_lens_without_a_registry(client: LanguageClient, tmp_path:
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert not lenses
+
+
+async def test_code_lens_from_the_client_settings(client: LanguageClient, tmp_path: Path) -> None:
+    """`ssj.registry` sent by the client (workspace/didChangeConfiguration) instead of an ssj.toml."""
+    plan = tmp_path / "plan.ssj"
+    text = (ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8")
+    uri = uri_of(plan)
+    await open_plan(client, uri, text)
+    settings = {"ssj": {"registry": str(ROOT / "data" / "registry.csv"), "registryEncoding": ""}}
+    refreshed = len(client.code_lens_refreshes)  # type: ignore[attr-defined]
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
+    try:
+        lenses = await client.text_document_code_lens_async(types.CodeLensParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+        assert len(lenses) == 27
+        last = await client.code_lens_resolve_async(lenses[-1])
+        assert last.command is not None and last.command.title == "名录 400 户 · 本年抽取约 33 户"
+        assert len(client.code_lens_refreshes) > refreshed  # type: ignore[attr-defined]
+    finally:
+        settings["ssj"]["registry"] = ""
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=settings))
+    assert not await client.text_document_code_lens_async(types.CodeLensParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
