@@ -211,3 +211,28 @@ def test_ssj_lsp_without_the_extra_says_what_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert "pip install 'ssjlang[lsp]'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ranges_from_line_and_column_equal_ranges_from_offsets() -> None:
+    """Positions.range reads a span's line and column (no line table); every span of a parsed plan and
+    every diagnostic and fix of the broken corpus gives the same range as counting from its offsets."""
+    from ssjlang.lsp.analysis import walk
+    from ssjlang.nodes import Span
+
+    sources = [CHENGQU, *sorted((ROOT / "tests" / "broken").glob("*.ssj"))]
+    for path in sources:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        text = "# 𠮷𠮷\n" + text.replace("部门 ", "部门 𠮷")
+        analysis, positions = analyse(text)
+        spans = [analysis.absolute(s) for node in (walk(analysis.plan) if analysis.plan else ())
+                 for s in vars(node).values() if isinstance(s, Span)]
+        spans += [d.span for d in analysis.diagnostics]
+        spans += [e.span for d in analysis.diagnostics for f in d.fixes for e in f.edits]
+        assert spans
+        for span in spans:
+            if span.line > 0:
+                expected = types.Range(start=positions.position(span.start), end=positions.position(span.end))
+                assert positions.range(span) == expected, (path.name, span)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cached_property
 
 from lsprotocol import types
 
@@ -34,7 +35,11 @@ class Positions:
     def __init__(self, text: str, encoding: str = "utf-16") -> None:
         self.text = text
         self.encoding = str(encoding)
-        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """The offset where each line starts (built on first use: publishing problems needs none)."""
+        return [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
 
     def line_of(self, offset: int) -> int:
         """The 0-based line holding `offset`."""
@@ -52,13 +57,22 @@ class Positions:
             line=line, character=units(self.text[self.line_starts[line] : offset], self.encoding)
         )
 
+    def _at(self, line: int, column: int, offset: int) -> types.Position:
+        """The position of a span end given as line, column (both from 1, characters) and offset: the
+        line's start is offset − column + 1, so no line table is needed."""
+        start = offset - column + 1
+        return types.Position(line=line - 1, character=units(self.text[start:offset], self.encoding))
+
     def range(self, span: Span) -> types.Range:
         """A span (absolute) as a range; a span without a place is the file's first position."""
         if span.line <= 0:
             return types.Range(
                 start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
             )
-        return types.Range(start=self.position(span.start), end=self.position(max(span.end, span.start)))
+        start = self._at(span.line, max(span.column, 1), span.start)
+        if span.end < span.start:
+            return types.Range(start=start, end=start)
+        return types.Range(start=start, end=self._at(span.end_line, max(span.end_column, 1), span.end))
 
     def offset(self, position: types.Position) -> int:
         """The text offset of a client position (clamped to the line and the text)."""
