@@ -694,6 +694,11 @@ class _Checker:
 
     def check_risk(self, task: Task) -> None:
         ref = task.risk
+        if ref is not None and ref.text is not None and not ref.text.value.strip():
+            hint = ("原表单元格空白时只写 风险 无（不带引号）；有文字时在引号中照录原文" if ref.profile is None
+                    else f"删去空的引号，只写 风险 {ref.profile.value}（打印风险递加方案的文字）")
+            self.error(EMPTY_TEXT, f"{_task_label(task)} 的风险要求文本为空 (empty risk text)", ref.text.span,
+                       hint=hint)
         if ref is None or ref.profile is None:
             return
         name = ref.profile.value

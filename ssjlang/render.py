@@ -175,7 +175,7 @@ def notice_numbering(
                 SSJ421,
                 "计划没有文号格式，检查通知书将不编号 (no 文号 pattern)",
                 file,
-                hint='在 计划 块中加入：文号 "城区监〔{年}〕{号}号"',
+                hint='在 计划 块中加入本机关的文号格式：文号 "××〔{年}〕{号}号"，×× 换成本机关的发文机关代字',
             )
         )
         return [""] * count, warnings
@@ -186,7 +186,8 @@ def notice_numbering(
                 f"文号格式「{pattern}」中没有 {{号}}，所有检查通知书的文号都相同 "
                 f"(no {{号}} in the 文号 pattern)",
                 file,
-                hint='用 {号} 表示序号，例如：文号 "城区监〔{年}〕{号}号"',
+                hint=f'用 {{号}} 表示序号，例如：文号 "{pattern}{{号}}号"' if pattern.endswith("〕") else
+                '用 {号} 表示序号：文号 "××〔{年}〕{号}号"，×× 为本机关的发文机关代字',
             )
         )
     return [style.doc_number(pattern, year, first + i) for i in range(count)], warnings

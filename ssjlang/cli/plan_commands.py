@@ -175,7 +175,8 @@ def _replace_file(path: Path, text: str) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; list files that would change and exit 1 if any would.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Write nothing; print a unified diff of the changes and exit 1 if there are any.")
 @click.option("--lang", "language", type=click.Choice(LANGUAGES), default=None,
               help="Keyword language to write (zh 中文 / en English). Default: the one most of the "
                    "file's keywords are written in (Chinese on a tie).")
@@ -233,6 +234,7 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
                            for line in diff)
             click.echo(text or f"# {source.file}: 仅换行符或 BOM 不同 (only line endings or BOM differ)\n",
                        nl=False)
+            exit_code = max(exit_code, EXIT_INPUT)  # like `diff` and `black --diff --check`: a change shown is exit 1
         if check_only:
             click.echo(f"would reformat（需要排版）: {source.file}")
             exit_code = max(exit_code, EXIT_INPUT)
