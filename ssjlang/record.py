@@ -18,16 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, draw
-from .checker import (
-    CheckedPlan,
-    department_index,
-    field_kinds,
-    load_plan,
-)
+from .canonical import canonical_text
+from .checker import CheckedPlan, load_plan
 from .diagnostics import Diagnostic, InputError, error
-from .export import number, spec_text
-from .nodes import Plan, RiskClass, Task
+from .export import number
+from .nodes import RiskClass
 from .output import csv_bytes, write_directory_atomic
+from .resolved import Body, BodyKind, DrawUnit, Organisation, ResolvedPlan
 from .workdays import calendar_info
 
 BAD_RECORD = "SSJ320"
@@ -76,7 +73,8 @@ def _load_inputs(plan_path: Path, registry_path: Path, roster_path: Path | None,
     roster = None
     if roster_path is not None:
         say(f"读取执法人员名录 {roster_path}")
-        roster = load_roster(Path(roster_path), department_index(checked.plan), encoding=encoding)
+        roster = load_roster(Path(roster_path), roster_departments(checked.resolved.organisation),
+                             encoding=encoding)
     return Inputs(checked, registry, roster, draw.plan_digest(checked.source), registry.digest,
                   roster.digest if roster is not None else NO_ROSTER)
 
@@ -106,29 +104,47 @@ def make_record(plan_path: Path, registry_path: Path, roster_path: Path | None, 
                          progress)
 
 
-def task_rate_text(task: Task) -> str:
-    """The 抽查比例 cell of a task, worded as on the plan table (export.spec_text)."""
-    return spec_text(task.rate) if task.rate is not None else ""
+def roster_departments(organisation: Organisation) -> dict[str, str]:
+    """Every department and unit name or alias → its declared name: what a roster's 部门 may say."""
+    return {name: body.name for name, body in organisation.index.items() if body.kind is not BodyKind.LEVEL}
 
 
-def _task_json(task: Task, result: draw.TaskResult, departments: Mapping[str, str]) -> dict[str, Any]:
+def record_no(unit: DrawUnit) -> int | str:
+    """A task's number as the record writes it: the integer for a numbered task, else its code."""
+    return unit.code.number if unit.code.number is not None else unit.code.text
+
+
+def _unit_json(result: draw.UnitResult) -> dict[str, Any]:
     design = result.design
+    unit = design.unit
     first = result.round_one_selected()
     whole = next((f for f in design.floors if f.group is None), None)
-    return {
-        "no": design.no,
-        "name": task.name.value,
-        "lead": departments.get(task.lead.value, task.lead.value) if task.lead else "",
-        "assist": [departments.get(a.value, a.value) for a in task.assist],
-        "rate_text": task_rate_text(task),
+    no = record_no(unit)
+    entry: dict[str, Any] = {"no": no}
+    if unit.code.text != str(no):
+        entry["code"] = unit.code.text
+    if unit.sub is not None:
+        entry["sub"] = unit.sub
+        entry["label"] = unit.label
+    entry["name"] = unit.name
+    entry["lead"] = unit.lead.name
+    entry["assist"] = [body.name for body in unit.assist]
+    if unit.inspect:
+        entry["inspect"] = [body.name for body in unit.inspect]
+    entry.update({
+        "rate_text": unit.rate.text,
         "floor_percent": number(whole.percent) if whole is not None else None,
         "population": design.population,
         "selected": result.selected,
         "realised_percent": number(draw.realised_percent(first, design.population)),
         "floors": [{"group": f.group, "floor_percent": number(f.percent), "population": n, "selected": k,
                     "realised_percent": number(draw.realised_percent(k, n))} for f, k, n in result.realised],
-        "rounds": [r.to_json() for r in result.rounds],
-    }
+    })
+    if design.totals:
+        entry["totals"] = [{"group": t.group, "total": t.total, "basis": t.basis, "planned": t.planned,
+                            "approx": t.approx, "inspectors": t.inspectors} for t in design.totals]
+    entry["rounds"] = [r.to_json() for r in result.rounds]
+    return entry
 
 
 def _subject_json(subject: Any) -> dict[str, str]:
@@ -148,39 +164,39 @@ def _warning_text(diagnostic: Diagnostic, source: str) -> str:
 def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_path: Path | None,
                   descriptor: str, beacon_value: str,
                   progress: Callable[[str], None] | None) -> dict[str, Any]:
-    plan: Plan = inputs.checked.plan
+    plan: ResolvedPlan = inputs.checked.resolved
     file = inputs.checked.file
     commitment = _commitment(inputs, descriptor)
     value = draw.canonical_beacon_value(beacon_value)
     seed = draw.seed(commitment["digest"], value)
-    year = plan.header.year.value if plan.header.year is not None else 0
-    result = draw.draw_plan(plan, inputs.registry.subjects, seed, year, file, field_kinds(plan), progress)
-    departments = department_index(plan)
-    tasks_by_no = {t.number.value: t for t in plan.tasks}
-    tasks_json = [_task_json(tasks_by_no[r.design.no], r, departments) for r in result.tasks]
-    drawn = sorted({p.id for r in result.tasks for rd in r.rounds for s in rd.strata for p in s.selected})
+    year = plan.year
+    teams = _Teams(inputs.roster) if inputs.roster is not None else None
+    result = draw.draw_plan(plan, inputs.registry.subjects, seed, file,
+                            teams.headcount if teams is not None else None, office_of, progress)
+    tasks_json = [_unit_json(r) for r in result.units]
+    drawn = sorted({p.id for r in result.units for rd in r.rounds for s in rd.strata for p in s.selected})
     by_id = inputs.registry.by_id
     visits: dict[str, Any] = {"visits": [], "workload": [], "warnings": []}
     roster_warnings = list(inputs.roster.warnings) if inputs.roster is not None else []
     warnings = ([_warning_text(d, "名录库") for d in inputs.registry.warnings]
                 + [_warning_text(d, "执法人员名录") for d in roster_warnings]
                 + [_warning_text(d, "计划") for d in result.warnings])
-    if inputs.roster is not None:
+    if inputs.roster is not None and teams is not None:
         if progress is not None:
             progress("合并走访、组队、排期")
-        visits = _plan_visits(plan, result, inputs.roster, seed, year, departments)
+        visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file)
     else:
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
-    header = plan.header
-    return {
-        "spec": draw.SPEC,
+    record: dict[str, Any] = {"spec": draw.SPEC}
+    if result.extensions:
+        record["extensions"] = list(result.extensions)
+    record.update({
         "generator": f"ssjlang {__version__}",
         "commitment": commitment,
         "beacon_value": value,
         "seed": seed,
-        "plan": {"file": plan_path.name, "title": header.title.value if header.title else "", "year": year,
-                 "region": header.region.value if header.region else ""},
+        "plan": {"file": plan_path.name, "title": plan.title, "year": year, "region": plan.region or ""},
         "registry": {"file": registry_path.name, "subjects": len(inputs.registry.subjects)},
         "roster": ({"file": Path(roster_path).name, "inspectors": len(inputs.roster.inspectors)}
                    if inputs.roster is not None and roster_path is not None else None),
@@ -190,23 +206,96 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         "visits": visits["visits"],
         "workload": visits["workload"],
         "warnings": warnings + list(visits["warnings"]),
-    }
+    })
+    return record
 
 
-def _plan_visits(plan: Plan, result: draw.PlanDraw, roster: Any, seed: str, year: int,
-                 departments: Mapping[str, str]) -> dict[str, Any]:
+def office_of(body: Body, subject: Any) -> str | None:
+    """SSJ-ORG-1 §1: the office of a level that takes a subject — the member whose 辖区 holds the
+    subject's value of the level's registry field (canonical text) — or None."""
+    if not body.is_level or body.route_field is None:
+        return None
+    fields = getattr(subject, "fields", {})
+    value = canonical_text(str(fields.get(body.route_field, "") or ""))
+    for member in body.members:
+        if value in body.areas.get(member, ()):
+            return member
+    return None
+
+
+class _Teams:
+    """Which roster department staffs a body (SSJ-ORG-1 §2), and how many qualified inspectors it has."""
+
+    def __init__(self, roster: Any) -> None:
+        self.pools: dict[str, int] = {}
+        for inspector in roster.inspectors:
+            self.pools.setdefault(inspector.department, 0)
+            if inspector.qualified:
+                self.pools[inspector.department] += 1
+
+    def department(self, body: Body, office: str | None = None) -> str:
+        """A department staffs itself; a unit staffs from the inspectors the roster lists under the unit,
+        else from its department's; a level from the office of the subject's area."""
+        if body.is_level:
+            return office or ""
+        if body.kind is BodyKind.UNIT and body.name not in self.pools and body.department is not None:
+            return body.department
+        return body.name
+
+    def headcount(self, body: Body, office: str | None) -> int | None:
+        return self.pools.get(self.department(body, office), 0)
+
+
+def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mapping[str, Any], seed: str,
+                 year: int, file: str) -> dict[str, Any]:
     from .visits import Selection, TaskInfo, plan_visits
 
-    selections = [Selection(r.design.no, rd.round, p.id, rd.window[0], rd.window[1])
-                  for r in result.tasks for rd in r.rounds if rd.window is not None
-                  for s in rd.strata for p in s.selected]
-    infos: dict[int, TaskInfo] = {}
-    for task in plan.tasks:
-        lead = departments.get(task.lead.value, task.lead.value) if task.lead else ""
-        infos[task.number.value] = TaskInfo(task.number.value, task.name.value, lead,
-                                            tuple(departments.get(a.value, a.value) for a in task.assist),
-                                            tuple(i.value for i in task.items or ()))
+    selections: list[Selection] = []
+    infos: dict[tuple[int | str, int | None], TaskInfo] = {}
+    uncovered: dict[str, dict[str, int]] = {}
+    for r in result.units:
+        unit = r.design.unit
+        no = record_no(unit)
+        infos[(no, unit.sub)] = TaskInfo(no, unit.name, teams.department(unit.inspecting[0]),
+                                         tuple(teams.department(b) for b in unit.assist),
+                                         tuple(i.text for i in unit.items), unit.sub)
+        organised = bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist))
+        for rd in r.rounds:
+            if rd.window is None:
+                continue
+            batch_of = {i: b for b in rd.batches for i in b.ids}
+            for s in rd.strata:
+                for p in s.selected:
+                    start, end = rd.window
+                    if p.id in batch_of:
+                        start, end = batch_of[p.id].window
+                    inspect: tuple[str, ...] = ()
+                    assist: tuple[str, ...] = ()
+                    if organised:
+                        subject = by_id[p.id]
+                        inspect = tuple(_staffing(teams, b, subject, uncovered) for b in unit.inspecting)
+                        assist = tuple(_staffing(teams, b, subject, uncovered) for b in unit.assist)
+                    selections.append(Selection(no, rd.round, p.id, start, end, unit.sub, inspect, assist))
+    if uncovered:
+        raise InputError([_uncovered(level, values, file) for level, values in sorted(uncovered.items())])
     return plan_visits(selections, infos, roster, seed, year).to_json()
+
+
+def _staffing(teams: _Teams, body: Body, subject: Any, uncovered: dict[str, dict[str, int]]) -> str:
+    office = office_of(body, subject)
+    if body.is_level and office is None:
+        value = canonical_text(str(getattr(subject, "fields", {}).get(body.route_field, "") or ""))
+        uncovered.setdefault(body.name, {}).setdefault(value, 0)
+        uncovered[body.name][value] += 1
+    return teams.department(body, office)
+
+
+def _uncovered(level: str, values: Mapping[str, int], file: str) -> Diagnostic:
+    shown = "、".join(f"「{v or '（空）'}」{n} 户" for v, n in sorted(values.items())[:8])
+    return error(draw.AREA_NOT_COVERED,
+                 f"层级「{level}」的成员都不管辖这些对象所在的区域：{shown} (subjects whose area no office "
+                 f"of the level covers)", file,
+                 hint=f"在层级「{level}」的成员部门中用 辖区 写出这些区域值，或核对名录库的区域字段")
 
 
 def record_json(record: Mapping[str, Any]) -> str:
@@ -315,11 +404,12 @@ def plan_mismatch(record: Mapping[str, Any], plan: CheckedPlan, record_file: str
                      f"抽查记录 {record_file} 不是用计划 {plan_name} 抽取的 (drawn from a different plan)："
                      f"记录承诺的 P={committed}，{plan_name} 的 P={actual}", record_file,
                      hint="用抽取时的计划文件生成文书，或用本计划重新抽取 (ssj draw)")
-    planned = sorted(t.number.value for t in plan.plan.tasks)
-    recorded = [t["no"] for t in record["tasks"]]
-    extra = sorted({n for n in recorded if n not in planned})
+    planned = [_unit_key(record_no(u), u.sub) for u in sorted(plan.resolved.units,
+                                                                 key=lambda u: (u.code.sort_key, u.sub or 0))]
+    recorded = [_unit_key(t.get("no"), t.get("sub")) for t in record["tasks"]]
+    extra = sorted({n for n in recorded if n not in planned}, key=_number_order)
     missing = [n for n in planned if n not in recorded]
-    repeated = sorted({n for n in recorded if recorded.count(n) > 1})
+    repeated = sorted({n for n in recorded if recorded.count(n) > 1}, key=_number_order)
     if not (extra or missing or repeated):
         return None
     parts: list[str] = []
@@ -335,13 +425,24 @@ def plan_mismatch(record: Mapping[str, Any], plan: CheckedPlan, record_file: str
                  hint="记录已被手工改动：用 ssj draw 写出的原始 record.json，或从公示的原件重新下载")
 
 
-def _numbers(numbers: list[int]) -> str:
+def _unit_key(no: object, sub: object) -> str:
+    """4, or 1.2 for sub-row 2 of task 1: a record's task entry as a message names it."""
+    return f"{no}" if sub is None else f"{no}.{sub}"
+
+
+def _number_order(text: str) -> tuple[int, int, str]:
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+def _numbers(numbers: list[str]) -> str:
     """4、6、9: task numbers as a message lists them."""
-    return "、".join(str(n) for n in numbers)
+    return "、".join(numbers)
 
 
 _DATE = "date"
 """Shape marker: an ISO date string (2024-03-05)."""
+_TASK_NO = "task-no"
+"""Shape marker: a task number (an integer) or a task code written as text."""
 _NULLABLE = "nullable"
 
 _TEAM_MEMBER = {"badge": str, "name": str, "department": str, "lead": bool}
@@ -354,15 +455,15 @@ _RECORD_SHAPE: dict[str, Any] = {
     "registry": {"file": str, "subjects": int},
     "roster": (_NULLABLE, {"file": str, "inspectors": int}),
     "tasks": [{
-        "no": int, "name": str, "lead": str, "assist": [str], "rate_text": str, "population": int,
+        "no": _TASK_NO, "name": str, "lead": str, "assist": [str], "rate_text": str, "population": int,
         "selected": int,
         "rounds": [{"round": int, "stream": str, "window": _WINDOW,
                     "strata": [{"label": str, "population": int, "eligible": int, "k": int,
                                 "selected": [{"rank": int, "id": str, "key": str}]}]}],
     }],
     "subjects": ({str: {"name": str, "address": str, "legal_rep": str}},),
-    "visits": [{"visit": str, "subject": str, "tasks": [{"no": int, "round": int}],
-                "items": [{"task": int, "item": str}], "window": _WINDOW, "date": _DATE,
+    "visits": [{"visit": str, "subject": str, "tasks": [{"no": _TASK_NO, "round": int}],
+                "items": [{"task": _TASK_NO, "item": str}], "window": _WINDOW, "date": _DATE,
                 "publish_by": _DATE, "team": [_TEAM_MEMBER]}],
     "workload": [{"badge": str, "name": str, "department": str, "visits": int}],
     "warnings": [str],
@@ -406,6 +507,10 @@ def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, st
             if found is not None:
                 return found
         return None
+    if shape == _TASK_NO:
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return None
+        return path, f"应为任务序号，实为 {_short(json.dumps(value, ensure_ascii=False))}", "must be a task number"
     if shape == _DATE:
         if not isinstance(value, str):
             return path, f"应为日期文本，如 2024-03-05，实为 {_short(json.dumps(value))}", "must be a date"

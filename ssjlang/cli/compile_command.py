@@ -169,7 +169,7 @@ def compile_command(
     except OSError as exc:
         fail_io(str(exc))
     warnings: list[Diagnostic] = list(checked.warnings)
-    plan_data = export_plan(checked.plan)
+    plan_data = export_plan(checked.resolved)
 
     record: dict[str, Any] | None = None
     try:

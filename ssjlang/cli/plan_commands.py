@@ -259,8 +259,8 @@ def export_command(plan_file: str, fmt: str, output: Path | None, force: bool) -
 
     Only a plan without errors is exported; warnings are shown on standard error.
     """
+    from ..checker import check_source
     from ..export import export_plan
-    from ..parser import parse
 
     source = _read_stdin() if plan_file == "-" else _read(plan_file)
     if source.io_error is not None:
@@ -273,9 +273,9 @@ def export_command(plan_file: str, fmt: str, output: Path | None, force: bool) -
         click.echo(f"ssj export: {source.file}: {summary(diagnostics)}；计划有错误，未导出 "
                    "(the plan has errors; nothing exported)", err=True)
         sys.exit(EXIT_INPUT)
-    result = parse(source.text, source.file)
-    assert result.plan is not None
-    text = json.dumps(export_plan(result.plan), ensure_ascii=False, indent=2) + "\n"
+    checked, _ = check_source(source.text, source.file)
+    assert checked is not None
+    text = json.dumps(export_plan(checked.resolved), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)
