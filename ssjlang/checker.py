@@ -95,7 +95,7 @@ LEAD_ALSO_ASSISTS = "SSJ114"
 DUPLICATE_ASSIST = "SSJ115"
 UNKNOWN_MODE = "SSJ116"
 DIRECTED_WITHOUT_SELECTOR = "SSJ117"
-LEVEL_CANNOT_LEAD = "SSJ118"
+LEVEL_CANNOT_GUIDE = "SSJ118"
 UNDIRECTED_WITH_SELECTOR = "SSJ119"
 RATE_OUT_OF_RANGE = "SSJ120"
 BAD_COUNT = "SSJ121"
@@ -123,7 +123,6 @@ UNKNOWN_RISK_CLASS = "SSJ143"
 EMPTY_VALUE_LIST = "SSJ144"
 BAD_LEVEL = "SSJ145"
 UNSTATED_RATE = "SSJ150"
-PLANNED_COUNT_DIFFERS = "SSJ151"
 ALL_LEVELS_WITHOUT_LEVEL = "SSJ152"
 REPEATED_FULL_RATE = "SSJ153"
 PROFILE_CLASS_KIND = "SSJ154"
@@ -139,8 +138,6 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 MAX_ROUNDS_PER_YEAR = 12
 MAX_TIMES_PER_PERIOD = 4
-PLANNED_TOLERANCE = Decimal("0.1")
-"""约 N户 allows the drawn total to differ from N by 10 % of N (docs/language.md, SSJ151)."""
 
 ESCALATION_CHAIN: tuple[RiskClass, ...] = (RiskClass.LOW, RiskClass.MEDIUM, RiskClass.HIGHER, RiskClass.HIGH)
 """The classes whose rate and rounds must not decrease (递加); 未分类 stands outside the chain."""
@@ -308,7 +305,7 @@ class _Checker:
         self.profiles: dict[str, RiskProfile] = {}
         self.profile_ok: dict[str, bool] = {}
         self.fields: dict[str, FieldKind] = {}
-        self.checked_spans: set[tuple[str, int, int]] = set()
+        self.checked_spans: set[tuple[str, Span]] = set()
 
     # -- helpers
 
@@ -326,7 +323,7 @@ class _Checker:
     def first_time(self, what: str, span: Span) -> bool:
         """Whether a written field is checked for the first time (sub-rows inherit their task's fields:
         a field written once is checked once, however many sub-rows use it)."""
-        key = (what, span.start, span.end)
+        key = (what, span)
         if key in self.checked_spans:
             return False
         self.checked_spans.add(key)
@@ -640,11 +637,20 @@ class _Checker:
                 if not item.text.value.strip():
                     self.error(EMPTY_TEXT, f"{where.label} 有空的抽查事项 (empty check item)", item.text.span,
                                hint="删除空项或写出事项内容")
+                for body in item.inspect:
+                    if self.first_time("body", body.span):
+                        self.resolve_body(body)
+                if item.scope is not None:
+                    if not item.scope.text.value.strip():
+                        self.error(EMPTY_TEXT, f"{where.label} 的事项对象为空 (empty item scope)", item.scope.text.span,
+                                   hint="写出该事项适用的对象，或删去 对象")
+                    if item.scope.selector is not None:
+                        self.check_selector(item.scope.selector)
                 for text in (item.basis, item.code, item.category, *item.methods, *item.materials):
                     if text is not None and not text.value.strip():
                         self.error(EMPTY_TEXT, f"{where.label} 的事项说明为空 (empty item attribute)", text.span,
                                    hint="删除空的设置或写出内容")
-        for text in (fields.category, fields.remarks, *fields.methods, *fields.materials):
+        for text in (fields.category, fields.remarks, fields.group, *fields.methods, *fields.materials):
             if text is not None and not text.value.strip():
                 self.error(EMPTY_TEXT, f"{where.label} 有空的文本 (empty text)", text.span,
                            hint="删除空的设置或写出内容")
@@ -709,11 +715,13 @@ class _Checker:
                        where.span, hint="加上：" + "；".join(_MISSING_HINTS[chinese] for chinese, _ in missing))
         scope = fields.scope
         if scope is not None:
-            if scope.selector is not None and fields.directed is False:
-                self.error(UNDIRECTED_WITH_SELECTOR,
-                           f"{where.label} 为不定向抽查，却写了 筛选 (an undirected task draws from the whole "
-                           "registry)", scope.span,
-                           hint="不定向抽查从整个名录库抽取：删去 筛选；只抽一部分对象时写 定向")
+            if scope.selector is not None and fields.directed is False and self.first_time("undirected",
+                                                                                          scope.span):
+                self.warning(UNDIRECTED_WITH_SELECTOR,
+                             f"{where.label} 为不定向抽查，却写了 筛选：只从筛选出的对象中抽取 (an undirected task "
+                             "with a selector draws from what the selector takes)", scope.span,
+                             hint="不定向抽查从本事项的整个检查对象名录抽取：名录库只含这类对象时删去 筛选；"
+                                  "筛选只用来指明是哪一类对象的名录（如 行业类别 包含 \"排污单位\"）")
             elif scope.selector is None and fields.directed:
                 self.warning(DIRECTED_WITHOUT_SELECTOR,
                              f"{where.label} 为定向抽查但没有 筛选：将从整个名录库抽取 "
@@ -738,7 +746,7 @@ class _Checker:
 
     def rate_cap(self, spec: Rate | SubgroupRates | CountRates) -> Span | None:
         rates = [spec] if isinstance(spec, Rate) else [rule.rate for rule in spec.rules]
-        return next((rate.span for rate in rates if rate.upper is not None), None)
+        return next((rate.span for rate in rates if rate.upper is not None or rate.ceiling is not None), None)
 
     def unit_window(self, fields: TaskFields) -> tuple[date, date] | None:
         window = fields.window if fields.window is not None else (
@@ -784,7 +792,8 @@ class _Checker:
 
     def check_unit_rounds(self, fields: TaskFields, where: _Where, window: tuple[date, date] | None) -> None:
         rounds = fields.rounds
-        if rounds is None or window is None:
+        limit = MAX_ROUNDS_PER_YEAR if rounds is not None and rounds.period is Period.YEAR else MAX_TIMES_PER_PERIOD
+        if rounds is None or window is None or not 1 <= rounds.times <= limit:
             return
         try:
             count = planned_round_count(rounds, *window)
@@ -808,12 +817,8 @@ class _Checker:
 
     def check_unit_bodies(self, fields: TaskFields, where: _Where) -> None:
         lead = self.bodies.get(fields.lead.value) if fields.lead is not None else None
-        if lead is not None and lead[0] == "层级" and fields.lead is not None:
-            self.error(LEVEL_CANNOT_LEAD, f"{where.label} 的发起是层级「{fields.lead.value}」"
-                       "(a level cannot be the organiser)", fields.lead.span,
-                       hint="发起写组织抽查的部门或单位；由各地机关检查时写：检查 " + fields.lead.value)
         if fields.guide is not None and self.bodies.get(fields.guide.value, ("",))[0] == "层级":
-            self.error(LEVEL_CANNOT_LEAD, f"{where.label} 的指导单位是层级「{fields.guide.value}」"
+            self.error(LEVEL_CANNOT_GUIDE, f"{where.label} 的指导单位是层级「{fields.guide.value}」 "
                        "(a level cannot guide)", fields.guide.span, hint="指导写具体的部门或单位")
         inspecting = [self.bodies[n.value][1] for n in fields.inspect if n.value in self.bodies]
         first_inspector = inspecting[0] if inspecting else (lead[1] if lead is not None else None)
@@ -829,8 +834,9 @@ class _Checker:
                              if not inspecting else
                              f"检查主体「{canonical}」同时列为配合部门 (the inspecting body also assists)",
                              name.span, hint=f"从 配合 中删除「{name.value}」",
-                             related=self.related("在此 (the lead)", (fields.inspect[0] if fields.inspect
-                                                                      else fields.lead).span))  # type: ignore[union-attr]
+                             related=self.related("检查主体在此 (the inspecting body)", fields.inspect[0].span)
+                             if fields.inspect else
+                             self.related("发起部门在此 (the lead)", fields.lead.span))  # type: ignore[union-attr]
             elif canonical in seen and self.first_time("assist-twice", name.span):
                 self.warning(DUPLICATE_ASSIST,
                              f"配合部门「{canonical}」重复列出 (assisting department listed twice)",
@@ -893,6 +899,22 @@ class _Checker:
                            "(upper rate out of range)", rate.span, hint="例如 10%—20%")
                 ok = False
             elif not self.whole_ppm(rate.upper, rate.span):
+                ok = False
+        if rate.ceiling is not None:
+            if not Decimal(0) < rate.ceiling <= Decimal(100):
+                self.error(RATE_OUT_OF_RANGE, f"比例上限 {format_decimal(rate.ceiling)}% 不在 (0, 100%] 之内 "
+                           "(ceiling out of range)", rate.span, hint="例如 不高于 10%")
+                ok = False
+            elif not self.whole_ppm(rate.ceiling, rate.span):
+                ok = False
+            elif rate.percent is not None and rate.percent > rate.ceiling:
+                self.error(RATE_OUT_OF_RANGE, f"比例 {format_decimal(rate.percent)}% 高于它的上限 "
+                           f"{format_decimal(rate.ceiling)}% (the rate exceeds its own ceiling)", rate.span,
+                           hint="核对计划表：比例应不高于上限")
+                ok = False
+            elif rate.count is not None or rate.staff_ratio is not None or rate.per_inspector or rate.exclude:
+                self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」不能再写比例上限 (a ceiling only follows a "
+                           "percentage or 待定)", rate.span, hint="上限写在百分比后：10%（不高于 20%）")
                 ok = False
         if rate.upper is not None and (rate.percent is not None or rate.count is not None):
             low = rate.percent if rate.percent is not None else Decimal(rate.count or 0)
@@ -1292,7 +1314,7 @@ _MISSING_HINTS = {
     "对象": '对象 "全区汽车销售企业" 筛选 行业类别 包含 "汽车销售"',
     "比例": "比例 不低于 10%",
     "频次": "频次 1次/年",
-    "时间": "时间 3月—11月（或 抽取 2021/5/20—2021/12/20）",
+    "时间": "时间 3月—11月",
     "发起": "发起 城区市场监管局（须已声明）",
     "模式": "模式 县抽县查",
 }

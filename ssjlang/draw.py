@@ -52,7 +52,6 @@ ALL_LABEL = "全部"
 """The label of the single stratum of a task drawn without escalation (不分层)."""
 
 # Diagnostic codes of the subject draw (documented in docs/diagnostics/ssj3-draw.md).
-NO_COUNT_RULE = "SSJ302"
 BELOW_FLOOR = "SSJ303"
 EMPTY_POPULATION = "SSJ308"
 COUNT_WITH_PROFILE = "SSJ309"
@@ -164,7 +163,7 @@ def rate_ppm(percent: Decimal, multiplier: Decimal | None = None) -> int:
 
     The plan's own percent must be a whole number of ppm (`12.5%` is 125000; `12.34567%` is
     refused). A multiplied rate that falls between two ppm is rounded *up*, so escalation never
-    draws fewer than the plan says. Raises ValueError; callers turn it into SSJ300.
+    draws fewer than the plan says. Raises ValueError (the checker refuses such a rate: SSJ128).
     """
     exact = percent * 10000
     if exact != exact.to_integral_value():
@@ -420,11 +419,13 @@ def within(realised: int, planned: int, approx: bool) -> bool:
 
 @dataclass(frozen=True)
 class Floor:
-    """不低于 p%: the realised round-1 rate of (a sub-population of) the task must reach p."""
+    """不低于 p%: the realised round-1 rate of (a sub-population of) the task must reach p; for an annual
+    rate (全年 不低于 p%) the selections of every round count (SSJ-DRAW-X2 §4)."""
 
     group: str | None
     percent: Decimal
     text: str
+    annual: bool = False
 
 
 @dataclass(frozen=True)
@@ -566,7 +567,11 @@ class _UnitBuilder:
         if rate.form in (RateForm.PER_INSPECTOR, RateForm.STAFF_RATIO):
             return self.total_strata(ids_by_class, rate, group, prefix, self.headcount_total(rate, office, group))
         if self.profile is None:
-            return [self.plain_stratum(plain_label, None, all_ids, rate, self.unit.rounds, group)]
+            stratum = self.plain_stratum(plain_label, None, all_ids, rate, self.unit.rounds, group)
+            if rate.planned is not None:
+                self.totals.append(Total(group, stratum.k,
+                                         f"{rate.text}：按比例计算总数", rate.planned.count, rate.planned.approx))
+            return [stratum]
         if rate.form is RateForm.COUNT:
             return self.count_strata(ids_by_class, rate, group, prefix)
         if rate.planned is not None:
@@ -739,7 +744,7 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
 
     def add_floor(rate: RateRule, group: str | None) -> None:
         if rate.is_floor and rate.percent is not None:
-            floors.append(Floor(group, rate.percent, rate.text))
+            floors.append(Floor(group, rate.percent, rate.text, rate.annual))
 
     def by_office(members: Sequence[object], rate: RateRule, group: str | None) -> list[Stratum]:
         """A headcount rate under an inspecting level: each office draws from its own area."""
@@ -776,19 +781,17 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
             strata += by_office(members, rule.rate, rule.name)
     else:
         chosen: RateRule | None
-        if isinstance(spec, CountRates):
+        if isinstance(spec, CountRates):  # the checker made the rules cover every N ≥ 1: none for N = 0
             chosen = next((rule.rate for rule in spec.rules if _count_rule_holds(rule.op, n, rule.threshold)),
                           None)
-            if chosen is None:
-                b.errors.append(error(NO_COUNT_RULE,
-                                      f"{b.label} 的对象总数 {n} 不符合 比例 按总数 中的任何一条 "
-                                      f"(no count rule matches the population)", file,
-                                      spec.span, hint="补一条规则覆盖这个总数，例如 超过 10 ： 不低于 50%"))
         else:
             chosen = spec
         if chosen is not None:
             add_floor(chosen, None)
             strata = by_office(population, chosen, None)
+    if isinstance(spec, SubgroupRates) and spec.planned is not None:
+        b.totals.append(Total(None, sum(s.k for s in strata if s.ids), "各组应抽户数合计", spec.planned.count,
+                              spec.planned.approx))
     strata = [s for s in strata if s.ids]
     rounds = max([unit.rounds] + [s.rounds for s in strata])
     windows = list(all_rounds_windows(unit, rounds))
@@ -861,6 +864,7 @@ def run_unit(seed_hex: str, design: UnitDesign, file: str) -> UnitResult:
     if unit.batch_mode is not None and unit.batch_mode.value == "split" and rounds:
         rounds = (split_into_batches(unit, rounds[0]), *rounds[1:])
     first = rounds[0].strata if rounds else ()
+    every = tuple(sd for r in rounds for sd in r.strata)
     realised: list[tuple[Floor, int, int]] = []
     problems: list[Diagnostic] = []
     label = f"任务 {unit.code.text}" if unit.sub is None else unit.label_text
@@ -868,13 +872,14 @@ def run_unit(seed_hex: str, design: UnitDesign, file: str) -> UnitResult:
         members = [s for s in design.strata if floor.group is None or s.group == floor.group]
         population = sum(len(s.ids) for s in members)
         labels = {s.label for s in members}
-        chosen = sum(len(sd.selected) for sd in first if sd.label in labels)
+        counted = every if floor.annual else first
+        chosen = sum(len(sd.selected) for sd in counted if sd.label in labels)
         realised.append((floor, chosen, population))
         if population and chosen * 100 < floor.percent * population:
             where = f"（{floor.group}）" if floor.group else ""
             problems.append(error(
                 BELOW_FLOOR,
-                f"{label}{where} 第1轮 实际抽查比例 "
+                f"{label}{where} {'全年' if floor.annual else '第1轮'} 实际抽查比例 "
                 f"{format_decimal(realised_percent(chosen, population))}% "
                 f"低于计划 {floor.text}（{population} 户抽 {chosen} 户） "
                 f"(realised rate below the plan's floor)",

@@ -143,7 +143,10 @@ def rate_spec_json(spec: RateSpec) -> dict[str, JsonValue]:
              "name": rule.name}
             for rule in spec.rules
         ]
-        return {**empty, "subgroups": subgroups, "by_count": None, "text": spec.text, "form": "subgroups"}
+        planned = ({"count": spec.planned.count, "approx": spec.planned.approx, "unit": spec.planned.unit}
+                   if spec.planned is not None else None)
+        return {**empty, "subgroups": subgroups, "by_count": None, "text": spec.text, "form": "subgroups",
+                "planned": planned}
     assert isinstance(spec, CountRates)
     by_count: list[JsonValue] = [
         {"op": rule.op.value, "threshold": rule.threshold, "rate": rate_json(rule.rate)} for rule in spec.rules
@@ -207,7 +210,11 @@ def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
         "mode": "、".join(unit.modes) if unit.modes else None,
         # language v2
         "item_details": [{"text": item.text, "basis": item.basis, "code": item.code, "category": item.category,
-                          "key": item.key, "methods": list(item.methods), "materials": list(item.materials)}
+                          "key": item.key, "methods": list(item.methods), "materials": list(item.materials),
+                          "inspect": [body.name for body in item.inspect],
+                          "scope": ({"text": item.scope_text,
+                                     "selector": selector_json(item.selector) if item.selector is not None else None}
+                                    if item.scope_text is not None else None)}
                          for item in unit.items],
         "base": ({"count": unit.base.count, "approx": unit.base.approx, "unit": unit.base.unit,
                   "note": unit.base.note} if unit.base is not None else None),
@@ -225,6 +232,7 @@ def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
         "category": unit.category,
         "remarks": unit.remarks,
         "materials": list(unit.materials),
+        "group": unit.group,
     }
 
 

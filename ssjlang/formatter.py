@@ -145,10 +145,9 @@ class _Words:
             base = self.kw("unstated")
             if node.unstated_text is not None:
                 base += f" {text(node.unstated_text.value)}"
-            if node.upper is not None:
-                base += f" {self.kw('at_most')} {number(node.upper)}%"
         elif node.staff_ratio is not None:
-            base = f"{self.kw('staff_ratio')} {number(node.staff_ratio[0])}:{number(node.staff_ratio[1])}"
+            floor = f"{self.kw('at_least')} " if node.at_least else ""
+            base = f"{self.kw('staff_ratio')} {floor}{number(node.staff_ratio[0])}:{number(node.staff_ratio[1])}"
         elif node.per_inspector:
             floor = f"{self.count_floor()} " if node.at_least else ""
             base = f"{self.kw('per_inspector')} {floor}{self.count(node.count or 0, unit)}"
@@ -168,6 +167,8 @@ class _Words:
         if node.planned is not None:
             about = f"{self.kw('about')} " if node.planned.approx else ""
             base += f" ({about}{self.count(node.planned.count, node.planned.unit)})"
+        if node.ceiling is not None:
+            base += f" ({self.kw('at_most')} {number(node.ceiling)}%)"
         if node.all_levels:
             base = f"{self.kw('all_levels')} {base}"
         if node.annual:
@@ -415,8 +416,13 @@ def _profile(w: _Writer, node: RiskProfile) -> None:
     if node.by is not None:
         head += f" {w.kw('by')} {node.by.value}"
     w.add(0, head + " {", node.span)
-    for level in node.levels:
-        w.add(1, _level(w, level), level.span)
+    for level, following in zip(node.levels, (*node.levels[1:], None), strict=False):
+        line = _level(w, level)
+        bare_unstated = level.rate is not None and level.rate.unstated and level.rate.unstated_text is None \
+            and level.rate.upper is None
+        if bare_unstated and following is not None and isinstance(following.risk, Text):
+            line += ";"  # else the next class's "…" would read as the 待定 rate's text
+        w.add(1, line, level.span)
     w.close(0, node.span)
 
 
@@ -442,7 +448,11 @@ def _rate_spec(w: _Writer, depth: int, spec: Rate | SubgroupRates | CountRates) 
         for rule in spec.rules:
             label = f"{text(rule.label.value)} " if rule.label is not None else ""
             w.add(depth + 1, f"{label}{words.selector(rule.selector)}: {words.rate(rule.rate)};", rule.span)
-        w.close(depth, spec.span)
+        if spec.planned is not None:
+            about = f"{w.kw('about')} " if spec.planned.approx else ""
+            w.add(depth, f"}} ({about}{words.count(spec.planned.count, spec.planned.unit)})", None, closing=True)
+        else:
+            w.close(depth, spec.span)
         return
     w.add(depth, f"{w.kw('rate')} {w.kw('by_count')} {{", spec.span)
     for count_rule in spec.rules:
@@ -466,10 +476,14 @@ def _batch(w: _Writer, node: Batch) -> str:
 def _item(w: _Writer, depth: int, node: Item) -> None:
     settings = [(key, value) for key, value in (("basis", node.basis), ("code", node.code),
                                                  ("category", node.category)) if value is not None]
-    if not (settings or node.methods or node.materials):
+    if not (settings or node.methods or node.materials or node.inspect or node.scope):
         w.add(depth, text(node.text.value), node.text.span)
         return
     w.add(depth, f"{text(node.text.value)} {{", node.text.span)
+    if node.inspect:
+        w.add(depth + 1, f"{w.kw('inspect')} {w.words.names(node.inspect)}", node.inspect[0].span)
+    if node.scope is not None:
+        w.add(depth + 1, _scope(w, node.scope), node.scope.span)
     for key, value in settings:
         w.add(depth + 1, f"{w.kw(key)} {text(value.value)}", value.span)  # type: ignore[union-attr]
     if node.methods:
@@ -490,6 +504,8 @@ def _draw_window(w: _Writer, node: DrawWindow) -> str:
 def _task_fields(w: _Writer, depth: int, node: TaskFields) -> None:
     """The fields in the order of the plan table's columns (docs/language.md)."""
     words = w.words
+    if node.group is not None:
+        w.add(depth, f"{w.kw('group')} {text(node.group.value)}", node.group.span)
     if node.items is not None:
         if len(node.items) == 1 and not _has_attributes(node.items[0]):
             w.add(depth, f"{w.kw('items')} {text(node.items[0].text.value)}", node.items[0].span)
@@ -534,7 +550,7 @@ def _task_fields(w: _Writer, depth: int, node: TaskFields) -> None:
 
 
 def _has_attributes(item: Item) -> bool:
-    return any((item.basis, item.code, item.category, item.methods, item.materials))
+    return any((item.basis, item.code, item.category, item.methods, item.materials, item.inspect, item.scope))
 
 
 def _task(w: _Writer, node: Task) -> None:

@@ -174,6 +174,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("assist", "配合", "assist", ("配合部门", "参与部门", "联查部门")),
     _kw("mode", "模式", "mode", ("检查模式", "抽查检查模式")),
     _kw("remarks", "备注", "remarks"),
+    _kw("group", "分组", "group", ("计划名称", "抽查领域"), meaning="the merged cell a run of task rows shares"),
     _kw("part", "子项", "part", meaning="a sub-row under the task's 序号 with its own population, rate or bodies"),
     # rates
     _kw("at_least", "不低于", "at least", ("不少于", "至少", "最低"),

@@ -224,7 +224,7 @@ class Rate:
     - a range: ``10%—20%`` → percent=10, upper=20; ``60—70家`` → count=60, upper=70
     - a headcount rule: ``每名执法人员 10户`` → count=10, per_inspector; ``人员比 1:2.5`` → staff_ratio
     - not drawn: ``不抽`` → exclude; a number the table does not give: ``待定 "抽取一定比例"`` → unstated
-      (with ``不高于 10%``: upper=10)
+    - a ceiling: ``10% 不高于 10%``, ``待定 "…" 不高于 10%`` → ceiling=10 (escalation never goes above it)
     - planned count beside it: ``3%（约1200户）`` → planned; ``全年`` (annual: spread over the year's
       rounds) and ``各级合计`` (one rate for the organising level and those below) qualify the whole rate.
 
@@ -247,6 +247,7 @@ class Rate:
     planned: Planned | None = None
     annual: bool = False
     all_levels: bool = False
+    ceiling: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -382,10 +383,12 @@ class SubgroupRule:
 
 @dataclass(frozen=True)
 class SubgroupRates:
-    """比例 按对象 { … }: rates per sub-population; a subject belongs to the first rule it matches."""
+    """比例 按对象 { … }: rates per sub-population; a subject belongs to the first rule it matches.
+    `planned` is a total the table gives beside the rules (按照B40%(13户),C80%(7户) … 20户)."""
 
     rules: tuple[SubgroupRule, ...]
     span: Span
+    planned: Planned | None = None
 
 
 @dataclass(frozen=True)
@@ -493,7 +496,9 @@ class RiskRef:
 @dataclass(frozen=True)
 class Item:
     """One check item (抽查事项) with what the table may say about it: 检查依据, 事项代码, 事项类别
-    (一般检查事项/重点检查事项), 检查方式 and the materials to prepare."""
+    (一般检查事项/重点检查事项), 检查方式, the materials to prepare, the department that checks it (检查: in a
+    一业一查 joint task each department checks its own items) and the subjects it applies to (对象 … 筛选:
+    a visit lists the item only for a subject the selector takes)."""
 
     text: Text
     span: Span
@@ -502,6 +507,8 @@ class Item:
     category: Text | None = None
     methods: tuple[Text, ...] = ()
     materials: tuple[Text, ...] = ()
+    inspect: tuple[Name, ...] = ()
+    scope: Scope | None = None
 
 
 @dataclass(frozen=True)
@@ -550,6 +557,7 @@ class TaskFields:
     category: Text | None = None
     remarks: Text | None = None
     materials: tuple[Text, ...] = ()
+    group: Text | None = None
     batches: tuple[Batch, ...] = ()
     span: Span = NO_SPAN
 

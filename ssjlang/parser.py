@@ -45,6 +45,7 @@ from .keywords import (
     NAME_ALTERNATIVE_KEYS,
     NAME_STOP_KEYS,
     TERMINAL_LABELS,
+    Keyword,
     keyword_of_terminal,
     keyword_terminal,
     simplified,
@@ -562,12 +563,23 @@ def _char_description(char: str) -> str:
     return f"{shown} ({code} {name})".strip()
 
 
+_TASK_FIELD_KEYS = frozenset({"items", "category", "method", "scope", "rate", "rounds", "risk", "window",
+                              "draw_window", "batch", "directed", "undirected", "lead", "guide", "inspect",
+                              "assist", "mode", "remarks", "materials", "part"})
+"""Keywords that start a task field: a syntax error inside a task names them as one group."""
+
+
 def _expected_labels(names: Any) -> list[str]:
     names = set(names)
     if len(names) > 1:
         names.discard("_SEP")
     order = {k.key: i for i, k in enumerate(KEYWORDS)}
     terminal_order = {name: i for i, name in enumerate(TERMINAL_LABELS)}
+    fields = {name for name in names if (keyword := keyword_of_terminal(name)) is not None
+              and keyword.key in _TASK_FIELD_KEYS}
+    grouped = len(fields) >= 6
+    if grouped:
+        names -= fields
 
     def sort_key(name: str) -> tuple[int, int, str]:
         keyword = keyword_of_terminal(name)
@@ -575,12 +587,52 @@ def _expected_labels(names: Any) -> list[str]:
             return (0, order[keyword.key], name)
         return (1, terminal_order.get(name, 999), name)
 
-    labels: list[str] = []
+    labels: list[str] = ["任务的字段关键字 (a task field: 事项、对象、比例、频次、时间、发起、检查、配合、模式 …)"] if grouped else []
     for name in sorted(names, key=sort_key):
         label = terminal_label(name)
         if label not in labels:
             labels.append(label)
     return labels
+
+
+def keyword_suggestion(found: str, expected: set[str]) -> Keyword | None:
+    """The keyword a misspelt word most likely means (发启 → 发起, 頻次 → 频次, ratte → rate): a keyword
+    allowed here whose spelling the word (or its start) misses by one character, or equals once
+    Traditional characters are written Simplified; None when nothing is that close."""
+    word = found.strip()
+    if not word:
+        return None
+    candidates: list[tuple[int, int, Keyword]] = []
+    for name in expected:
+        keyword = keyword_of_terminal(name)
+        if keyword is None:
+            continue
+        for spelling in keyword.spellings:
+            if spelling.isascii():
+                head = word[:len(spelling) + 1].lower()
+                distance = _edit_distance(head.rstrip(), spelling.lower())
+                if len(spelling) >= 4 and distance <= 1:
+                    candidates.append((distance, -len(spelling), keyword))
+                continue
+            head = simplified(word[:len(spelling)])
+            if len(spelling) >= 2 and len(head) == len(spelling):
+                distance = _edit_distance(head, spelling)
+                if distance <= 1:
+                    candidates.append((distance, -len(spelling), keyword))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (c[0], c[1], c[2].key))[2]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (small words only)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def _join_labels(labels: list[str]) -> str:
@@ -658,6 +710,14 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str, at_file_end: 
         span = _token_span(token)
         found = _found_description(token)
         hint = _syntax_hint(token, expected)
+        guess = keyword_suggestion(str(token), expected) if token.type in ("NAME", "STRING") or \
+            token.type.startswith("_KW_") else None
+        if guess is not None and token.type != "STRING":
+            return error(SSJ010_UNEXPECTED_TOKEN,
+                         f"无法识别「{token}」：是否应为关键字「{guess.chinese}」？ (unknown word; did you mean "
+                         f"{guess.chinese}, {guess.english[0]}?)", file, span,
+                         hint=f"改为 {guess.chinese}（{guess.meaning or guess.english[0]}）" if guess.meaning
+                         else f"改为 {guess.chinese}")
     message = f"这里应为 {_join_labels(_expected_labels(expected))}，但找到 {found} (unexpected token)"
     return error(SSJ010_UNEXPECTED_TOKEN, message, file, span, hint=hint)
 
@@ -727,6 +787,7 @@ _TASK_FIELD_LABELS = {
     "category": "类别 (category)",
     "remarks": "备注 (remarks)",
     "materials": "材料 (materials)",
+    "group": "分组 (group)",
 }
 _HEADER_LABELS = {
     "year": "年度 (year)",
@@ -753,6 +814,8 @@ _DEPARTMENT_LABELS = {
     "area": "辖区 (area)",
 }
 _ITEM_LABELS = {
+    "inspect": "检查 (inspected-by)",
+    "scope": "对象 (scope)",
     "basis": "依据 (basis)",
     "code": "代码 (code)",
     "category": "类别 (category)",
@@ -1108,7 +1171,18 @@ class _Builder(Transformer):
 
         return Item(node, _meta_span(meta), basis=value("basis"), code=value("code"),
                     category=value("category"), methods=value("methods", ()),
-                    materials=value("materials", ()))
+                    materials=value("materials", ()), inspect=value("inspect", ()), scope=value("scope"))
+
+    def item_inspect(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("inspect", children[0], _meta_span(meta))
+
+    def item_scope(self, meta: Meta, children: list[Any]) -> _Field:
+        text, selector = children
+        span = _meta_span(meta)
+        return _Field("scope", Scope(self._text(text), selector, span), span)
+
+    def group(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("group", self._text(children[0]), _meta_span(meta))
 
     def item_basis(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("basis", self._text(children[0]), _meta_span(meta))
@@ -1140,7 +1214,9 @@ class _Builder(Transformer):
 
     def subgroup_rates(self, meta: Meta, children: list[Any]) -> _Field:
         span = _meta_span(meta)
-        return _Field("rate", SubgroupRates(tuple(c for c in children if c is not None), span), span)
+        planned = children[-1] if isinstance(children[-1], Planned) else None
+        rules = tuple(c for c in children if isinstance(c, SubgroupRule))
+        return _Field("rate", SubgroupRates(rules, span, planned), span)
 
     def count_rates(self, meta: Meta, children: list[Any]) -> _Field:
         span = _meta_span(meta)
@@ -1225,9 +1301,9 @@ class _Builder(Transformer):
 
     # -- rates
     def rate(self, meta: Meta, children: list[Any]) -> Rate:
-        annual, all_levels, main, min_count, planned = children
+        annual, all_levels, main, min_count, planned, ceiling = children
         changes: dict[str, Any] = {"span": _meta_span(meta), "annual": annual is not None,
-                                   "all_levels": all_levels is not None}
+                                   "all_levels": all_levels is not None, "ceiling": ceiling}
         if min_count is not None:
             changes["min_count"] = min_count.value
             if main.count is None:
@@ -1235,6 +1311,9 @@ class _Builder(Transformer):
         if planned is not None:
             changes["planned"] = planned
         return replace(main, **changes)
+
+    def ceiling(self, meta: Meta, children: list[Any]) -> Decimal:
+        return children[-1]
 
     def annual(self, meta: Meta, children: list[Any]) -> bool:
         return True
@@ -1277,16 +1356,15 @@ class _Builder(Transformer):
         return True
 
     def rate_staff_ratio(self, meta: Meta, children: list[Any]) -> Rate:
-        inspectors, subjects = children
-        return self._rate(meta, staff_ratio=(_decimal(inspectors), _decimal(subjects)))
+        floor, inspectors, subjects = children
+        return self._rate(meta, at_least=floor is not None, staff_ratio=(_decimal(inspectors), _decimal(subjects)))
 
     def rate_exclude(self, meta: Meta, children: list[Any]) -> Rate:
         return self._rate(meta, exclude=True)
 
     def rate_unstated(self, meta: Meta, children: list[Any]) -> Rate:
-        note, cap = children
-        return self._rate(meta, unstated=True, unstated_text=self._text(note) if note is not None else None,
-                          upper=cap)
+        (note,) = children
+        return self._rate(meta, unstated=True, unstated_text=self._text(note) if note is not None else None)
 
     def min_count(self, meta: Meta, children: list[Any]) -> _Count:
         return children[0]

@@ -184,7 +184,7 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
     if inputs.roster is not None and teams is not None:
         if progress is not None:
             progress("合并走访、组队、排期")
-        visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file)
+        visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields)
     else:
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
@@ -246,8 +246,17 @@ class _Teams:
         return self.pools.get(self.department(body, office), 0)
 
 
+def _item_test(selector: Any, kinds: Mapping[str, Any]) -> Any:
+    """The compiled 对象 筛选 of an item, or None for an item that applies to every subject."""
+    if selector is None:
+        return None
+    from .selector import compile_selector
+
+    return compile_selector(selector, kinds)
+
+
 def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mapping[str, Any], seed: str,
-                 year: int, file: str) -> dict[str, Any]:
+                 year: int, file: str, kinds: Mapping[str, Any]) -> dict[str, Any]:
     from .visits import Selection, TaskInfo, plan_visits
 
     selections: list[Selection] = []
@@ -259,7 +268,11 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
         infos[(no, unit.sub)] = TaskInfo(no, unit.name, teams.department(unit.inspecting[0]),
                                          tuple(teams.department(b) for b in unit.assist),
                                          tuple(i.text for i in unit.items), unit.sub)
-        organised = bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist))
+        organised = bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist)) \
+            or any(item.inspect for item in unit.items)
+        item_bodies = tuple(dict.fromkeys(b for item in unit.items for b in item.inspect))
+        item_tests = [(item.text, _item_test(item.selector, kinds)) for item in unit.items]
+        per_subject_items = any(test is not None for _, test in item_tests)
         for rd in r.rounds:
             if rd.window is None:
                 continue
@@ -271,11 +284,13 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
                         start, end = batch_of[p.id].window
                     inspect: tuple[str, ...] = ()
                     assist: tuple[str, ...] = ()
+                    subject = by_id[p.id]
                     if organised:
-                        subject = by_id[p.id]
                         inspect = tuple(_staffing(teams, b, subject, uncovered) for b in unit.inspecting)
-                        assist = tuple(_staffing(teams, b, subject, uncovered) for b in unit.assist)
-                    selections.append(Selection(no, rd.round, p.id, start, end, unit.sub, inspect, assist))
+                        assist = tuple(_staffing(teams, b, subject, uncovered) for b in (*unit.assist, *item_bodies))
+                    items = (tuple(text for text, test in item_tests if test is None or test(subject))
+                             if per_subject_items else None)
+                    selections.append(Selection(no, rd.round, p.id, start, end, unit.sub, inspect, assist, items))
     if uncovered:
         raise InputError([_uncovered(level, values, file) for level, values in sorted(uncovered.items())])
     return plan_visits(selections, infos, roster, seed, year).to_json()
@@ -507,10 +522,12 @@ def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, st
             if found is not None:
                 return found
         return None
-    if shape == _TASK_NO:
-        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+    if shape == _TASK_NO:  # a number, or a code that is not all digits (SJ-2023-01)
+        if (isinstance(value, str) and value and not value.isdigit()) or (
+                isinstance(value, int) and not isinstance(value, bool)):
             return None
-        return path, f"应为任务序号，实为 {_short(json.dumps(value, ensure_ascii=False))}", "must be a task number"
+        found = _short(json.dumps(value, ensure_ascii=False))
+        return path, f"应为整数或文字编号，实为 {found}", "must be a task number"
     if shape == _DATE:
         if not isinstance(value, str):
             return path, f"应为日期文本，如 2024-03-05，实为 {_short(json.dumps(value))}", "must be a date"

@@ -83,7 +83,7 @@ def resolve_point(point: DatePoint, year: int, *, end: bool, inherit_year: int |
 def resolve_window(window: Window, year: int) -> tuple[date, date]:
     """First and last day of a window in plan year `year` (次年 → year + 1), both inclusive.
 
-    Deadline forms start on 1 January of the plan year: `10月31日前` ends on 10-31 (a day is kept),
+    Deadline forms start on 1 January of the plan year (of the deadline's year when that is earlier): `10月31日前` ends on 10-31 (a day is kept),
     `12月前` on 11-30 (before the month begins), `10月底前` on 10-31, `年底前` on 12-31; `全年` is the year.
     Raises ValueError for an impossible date.
     """
@@ -97,10 +97,10 @@ def resolve_window(window: Window, year: int) -> tuple[date, date]:
             end = resolve_point(point, year, end=True)
         else:
             end = resolve_point(point, year, end=False) - timedelta(days=1)
-        return min(first, end), end
+        return (first if end >= first else date(end.year, 1, 1)), end
     if window.kind is WindowKind.MONTH_END:
         end = resolve_point(window.start, year, end=True)
-        return min(first, end), end
+        return (first if end >= first else date(end.year, 1, 1)), end
     start = resolve_point(window.start, year, end=False)
     inherit = window.start.year if window.start.year is not None and not window.start.next_year else None
     end_point = window.end if window.end is not None else window.start
@@ -196,8 +196,10 @@ def resolve_rate(rate: Rate) -> r.RateRule:
     else:
         form = r.RateForm.PERCENT
     percent_form = form is r.RateForm.PERCENT
-    upper_ppm = percent_ppm(rate.upper) if rate.upper is not None and form in (
-        r.RateForm.PERCENT, r.RateForm.UNSTATED) else None
+    if rate.upper is not None and form is r.RateForm.PERCENT:
+        upper_ppm: int | None = percent_ppm(rate.upper)
+    else:
+        upper_ppm = percent_ppm(rate.ceiling) if rate.ceiling is not None else None
     upper_count = int(rate.upper) if rate.upper is not None and form is r.RateForm.COUNT else None
     planned = (r.PlannedCount(rate.planned.count, rate.planned.approx, rate.planned.unit)
                if rate.planned is not None else None)
@@ -228,7 +230,11 @@ def resolve_rate_spec(spec: Rate | SubgroupRates | CountRates) -> r.RateSpec:
                       for i, rule in enumerate(spec.rules))
         text = "；".join(f"{rule.label if rule.label is not None else selector_text(rule.selector)}"
                          f"：{rule.rate.text}" for rule in rules)
-        return r.SubgroupRates(rules, text, spec.span)
+        planned = None
+        if spec.planned is not None:
+            planned = r.PlannedCount(spec.planned.count, spec.planned.approx, spec.planned.unit)
+            text += f"（合计{'约' if planned.approx else ''}{planned.count}{planned.unit}）"
+        return r.SubgroupRates(rules, text, spec.span, planned)
     count_rules = tuple(r.CountRate(rule.op, rule.threshold, resolve_rate(rule.rate), rule.span)
                         for rule in spec.rules)
     text = "；".join(f"总数{COUNT_OP_WORDS.get(rule.op, rule.op.value)}{rule.threshold}：{rule.rate.text}"
@@ -468,7 +474,7 @@ def resolve_unit(task: Task, part: Part | None, index: int | None, plan: Plan, y
     def body(name: object) -> r.Body:
         return organisation.body(name.value)  # type: ignore[attr-defined]
 
-    items = tuple(_item(item, fields) for item in fields.items)
+    items = tuple(_item(item, fields, organisation) for item in fields.items)
     scope = fields.scope
     base = (r.Base(scope.base.count, scope.base.approx, scope.base.unit,
                    scope.base.note.value if scope.base.note else None) if scope.base is not None else None)
@@ -489,6 +495,7 @@ def resolve_unit(task: Task, part: Part | None, index: int | None, plan: Plan, y
         modes=tuple(simplified(m.value) for m in fields.modes), methods=tuple(m.value for m in fields.methods),
         category=fields.category.value if fields.category is not None else None,
         remarks=fields.remarks.value if fields.remarks is not None else None,
+        group=fields.group.value if fields.group is not None else None,
         materials=tuple(m.value for m in fields.materials),
         spans=r.UnitSpans(header=(part.span if part is not None else task.code.span), scope=scope.span,
                           rate=fields.rate.span, rounds=fields.rounds.span, window=window_node.span,
@@ -504,14 +511,17 @@ def all_rounds_windows(unit: r.DrawUnit, rounds: int) -> tuple[tuple[date, date]
     return tuple(split_window(unit.window.start, unit.window.end, rounds))
 
 
-def _item(item: Item, fields: TaskFields) -> r.Item:
+def _item(item: Item, fields: TaskFields, organisation: r.Organisation) -> r.Item:
     category = item.category.value if item.category is not None else (
         fields.category.value if fields.category is not None else None)
     return r.Item(item.text.value, item.basis.value if item.basis else None,
                   item.code.value if item.code else None, category,
                   category is not None and category.strip() in KEY_ITEM_CATEGORIES,
                   tuple(m.value for m in item.methods) or tuple(m.value for m in fields.methods),
-                  tuple(m.value for m in item.materials))
+                  tuple(m.value for m in item.materials),
+                  tuple(organisation.body(n.value) for n in item.inspect),
+                  item.scope.text.value if item.scope is not None else None,
+                  item.scope.selector if item.scope is not None else None)
 
 
 def resolve_plan(plan: Plan) -> r.ResolvedPlan:

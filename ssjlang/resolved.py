@@ -165,6 +165,7 @@ class SubgroupRates:
     rules: tuple[SubgroupRate, ...]
     text: str
     span: Span
+    planned: PlannedCount | None = None
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,8 @@ class BatchMode(Enum):
 
 @dataclass(frozen=True)
 class Item:
-    """One check item and what the table says about it; `key` for a 重点检查事项."""
+    """One check item and what the table says about it; `key` for a 重点检查事项; `inspect` the bodies that
+    check it (they join the team); `selector` the subjects it applies to (a visit lists it only for them)."""
 
     text: str
     basis: str | None = None
@@ -285,6 +287,9 @@ class Item:
     key: bool = False
     methods: tuple[str, ...] = ()
     materials: tuple[str, ...] = ()
+    inspect: tuple[Body, ...] = ()
+    scope_text: str | None = None
+    selector: Selector | None = None
 
 
 @dataclass(frozen=True)
@@ -349,6 +354,7 @@ class DrawUnit:
     remarks: str | None
     materials: tuple[str, ...]
     spans: UnitSpans
+    group: str | None = None
 
     @property
     def label_text(self) -> str:

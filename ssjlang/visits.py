@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, InputError, has_errors, sorted_diagnostics, warning
 from .nodes import NO_SPAN
@@ -65,6 +65,8 @@ class Selection:
     sub: int | None = None
     inspect: tuple[str, ...] = ()
     assist: tuple[str, ...] = ()
+    items: tuple[str, ...] | None = None
+    """The task's items that apply to this subject (an item with its own 对象 筛选); None: all of them."""
 
     @property
     def unit(self) -> UnitKey:
@@ -234,13 +236,14 @@ def _departments(visit: MergedVisit, tasks: Mapping[UnitKey, TaskInfo]) -> tuple
     return leads, assists
 
 
-def plan_visits(selections: Sequence[Selection], tasks: Mapping[UnitKey, TaskInfo], roster: Roster,
+def plan_visits(selections: Sequence[Selection], tasks: Mapping[Any, TaskInfo], roster: Roster,
                 seed: str, year: int, per_day: int = DEFAULT_PER_DAY) -> VisitPlan:
     """Merge, date and staff the drawn selections (SSJ-MERGE-1, SSJ-SCHED-1, SSJ-TEAM-1).
 
     Raises `InputError` with SSJ34x diagnostics (file = the roster) when some visit cannot get a
     team or a date; warnings (SSJ343, SSJ344, SSJ348, SSJ349) come back in the plan.
     """
+    tasks = {(info.no, info.sub): info for info in tasks.values()}  # callers may key by number alone
     missing = sorted({unit_text(s.unit) for s in selections if s.unit not in tasks})
     if missing:
         raise ValueError(f"selections refer to tasks without TaskInfo: {missing}")
@@ -277,7 +280,8 @@ def plan_visits(selections: Sequence[Selection], tasks: Mapping[UnitKey, TaskInf
         (result.assignments[v.key].date, v.subject_id, v.key, v) for v in merged)
     visits: list[Visit] = []
     for number, (day, _subject, key, visit) in enumerate(scheduled, start=1):
-        items = tuple((unit, item) for unit, _ in visit.tasks for item in tasks[unit].items)
+        items = tuple((s.unit, item) for s in visit.selections
+                      for item in (s.items if s.items is not None else tasks[s.unit].items))
         visits.append(Visit(f"V{number:04d}", visit.subject_id, visit.tasks, items, visit.window_start,
                             visit.window_end, day, add_workdays(day, PUBLISH_WITHIN_WORKDAYS),
                             result.assignments[key].team))

@@ -47,11 +47,10 @@ def rate_text(rate: Rate) -> str:
     elif rate.unstated:
         note = rate.unstated_text.value if rate.unstated_text is not None else ""
         text = note or "待定"
-        if rate.upper is not None:
-            text += f"（不高于{format_decimal(rate.upper)}%）"
     elif rate.staff_ratio is not None:
         inspectors, subjects = rate.staff_ratio
-        text = f"人员比{format_decimal(inspectors)}:{format_decimal(subjects)}"
+        floor = "不低于" if rate.at_least else ""
+        text = f"人员比{floor}{format_decimal(inspectors)}:{format_decimal(subjects)}"
     elif rate.per_inspector:
         text = f"每名执法人员{'不少于' if rate.at_least else ''}{rate.count}{unit}"
     elif rate.count is not None:
@@ -67,6 +66,8 @@ def rate_text(rate: Rate) -> str:
         text += f"（不少于{rate.min_count}{unit}）"
     if rate.planned is not None:
         text += f"（{'约' if rate.planned.approx else ''}{rate.planned.count}{rate.planned.unit}）"
+    if rate.ceiling is not None:
+        text += f"（不高于{format_decimal(rate.ceiling)}%）"
     if rate.all_levels:
         text = "各级合计" + text
     if rate.annual:

@@ -73,7 +73,7 @@ def real_plan() -> dict:
     from ssjlang.checker import load_plan
     from ssjlang.export import export_plan
 
-    return export_plan(load_plan(REAL_PLAN).plan)
+    return export_plan(load_plan(REAL_PLAN).resolved)
 
 
 # ---------------------------------------------------------------- the seed
