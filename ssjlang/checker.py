@@ -305,7 +305,7 @@ class _Checker:
         self.profiles: dict[str, RiskProfile] = {}
         self.profile_ok: dict[str, bool] = {}
         self.fields: dict[str, FieldKind] = {}
-        self.checked_spans: set[tuple[str, Span]] = set()
+        self.checked_spans: set[tuple[str, int, int, int, int, int]] = set()
 
     # -- helpers
 
@@ -323,7 +323,7 @@ class _Checker:
     def first_time(self, what: str, span: Span) -> bool:
         """Whether a written field is checked for the first time (sub-rows inherit their task's fields:
         a field written once is checked once, however many sub-rows use it)."""
-        key = (what, span)
+        key = (what, span.line, span.column, span.end_line, span.end_column, span.start)
         if key in self.checked_spans:
             return False
         self.checked_spans.add(key)
