@@ -56,6 +56,7 @@ from .canonical import (
     parse_date,
 )
 from .diagnostics import Diagnostic, InputError, Related, cell_span, error, warning
+from .inputs import TABLE, InputFileError, check_zip, read_limited
 from .nodes import STANDARD_FIELD_ALIASES, STANDARD_FIELDS, RiskClass
 from .uscc import (
     ALPHABET,
@@ -575,17 +576,23 @@ def _open_table(path: Path, encoding: str | None, report: _Report,
                 sheet_names: tuple[str, ...]) -> _Table | None:
     """The table's rows as canonical cells, or None after reporting why the file is no table."""
     try:
-        data = path.read_bytes()
+        data = read_limited(path, TABLE)  # a regular file, bounded: never /dev/zero or a FIFO
     except IsADirectoryError:
         report.error(UNREADABLE, "这是一个目录，不是表格文件 (a directory, not a table file)",
                      hint="给出 CSV 或 XLSX 文件的路径")
         return None
     except OSError as exc:
         report.error(UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror or exc}",
-                     hint="检查路径是否正确、文件是否存在、是否有读取权限")
+                     hint="检查路径是否正确、文件是否存在、是否有读取权限；表格应为普通的 CSV 或 XLSX 文件")
         return None
     if data.startswith(_ZIP_MAGIC):
-        return _open_xlsx(path, report, sheet_names)
+        try:
+            check_zip(data, path)  # a zip bomb is refused before anything is inflated
+        except InputFileError as exc:
+            report.error(UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror}", row=1, column=1,
+                         hint="工作簿解压后过大：另存为 CSV，或确认给出的是名录文件")
+            return None
+        return _open_xlsx(io.BytesIO(data), report, sheet_names)
     if data.startswith(_OLE_MAGIC):
         report.error(NOT_A_TABLE,
                      "这是 Excel 97–2003 (.xls) 文件，不能直接读取 (old .xls workbooks are not read)",
@@ -859,11 +866,11 @@ class _CsvLines:
         return False
 
 
-def _open_xlsx(path: Path, report: _Report, sheet_names: tuple[str, ...]) -> _Table | None:
+def _open_xlsx(source: io.BytesIO, report: _Report, sheet_names: tuple[str, ...]) -> _Table | None:
     import openpyxl  # imported here: CSV-only runs do not pay for it
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         report.error(NOT_A_TABLE,
                      f"无法作为 XLSX 工作簿读取 (not a readable XLSX workbook): {type(exc).__name__}",

@@ -404,7 +404,7 @@ def notices_view(
                 "authority": header.get("authority") or "",
                 "contact": header.get("contact") or "",
                 "plan_title": header["title"],
-                "file": f"{visit['visit']}-{safe_filename(subject.get('name', ''))}",
+                "file": f"{safe_filename(visit['visit'])}-{safe_filename(subject.get('name', ''))}",
             }
         )
     return notices, warnings

@@ -25,13 +25,12 @@ encoding_option = click.option("--encoding", metavar="E", default=None,
 
 def plan_sources(paths: Sequence[Path | None]) -> dict[str, str | None]:
     """Source text of the .ssj inputs, so diagnostics can show the offending line."""
+    from ..parser import read_source
+
     out: dict[str, str | None] = {}
     for path in paths:
         if path is not None and path.suffix.lower() == ".ssj":
-            try:
-                out[str(path)] = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                out[str(path)] = None
+            out[str(path)] = read_source(path)[0]  # bounded, never raises
     return out
 
 
