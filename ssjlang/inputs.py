@@ -72,7 +72,7 @@ class InputFileError(OSError):
         self.too_large = too_large
 
     def __str__(self) -> str:
-        return str(self.strerror)
+        return f"{self.filename}: {self.strerror}" if self.filename else str(self.strerror)
 
 
 def _too_large(path: object, size: int, limit: Limit, cap: int) -> InputFileError:

@@ -271,7 +271,8 @@ def write_record(record: dict[str, Any], out_dir: Path, force: bool) -> list[Pat
 
 
 def load_record(record_path: Path, complete: bool = False, plan: CheckedPlan | None = None) -> dict[str, Any]:
-    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable.
+    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable, OSError
+    when it cannot be read at all (missing, not a regular file, over its size cap).
 
     Nothing reads a record before it is whole: the file is read within its size cap (inputs.RECORD),
     parsed without the hazards of plain JSON parsing and validated against docs/spec/record.schema.json
@@ -288,11 +289,7 @@ def load_record(record_path: Path, complete: bool = False, plan: CheckedPlan | N
         path = path / RECORD_FILE
     hint = "给出 ssj draw 写出的 record.json 或其所在目录"
     try:
-        data = parse_record(read_limited(path, RECORD_LIMIT))
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise InputError([error(BAD_RECORD, f"无法读取抽查记录 (cannot read the record)：{reason}", str(path),
-                                hint=hint)]) from exc
+        data = parse_record(read_limited(path, RECORD_LIMIT))  # OSError (I/O: exit 2) passes through
     except RecordSyntaxError as exc:
         span = Span(exc.line, exc.column, exc.line, exc.column, 0, 0)
         raise InputError([error(BAD_RECORD, f"无法读取抽查记录：{exc.chinese} (cannot read the record: "

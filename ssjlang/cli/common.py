@@ -44,9 +44,14 @@ def emit_diagnostics(diagnostics: Sequence[Diagnostic], paths: Sequence[Path | N
 
 
 def fail_input(exc: InputError, paths: Sequence[Path | None]) -> NoReturn:
-    """Report the diagnostics of bad input and exit 1."""
+    """Report the diagnostics of bad input and exit 1 — or 2 when every error is a file that cannot be read
+    at all (SSJ002, SSJ201: missing, unreadable, not a regular file, over its size cap): an I/O failure."""
+    from ..parser import SSJ002_UNREADABLE
+    from ..registry import UNREADABLE
+
     emit_diagnostics(exc.diagnostics, paths)
-    raise SystemExit(EXIT_INPUT)
+    errors = {d.code for d in exc.diagnostics if d.is_error}
+    raise SystemExit(EXIT_USAGE if errors and errors <= {SSJ002_UNREADABLE, UNREADABLE} else EXIT_INPUT)
 
 
 def fail_io(message: str) -> NoReturn:
