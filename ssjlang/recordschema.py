@@ -86,7 +86,21 @@ def _validator() -> Any:
     validator_class = jsonschema.validators.extend(Draft202012Validator, type_checker=checker)
     schema = record_schema()
     Draft202012Validator.check_schema(schema)
-    return validator_class(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return validator_class(_inlined(schema, schema["$defs"]),
+                           format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _inlined(node: Any, defs: Mapping[str, Any]) -> Any:
+    """The schema with every `#/$defs/…` reference replaced by its definition (none is recursive): the
+    same validation, twice as fast, since the validator no longer resolves a reference per value."""
+    if isinstance(node, dict):
+        out = {key: _inlined(value, defs) for key, value in node.items() if key not in ("$ref", "$defs")}
+        if "$ref" in node:
+            return {**_inlined(defs[node["$ref"].removeprefix("#/$defs/")], defs), **out}
+        return out
+    if isinstance(node, list):
+        return [_inlined(value, defs) for value in node]
+    return node
 
 
 _TYPE_WORDS = {"object": ("对象", "a JSON object"), "array": ("列表", "a JSON list"),
@@ -134,14 +148,9 @@ def _problem(error: Any) -> Problem:
         english = " or ".join(_TYPE_WORDS[w][1] for w in wanted)
         return path, f"应为{chinese}，实为 {short(error.instance)}", f"must be {english}"
     chinese, english = _expected(error.schema)
-    if kind in ("anyOf", "oneOf"):
-        branches = [b for b in error.validator_value if b.get("type") != "null"]
-        target = branches[0] if branches else {}
-        ref = target.get("$ref", "")
-        resolved = record_schema()["$defs"].get(ref.rpartition("/")[2], target) if ref else target
-        chinese, english = _expected({**resolved, **({"description": error.schema["description"]}
-                                                     if "description" in error.schema else {})})
-        english += " or null"
+    if kind == "anyOf" and "description" not in error.schema:  # a definition or null
+        chinese, english = _expected(next(b for b in error.validator_value if b.get("type") != "null"))
+        chinese, english = f"{chinese}或 null", f"{english} or null"
     return path, f"应为{chinese}，实为 {short(error.instance)}", f"must be {english}"
 
 
