@@ -16,6 +16,7 @@ Decisions the language leaves to the checker (also in the docs):
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .canonical import UNWRITABLE
 from .diagnostics import Diagnostic, InputError, Related, error, has_errors, sorted_diagnostics, warning
 from .nodes import (
     STANDARD_FIELD_ALIASES,
@@ -95,6 +97,7 @@ OPERATOR_KIND_MISMATCH = "SSJ141"
 VALUE_KIND_MISMATCH = "SSJ142"
 UNKNOWN_RISK_CLASS = "SSJ143"
 EMPTY_VALUE_LIST = "SSJ144"
+UNWRITABLE_CHARACTER = "SSJ145"
 
 ALL_CODES: tuple[str, ...] = tuple(
     sorted({value for value in globals().values()
@@ -155,7 +158,7 @@ class CheckedPlan:
 
 def check(plan: Plan, file: str) -> list[Diagnostic]:
     """All semantic problems of `plan`, sorted by position (stable for equal positions)."""
-    return sorted_diagnostics(_Checker(plan, file).run())
+    return sorted_diagnostics(_Checker(plan, file).run() + unwritable_texts(plan, file))
 
 
 def load_plan(path: Path) -> CheckedPlan:
@@ -1011,3 +1014,31 @@ def _range_text(low: int, high: int | None) -> str:
 
 def _count_condition(rule: CountRule) -> str:
     return f"{COUNT_OP_WORDS.get(rule.op, rule.op.value)} {rule.threshold}"
+
+
+def unwritable_texts(plan: Plan, file: str) -> list[Diagnostic]:
+    """SSJ145 (warning) for every text of the plan holding a character an XLSX or DOCX cannot hold
+    (canonical.UNWRITABLE: U+0001–U+001F but TAB/LF/CR, U+FFFE, U+FFFF), usually pasted in by accident.
+    The documents still write (the character shows as �); the warning says where it came from.
+
+    The AST is walked generically (every node with a `value` text and a `span`), so texts of constructs
+    added later are covered too."""
+    found: list[Diagnostic] = []
+    stack: list[object] = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            continue
+        value, span = getattr(node, "value", None), getattr(node, "span", None)
+        if isinstance(value, str) and isinstance(span, Span):
+            bad = UNWRITABLE.search(value)
+            if bad is not None:
+                found.append(warning(UNWRITABLE_CHARACTER,
+                                     f"文本中有控制字符 U+{ord(bad.group()):04X}，XLSX/DOCX 文书无法容纳，"
+                                     f"将显示为 � (a character documents cannot hold)", file, span,
+                                     hint="删除该字符（常由复制粘贴带入）"))
+        stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return found

@@ -32,6 +32,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from .canonical import UNWRITABLE
+
 try:
     import fcntl
 except ImportError:  # not POSIX: no flock, so leftovers of killed runs are left alone
@@ -407,6 +409,13 @@ def write_directory_atomic(target: Path, files: Mapping[str, bytes], force: bool
 
 #: Cells that a spreadsheet would run as a formula (CSV/XLSX formula injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xml_safe(text: str) -> str:
+    """Text an XLSX or DOCX can hold: each character XML 1.0 forbids (canonical.UNWRITABLE: U+0001,
+    U+FFFE, a lone surrogate…) replaced by U+FFFD �, so a stray control character in a registry or a plan
+    shows as � instead of crashing the writer."""
+    return UNWRITABLE.sub("\ufffd", text)
 
 
 def neutralise_cell(value: object) -> object:
