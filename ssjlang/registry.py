@@ -60,7 +60,7 @@ from .canonical import (
     parse_date,
 )
 from .diagnostics import Diagnostic, InputError, Related, cell_span, error, warning
-from .inputs import TABLE, InputFileError, check_zip, read_limited
+from .inputs import TABLE, InputFileError, check_zip, read_limited, text_codec_problem
 from .nodes import STANDARD_FIELD_ALIASES, STANDARD_FIELDS, RiskClass
 from .uscc import (
     ALPHABET,
@@ -660,12 +660,11 @@ def _open_table(path: Path, encoding: str | None, report: _Report,
 def _decode(data: bytes, encoding: str | None, report: _Report) -> tuple[str | None, str]:
     """Strict decoding: the forced encoding, else UTF-16 by BOM, UTF-8 (BOM allowed), then GB18030."""
     if encoding is not None:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            report.error(BAD_ENCODING_NAME, f"未知的编码「{encoding}」 (unknown encoding)",
+        if text_codec_problem(encoding) is not None:  # unknown, or rot13/base64/zlib/undefined
+            report.error(BAD_ENCODING_NAME, f"未知的编码或不是文本编码「{encoding}」 (unknown encoding)",
                          hint="常用编码：utf-8、utf-8-sig、gb18030 (兼容 gbk、gb2312)、utf-16")
             return None, encoding
+        codec = codecs.lookup(encoding).name
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
             codec = "utf-8-sig"
         candidates = [codec]

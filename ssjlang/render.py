@@ -172,7 +172,7 @@ def _template_error(exc: BaseException, name: str, origin: str | None = None,
         line = line or getattr(exc, "lineno", None) or 0
     elif file is None:
         file = origin or name
-    what = "模板递归过深：是否包含了自身？" if isinstance(exc, RecursionError) else ""
+    what = "：模板递归过深，是否包含了自身？" if isinstance(exc, RecursionError) else ""
     reason = str(exc) if not isinstance(exc, RecursionError) else "recursion too deep"
     kind = "Word 模板" if word else "模板"
     where = f"（文档 XML 第 {line} 行）" if word and line else ""

@@ -17,9 +17,21 @@ from ..diagnostics import Diagnostic, InputError, sorted_diagnostics
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
-encoding_option = click.option("--encoding", metavar="E", default=None,
+def _text_encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--encoding must name a text encoding: rot13, base64, zlib or `undefined` are refused (exit 2)."""
+    from ..inputs import text_codec_problem
+
+    problem = text_codec_problem(value) if value is not None else None
+    if problem is not None:
+        raise click.BadParameter(f"{problem}；常用编码：utf-8、gb18030 (兼容 gbk)、utf-16",
+                                 param_hint="--encoding")
+    return value
+
+
+encoding_option = click.option("--encoding", metavar="E", default=None, callback=_text_encoding,
                                help="Encoding of CSV inputs (default: detect UTF-8 / GB18030).")
 
 

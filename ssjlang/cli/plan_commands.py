@@ -247,7 +247,13 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
             click.echo(f"would reformat（需要排版）: {source.file}")
             exit_code = max(exit_code, EXIT_INPUT)
         elif not show_diff:
-            _replace_file(Path(argument), formatted)
+            try:
+                _replace_file(Path(argument), formatted)
+            except OSError as exc:  # a read-only or full file system: the plan is left as it was
+                click.echo(f"ssj fmt: 无法写入 {source.file} (cannot write): {exc.strerror or exc}；"
+                           "文件未改动", err=True)
+                exit_code = EXIT_USAGE
+                continue
             click.echo(f"reformatted（已排版）: {source.file}", err=True)
     sys.exit(exit_code)
 
