@@ -702,8 +702,8 @@ def _byte_position(data: bytes, offset: int, codec: str) -> tuple[int, int]:
     """Row and cell column of a byte offset (approximate for quoted multi-line cells)."""
     if codec.startswith("utf-16"):
         return 1, 1
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    row = data.count(b"\n", 0, line_start) + 1
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1  # lone CRs end lines too
+    row = len(data[:line_start].splitlines()) + 1
     prefix = data[line_start:offset].decode(codec, errors="replace")
     delimiter = "\t" if prefix.count("\t") > prefix.count(",") else ","
     cells = next(csv.reader([prefix], delimiter=delimiter), [""])

@@ -94,6 +94,16 @@ def test_a_registry_cut_off_mid_row_is_refused(tmp_path: Path, kind: str, text: 
     assert "(the file ends in the middle of a row: truncated?)" in errors[0][3]
 
 
+@pytest.mark.parametrize("line_end", ["\r", "\n", "\r\n"])
+def test_undecodable_bytes_after_lone_carriage_returns_are_placed(tmp_path: Path, line_end: str) -> None:
+    """Found by the fuzz test: a CSV with old-Mac line ends (CR only) and a byte that is neither UTF-8 nor
+    GB18030 crashed while the row of the byte was worked out."""
+    text = (HEADER + ROWS[0]).replace("\n", line_end).encode() + b"91140502MA0K000002,\x80\xff,x" + b"\r"
+    path = tmp_path / "registry.csv"
+    path.write_bytes(text)
+    assert [e[:3] for e in _errors(path)] == [("SSJ203", 3, 2)]
+
+
 def test_a_complete_last_row_without_a_line_break_is_fine(tmp_path: Path) -> None:
     registry = load_registry(_csv(tmp_path, HEADER + ROWS[0] + ROWS[1].rstrip("\n")))
     assert len(registry.subjects) == 2
