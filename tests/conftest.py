@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from ssjlang.cli import main
 
@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAN = Path(__file__).parent / "data" / "compile_small.ssj"
 ROSTER = ROOT / "data" / "roster.csv"
 BEACON = ["--beacon", "dice:d10x20", "--beacon-value", "31415926535897932384"]
+
+
+def ssj(*args: str, env: dict[str, str] | None = None) -> Result:
+    """Run `ssj` in process; whatever the arguments, it ends with an exit code, never an exception or a
+    traceback on the screen."""
+    result = CliRunner(env=env).invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output + result.stderr
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -13,20 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import PLAN
+from conftest import PLAN, ssj
 
 from ssjlang import __version__
-from ssjlang.cli import main
 
 GBK_DESCRIPTOR = os.fsdecode("福彩双色球".encode("gbk"))  # what Python makes of GBK bytes in argv
-
-
-def ssj(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner(env=env).invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output + result.stderr
-    return result
 
 
 # ---------------------------------------------------------------- command-line text that is not UTF-8

@@ -12,18 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import PLAN, ROOT, ROSTER
+from click.testing import Result
+from conftest import PLAN, ROOT, ROSTER, ssj
 
-from ssjlang.cli import main
 from ssjlang.recordschema import record_schema, schema_problem, where
-
-
-def ssj(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output + result.stderr
-    return result
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -13,10 +13,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-from conftest import BEACON, PLAN, ROSTER
+from conftest import BEACON, PLAN, ROSTER, ssj
 
-from ssjlang.cli import main
 from ssjlang.diagnostics import InputError
 from ssjlang.registry import load_registry, load_roster, read_table
 from ssjlang.results import load_results
@@ -24,13 +22,6 @@ from ssjlang.results import load_results
 HEADER = "统一社会信用代码,名称,行业类别\n"
 ROWS = ["91140502MA0K000001,甲汽车销售,汽车销售\n", "91140502MA0K000002,乙汽车销售,汽车销售\n",
         "91140502MA0K000003,丙汽车销售,汽车销售\n"]
-
-
-def ssj(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output + result.stderr
-    return result
 
 
 def _csv(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "registry.csv") -> Path:

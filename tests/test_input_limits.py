@@ -14,23 +14,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import BEACON, PLAN, ROOT, ROSTER
+from conftest import BEACON, PLAN, ROOT, ROSTER, ssj
 
-from ssjlang.cli import main
 from ssjlang.inputs import PLAN as PLAN_LIMIT
 from ssjlang.inputs import InputFileError, check_zip, read_limited
 
 ZERO = Path("/dev/zero")
 needs_dev_zero = pytest.mark.skipif(not ZERO.exists(), reason="no /dev/zero")
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX only")
-
-
-def ssj(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner(env=env).invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.output + result.stderr
-    return result
 
 
 @needs_dev_zero
