@@ -298,24 +298,20 @@ def load_record(record_path: Path, complete: bool = False, plan: CheckedPlan | N
         raise InputError([error(BAD_RECORD,
                                 f"{path.name} 不是 {draw.SPEC} 抽查记录 (not a {draw.SPEC} record)",
                                 str(path), hint="给出 ssj draw 写出的 record.json")])
-    for check in (schema_problem, lambda r: _plan_problem(r, plan, path),
-                  *((record_shape_problem, record_consistency_problem) if complete else ())):
-        problem = check(data)
-        if problem is not None:
-            place, what, gloss = problem
-            raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {where(place, data)} {what} "
-                                                f"(damaged record: {gloss})", str(path),
-                                    hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
-                                         "或从公示的原件重新下载")])
+    problem = schema_problem(data)
+    if problem is None and plan is not None:  # "another plan" says more than "altered": checked first
+        mismatch = plan_mismatch(data, plan, str(path))
+        if mismatch is not None:
+            raise InputError([mismatch])
+    if problem is None and complete:
+        problem = record_shape_problem(data) or record_consistency_problem(data)
+    if problem is not None:
+        place, what, gloss = problem
+        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {where(place, data)} {what} "
+                                            f"(damaged record: {gloss})", str(path),
+                                hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
+                                     "或从公示的原件重新下载")])
     return data
-
-
-def _plan_problem(record: Mapping[str, Any], plan: CheckedPlan | None, path: Path) -> None:
-    """Raise SSJ423 when a schema-valid record was not drawn from `plan` (checked before the record's own
-    consistency: "another plan" says more than "altered")."""
-    mismatch = plan_mismatch(record, plan, str(path)) if plan is not None else None
-    if mismatch is not None:
-        raise InputError([mismatch])
 
 
 def plan_mismatch(record: Mapping[str, Any], plan: CheckedPlan, record_file: str) -> Diagnostic | None:
