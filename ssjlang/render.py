@@ -195,7 +195,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise InputError([error(SSJ420, f"找不到模板 {name} (template not found)", name,
                                 hint="软件包自带的模板缺失；请重新安装 ssjlang")]) from exc
     except (jinja2.TemplateError, OSError, UnicodeDecodeError, RecursionError) as exc:
-        raise _template_error(exc, name) from exc
+        raise _template_error(exc, name, getattr(exc, "filename", None)) from exc
     try:
         return template.render(context)
     except InputError:

@@ -7,6 +7,7 @@ broken. A template that reaches for Python internals runs no command.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -71,6 +72,17 @@ def test_a_template_that_is_not_utf8(tmp_path: Path) -> None:
     result = compile_with(templates, tmp_path / "out")
     assert result.exit_code == 1
     assert "error[SSJ420]" in result.stderr and "UnicodeDecodeError" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX only")
+def test_a_template_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    os.mkfifo(templates / "plan_table.html")
+    result = compile_with(templates, tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{templates / 'plan_table.html'}: error[SSJ420]" in result.stderr
+    assert "(a FIFO, not a regular file)" in result.stderr
 
 
 def test_the_sandbox_leaves_the_built_in_templates_working(tmp_path: Path) -> None:
