@@ -218,7 +218,7 @@ def test_records_by_field(workdir: Path, place: tuple[Any, ...], value: Any) -> 
     _use_record(_file(workdir, "record.json", text.encode("utf-8", "surrogatepass")))
 
 
-@fuzz(200)
+@fuzz(150)
 @given(mutations)
 def test_records_by_bytes(workdir: Path, steps: list[tuple[str, int, int, bytes]]) -> None:
     data = json.dumps(FIXTURE_RECORD, ensure_ascii=False, indent=1).encode("utf-8")

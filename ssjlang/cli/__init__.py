@@ -1,7 +1,7 @@
 """The `ssj` command: a thin layer of click commands over the pipeline stages.
 
 Exit codes for every command: 0 success (warnings allowed), 1 the input has errors,
-2 usage or I/O problems, 3 an internal error (a bug in ssjlang; see `SsjGroup.main`, the one place
+2 usage or I/O problems, 3 an internal error (a bug in ssjlang; see `LazyGroup.main`, the one place
 where an exception that escapes a command becomes an exit code and a message — never a traceback).
 
 Each command's module is imported only when that command runs (`LazyGroup`): `ssj check` then
@@ -69,7 +69,7 @@ class LazyGroup(click.Group):
             return _exit(EXIT_USAGE, standalone_mode)
         try:
             return super().main(arguments, prog_name, complete_var, standalone_mode, **extra)
-        except OSError as exc:  # (a closed pipe, `ssj check … | head`, click itself ends quietly)
+        except OSError as exc:  # (a closed pipe, `ssj check … | head`, click has already ended quietly)
             where = f" {exc.filename} " if exc.filename else ""
             click.echo(f"错误 (error): 读写文件{where}失败 (I/O error): {exc.strerror or exc}", err=True)
             return _exit(EXIT_USAGE, standalone_mode)

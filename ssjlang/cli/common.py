@@ -20,6 +20,8 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
 def _text_encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """--encoding must name a text encoding: rot13, base64, zlib or `undefined` are refused (exit 2)."""
     from ..inputs import text_codec_problem
