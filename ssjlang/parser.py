@@ -39,6 +39,8 @@ from lark.tree import Meta
 from lark.utils import TextSlice
 
 from .diagnostics import Diagnostic, Related, error, sorted_diagnostics
+from .inputs import PLAN as PLAN_LIMIT
+from .inputs import InputFileError, read_limited
 from .keywords import (
     KEYWORDS,
     KEYWORDS_BY_KEY,
@@ -339,13 +341,19 @@ def read_source(path: Path) -> tuple[str | None, list[Diagnostic]]:
     """
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path, PLAN_LIMIT)  # a regular file, bounded: never /dev/zero or a FIFO
+    except InputFileError as exc:
+        if exc.too_large:
+            return None, [error(SSJ004_TOO_LARGE,
+                                f"文件太大，不像计划文件 (the file is too large to be a plan)："
+                                f"{exc.strerror}", file,
+                                hint="检查是否选错了文件 (check that this is the plan file)")]
+        return None, [error(SSJ002_UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror}", file,
+                            hint="给出 .ssj 计划文件的路径 (give the path of a .ssj plan file)")]
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return None, [error(SSJ002_UNREADABLE, f"无法读取文件 (cannot read the file): {reason}", file,
                             hint="检查路径和权限 (check the path and the permissions)")]
-    if len(data) > MAX_SOURCE_CHARS * 4:
-        return None, [_too_large(file, len(data), "bytes")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [error(SSJ003_BINARY, "文件是 UTF-16 编码 (the file is UTF-16 encoded)", file,
                             Span(1, 1, 1, 1, 0, 0),
