@@ -220,4 +220,4 @@ def test_draws_verifies_and_compiles_end_to_end(path: Path, tmp_path: Path) -> N
     rendered = render_documents(export_plan(checked.resolved), record, None,
                                 RenderOptions(formats=frozenset({"html"})))
     assert "计划/工作计划表.html" in rendered.files
-    assert any(n.startswith("通知书/") for n in rendered.files) == bool(record["visits"])
+    assert any(n.startswith("通知书/V") for n in rendered.files) == bool(record["visits"])

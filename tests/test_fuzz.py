@@ -134,8 +134,9 @@ def test_plans(workdir: Path, steps: list[tuple[str, int, int, bytes]]) -> None:
             diagnostics += check(result.plan, str(path))
             if not any(d.is_error for d in diagnostics):
                 from ssjlang.export import export_plan
+                from ssjlang.resolve import resolve_plan
 
-                json.dumps(export_plan(result.plan), ensure_ascii=False)
+                json.dumps(export_plan(resolve_plan(result.plan)), ensure_ascii=False)
     render_text(diagnostics, {str(path): text})
     json.loads(render_json(diagnostics))
 

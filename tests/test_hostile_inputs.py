@@ -78,7 +78,7 @@ DAMAGE: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_team_null, "visits[0].team 应为列表"),
     (_subjects_list, "subjects 应为对象"),
     (_item_without_text, "visits[0].items[0].item 缺失"),
-    (_task_no_text, "visits[0].tasks[0].no 应为整数"),
+    (_task_no_text, "visits[0].tasks[0].no 应为任务序号"),
     (_unknown_subject, "visits[0].subject NOPE 不在 subjects 中"),
     (_workload_object, "workload 应为列表"),
 ]

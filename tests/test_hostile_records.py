@@ -110,13 +110,13 @@ DAMAGE: list[tuple[Callable[[str], str], str]] = [
     (_lone_surrogate, "不含 NUL 和孤立代理项的文本"),
     (_nul_in_a_name, "不含 NUL 和孤立代理项的文本"),
     (_not_a_number, "NaN is not a JSON number"),
-    (_edit(lambda r: _stratum(r).update(risk=5)), "任务4.rounds[0].strata[0].risk 应为风险等级"),
+    (_edit(lambda r: _stratum(r).update(risk=5)), "任务4.rounds[0].strata[0].risk 应为信用风险分类字母"),
     (_edit(lambda r: _stratum(r).update(rate_ppm="200000")), "任务4.rounds[0].strata[0].rate_ppm 应为"),
     (_edit(lambda r: _stratum(r).pop("population_digest")),
      "任务4.rounds[0].strata[0].population_digest 缺失"),
     (_edit(lambda r: r["tasks"][0].update(floor_percent="20")), "任务4.floor_percent 应为0—100"),
     (_edit(lambda r: r["tasks"][0].update(realised_percent=None)), "任务4.realised_percent 应为数"),
-    (_edit(lambda r: r["tasks"][0].update(no=4.0)), "第1个任务.no 应为整数，实为 4.0"),
+    (_edit(lambda r: r["tasks"][0].update(no=4.0)), "第1个任务.no 应为任务序号"),
     (_edit(lambda r: r["tasks"][1].update(population=-1)), "任务24.population 应为非负整数"),
     (_edit(lambda r: r.update(surprise=1)), "surprise 是未知的字段"),
     (_edit(lambda r: r["visits"][0].update(visit="../../../victim/PWNED")), "visits[0].visit 应为检查编号"),
@@ -226,7 +226,7 @@ def test_a_visit_id_never_leads_out_of_the_output_directory(record: dict[str, An
 
     record["visits"][0]["visit"] = "../../../victim/PWNED"
     record["subjects"][record["visits"][0]["subject"]]["name"] = "../../公司/..\\x"
-    plan = export_plan(load_plan(PLAN).plan)
+    plan = export_plan(load_plan(PLAN).resolved)
     files = render_documents(plan, record, None, RenderOptions(formats=frozenset({"html"}))).files
     notices = [name for name in files if name.startswith("通知书/") and "PWNED" in name]
     assert notices == ["通知书/victimPWNED-公司..x.html"]  # no separator left: one name inside 通知书/
