@@ -191,8 +191,9 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
     record: dict[str, Any] = {"spec": draw.SPEC}
-    if result.extensions:
-        record["extensions"] = list(result.extensions)
+    extensions = [*result.extensions, *([ORG_EXTENSION] if inputs.roster is not None and organised(plan) else [])]
+    if extensions:
+        record["extensions"] = extensions
     record.update({
         "generator": f"ssjlang {__version__}",
         "commitment": commitment,
@@ -210,6 +211,22 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         "warnings": warnings + list(visits["warnings"]),
     })
     return record
+
+
+ORG_EXTENSION = "SSJ-ORG-1"
+"""Teams and visits of inspecting bodies, units, levels and per-item departments: docs/spec/SSJ-ORG-1.md."""
+
+
+def organised(plan: ResolvedPlan) -> bool:
+    """Whether a plan's visits follow SSJ-ORG-1: some task names an inspecting body (检查), a unit or a level
+    among its bodies, or items with their own department or subjects."""
+    return any(unit_organised(unit) for unit in plan.units)
+
+
+def unit_organised(unit: DrawUnit) -> bool:
+    """Whether a unit's visits follow SSJ-ORG-1 rather than SSJ-TEAM-1's lead and assisting departments."""
+    return bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist)) \
+        or any(item.inspect or item.selector is not None for item in unit.items)
 
 
 def office_of(body: Body, subject: Any) -> str | None:
@@ -270,8 +287,7 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
         infos[(no, unit.sub)] = TaskInfo(no, unit.name, teams.department(unit.inspecting[0]),
                                          tuple(teams.department(b) for b in unit.assist),
                                          tuple(i.text for i in unit.items), unit.sub)
-        organised = bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist)) \
-            or any(item.inspect for item in unit.items)
+        routed = unit_organised(unit)
         item_bodies = tuple(dict.fromkeys(b for item in unit.items for b in item.inspect))
         item_tests = [(item.text, _item_test(item.selector, kinds)) for item in unit.items]
         per_subject_items = any(test is not None for _, test in item_tests)
@@ -287,7 +303,7 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
                     inspect: tuple[str, ...] = ()
                     assist: tuple[str, ...] = ()
                     subject = by_id[p.id]
-                    if organised:
+                    if routed:
                         inspect = tuple(_staffing(teams, b, subject, uncovered) for b in unit.inspecting)
                         assist = tuple(_staffing(teams, b, subject, uncovered) for b in (*unit.assist, *item_bodies))
                     items = (tuple(text for text, test in item_tests if test is None or test(subject))
