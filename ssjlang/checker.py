@@ -16,6 +16,7 @@ Decisions the language leaves to the checker (also in the docs):
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -24,8 +25,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .canonical import UNWRITABLE
 from .diagnostics import Diagnostic, Fix, InputError, Related, error, has_errors, sorted_diagnostics, warning
 from .fixes import replace_name, unknown_department_fixes
+from .keywords import simplified
 from .nodes import (
     STANDARD_FIELD_ALIASES,
     STANDARD_FIELDS,
@@ -42,6 +45,8 @@ from .nodes import (
     Not,
     Number,
     Or,
+    Part,
+    Period,
     Plan,
     Rate,
     RiskClass,
@@ -52,10 +57,27 @@ from .nodes import (
     Span,
     SubgroupRates,
     Task,
+    TaskFields,
     Text,
     ValueList,
     Window,
+    WindowKind,
 )
+from .resolve import (
+    RISK_FIELD,
+    canonical_field,
+    merged_fields,
+    percent_ppm,
+    period_windows,
+    planned_round_count,
+    profile_classes,
+    resolve_deadline,
+    resolve_plan,
+    resolve_window,
+    split_window,
+)
+from .resolved import ResolvedPlan
+from .wording import COUNT_OP_WORDS, format_decimal, rate_text
 
 # ---------------------------------------------------------------- codes (docs/diagnostics/ssj1.md)
 
@@ -76,6 +98,8 @@ LEAD_ALSO_ASSISTS = "SSJ114"
 DUPLICATE_ASSIST = "SSJ115"
 UNKNOWN_MODE = "SSJ116"
 DIRECTED_WITHOUT_SELECTOR = "SSJ117"
+LEVEL_CANNOT_GUIDE = "SSJ118"
+UNDIRECTED_WITH_SELECTOR = "SSJ119"
 RATE_OUT_OF_RANGE = "SSJ120"
 BAD_COUNT = "SSJ121"
 BAD_ROUNDS = "SSJ122"
@@ -84,6 +108,8 @@ ESCALATION_OF_FULL_RATE = "SSJ124"
 BAD_PROFILE_LEVEL = "SSJ125"
 COUNT_RULES_OVERLAP = "SSJ126"
 COUNT_RULES_GAP = "SSJ127"
+RATE_NOT_PPM = "SSJ128"
+RATE_FORM_NOT_HERE = "SSJ129"
 BAD_DATE = "SSJ130"
 WINDOW_REVERSED = "SSJ131"
 WINDOW_TOO_LONG = "SSJ132"
@@ -91,11 +117,20 @@ WINDOW_OUTSIDE_YEAR = "SSJ133"
 BATCH_OUTSIDE_WINDOW = "SSJ134"
 BATCHES_NOT_INCREASING = "SSJ135"
 BATCH_COUNT_MISMATCH = "SSJ136"
+WINDOW_TOO_SHORT = "SSJ137"
+DRAW_AFTER_WINDOW = "SSJ138"
 UNKNOWN_FIELD = "SSJ140"
 OPERATOR_KIND_MISMATCH = "SSJ141"
 VALUE_KIND_MISMATCH = "SSJ142"
 UNKNOWN_RISK_CLASS = "SSJ143"
 EMPTY_VALUE_LIST = "SSJ144"
+BAD_LEVEL = "SSJ145"
+UNSTATED_RATE = "SSJ150"
+ALL_LEVELS_WITHOUT_LEVEL = "SSJ152"
+REPEATED_FULL_RATE = "SSJ153"
+PROFILE_CLASS_KIND = "SSJ154"
+KEY_ITEMS_CAPPED = "SSJ155"
+UNWRITABLE_CHARACTER = "SSJ156"
 
 ALL_CODES: tuple[str, ...] = tuple(
     sorted({value for value in globals().values()
@@ -106,11 +141,13 @@ ALL_CODES: tuple[str, ...] = tuple(
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 MAX_ROUNDS_PER_YEAR = 12
+MAX_TIMES_PER_PERIOD = 4
 
 ESCALATION_CHAIN: tuple[RiskClass, ...] = (RiskClass.LOW, RiskClass.MEDIUM, RiskClass.HIGHER, RiskClass.HIGH)
 """The classes whose rate and rounds must not decrease (递加); 未分类 stands outside the chain."""
 
-MODE_PATTERN = re.compile(r"[省市县区](?:\(区\)|（区）)?抽[省市县区](?:\(区\)|（区）)?查")
+MODE_PATTERN = re.compile(r"[省市县区](?:\(区\)|（区）|\(县\)|（县）|\(市\)|（市）)?抽[省市县区]"
+                          r"(?:\(区\)|（区）|\(县\)|（县）|\(市\)|（市）)?查")
 KNOWN_MODES: tuple[str, ...] = ("县抽县查", "区抽区查", "市抽市查", "市抽县(区)查", "市抽县查", "省抽市查",
                                 "省抽省查")
 DOC_NUMBER_PLACEHOLDERS = frozenset({"年", "号"})
@@ -127,7 +164,6 @@ RISK_VALUE_NAMES: dict[str, RiskClass] = {
 }
 """How a 风险等级 selector value may name a class (letters, Chinese names, English words)."""
 
-RISK_FIELD = "风险等级"
 KIND_CHINESE = {
     FieldKind.TEXT: "文本",
     FieldKind.LIST: "列表",
@@ -137,7 +173,6 @@ KIND_CHINESE = {
 }
 ORDERING_OPS = frozenset({CompareOp.LT, CompareOp.LE, CompareOp.GT, CompareOp.GE})
 LIST_OPS = frozenset({CompareOp.IN, CompareOp.NOT_IN})
-COUNT_OP_WORDS = {CompareOp.LE: "不超过", CompareOp.LT: "少于", CompareOp.GT: "超过", CompareOp.GE: "不少于"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -146,139 +181,50 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @dataclass(frozen=True)
 class CheckedPlan:
-    """A plan that parsed and checked without errors, with its warnings and exact source text."""
+    """A plan that parsed and checked without errors: its AST, its resolved form (what every later
+    stage reads), its warnings and exact source text."""
 
     plan: Plan
     source: str
     file: str
     warnings: tuple[Diagnostic, ...]
+    resolved: ResolvedPlan
 
 
 def check(plan: Plan, file: str) -> list[Diagnostic]:
     """All semantic problems of `plan`, sorted by position (stable for equal positions)."""
-    return sorted_diagnostics(_Checker(plan, file).run())
+    return sorted_diagnostics(_Checker(plan, file).run() + unwritable_texts(plan, file))
+
+
+def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
+    """Parse, check and resolve plan text: (the checked plan or None on errors, every diagnostic)."""
+    from .parser import parse  # the parser imports Lark: load it only when needed
+
+    result = parse(source, file)
+    diagnostics = list(result.diagnostics)
+    if result.plan is None:
+        return None, diagnostics
+    diagnostics += check(result.plan, file)
+    if has_errors(diagnostics):
+        return None, sorted_diagnostics(diagnostics)
+    ordered = tuple(sorted_diagnostics(diagnostics))
+    return CheckedPlan(result.plan, source, file, ordered, resolve_plan(result.plan)), list(ordered)
 
 
 def load_plan(path: Path) -> CheckedPlan:
-    """Read, parse and check a plan file; raise `InputError` carrying every diagnostic on errors.
+    """Read, parse, check and resolve a plan file; raise `InputError` carrying every diagnostic on errors.
 
     The draw and compile stages start here, so a plan they use has always passed `ssj check`.
     """
-    from .parser import parse, read_source  # the parser imports Lark: load it only when needed
+    from .parser import read_source
 
-    file = str(path)
     source, read_diagnostics = read_source(path)
     if source is None:
         raise InputError(list(read_diagnostics))
-    result = parse(source, file)
-    diagnostics = list(read_diagnostics) + list(result.diagnostics)
-    if result.plan is None:
-        raise InputError(diagnostics)
-    diagnostics += check(result.plan, file)
-    if has_errors(diagnostics):
-        raise InputError(diagnostics)
-    return CheckedPlan(result.plan, source, file, tuple(sorted_diagnostics(diagnostics)))
-
-
-def resolve_point(point: DatePoint, year: int, *, end: bool, inherit_year: int | None = None) -> date:
-    """The calendar date of a window point: a month alone is its 1st (start) or last day (end).
-
-    `inherit_year` is an explicit year written at the window start, used by an end without one.
-    Raises ValueError for an impossible month or day (the checker reports those as SSJ130).
-    """
-    if point.year is not None:
-        point_year = point.year
-    elif point.next_year:
-        point_year = year + 1
-    elif inherit_year is not None:
-        point_year = inherit_year
-    else:
-        point_year = year
-    if not 1 <= point.month <= 12:
-        raise ValueError(f"month {point.month} out of range")
-    if point.day is not None:
-        return date(point_year, point.month, point.day)
-    if end:
-        return date(point_year, point.month, calendar.monthrange(point_year, point.month)[1])
-    return date(point_year, point.month, 1)
-
-
-def resolve_window(window: Window, year: int) -> tuple[date, date]:
-    """First and last day of a window in plan year `year` (次年 → year + 1), both inclusive."""
-    start = resolve_point(window.start, year, end=False)
-    inherit = window.start.year if window.start.year is not None and not window.start.next_year else None
-    end_point = window.end if window.end is not None else window.start
-    end = resolve_point(end_point, year, end=True, inherit_year=inherit if window.end is not None else None)
-    return start, end
-
-
-def resolve_deadline(point: DatePoint, year: int) -> date:
-    """A batch deadline (截止): a month alone means its last day."""
-    return resolve_point(point, year, end=True)
-
-
-def department_index(plan: Plan) -> dict[str, str]:
-    """Every declared department name and alias (又称) → the canonical department name."""
-    index: dict[str, str] = {}
-    for department in plan.departments:
-        index.setdefault(department.name.value, department.name.value)
-        for alias in department.aliases:
-            index.setdefault(alias.value, department.name.value)
-    return index
-
-
-def canonical_department(plan: Plan, name: str) -> str:
-    """The declared name for `name` (an alias resolves to its department); unknown names unchanged."""
-    return department_index(plan).get(name, name)
-
-
-def field_kinds(plan: Plan) -> dict[str, FieldKind]:
-    """Every field a selector may name (standard Chinese and English, declared) → its kind."""
-    kinds: dict[str, FieldKind] = dict(STANDARD_FIELDS)
-    for alias, standard in STANDARD_FIELD_ALIASES.items():
-        kinds[alias] = STANDARD_FIELDS[standard]
-    for decl in plan.fields:
-        kinds.setdefault(decl.name.value, decl.kind)
-    return kinds
-
-
-def canonical_field(name: str) -> str:
-    """A standard field's Chinese name for its English alias; other names unchanged."""
-    return STANDARD_FIELD_ALIASES.get(name, name)
-
-
-def is_directed(task: Task) -> bool:
-    """定向 as written, else directed exactly when the scope has a 筛选."""
-    if task.directed is not None:
-        return task.directed
-    return task.scope is not None and task.scope.selector is not None
-
-
-def profiles_by_name(plan: Plan) -> dict[str, RiskProfile]:
-    """Escalation profiles by name; the first declaration wins (duplicates are SSJ106)."""
-    profiles: dict[str, RiskProfile] = {}
-    for profile in plan.profiles:
-        profiles.setdefault(profile.name.value, profile)
-    return profiles
-
-
-def format_decimal(value: Decimal) -> str:
-    """`20`, `12.5`, `1.5` — no exponent, no trailing zeros."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def rate_text(rate: Rate) -> str:
-    """The plan-table rendering, with the count unit as written: 不低于10%, 20%, 20家, 不少于2所,
-    10%（不少于2户）."""
-    if rate.count is not None:
-        return f"{'不少于' if rate.at_least else ''}{rate.count}{rate.count_unit}"
-    text = f"{'不低于' if rate.at_least else ''}{format_decimal(rate.percent or Decimal(0))}%"
-    if rate.min_count is not None:
-        text += f"（不少于{rate.min_count}{rate.count_unit}）"
-    return text
+    checked, diagnostics = check_source(source, str(path))
+    if checked is None:
+        raise InputError(list(read_diagnostics) + diagnostics)
+    return checked
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
@@ -292,35 +238,61 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
 
 def _header_span(task: Task) -> Span:
     """The `4 "name"` part of a task: short enough to underline, unlike the whole block."""
-    return Span.merge(task.number.span, task.name.span)
+    return Span.merge(task.code.span, task.name.span)
 
 
-def _task_label(task: Task) -> str:
-    return f"任务 {task.number.value}"
+@dataclass(frozen=True)
+class _Where:
+    """Which row (or sub-row) a problem belongs to, for messages and for the span to underline."""
+
+    label: str
+    span: Span
+
+
+def _where(task: Task, part: Part | None, index: int | None) -> _Where:
+    if part is None:
+        return _Where(f"任务 {task.code.text}", _header_span(task))
+    shown = f"「{part.label.value}」" if part.label is not None else f"{index}"
+    return _Where(f"任务 {task.code.text} 子项{shown}", part.span if part.label is None else part.label.span)
 
 
 @dataclass(frozen=True)
 class _Level:
     """One class of a profile as it applies: explicit level or the implicit ×1."""
 
-    risk: RiskClass
+    risk: str
+    name: str
     level: RiskLevel | None
 
     @property
     def multiplier(self) -> Decimal | None:
         if self.level is None:
             return Decimal(1)
-        if self.level.rate is not None:
+        if self.level.rate is not None or self.level.exclude:
             return None
         return self.level.multiplier if self.level.multiplier is not None else Decimal(1)
 
     def describe(self) -> str:
-        name = self.risk.chinese
         if self.level is None:
-            return f"{name}（未列出，按 比例×1）"
+            return f"{self.name}（未列出，按 比例×1）"
+        if self.level.exclude:
+            return f"{self.name} 不抽"
         if self.level.rate is not None:
-            return f"{name} 比例 {rate_text(self.level.rate)}"
-        return f"{name} 比例×{format_decimal(self.multiplier or Decimal(1))}"
+            return f"{self.name} 比例 {rate_text(self.level.rate)}"
+        return f"{self.name} 比例×{format_decimal(self.multiplier or Decimal(1))}"
+
+
+def _rate_forms(rate: Rate) -> str:
+    """The form of a written rate, for messages: 不抽, 待定, 每名执法人员 …"""
+    if rate.exclude:
+        return "不抽"
+    if rate.unstated:
+        return "待定"
+    if rate.per_inspector:
+        return "每名执法人员"
+    if rate.staff_ratio is not None:
+        return "人员比"
+    return rate_text(rate)
 
 
 class _Checker:
@@ -331,11 +303,13 @@ class _Checker:
         self.file = file
         self.out: list[Diagnostic] = []
         self.year: int | None = None
-        self.departments: dict[str, str] = {}
-        self.department_spans: dict[str, Span] = {}
+        self.bodies: dict[str, tuple[str, str]] = {}
+        """Every declared name or alias → (kind: 部门/单位/层级, the declared name)."""
+        self.body_spans: dict[str, Span] = {}
         self.profiles: dict[str, RiskProfile] = {}
         self.profile_ok: dict[str, bool] = {}
         self.fields: dict[str, FieldKind] = {}
+        self.checked_spans: set[tuple[str, int, int, int, int, int]] = set()
 
     # -- helpers
 
@@ -350,10 +324,20 @@ class _Checker:
     def related(self, message: str, span: Span) -> tuple[Related, ...]:
         return (Related(message, span, self.file),)
 
+    def first_time(self, what: str, span: Span) -> bool:
+        """Whether a written field is checked for the first time (sub-rows inherit their task's fields:
+        a field written once is checked once, however many sub-rows use it)."""
+        key = (what, span.line, span.column, span.end_line, span.end_column, span.start)
+        if key in self.checked_spans:
+            return False
+        self.checked_spans.add(key)
+        return True
+
     def run(self) -> list[Diagnostic]:
         self.check_header()
         self.check_fields()
         self.check_departments()
+        self.check_levels()
         self.check_profiles()
         if not self.plan.tasks:
             self.warning(NO_TASKS, "计划中没有任务 (the plan has no tasks)", self.plan.header.span,
@@ -361,7 +345,10 @@ class _Checker:
         self.check_task_numbers()
         for task in self.plan.tasks:
             self.check_task(task)
-        return self.out
+        unique: dict[tuple[str, Span], Diagnostic] = {}
+        for diagnostic in self.out:  # a task's field inherited by several sub-rows is reported once
+            unique.setdefault((diagnostic.code, diagnostic.span), diagnostic)
+        return list(unique.values())
 
     # -- header
 
@@ -385,12 +372,19 @@ class _Checker:
                        f"区划代码「{header.division_code.value}」不是 6 位数字 "
                        "(division code must be 6 digits)",
                        header.division_code.span, hint='写行政区划代码的 6 位数字，例如：区划代码 "140502"')
-        if header.doc_number is not None:
-            for placeholder in re.findall(r"\{([^{}]*)\}", header.doc_number.value):
-                if placeholder not in DOC_NUMBER_PLACEHOLDERS:
-                    self.error(BAD_HEADER_VALUE,
-                               f"文号中的占位符「{{{placeholder}}}」无法填写 (unknown placeholder in 文号)",
-                               header.doc_number.span, hint="文号只能用 {年} 和 {号} 两个占位符")
+        self.check_doc_number(header.doc_number)
+        for text in (*header.witnesses, *header.materials):
+            if not text.value.strip():
+                self.error(EMPTY_TEXT, "文本为空 (empty text)", text.span, hint="删除空的引号或写出内容")
+
+    def check_doc_number(self, doc_number: Text | None) -> None:
+        if doc_number is None:
+            return
+        for placeholder in re.findall(r"\{([^{}]*)\}", doc_number.value):
+            if placeholder not in DOC_NUMBER_PLACEHOLDERS:
+                self.error(BAD_HEADER_VALUE,
+                           f"文号中的占位符「{{{placeholder}}}」无法填写 (unknown placeholder in 文号)",
+                           doc_number.span, hint="文号只能用 {年} 和 {号} 两个占位符")
 
     # -- declarations
 
@@ -415,22 +409,78 @@ class _Checker:
                 seen[name] = decl.name.span
                 self.fields[name] = decl.kind
 
+    def declare(self, name: Name, kind: str, owner: str, is_alias: bool) -> None:
+        """Record a department, unit or level name (or alias); a name used twice is SSJ105."""
+        if name.value in self.bodies:
+            first = self.body_spans[name.value]
+            first_kind, first_owner = self.bodies[name.value]
+            what = "别名" if is_alias else kind
+            self.error(DUPLICATE_DEPARTMENT,
+                       f"{what}「{name.value}」重复：已用于{first_kind}「{first_owner}」 "
+                       "(duplicate department, unit, level or alias)",
+                       name.span, hint="每个部门、单位、层级的名称和别名只能声明一次；合并或改名",
+                       related=self.related("首次声明于此 (first declared here)", first))
+            return
+        self.bodies[name.value] = (kind, owner)
+        self.body_spans[name.value] = name.span
+
     def check_departments(self) -> None:
         for department in self.plan.departments:
+            owner = department.name.value
             for name in (department.name, *department.aliases):
-                is_alias = name is not department.name
-                if name.value in self.departments:
-                    first = self.department_spans[name.value]
-                    owner = self.departments[name.value]
-                    what = "别名" if is_alias else "部门"
-                    self.error(DUPLICATE_DEPARTMENT,
-                               f"{what}「{name.value}」重复：已用于部门「{owner}」 "
-                               "(duplicate department or alias)",
-                               name.span, hint="每个部门名称和别名只能声明一次；合并这两处声明",
-                               related=self.related("首次声明于此 (first declared here)", first))
+                self.declare(name, "部门", owner, name is not department.name)
+            for unit in department.units:
+                for name in (unit.name, *unit.aliases):
+                    self.declare(name, "单位", unit.name.value, name is not unit.name)
+            self.check_doc_number(department.doc_number)
+            for text in (department.full_name, department.contact, department.phone, department.address,
+                         department.site, *department.area):
+                if text is not None and not text.value.strip():
+                    self.error(EMPTY_TEXT, f"部门「{owner}」有空的设置 (empty setting)", text.span,
+                               hint="删除空的设置或写出内容")
+
+    def check_levels(self) -> None:
+        departments = {d.name.value: d for d in self.plan.departments}
+        for level in self.plan.levels:
+            self.declare(level.name, "层级", level.name.value, False)
+        for level in self.plan.levels:
+            label = f"层级「{level.name.value}」"
+            if level.by is not None and level.by.value not in self.fields:
+                self.unknown_field(level.by)
+            if not level.members:
+                self.error(BAD_LEVEL, f"{label}没有成员 (a level lists no offices)", level.name.span,
+                           hint=f"写出各级机关：层级 {level.name.value} {{ 按 所属区域  成员 甲区市场监管局、乙区市场监管局 }}")
+                continue
+            owner_of: dict[str, str] = {}
+            seen: set[str] = set()
+            for member in level.members:
+                declared = self.bodies.get(member.value)
+                if declared is None or declared[0] != "部门":
+                    if declared is None:
+                        self.unknown_body(member)
+                    else:
+                        self.error(BAD_LEVEL, f"{label}的成员「{member.value}」是{declared[0]}，"
+                                   "成员应是部门 (level members must be departments)", member.span,
+                                   hint="层级的成员是各地的机关（部门），不是单位或另一个层级")
                     continue
-                self.departments[name.value] = department.name.value
-                self.department_spans[name.value] = name.span
+                canonical = declared[1]
+                if canonical in seen:
+                    self.error(BAD_LEVEL, f"{label}的成员「{member.value}」列了两次 (member listed twice)",
+                               member.span, hint=f"删除重复的「{member.value}」")
+                    continue
+                seen.add(canonical)
+                areas = departments[canonical].area
+                if not areas:
+                    self.error(BAD_LEVEL, f"{label}的成员「{canonical}」没有写 辖区 (member without 辖区)",
+                               member.span,
+                               hint=f'在部门声明中写出它管辖的区域，例如：部门 {canonical} {{ 辖区 "140403" }}')
+                for area in areas:
+                    value = area.value.strip()
+                    if value in owner_of and owner_of[value] != canonical:
+                        self.error(BAD_LEVEL, f"{label}中辖区「{value}」同时属于「{owner_of[value]}」和"
+                                   f"「{canonical}」 (two members cover the same area)", area.span,
+                                   hint="每个辖区值只能属于层级中的一个机关")
+                    owner_of.setdefault(value, canonical)
 
     def check_profiles(self) -> None:
         for profile in self.plan.profiles:
@@ -446,33 +496,67 @@ class _Checker:
             self.profile_ok[name] = self.check_profile(profile)
 
     def check_profile(self, profile: RiskProfile) -> bool:
-        """Levels valid and not decreasing A ≤ B ≤ C ≤ D in multipliers, absolute rates and rounds."""
+        """Levels valid and not decreasing from the lowest class to the highest in multipliers, absolute
+        rates and rounds (A ≤ B ≤ C ≤ D; a 按-profile's classes in the order written)."""
         ok = True
-        seen: dict[RiskClass, RiskLevel] = {}
+        by_field = profile.by is not None and canonical_field(profile.by.value) != RISK_FIELD
+        if profile.by is not None and profile.by.value not in self.fields:
+            self.unknown_field(profile.by)
+            ok = False
+        seen: dict[str, RiskLevel] = {}
         for level in profile.levels:
-            if level.risk in seen:
-                self.error(BAD_PROFILE_LEVEL, f"风险递加「{profile.name.value}」中 {level.risk.chinese} 重复 "
-                           "(risk class listed twice)", level.span, hint="每个风险等级只写一行",
-                           related=self.related("首次出现于此 (first listed here)", seen[level.risk].span))
+            named = isinstance(level.risk, Text)
+            shown = level.risk.value if isinstance(level.risk, Text) else level.risk.chinese
+            if named and not by_field:
+                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」读取信用风险分类，不能用「{shown}」"
+                           "作分类 (a credit-class profile lists 低风险…高风险)", level.span,
+                           hint=f"其他分类（如监管类别）写：风险递加 {profile.name.value} 按 监管类别 {{ \"重点\" 比例 100% … }}")
                 ok = False
                 continue
-            seen[level.risk] = level
+            if not named and by_field and level.risk is not RiskClass.UNCLASSIFIED:
+                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」按「{profile.by.value}」分类，"  # type: ignore[union-attr]
+                           f"类别应写成该字段的值（带引号），不能写 {shown} (write the field's values)",
+                           level.span, hint='例如："重点" 比例 100%；"一般" 比例 5%')
+                ok = False
+                continue
+            if named and not str(level.risk.value).strip():  # type: ignore[union-attr]
+                self.error(EMPTY_TEXT, "分类名称为空 (empty class name)", level.span, hint="写出分类的取值")
+                ok = False
+                continue
+            key = shown.strip()
+            if key in seen:
+                self.error(BAD_PROFILE_LEVEL, f"风险递加「{profile.name.value}」中 {shown} 重复 "
+                           "(risk class listed twice)", level.span, hint="每个风险等级只写一行",
+                           related=self.related("首次出现于此 (first listed here)", seen[key].span))
+                ok = False
+                continue
+            seen[key] = level
             if level.multiplier is not None and level.multiplier <= 0:
                 self.error(BAD_PROFILE_LEVEL, f"倍数 ×{format_decimal(level.multiplier)} 必须大于 0 "
                            "(multiplier must be positive)", level.span, hint="例如：一般风险 比例×1.5")
                 ok = False
+            if level.exclude and (level.rate is not None or level.multiplier is not None):
+                self.error(BAD_PROFILE_LEVEL, f"{shown} 写了 不抽，又写了比例 (a level is either excluded or "
+                           "has a rate)", level.span, hint="不抽查这一类写 不抽；否则删去 不抽")
+                ok = False
             if level.rate is not None:
-                ok = self.check_rate(level.rate) and ok
+                ok = self.check_rate(level.rate, "profile") and ok
             if level.rounds is not None:
                 ok = self.check_rounds(level.rounds) and ok
+                if level.rounds.period is not Period.YEAR:
+                    self.error(RATE_FORM_NOT_HERE, "风险递加的频次写成 N次/年 (a profile level counts rounds per year)",
+                               level.rounds.span, hint="不同周期的抽查分别写成 子项，各写各的 频次")
+                    ok = False
         if not ok:
             return False
-        levels = [_Level(risk, seen.get(risk)) for risk in ESCALATION_CHAIN]
+        levels = [_Level(key, name, level) for key, name, level in profile_classes(profile)
+                  if key != RiskClass.UNCLASSIFIED.value]
         ok = self.check_chain(profile, levels, lambda lv: lv.multiplier, "比例倍数") and ok
         ok = self.check_chain(
             profile, levels,
-            lambda lv: (lv.level.rate.percent
-                        if lv.level and lv.level.rate and lv.level.rate.count is None else None),
+            lambda lv: (Decimal(0) if lv.level is not None and lv.level.exclude else
+                        lv.level.rate.percent if lv.level and lv.level.rate and lv.level.rate.count is None
+                        else None),
             "比例") and ok
         ok = self.check_chain(
             profile, levels,
@@ -481,14 +565,14 @@ class _Checker:
             "户数") and ok
         ok = self.check_chain(
             profile, levels,
-            lambda lv: Decimal(lv.level.rounds.per_year) if lv.level and lv.level.rounds else None,
+            lambda lv: Decimal(lv.level.rounds.times) if lv.level and lv.level.rounds else None,
             "频次") and ok
         return ok
 
     def check_chain(self, profile: RiskProfile, levels: list[_Level], value_of: Callable[[_Level],
                                                                                          Decimal | None],
                     what: str) -> bool:
-        """Report the first place where a comparable value decreases along A → D."""
+        """Report the first place where a comparable value decreases from lower to higher risk."""
         previous: tuple[_Level, Decimal] | None = None
         for level in levels:
             value = value_of(level)
@@ -499,9 +583,9 @@ class _Checker:
                 span = level.level.span if level.level is not None else profile.name.span
                 self.error(ESCALATION_NOT_INCREASING,
                            f"风险递加「{profile.name.value}」的{what}未随风险递加：{level.describe()} 低于 "
-                           f"{earlier.describe()} (escalation must not decrease: A ≤ B ≤ C ≤ D)",
-                           span, hint="按 低风险 ≤ 一般风险 ≤ 较高风险 ≤ 高风险 调整比例和频次",
-                           related=self.related(f"{earlier.risk.chinese} 在此 (the lower-risk level)",
+                           f"{earlier.describe()} (escalation must not decrease from lower to higher risk)",
+                           span, hint="按 低风险 ≤ 一般风险 ≤ 较高风险 ≤ 高风险（或分类的书写顺序）调整比例和频次",
+                           related=self.related(f"{earlier.name} 在此 (the lower-risk level)",
                                                 earlier.level.span if earlier.level else profile.name.span))
                 return False
             previous = (level, value)
@@ -510,34 +594,120 @@ class _Checker:
     # -- tasks
 
     def check_task_numbers(self) -> None:
-        seen: dict[int, Task] = {}
+        seen: dict[str, Task] = {}
         for task in self.plan.tasks:
-            number = task.number.value
-            if number < 1:
-                self.error(BAD_TASK_NUMBER, f"任务序号 {number} 必须是正整数 (task number must be ≥ 1)",
-                           task.number.span, hint="任务按 1、2、3… 编号")
-            if number in seen:
-                self.error(DUPLICATE_TASK, f"任务序号 {number} 重复 (duplicate task number)",
-                           task.number.span,
-                           hint="每个任务的序号必须唯一；给这个任务换一个未用的序号",
-                           related=self.related("首次使用于此 (first used here)", seen[number].number.span))
+            code = task.code
+            if not code.text.strip():
+                self.error(BAD_TASK_NUMBER, "任务序号为空 (empty task number)", code.span,
+                           hint='写出序号，例如 任务 4 "…" 或 任务 "SJ-2023-01" "…"')
+                continue
+            if code.number is not None and code.number < 1:
+                self.error(BAD_TASK_NUMBER, f"任务序号 {code.text} 必须是正整数 (task number must be ≥ 1)",
+                           code.span, hint="任务按 1、2、3… 编号")
+            key = code.stream_id
+            if key in seen:
+                self.error(DUPLICATE_TASK, f"任务序号 {code.text} 重复 (duplicate task number)",
+                           code.span,
+                           hint="每个任务的序号必须唯一（003 与 3 是同一个序号）；给这个任务换一个未用的序号",
+                           related=self.related("首次使用于此 (first used here)", seen[key].code.span))
             else:
-                seen[number] = task
+                seen[key] = task
 
     def check_task(self, task: Task) -> None:
-        label = _task_label(task)
-        header = _header_span(task)
         if not task.name.value.strip():
-            self.error(EMPTY_TEXT, f"{label} 的名称为空 (empty task name)", task.name.span,
+            self.error(EMPTY_TEXT, f"任务 {task.code.text} 的名称为空 (empty task name)", task.name.span,
                        hint='写出抽查任务名称，例如：任务 4 "对汽车销售企业的部门联合抽查"')
+        self.check_written(task, _where(task, None, None))
+        if not task.parts:
+            self.check_unit(task, task, _where(task, None, None))
+            return
+        for index, part in enumerate(task.parts, start=1):
+            where = _where(task, part, index)
+            if part.label is not None and not part.label.value.strip():
+                self.error(EMPTY_TEXT, f"{where.label} 的名称为空 (empty part label)", part.label.span,
+                           hint='写出子项名称，例如 子项 "高校" { … }，或去掉空的引号')
+            self.check_written(part, where)
+            self.check_unit(merged_fields(task, part), task, where)
+
+    # -- one field at a time, where it is written
+
+    def check_written(self, fields: TaskFields, where: _Where) -> None:
+        """Every field written in a task or a sub-row, on its own (each checked once, where written)."""
+        if fields.items is not None and self.first_time("items", fields.span):
+            if not fields.items:
+                self.error(EMPTY_TEXT, f"{where.label} 的抽查事项为空 (no check items)", where.span,
+                           hint='在 事项 { } 中至少写一项，例如 "市场主体登记事项和公示信息检查"')
+            for item in fields.items:
+                if not item.text.value.strip():
+                    self.error(EMPTY_TEXT, f"{where.label} 有空的抽查事项 (empty check item)", item.text.span,
+                               hint="删除空项或写出事项内容")
+                for body in item.inspect:
+                    if self.first_time("body", body.span):
+                        self.resolve_body(body)
+                if item.scope is not None:
+                    if not item.scope.text.value.strip():
+                        self.error(EMPTY_TEXT, f"{where.label} 的事项对象为空 (empty item scope)", item.scope.text.span,
+                                   hint="写出该事项适用的对象，或删去 对象")
+                    if item.scope.selector is not None:
+                        self.check_selector(item.scope.selector)
+                for text in (item.basis, item.code, item.category, *item.methods, *item.materials):
+                    if text is not None and not text.value.strip():
+                        self.error(EMPTY_TEXT, f"{where.label} 的事项说明为空 (empty item attribute)", text.span,
+                                   hint="删除空的设置或写出内容")
+        for text in (fields.category, fields.remarks, fields.group, *fields.methods, *fields.materials):
+            if text is not None and not text.value.strip():
+                self.error(EMPTY_TEXT, f"{where.label} 有空的文本 (empty text)", text.span,
+                           hint="删除空的设置或写出内容")
+        scope = fields.scope
+        if scope is not None:
+            if not scope.text.value.strip():
+                self.error(EMPTY_TEXT, f"{where.label} 的抽查对象范围为空 (empty scope text)", scope.text.span,
+                           hint='照抄计划表的“抽查对象范围”，例如 "全区汽车销售企业"')
+            if scope.selector is not None:
+                self.check_selector(scope.selector)
+            if scope.base is not None and scope.base.count <= 0:
+                self.error(BAD_COUNT, f"基数 {scope.base.count} 必须大于 0 (base must be at least 1)",
+                           scope.base.span, hint="写计划表给出的基数，例如 基数 约 40065户")
+        if fields.rate is not None:
+            self.check_rate_spec(fields.rate)
+        if fields.rounds is not None:
+            self.check_rounds(fields.rounds)
+        if fields.risk is not None:
+            self.check_risk_ref(fields.risk, where)
+        if fields.window is not None:
+            self.check_window(fields.window)
+        if fields.draw_window is not None and fields.draw_window.window is not None:
+            self.check_window(fields.draw_window.window)
+        if fields.draw_window is not None and fields.draw_window.text is not None \
+                and not fields.draw_window.text.value.strip():
+            self.error(EMPTY_TEXT, f"{where.label} 的抽取时间说明为空 (empty text)", fields.draw_window.text.span,
+                       hint="删除空的引号或写出原表文字")
+        for batch in fields.batches:
+            if not batch.name.value.strip():
+                self.error(EMPTY_TEXT, f"{where.label} 有名称为空的批次 (empty batch name)", batch.name.span,
+                           hint='给批次起名，例如 批次 "第一批" 截止 2024年6月30日')
+            self.check_point(batch.deadline)
+        for name in (fields.lead, fields.guide, *fields.inspect, *fields.assist):
+            if name is not None and self.first_time("body", name.span):
+                self.resolve_body(name)
+        for mode in fields.modes:
+            if self.first_time("mode", mode.span):
+                self.check_mode(mode)
+
+    # -- one row as it is drawn
+
+    def check_unit(self, fields: TaskFields, task: Task, where: _Where) -> None:
+        """The fields of one draw unit together: required fields and the rules between fields."""
+        has_window = fields.window is not None or (fields.draw_window is not None
+                                                   and fields.draw_window.window is not None)
         required: tuple[tuple[str, str, object], ...] = (
-            ("事项", "items", task.items),
-            ("对象", "scope", task.scope),
-            ("比例", "rate", task.rate),
-            ("频次", "rounds", task.rounds),
-            ("时间", "window", task.window),
-            ("发起", "lead", task.lead),
-            ("模式", "mode", task.mode),
+            ("事项", "items", fields.items),
+            ("对象", "scope", fields.scope),
+            ("比例", "rate", fields.rate),
+            ("频次", "rounds", fields.rounds),
+            ("时间", "window", True if has_window else None),
+            ("发起", "lead", fields.lead),
+            ("模式", "mode", fields.modes or None),
         )
         missing = [(chinese, english) for chinese, english, value in required if value is None]
         if missing:
@@ -545,73 +715,133 @@ class _Checker:
             english_names = ", ".join(english for _, english in missing)
             plural = "s" if len(missing) > 1 else ""
             self.error(MISSING_TASK_FIELD,
-                       f"{label} 缺少 {chinese_names} (missing required field{plural}: {english_names})",
-                       header, hint="加上：" + "；".join(_MISSING_HINTS[chinese] for chinese, _ in missing))
-        if task.items is not None:
-            if not task.items:
-                self.error(EMPTY_TEXT, f"{label} 的抽查事项为空 (no check items)", header,
-                           hint='在 事项 { } 中至少写一项，例如 "市场主体登记事项和公示信息检查"')
-            for item in task.items:
-                if not item.value.strip():
-                    self.error(EMPTY_TEXT, f"{label} 有空的抽查事项 (empty check item)", item.span,
-                               hint="删除空项或写出事项内容")
-        if task.scope is not None:
-            if not task.scope.text.value.strip():
-                self.error(EMPTY_TEXT, f"{label} 的抽查对象范围为空 (empty scope text)", task.scope.text.span,
-                           hint='照抄计划表的“抽查对象范围”，例如 "全区汽车销售企业"')
-            if task.scope.selector is not None:
-                self.check_selector(task.scope.selector)
-            elif task.directed:
+                       f"{where.label} 缺少 {chinese_names} (missing required field{plural}: {english_names})",
+                       where.span, hint="加上：" + "；".join(_MISSING_HINTS[chinese] for chinese, _ in missing))
+        scope = fields.scope
+        if scope is not None:
+            if scope.selector is not None and fields.directed is False and self.first_time("undirected",
+                                                                                          scope.span):
+                self.warning(UNDIRECTED_WITH_SELECTOR,
+                             f"{where.label} 为不定向抽查，却写了 筛选：只从筛选出的对象中抽取 (an undirected task "
+                             "with a selector draws from what the selector takes)", scope.span,
+                             hint="不定向抽查从本事项的整个检查对象名录抽取：名录库只含这类对象时删去 筛选；"
+                                  "筛选只用来指明是哪一类对象的名录（如 行业类别 包含 \"排污单位\"）")
+            elif scope.selector is None and fields.directed:
                 self.warning(DIRECTED_WITHOUT_SELECTOR,
-                             f"{label} 为定向抽查但没有 筛选：将从整个名录库抽取 "
-                             "(directed task without a selector)", task.scope.span,
+                             f"{where.label} 为定向抽查但没有 筛选：将从整个名录库抽取 "
+                             "(directed task without a selector)", scope.span,
                              hint='在 对象 后加 筛选，例如：对象 "全区汽车销售企业" 筛选 '
                              '行业类别 包含 "汽车销售"；或写 不定向')
-        if task.rate is not None:
-            self.check_rate_spec(task.rate)
-        if task.rounds is not None:
-            self.check_rounds(task.rounds)
-        self.check_risk(task)
-        window_dates = self.check_window(task.window) if task.window is not None else None
-        self.check_batches(task, window_dates)
-        self.check_task_departments(task)
-        if task.mode is not None:
-            self.check_mode(task.mode)
+        self.check_unit_rate(fields, where)
+        self.check_unit_risk(fields, where)
+        window_dates = self.unit_window(fields)
+        self.check_unit_rounds(fields, where, window_dates)
+        self.check_batches(fields, where, window_dates)
+        self.check_unit_bodies(fields, where)
+        if fields.items and fields.rate is not None and all(
+                (item.category or fields.category) is not None
+                and (item.category or fields.category).value.strip() in {"重点检查事项", "重点事项"}  # type: ignore[union-attr]
+                for item in fields.items):
+            cap = self.rate_cap(fields.rate)
+            if cap is not None:
+                self.warning(KEY_ITEMS_CAPPED, f"{where.label} 的事项都是重点检查事项，比例却有上限 "
+                             "(key check items have no upper limit)", cap,
+                             hint="重点检查事项不设比例上限；删去上限，或把事项类别改为 一般检查事项")
 
-    # -- departments in tasks
+    def rate_cap(self, spec: Rate | SubgroupRates | CountRates) -> Span | None:
+        rates = [spec] if isinstance(spec, Rate) else [rule.rate for rule in spec.rules]
+        return next((rate.span for rate in rates if rate.upper is not None or rate.ceiling is not None), None)
 
-    def resolve_department(self, name: Name) -> str | None:
-        canonical = self.departments.get(name.value)
-        if canonical is not None:
-            return canonical
-        guess = suggest(name.value, self.departments)
-        if guess is not None:
-            target = self.departments[guess]
-            alias_hint = f"；若「{name.value}」是「{target}」的简称，在其声明中加上 又称 {name.value}"
-            hint = f"是否应为「{target}」？ (did you mean {target}?){alias_hint}"
-        elif self.departments:
-            hint = f"在文件开头声明：部门 {name.value}"
+    def unit_window(self, fields: TaskFields) -> tuple[date, date] | None:
+        window = fields.window if fields.window is not None else (
+            fields.draw_window.window if fields.draw_window is not None else None)
+        if window is None:
+            return None
+        dates = self.window_dates(window)
+        if dates is None:
+            return None
+        if fields.draw_window is not None and fields.draw_window.window is not None and fields.window is not None:
+            drawn = self.window_dates(fields.draw_window.window)
+            if drawn is not None and drawn[0] > dates[1]:
+                self.error(DRAW_AFTER_WINDOW,
+                           f"抽取时间 {drawn[0].isoformat()} 起，晚于检查时间的结束 {dates[1].isoformat()} "
+                           "(the draw starts after the inspection window ends)", fields.draw_window.span,
+                           hint="抽取应在检查之前或检查期间；核对 抽取 与 时间")
+        return dates
+
+    def check_unit_rate(self, fields: TaskFields, where: _Where) -> None:
+        spec = fields.rate
+        if spec is None:
+            return
+        rates: list[tuple[Rate, str]] = []
+        if isinstance(spec, Rate):
+            rates = [(spec, "task")]
+        elif isinstance(spec, SubgroupRates):
+            rates = [(rule.rate, "subgroup") for rule in spec.rules]
         else:
-            hint = f"计划中没有声明任何部门；在文件开头声明：部门 {name.value}"
-        self.error(UNKNOWN_DEPARTMENT, f"未声明的部门「{name.value}」 (unknown department)", name.span,
-                   hint=hint, fixes=unknown_department_fixes(
-                       self.plan, name, self.departments[guess] if guess is not None else None))
-        return None
-
-    def check_task_departments(self, task: Task) -> None:
-        lead = self.resolve_department(task.lead) if task.lead is not None else None
-        seen: dict[str, Name] = {}
-        for name in task.assist:
-            canonical = self.resolve_department(name)
-            if canonical is None:
+            rates = [(rule.rate, "count") for rule in spec.rules]
+        inspect_levels = any(self.bodies.get(n.value, ("",))[0] == "层级" for n in (*fields.inspect,))
+        for rate, _context in rates:
+            if rate.all_levels and not inspect_levels and self.first_time("all-levels", rate.span):
+                self.warning(ALL_LEVELS_WITHOUT_LEVEL,
+                             f"{where.label} 的比例是 各级合计，但 检查 没有写层级 (a rate across levels, but no "
+                             "level inspects)", rate.span,
+                             hint="写出由哪些层级检查，例如：检查 市县两级医保部门（先用 层级 声明）；否则删去 各级合计")
+            if (rate.per_inspector or rate.staff_ratio is not None) and not (fields.inspect or fields.lead):
                 continue
-            if lead is not None and canonical == lead:
-                assert task.lead is not None
+        if isinstance(spec, Rate) and (spec.unstated or spec.exclude) and spec.exclude:
+            self.error(RATE_FORM_NOT_HERE, f"{where.label} 的比例写了 不抽：整个任务不抽查 (a whole task "
+                       "cannot be excluded)", spec.span,
+                       hint="不抽 只用于风险递加的某一类或 比例 按对象 中的某一组；不抽查的任务删去即可")
+
+    def check_unit_rounds(self, fields: TaskFields, where: _Where, window: tuple[date, date] | None) -> None:
+        rounds = fields.rounds
+        limit = MAX_ROUNDS_PER_YEAR if rounds is not None and rounds.period is Period.YEAR else MAX_TIMES_PER_PERIOD
+        if rounds is None or window is None or not 1 <= rounds.times <= limit:
+            return
+        try:
+            count = planned_round_count(rounds, *window)
+            if rounds.period is not Period.YEAR:
+                period_windows(window[0], window[1], rounds.period, rounds.times)
+            elif not (fields.batches and len(fields.batches) == count):
+                split_window(window[0], window[1], count)
+        except ValueError as exc:
+            if self.first_time("short", rounds.span):
+                self.error(WINDOW_TOO_SHORT, f"{where.label} 的起止时间 {exc} (window too short for the rounds)",
+                           rounds.span, hint="放宽起止时间或减少频次")
+            return
+        spec = fields.rate
+        full = isinstance(spec, Rate) and spec.percent == Decimal(100) and spec.count is None \
+            and spec.upper is None and not spec.annual
+        if full and count > 1 and not rounds.independent and self.first_time("full", rounds.span):
+            self.warning(REPEATED_FULL_RATE,
+                         f"{where.label} 每轮抽 100%，但各轮不重复抽取：第 2 轮起没有可抽的对象 "
+                         "(a 100% rate repeated over rounds that exclude earlier picks)", rounds.span,
+                         hint="每轮都全部检查写 频次 … 各轮独立；全年只查一遍写 比例 全年 100%")
+
+    def check_unit_bodies(self, fields: TaskFields, where: _Where) -> None:
+        lead = self.bodies.get(fields.lead.value) if fields.lead is not None else None
+        if fields.guide is not None and self.bodies.get(fields.guide.value, ("",))[0] == "层级":
+            self.error(LEVEL_CANNOT_GUIDE, f"{where.label} 的指导单位是层级「{fields.guide.value}」 "
+                       "(a level cannot guide)", fields.guide.span, hint="指导写具体的部门或单位")
+        inspecting = [self.bodies[n.value][1] for n in fields.inspect if n.value in self.bodies]
+        first_inspector = inspecting[0] if inspecting else (lead[1] if lead is not None else None)
+        seen: dict[str, Name] = {}
+        for name in fields.assist:
+            declared = self.bodies.get(name.value)
+            if declared is None:
+                continue
+            canonical = declared[1]
+            if canonical == first_inspector and self.first_time("lead-assist", name.span):
                 self.warning(LEAD_ALSO_ASSISTS,
-                             f"发起部门「{lead}」同时列为配合部门 (lead department also assists)",
+                             f"发起部门「{canonical}」同时列为配合部门 (lead department also assists)"
+                             if not inspecting else
+                             f"检查主体「{canonical}」同时列为配合部门 (the inspecting body also assists)",
                              name.span, hint=f"从 配合 中删除「{name.value}」",
-                             related=self.related("发起部门在此 (the lead)", task.lead.span))
-            elif canonical in seen:
+                             related=self.related("检查主体在此 (the inspecting body)", fields.inspect[0].span)
+                             if fields.inspect else
+                             self.related("发起部门在此 (the lead)", fields.lead.span))  # type: ignore[union-attr]
+            elif canonical in seen and self.first_time("assist-twice", name.span):
                 self.warning(DUPLICATE_ASSIST,
                              f"配合部门「{canonical}」重复列出 (assisting department listed twice)",
                              name.span, hint=f"删除重复的「{name.value}」",
@@ -619,8 +849,35 @@ class _Checker:
             else:
                 seen[canonical] = name
 
+    # -- departments, units, levels in tasks
+
+    def unknown_body(self, name: Name) -> None:
+        simple = simplified(name.value)
+        target: str | None = None
+        if simple != name.value and simple in self.bodies:
+            target = self.bodies[simple][1]
+            hint = f"这是繁体写法：计划中声明的是「{target}」 (Traditional characters for {simple})"
+        else:
+            guess = suggest(name.value, self.bodies)
+            if guess is not None:
+                target = self.bodies[guess][1]
+                alias_hint = f"；若「{name.value}」是「{target}」的简称，在其声明中加上 又称 {name.value}"
+                hint = f"是否应为「{target}」？ (did you mean {target}?){alias_hint}"
+            elif self.bodies:
+                hint = f"在文件开头声明：部门 {name.value}"
+            else:
+                hint = f"计划中没有声明任何部门；在文件开头声明：部门 {name.value}"
+        self.error(UNKNOWN_DEPARTMENT, f"未声明的部门「{name.value}」 (unknown department)", name.span,
+                   hint=hint, fixes=unknown_department_fixes(self.plan, name, target))
+
+    def resolve_body(self, name: Name) -> tuple[str, str] | None:
+        found = self.bodies.get(name.value)
+        if found is None:
+            self.unknown_body(name)
+        return found
+
     def check_mode(self, mode: Name) -> None:
-        if MODE_PATTERN.fullmatch(mode.value):
+        if MODE_PATTERN.fullmatch(simplified(mode.value)):
             return
         guess = suggest(mode.value, KNOWN_MODES)
         did_you_mean = f"是否应为「{guess}」？ " if guess else ""
@@ -629,30 +886,105 @@ class _Checker:
 
     # -- rates
 
-    def check_rate(self, rate: Rate) -> bool:
+    def check_rate(self, rate: Rate, context: str = "task") -> bool:
+        """One written rate: numbers in range, whole ppm, and a form allowed in `context` (task, subgroup,
+        count, profile)."""
+        if not self.first_time("rate", rate.span):
+            return True
         ok = True
         if rate.percent is not None and not Decimal(0) < rate.percent <= Decimal(100):
             self.error(RATE_OUT_OF_RANGE, f"抽查比例 {format_decimal(rate.percent)}% 不在 (0, 100%] 之内 "
                        "(rate must be above 0% and at most 100%)", rate.span,
                        hint="写 0 到 100 之间的百分比，例如 不低于 10%；全部检查写 100%")
             ok = False
-        for value, what in ((rate.count, "抽查户数"), (rate.min_count, "最少户数")):
+        elif rate.percent is not None and not self.whole_ppm(rate.percent, rate.span):
+            ok = False
+        if rate.upper is not None and rate.count is None:
+            if not Decimal(0) < rate.upper <= Decimal(100):
+                self.error(RATE_OUT_OF_RANGE, f"比例上限 {format_decimal(rate.upper)}% 不在 (0, 100%] 之内 "
+                           "(upper rate out of range)", rate.span, hint="例如 10%—20%")
+                ok = False
+            elif not self.whole_ppm(rate.upper, rate.span):
+                ok = False
+        if rate.ceiling is not None:
+            if not Decimal(0) < rate.ceiling <= Decimal(100):
+                self.error(RATE_OUT_OF_RANGE, f"比例上限 {format_decimal(rate.ceiling)}% 不在 (0, 100%] 之内 "
+                           "(ceiling out of range)", rate.span, hint="例如 不高于 10%")
+                ok = False
+            elif not self.whole_ppm(rate.ceiling, rate.span):
+                ok = False
+            elif rate.percent is not None and rate.percent > rate.ceiling:
+                self.error(RATE_OUT_OF_RANGE, f"比例 {format_decimal(rate.percent)}% 高于它的上限 "
+                           f"{format_decimal(rate.ceiling)}% (the rate exceeds its own ceiling)", rate.span,
+                           hint="核对计划表：比例应不高于上限")
+                ok = False
+            elif rate.count is not None or rate.staff_ratio is not None or rate.per_inspector or rate.exclude:
+                self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」不能再写比例上限 (a ceiling only follows a "
+                           "percentage or 待定)", rate.span, hint="上限写在百分比后：10%（不高于 20%）")
+                ok = False
+        if rate.upper is not None and (rate.percent is not None or rate.count is not None):
+            low = rate.percent if rate.percent is not None else Decimal(rate.count or 0)
+            if rate.upper <= low:
+                self.error(RATE_OUT_OF_RANGE, f"范围 {rate_text(rate)} 的上限不大于下限 (the range's upper bound "
+                           "must exceed its lower bound)", rate.span, hint="例如 10%—20% 或 60—70家")
+                ok = False
+        for value, what in ((rate.count, "抽查户数"), (rate.min_count, "最少户数"),
+                            (rate.planned.count if rate.planned else None, "计划户数")):
             if value is not None and value <= 0:
                 self.error(BAD_COUNT, f"{what} {value} 必须大于 0 (count must be at least 1)", rate.span,
                            hint="写正整数户数，例如 20户 或 10% 不少于 2户")
                 ok = False
+        if rate.staff_ratio is not None and any(part <= 0 for part in rate.staff_ratio):
+            self.error(BAD_COUNT, "人员比的两项都须大于 0 (both parts of a staff ratio must be positive)",
+                       rate.span, hint="写 执法人员:对象，例如 人员比 1:2.5")
+            ok = False
+        if rate.min_count is not None and (rate.count is not None or rate.staff_ratio is not None
+                                           or rate.exclude or rate.unstated):
+            self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」后不能再写最少户数 (a minimum count only "
+                       "follows a percentage)", rate.span, hint="最少户数写在百分比后：10%（不少于2户）")
+            ok = False
+        if rate.planned is not None and (rate.exclude or rate.unstated):
+            self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」后不能写计划户数 (a planned count needs a rate)",
+                       rate.span, hint="删去括号里的户数")
+            ok = False
+        if rate.exclude and context in ("task", "count"):
+            self.error(RATE_FORM_NOT_HERE, "不抽 只能用于风险递加的某一类或 比例 按对象 的某一组 "
+                       "(exclude is for a class or a sub-population)", rate.span,
+                       hint="整个任务不抽查就删去这个任务")
+            ok = False
+        if (rate.annual or rate.all_levels) and context in ("profile", "count"):
+            word = "全年" if rate.annual else "各级合计"
+            self.error(RATE_FORM_NOT_HERE, f"「{word}」只能写在任务的比例上 ({word} qualifies a task's rate)",
+                       rate.span, hint=f"把 {word} 写在任务的 比例 后")
+            ok = False
+        if rate.unstated:
+            self.warning(UNSTATED_RATE,
+                         f"比例「{rate_text(rate)}」没有写明数值：抽取时这一部分不抽，须先写明比例或户数 "
+                         "(no number given: nothing is drawn for it until one is written)", rate.span,
+                         hint="按计划表补上比例，例如 比例 不低于 5%；确实不抽写 不抽")
         return ok
+
+    def whole_ppm(self, percent: Decimal, span: Span) -> bool:
+        try:
+            percent_ppm(percent)
+        except ValueError:
+            self.error(RATE_NOT_PPM, f"抽查比例 {format_decimal(percent)}% 无法精确换算为百万分之一 "
+                       "(rate not a whole number of parts per million)", span,
+                       hint="比例最多写到小数点后 4 位，例如 12.5% 或 0.0001%")
+            return False
+        return True
 
     def check_rate_spec(self, spec: Rate | SubgroupRates | CountRates) -> None:
         if isinstance(spec, Rate):
-            self.check_rate(spec)
+            self.check_rate(spec, "task")
         elif isinstance(spec, SubgroupRates):
-            for rule in spec.rules:
-                self.check_selector(rule.selector)
-                self.check_rate(rule.rate)
-        else:
+            if self.first_time("subgroups", spec.span):
+                for rule in spec.rules:
+                    self.check_selector(rule.selector)
+                    self.check_rate(rule.rate, "subgroup")
+        elif self.first_time("by-count", spec.span):
             for count_rule in spec.rules:
-                self.check_rate(count_rule.rate)
+                self.check_rate(count_rule.rate, "count")
             self.check_count_rules(spec)
 
     def check_count_rules(self, spec: CountRates) -> None:
@@ -685,81 +1017,109 @@ class _Checker:
                        hint="补一条覆盖这些总数的条件，例如 不超过 10 ： 不少于 2户 / 超过 10 ： 不低于 50%")
 
     def check_rounds(self, rounds: Rounds) -> bool:
-        if 1 <= rounds.per_year <= MAX_ROUNDS_PER_YEAR:
+        if not self.first_time("rounds", rounds.span):
             return True
-        self.error(BAD_ROUNDS, f"频次 {rounds.per_year}次/年 无效：应为 1 到 {MAX_ROUNDS_PER_YEAR} 次 "
-                   f"(rounds per year must be 1–{MAX_ROUNDS_PER_YEAR})", rounds.span,
-                   hint="双随机抽查每年 1 到 12 轮，例如 频次 1次/年")
+        limit = MAX_ROUNDS_PER_YEAR if rounds.period is Period.YEAR else MAX_TIMES_PER_PERIOD
+        if 1 <= rounds.times <= limit:
+            return True
+        self.error(BAD_ROUNDS, f"频次 {rounds.times} 次无效：应为 1 到 {limit} 次 "
+                   f"(rounds must be 1–{limit})", rounds.span,
+                   hint="双随机抽查每年 1 到 12 轮，例如 频次 1次/年、每季度1次")
         return False
 
     # -- escalation per task
 
-    def check_risk(self, task: Task) -> None:
-        ref = task.risk
-        if ref is None or ref.profile is None:
+    def check_risk_ref(self, ref: object, where: _Where) -> None:
+        from .nodes import RiskRef
+
+        assert isinstance(ref, RiskRef)
+        if not self.first_time("risk", ref.span):
             return
-        name = ref.profile.value
-        profile = self.profiles.get(name)
-        if profile is None:
+        if ref.text is not None and not ref.text.value.strip():
+            hint = ("原表单元格空白时只写 风险 无（不带引号）；有文字时在引号中照录原文" if ref.profile is None
+                    else f"删去空的引号，只写 风险 {ref.profile.value}（打印风险递加方案的文字）")
+            self.error(EMPTY_TEXT, f"{where.label} 的风险要求文本为空 (empty risk text)", ref.text.span,
+                       hint=hint)
+        if ref.profile is not None and ref.profile.value not in self.profiles:
+            name = ref.profile.value
             guess = suggest(name, self.profiles)
             hint = (f"是否应为「{guess}」？ (did you mean {guess}?)" if guess
                     else f'先声明：风险递加 {name} "…" {{ 低风险 比例×1 … }}；不递加写 风险 无')
             self.error(UNDEFINED_PROFILE, f"未声明的风险递加「{name}」 (undefined escalation profile)",
                        ref.profile.span, hint=hint,
                        fixes=(replace_name(ref.profile, guess),) if guess is not None else ())
+
+    def check_unit_risk(self, fields: TaskFields, where: _Where) -> None:
+        ref = fields.risk
+        if ref is None or ref.profile is None:
             return
-        rate = task.rate if isinstance(task.rate, Rate) else None
-        levels = {level.risk: level for level in reversed(profile.levels)}
-        chain = [_Level(risk, levels.get(risk)) for risk in ESCALATION_CHAIN]
+        profile = self.profiles.get(ref.profile.value)
+        if profile is None:
+            return
+        rate = fields.rate if isinstance(fields.rate, Rate) else None
+        chain = [_Level(key, name, level) for key, name, level in profile_classes(profile)
+                 if key != RiskClass.UNCLASSIFIED.value]
         if rate is not None and rate.count is None and rate.percent == Decimal(100):
             if any((lv.multiplier or Decimal(0)) > 1 or (lv.level is not None and lv.level.rate is not None)
-                   for lv in chain):
+                   for lv in chain) and self.first_time("full-escalation", ref.span):
                 self.warning(ESCALATION_OF_FULL_RATE,
-                             f"{_task_label(task)} 的抽查比例已是 100%，风险递加无法再提高比例 "
+                             f"{where.label} 的抽查比例已是 100%，风险递加无法再提高比例 "
                              "(escalating a 100% rate has no effect)", ref.span,
                              hint="若只按风险递加频次，换一个只写频次的风险递加；否则写 风险 无",
                              related=self.related("100% 在此 (the rate)", rate.span))
-        if not self.profile_ok.get(name, False) or task.rounds is None:
+        if not self.profile_ok.get(profile.name.value, False) or fields.rounds is None:
             return
-        self.check_effective_chain(task, profile, chain, rate, task.rounds)
+        if fields.rounds.period is not Period.YEAR and any(lv.level is not None and lv.level.rounds is not None
+                                                           for lv in chain):
+            self.error(RATE_FORM_NOT_HERE, f"{where.label} 按周期抽查（{fields.rounds.times}次/周期），风险递加"
+                       "却按年增加频次 (a profile's 次/年 cannot raise a periodic frequency)", ref.span,
+                       hint="不同频次的对象分别写成 子项")
+            return
+        if rate is not None and (rate.unstated or rate.staff_ratio is not None or rate.per_inspector):
+            return
+        self.check_effective_chain(fields, profile, chain, rate, fields.rounds, where)
 
-    def check_effective_chain(self, task: Task, profile: RiskProfile, chain: list[_Level], rate: Rate | None,
-                              rounds: Rounds) -> None:
-        """Rates and rounds as they apply to this task must not decrease from 低风险 to 高风险."""
-        assert task.risk is not None
+    def check_effective_chain(self, fields: TaskFields, profile: RiskProfile, chain: list[_Level],
+                              rate: Rate | None, rounds: Rounds, where: _Where) -> None:
+        """Rates and rounds as they apply to this task must not decrease from low risk to high risk."""
+        assert fields.risk is not None
         effective: list[tuple[_Level, Decimal | None, str, int]] = []
         for lv in chain:
             value: Decimal | None = None
             unit = ""
-            if lv.level is not None and lv.level.rate is not None:
+            if lv.level is not None and lv.level.exclude:
+                value, unit = Decimal(0), "%"
+            elif lv.level is not None and lv.level.rate is not None:
                 absolute = lv.level.rate
-                value, unit = ((Decimal(absolute.count), "户") if absolute.count is not None
-                               else (absolute.percent, "%"))
+                if absolute.count is not None:
+                    value, unit = Decimal(absolute.count), "户"
+                elif absolute.percent is not None:
+                    value, unit = absolute.percent, "%"
             elif rate is not None and lv.multiplier is not None:
                 if rate.count is not None:
                     value, unit = Decimal(rate.count) * lv.multiplier, "户"
                 elif rate.percent is not None:
                     value, unit = min(Decimal(100), rate.percent * lv.multiplier), "%"
-            level_rounds = (lv.level.rounds.per_year if lv.level is not None and lv.level.rounds
-                            else rounds.per_year)
+            level_rounds = (lv.level.rounds.times if lv.level is not None and lv.level.rounds
+                            else rounds.times)
             effective.append((lv, value, unit, level_rounds))
         for index, (lv, value, unit, level_rounds) in enumerate(effective):
             for earlier, e_value, e_unit, e_rounds in effective[:index]:
                 problem = None
                 if value is not None and e_value is not None and unit == e_unit and value < e_value:
-                    problem = (f"{lv.risk.chinese} 的比例 {format_decimal(value)}{unit} 低于 "
-                               f"{earlier.risk.chinese} 的 {format_decimal(e_value)}{e_unit}")
+                    problem = (f"{lv.name} 的比例 {format_decimal(value)}{unit} 低于 "
+                               f"{earlier.name} 的 {format_decimal(e_value)}{e_unit}")
                 elif level_rounds < e_rounds:
-                    problem = (f"{lv.risk.chinese} 的频次 {level_rounds}次/年 低于 {earlier.risk.chinese} 的 "
+                    problem = (f"{lv.name} 的频次 {level_rounds}次/年 低于 {earlier.name} 的 "
                                f"{e_rounds}次/年")
                 if problem is None:
                     continue
                 span = lv.level.span if lv.level is not None else profile.name.span
                 self.error(ESCALATION_NOT_INCREASING,
-                           f"{_task_label(task)} 按风险递加「{profile.name.value}」后{problem} "
-                           "(effective rate and rounds must not decrease: A ≤ B ≤ C ≤ D)",
-                           task.risk.span, hint="调整风险递加的比例、频次，或调整本任务的基础比例、频次",
-                           related=self.related(f"{lv.risk.chinese} 的设定在此 (the level)", span))
+                           f"{where.label} 按风险递加「{profile.name.value}」后{problem} "
+                           "(effective rate and rounds must not decrease from lower to higher risk)",
+                           fields.risk.span, hint="调整风险递加的比例、频次，或调整本任务的基础比例、频次",
+                           related=self.related(f"{lv.name} 的设定在此 (the level)", span))
                 return
 
     # -- windows and batches
@@ -791,32 +1151,40 @@ class _Checker:
                 return False
         return True
 
-    def check_window(self, window: Window) -> tuple[date, date] | None:
-        ok = self.check_point(window.start)
-        if window.end is not None:
-            ok = self.check_point(window.end) and ok
+    def check_window(self, window: Window) -> None:
+        if self.first_time("window", window.span):
+            self.window_dates(window, report=True)
+
+    def window_dates(self, window: Window, report: bool = False) -> tuple[date, date] | None:
+        """The dates of a valid window, or None; `report` says what is wrong with it (once per window)."""
+        points = [p for p in (window.start, window.end) if p is not None]
+        ok = all([self.check_point(p) for p in points]) if report else all(
+            self._point_ok(p) for p in points)
         if not ok:
             return None
-        needs_plan_year = any(p.year is None for p in (window.start, window.end) if p is not None)
+        needs_plan_year = window.kind in (WindowKind.YEAR_END, WindowKind.WHOLE_YEAR) or any(
+            p.year is None for p in points) or window.kind is not WindowKind.RANGE
         if needs_plan_year and self.year is None:
             return None
         start, end = resolve_window(window, self.year if self.year is not None else 0)
         if end < start:
-            crossing = window.end is not None and not window.end.next_year and window.end.year is None
-            hint = ("若跨年请写 次年，例如 12月至次年2月；否则交换起止时间" if crossing else "交换起止时间")
-            self.error(WINDOW_REVERSED, f"结束时间 {end.isoformat()} 早于开始时间 {start.isoformat()} "
-                       "(window ends before it starts)", window.span, hint=hint)
+            if report:
+                crossing = window.end is not None and not window.end.next_year and window.end.year is None
+                hint = ("若跨年请写 次年，例如 12月至次年2月；否则交换起止时间" if crossing else "交换起止时间")
+                self.error(WINDOW_REVERSED, f"结束时间 {end.isoformat()} 早于开始时间 {start.isoformat()} "
+                           "(window ends before it starts)", window.span, hint=hint)
             return None
         try:
             one_year_later = start.replace(year=start.year + 1)
         except ValueError:  # 2月29日 + 1 year
             one_year_later = date(start.year + 1, 3, 1)
         if end >= one_year_later:
-            self.error(WINDOW_TOO_LONG, f"抽查时间 {start.isoformat()} 至 {end.isoformat()} 超过一年 "
-                       "(window longer than a year)", window.span,
-                       hint="一个任务的抽查时间不超过一年；分成两年的计划")
+            if report:
+                self.error(WINDOW_TOO_LONG, f"抽查时间 {start.isoformat()} 至 {end.isoformat()} 超过一年 "
+                           "(window longer than a year)", window.span,
+                           hint="一个任务的抽查时间不超过一年；分成两年的计划")
             return None
-        if self.year is not None and (start.year != self.year or end.year != self.year):
+        if report and self.year is not None and (start.year != self.year or end.year != self.year):
             outside = end.year if start.year == self.year else start.year
             self.warning(WINDOW_OUTSIDE_YEAR,
                          f"抽查时间 {start.isoformat()} 至 {end.isoformat()} 超出计划年度 "
@@ -824,38 +1192,51 @@ class _Checker:
                          hint="确认跨年安排；抽查结果在结束后 20 个工作日内公示")
         return start, end
 
-    def check_batches(self, task: Task, window_dates: tuple[date, date] | None) -> None:
-        if not task.batches:
+    def _point_ok(self, point: DatePoint) -> bool:
+        if not 1 <= point.month <= 12 or (point.year is not None and not MIN_YEAR <= point.year <= MAX_YEAR):
+            return False
+        if point.day is None:
+            return True
+        return 1 <= point.day <= calendar.monthrange(self.point_year(point), point.month)[1]
+
+    def check_batches(self, fields: TaskFields, where: _Where, window_dates: tuple[date, date] | None) -> None:
+        if not fields.batches:
             return
         previous: tuple[Batch, date] | None = None
-        for batch in task.batches:
-            if not batch.name.value.strip():
-                self.error(EMPTY_TEXT, f"{_task_label(task)} 有名称为空的批次 (empty batch name)",
-                           batch.name.span,
-                           hint='给批次起名，例如 批次 "第一批" 截止 2024年6月30日')
-            if not self.check_point(batch.deadline) or (self.year is None and batch.deadline.year is None):
+        for batch in fields.batches:
+            if not self._point_ok(batch.deadline) or (self.year is None and batch.deadline.year is None):
                 continue
             deadline = resolve_deadline(batch.deadline, self.year if self.year is not None else 0)
-            if window_dates is not None and not window_dates[0] <= deadline <= window_dates[1]:
+            if window_dates is not None and not window_dates[0] <= deadline <= window_dates[1] \
+                    and self.first_time("batch-window", batch.deadline.span):
                 self.error(BATCH_OUTSIDE_WINDOW,
                            f"批次「{batch.name.value}」的截止日期 {deadline.isoformat()} 不在抽查"
                            f"时间 {window_dates[0].isoformat()} 至 {window_dates[1].isoformat()} 之内 "
                            "(batch deadline outside the window)", batch.deadline.span,
                            hint="截止日期应在 时间 的起止之间")
-            if previous is not None and deadline <= previous[1]:
+            if previous is not None and deadline <= previous[1] and self.first_time("batch-order",
+                                                                                     batch.deadline.span):
                 self.error(BATCHES_NOT_INCREASING,
                            f"批次「{batch.name.value}」的截止日期 {deadline.isoformat()} 不晚于"
                            f"上一批次 {previous[1].isoformat()} (batch deadlines must increase)",
                            batch.deadline.span,
-                           hint="按时间先后排列批次：第 r 批是第 r 轮",
+                           hint="按时间先后排列批次",
                            related=self.related("上一批次在此 (the previous batch)",
                                                 previous[0].deadline.span))
             previous = (batch, deadline)
-        if task.rounds is not None and len(task.batches) != task.rounds.per_year:
-            self.error(BATCH_COUNT_MISMATCH, f"{_task_label(task)} 有 {len(task.batches)} 个批次，但频次为 "
-                       f"{task.rounds.per_year}次/年 (number of batches must equal rounds per year)",
-                       task.batches[0].span, hint="每轮一个批次：增减批次或修改 频次",
-                       related=self.related("频次在此 (the rounds)", task.rounds.span))
+        if fields.rounds is None or window_dates is None:
+            return
+        planned = planned_round_count(fields.rounds, *window_dates)
+        if fields.risk is not None and fields.risk.profile is not None:
+            profile = self.profiles.get(fields.risk.profile.value)
+            if profile is not None:
+                planned = max([planned] + [level.rounds.times for level in profile.levels if level.rounds])
+        if planned > 1 and len(fields.batches) != planned:
+            self.error(BATCH_COUNT_MISMATCH, f"{where.label} 有 {len(fields.batches)} 个批次，但共 "
+                       f"{planned} 轮抽查 (with several rounds, batch r is round r: the counts must agree)",
+                       fields.batches[0].span,
+                       hint="频次为 1 次时，批次把这一轮分成几批完成；多轮时每轮一个批次：增减批次或修改 频次",
+                       related=self.related("频次在此 (the rounds)", fields.rounds.span))
 
     # -- selectors
 
@@ -863,15 +1244,18 @@ class _Checker:
         for compare in _comparisons(selector):
             self.check_compare(compare)
 
+    def unknown_field(self, field: Name) -> None:
+        name = field.value
+        guess = suggest(name, self.fields)
+        hint = f"是否应为「{guess}」？ (did you mean {guess}?) " if guess else ""
+        self.error(UNKNOWN_FIELD, f"名录库中没有字段「{name}」 (unknown registry field)", field.span,
+                   hint=f"{hint}非标准字段需先声明：名录字段 {{ {name} 文本 }}")
+
     def check_compare(self, compare: Compare) -> None:
         name = compare.field.value
         kind = self.fields.get(name)
         if kind is None:
-            guess = suggest(name, self.fields)
-            hint = f"是否应为「{guess}」？ (did you mean {guess}?) " if guess else ""
-            self.error(UNKNOWN_FIELD, f"名录库中没有字段「{name}」 (unknown registry field)",
-                       compare.field.span,
-                       hint=f"{hint}非标准字段需先声明：名录字段 {{ {name} 文本 }}")
+            self.unknown_field(compare.field)
             return
         op = compare.op
         kind_name = f"{KIND_CHINESE[kind]}字段「{name}」"
@@ -1014,3 +1398,31 @@ def _range_text(low: int, high: int | None) -> str:
 
 def _count_condition(rule: CountRule) -> str:
     return f"{COUNT_OP_WORDS.get(rule.op, rule.op.value)} {rule.threshold}"
+
+
+def unwritable_texts(plan: Plan, file: str) -> list[Diagnostic]:
+    """SSJ156 (warning) for every text of the plan holding a character an XLSX or DOCX cannot hold
+    (canonical.UNWRITABLE: U+0001–U+001F but TAB/LF/CR, U+FFFE, U+FFFF), usually pasted in by accident.
+    The documents still write (the character shows as �); the warning says where it came from.
+
+    The AST is walked generically (every node with a `value` text and a `span`), so texts of constructs
+    added later are covered too."""
+    found: list[Diagnostic] = []
+    stack: list[object] = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            continue
+        value, span = getattr(node, "value", None), getattr(node, "span", None)
+        if isinstance(value, str) and isinstance(span, Span):
+            bad = UNWRITABLE.search(value)
+            if bad is not None:
+                found.append(warning(UNWRITABLE_CHARACTER,
+                                     f"文本中有控制字符 U+{ord(bad.group()):04X}，XLSX/DOCX 文书无法容纳，"
+                                     f"将显示为 � (a character documents cannot hold)", file, span,
+                                     hint="删除该字符（常由复制粘贴带入）"))
+        stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return found

@@ -1,16 +1,20 @@
-"""SSJ-DRAW-1, the verifiable subject draw (随机抽取检查对象).
+"""SSJ-DRAW-1 and its extensions, the verifiable subject draw (随机抽取检查对象).
 
 Everything here is a pure function of its inputs so that anyone holding the published artifacts
-can recompute a draw with nothing but SHA-256 (`docs/spec/SSJ-DRAW-1.md`, `docs/draw.md`):
+can recompute a draw with nothing but SHA-256 (`docs/spec/SSJ-DRAW-1.md`, `docs/draw.md`, and the
+extensions SSJ-DRAW-X1…X4 in `docs/spec/`):
 
 - the primitives: plan digest P, commitment text T and digest C, seed S, stream S_tr, key K,
   sample size k in integer parts per million (ppm);
 - `select`: the first k subjects of a stratum by (K, UTF-8 bytes of id) — fast, equal to `select_naive`;
 - `draw_task`: strata × rounds over plain lists of ids (no plan, no registry needed);
-- `plan_task`: turns a checked plan's task (scope, rate, escalation profile, sub-populations,
-  count rules, batches) into strata and round windows; `draw_plan` does it for every task.
+- `allocate`: a total split over strata by weights, largest remainder (SSJ-DRAW-X2);
+- `design_unit` turns a resolved draw unit (a task or a sub-row: scope, rate, escalation profile,
+  sub-populations, count rules, totals, rounds) into strata; `draw_plan` draws every unit of a plan.
 
 Floating point never enters a sample size: rates are integers in ppm, computed from `Decimal`.
+A record lists the extensions its draw used (`extensions`); a plan that uses none draws exactly as
+SSJ-DRAW-1 alone, so every record made before the extensions existed still verifies.
 """
 
 from __future__ import annotations
@@ -18,30 +22,28 @@ from __future__ import annotations
 import gc
 import hashlib
 import heapq
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from fractions import Fraction
 
 from .canonical import canonical_text
-from .checker import field_kinds as checker_field_kinds
-from .checker import format_decimal, profiles_by_name, rate_text, resolve_deadline, resolve_window
 from .diagnostics import Diagnostic, InputError, error, warning
-from .nodes import (
-    NO_SPAN,
-    RISK_CLASS_ORDER,
-    CompareOp,
+from .nodes import RISK_CLASS_ORDER, CompareOp, RiskClass
+from .resolve import all_rounds_windows
+from .resolved import (
+    Body,
     CountRates,
-    FieldKind,
-    Plan,
-    Rate,
-    RiskClass,
-    RiskLevel,
-    RiskProfile,
-    Span,
+    DrawUnit,
+    Profile,
+    RateForm,
+    RateRule,
+    ResolvedPlan,
     SubgroupRates,
-    Task,
 )
+from .wording import format_decimal
 
 SPEC = "SSJ-DRAW-1"
 PPM = 1_000_000
@@ -50,23 +52,32 @@ ALL_LABEL = "全部"
 """The label of the single stratum of a task drawn without escalation (不分层)."""
 
 # Diagnostic codes of the subject draw (documented in docs/diagnostics/ssj3-draw.md).
-RATE_NOT_PPM = "SSJ300"
-NO_RATE = "SSJ301"
-NO_COUNT_RULE = "SSJ302"
 BELOW_FLOOR = "SSJ303"
-NO_WINDOW = "SSJ304"
-BATCH_ROUNDS = "SSJ305"
-BATCH_ORDER = "SSJ306"
-UNKNOWN_PROFILE = "SSJ307"
 EMPTY_POPULATION = "SSJ308"
 COUNT_WITH_PROFILE = "SSJ309"
 BAD_BEACON_VALUE = "SSJ310"
 BAD_DESCRIPTOR = "SSJ311"
 NO_SELECTOR = "SSJ312"
-WINDOW_TOO_SHORT = "SSJ314"
 UNGROUPED = "SSJ316"
-BAD_ROUNDS = "SSJ317"
 NO_WORKING_DAY = "SSJ322"  # a round's window holds no official working day (weekends and holidays only)
+UNSTATED_NOT_DRAWN = "SSJ323"  # warning: a part of the plan without a number (待定) is not drawn
+PLANNED_DIFFERS = "SSJ324"  # warning: the drawn total departs from the planned count beyond what it allows
+BASE_DIFFERS = "SSJ325"  # warning: the registry population departs from the plan's stated 基数
+NEEDS_ROSTER = "SSJ326"  # a headcount rate (每名执法人员 / 人员比) without a roster to count
+NO_HEADCOUNT = "SSJ327"  # a headcount rate whose inspecting body has no qualified inspector
+AREA_NOT_COVERED = "SSJ328"  # subjects whose area no office of the inspecting level covers
+
+EXTENSION_TASK_IDS = "SSJ-DRAW-X1"
+"""Task codes as text (SJ-2023-01) and sub-rows (子项) in the stream: docs/spec/SSJ-DRAW-X1.md."""
+EXTENSION_TOTALS = "SSJ-DRAW-X2"
+"""Totals allocated over strata, headcount rates, annual rates over rounds: docs/spec/SSJ-DRAW-X2.md."""
+EXTENSION_STRATA = "SSJ-DRAW-X3"
+"""Strata by any registry column, excluded and unstated strata, range caps: docs/spec/SSJ-DRAW-X3.md."""
+EXTENSION_ROUNDS = "SSJ-DRAW-X4"
+"""Calendar-period rounds, independent rounds, batches splitting a round: docs/spec/SSJ-DRAW-X4.md."""
+EXTENSION_ORDER = (EXTENSION_TASK_IDS, EXTENSION_TOTALS, EXTENSION_STRATA, EXTENSION_ROUNDS)
+PLANNED_TOLERANCE = Fraction(1, 10)
+"""约 N户 (and 基数 约 N户) allow the realised number to differ from N by 10 % of N (SSJ324, SSJ325)."""
 
 
 # ---------------------------------------------------------------- §2–§4 primitives
@@ -121,9 +132,12 @@ def seed(commitment: str, beacon_value: str) -> str:
     return H(f"{SPEC}|seed|{commitment}|{canonical_beacon_value(beacon_value)}")
 
 
-def stream(seed_hex: str, task: int, round_no: int) -> str:
-    """S_tr = H(S + "|task|" + t + "|round|" + r) (§4)."""
-    return H(f"{seed_hex}|task|{task}|round|{round_no}")
+def stream(seed_hex: str, task: int | str, round_no: int, sub: int | None = None) -> str:
+    """S_tr = H(S + "|task|" + t + "|round|" + r) (§4); a sub-row j of task t draws with
+    H(S + "|task|" + t + "|sub|" + j + "|round|" + r) (SSJ-DRAW-X1)."""
+    if sub is None:
+        return H(f"{seed_hex}|task|{task}|round|{round_no}")
+    return H(f"{seed_hex}|task|{task}|sub|{sub}|round|{round_no}")
 
 
 def subject_key(stream_hex: str, subject_id: str) -> str:
@@ -149,7 +163,7 @@ def rate_ppm(percent: Decimal, multiplier: Decimal | None = None) -> int:
 
     The plan's own percent must be a whole number of ppm (`12.5%` is 125000; `12.34567%` is
     refused). A multiplied rate that falls between two ppm is rounded *up*, so escalation never
-    draws fewer than the plan says. Raises ValueError; callers turn it into SSJ300.
+    draws fewer than the plan says. Raises ValueError (the checker refuses such a rate: SSJ128).
     """
     exact = percent * 10000
     if exact != exact.to_integral_value():
@@ -234,11 +248,25 @@ class Stratum:
     min_count: int | None = None
     rounds: int = 1
     group: str | None = None
+    fixed_k: int | None = None
+    """k given outright: allocated from a total (SSJ-DRAW-X2), or 0 for an excluded or unstated stratum."""
+    round_k: tuple[int, ...] | None = None
+    """k of each round when an annual total is spread over the rounds (SSJ-DRAW-X2 §4)."""
+    note: str | None = None
+    """Why k is what it is when it is not the rate's: 不抽, 待定 (SSJ-DRAW-X3)."""
 
     @property
     def k(self) -> int:
         """k computed on the full stratum (§6); later rounds cap it at what remains."""
+        if self.fixed_k is not None:
+            return min(len(self.ids), self.fixed_k)
         return sample_size(len(self.ids), self.rate_ppm, self.count, self.min_count)
+
+    def round_size(self, round_no: int) -> int:
+        """k of round `round_no`: the spread annual total's share, else `k`."""
+        if self.round_k is not None:
+            return self.round_k[round_no - 1] if round_no <= len(self.round_k) else 0
+        return self.k
 
 
 @dataclass(frozen=True)
@@ -254,12 +282,30 @@ class StratumDraw:
     count: int | None
     k: int
     selected: tuple[Pick, ...]
+    note: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"label": self.label, "risk": self.risk, "population": self.population,
-                "eligible": self.eligible, "population_digest": self.population_digest,
-                "rate_ppm": self.rate_ppm, "count": self.count, "k": self.k,
-                "selected": [{"rank": p.rank, "id": p.id, "key": p.key} for p in self.selected]}
+        out: dict[str, object] = {
+            "label": self.label, "risk": self.risk, "population": self.population,
+            "eligible": self.eligible, "population_digest": self.population_digest,
+            "rate_ppm": self.rate_ppm, "count": self.count, "k": self.k}
+        if self.note is not None:
+            out["note"] = self.note
+        out["selected"] = [{"rank": p.rank, "id": p.id, "key": p.key} for p in self.selected]
+        return out
+
+
+@dataclass(frozen=True)
+class BatchDraw:
+    """One batch of a round split into batches (SSJ-DRAW-X4 §4): its dates and the subjects in it."""
+
+    name: str
+    window: tuple[date, date]
+    ids: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "window": {"start": self.window[0].isoformat(),
+                                              "end": self.window[1].isoformat()}, "ids": list(self.ids)}
 
 
 @dataclass(frozen=True)
@@ -270,96 +316,154 @@ class RoundDraw:
     stream: str
     window: tuple[date, date] | None
     strata: tuple[StratumDraw, ...]
+    batches: tuple[BatchDraw, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         window = None if self.window is None else {"start": self.window[0].isoformat(),
                                                      "end": self.window[1].isoformat()}
-        return {"round": self.round, "stream": self.stream, "window": window,
-                "strata": [s.to_json() for s in self.strata]}
+        out: dict[str, object] = {"round": self.round, "stream": self.stream, "window": window,
+                                  "strata": [s.to_json() for s in self.strata]}
+        if self.batches:
+            out["batches"] = [b.to_json() for b in self.batches]
+        return out
 
 
-def draw_task(seed_hex: str, task_no: int, strata: Sequence[Stratum], rounds: int,
-              windows: Sequence[tuple[date, date]] | None = None) -> tuple[RoundDraw, ...]:
-    """Draw every round of one task (§5–§7).
+def draw_task(seed_hex: str, task_no: int | str, strata: Sequence[Stratum], rounds: int,
+              windows: Sequence[tuple[date, date]] | None = None, *, sub: int | None = None,
+              independent: bool = False) -> tuple[RoundDraw, ...]:
+    """Draw every round of one task (§5–§7) or sub-row (`sub`, SSJ-DRAW-X1).
 
     Round r uses its own stream and draws only from strata whose `rounds` ≥ r; its population in
-    a stratum excludes the subjects earlier rounds selected there; k is computed on the full
-    stratum and capped at what remains.
+    a stratum excludes the subjects earlier rounds selected there (unless the rounds are
+    `independent`, SSJ-DRAW-X4 §3); k is computed on the full stratum (or is the round's share of an
+    annual total) and capped at what remains.
     """
     taken: dict[int, set[str]] = {i: set() for i in range(len(strata))}
     digests = [population_digest(s.ids) for s in strata]
     result: list[RoundDraw] = []
     for r in range(1, rounds + 1):
-        s_tr = stream(seed_hex, task_no, r)
+        s_tr = stream(seed_hex, task_no, r, sub)
         drawn: list[StratumDraw] = []
         for i, stratum in enumerate(strata):
             if stratum.rounds < r or not stratum.ids:
                 continue
             done = taken[i]
-            eligible = [x for x in stratum.ids if x not in done] if done else stratum.ids
-            k = min(stratum.k, len(eligible))
+            eligible = [x for x in stratum.ids if x not in done] if done and not independent else stratum.ids
+            k = min(stratum.round_size(r), len(eligible))
             picks = select(s_tr, eligible, k)
             done.update(p.id for p in picks)
             drawn.append(StratumDraw(stratum.label, stratum.risk, len(stratum.ids), len(eligible),
-                                     digests[i], stratum.rate_ppm, stratum.count, k, tuple(picks)))
+                                     digests[i], stratum.rate_ppm, stratum.count, k, tuple(picks),
+                                     stratum.note))
         window = windows[r - 1] if windows is not None else None
         result.append(RoundDraw(r, s_tr, window, tuple(drawn)))
     return tuple(result)
 
 
-# ---------------------------------------------------------------- per-round windows
+# ---------------------------------------------------------------- SSJ-DRAW-X2: totals over strata
 
 
-def split_window(start: date, end: date, parts: int) -> list[tuple[date, date]]:
-    """The window cut into `parts` consecutive pieces of whole calendar days.
+def allocate(total: int, weights: Sequence[int], caps: Sequence[int]) -> list[int]:
+    """SSJ-DRAW-X2 §2: `total` split over strata in proportion to `weights`, each at most its cap.
 
-    With D days in the window, every piece has D div parts days and the first D mod parts pieces
-    one day more. Raises ValueError when D < parts.
+    Each stratum first gets the whole part of its exact share; the selections left over go one each to
+    the strata with the largest remainders (ties to the earlier stratum). A stratum whose exact share
+    reaches its cap gets the cap, and the rest is shared again among the others. A stratum of weight 0
+    gets nothing. Integers only: the share of stratum i is total·wᵢ / Σw, compared as total·wᵢ mod Σw.
     """
-    days = (end - start).days + 1
-    if parts < 1 or days < parts:
-        raise ValueError(f"{days} 天不够分成 {parts} 轮")
-    base, extra = divmod(days, parts)
-    pieces: list[tuple[date, date]] = []
-    cursor = start
-    for r in range(1, parts + 1):
-        length = base + (1 if r <= extra else 0)
-        piece_end = cursor + timedelta(days=length - 1)
-        pieces.append((cursor, piece_end))
-        cursor = piece_end + timedelta(days=1)
-    return pieces
+    k = [0] * len(weights)
+    remaining = min(total, sum(cap for cap, weight in zip(caps, weights, strict=True) if weight > 0))
+    active = [i for i, weight in enumerate(weights) if weight > 0 and caps[i] > 0]
+    while remaining > 0 and active:
+        weight = sum(weights[i] for i in active)
+        full = [i for i in active if remaining * weights[i] >= (caps[i] - k[i]) * weight]
+        if full:
+            for i in full:
+                remaining -= caps[i] - k[i]
+                k[i] = caps[i]
+            active = [i for i in active if i not in full]
+            continue
+        shares = {i: remaining * weights[i] // weight for i in active}
+        for i in active:
+            k[i] += shares[i]
+        left = remaining - sum(shares.values())
+        for i in sorted(active, key=lambda i: (-(remaining * weights[i] % weight), i))[:left]:
+            k[i] += 1
+        remaining = 0
+    return k
 
 
-# ---------------------------------------------------------------- a plan's task → strata
+def spread(total: int, rounds: int) -> tuple[int, ...]:
+    """SSJ-DRAW-X2 §4: an annual total over `rounds` rounds, round r taking ⌊T·r/R⌋ − ⌊T·(r−1)/R⌋."""
+    return tuple(total * r // rounds - total * (r - 1) // rounds for r in range(1, rounds + 1))
+
+
+def headcount_total(rate: RateRule, inspectors: int) -> int:
+    """SSJ-DRAW-X2 §3: 每名执法人员 c户 is c × inspectors; 人员比 a:b is ⌈inspectors × b / a⌉."""
+    if rate.form is RateForm.PER_INSPECTOR:
+        return (rate.count or 0) * inspectors
+    assert rate.staff_ratio is not None
+    staff, subjects = rate.staff_ratio
+    return math.ceil(Fraction(inspectors) * Fraction(subjects) / Fraction(staff))
+
+
+def within(realised: int, planned: int, approx: bool) -> bool:
+    """Whether a realised number agrees with a planned one: equal, or for 约 within 10 % of it."""
+    if not approx:
+        return realised == planned
+    return abs(realised - planned) <= planned * PLANNED_TOLERANCE
+
+
+# ---------------------------------------------------------------- a unit → strata
 
 
 @dataclass(frozen=True)
 class Floor:
-    """不低于 p%: the realised round-1 rate of (a sub-population of) the task must reach p."""
+    """不低于 p%: the realised round-1 rate of (a sub-population of) the task must reach p; for an annual
+    rate (全年 不低于 p%) the selections of every round count (SSJ-DRAW-X2 §4)."""
 
     group: str | None
     percent: Decimal
     text: str
+    annual: bool = False
 
 
 @dataclass(frozen=True)
-class TaskDesign:
-    """A task ready to draw: its strata, rounds, round windows, floors and warnings."""
+class Total:
+    """A total the unit draws and splits over its strata (SSJ-DRAW-X2): where it came from, the rule."""
 
-    no: int
+    group: str | None
+    total: int
+    basis: str
+    planned: int | None = None
+    approx: bool = False
+    inspectors: int | None = None
+
+
+@dataclass(frozen=True)
+class UnitDesign:
+    """A unit ready to draw: its strata, rounds, round windows, floors, totals, warnings, extensions."""
+
+    unit: DrawUnit
     population: int
     strata: tuple[Stratum, ...]
     rounds: int
     windows: tuple[tuple[date, date], ...]
     floors: tuple[Floor, ...]
+    totals: tuple[Total, ...]
     warnings: tuple[Diagnostic, ...]
+    extensions: frozenset[str]
+
+    @property
+    def no(self) -> str:
+        return self.unit.code.stream_id
 
 
 @dataclass(frozen=True)
-class TaskResult:
-    """A task drawn: its design, every round's draw and the floors it realised (the record's task entry)."""
+class UnitResult:
+    """A unit drawn: its design, every round's draw and the floors it realised (the record's task entry)."""
 
-    design: TaskDesign
+    design: UnitDesign
     rounds: tuple[RoundDraw, ...]
     realised: tuple[tuple[Floor, int, int], ...]
     """Per floor: (floor, selected in round 1, population of the group)."""
@@ -384,75 +488,138 @@ def _count_rule_holds(op: CompareOp, n: int, threshold: int) -> bool:
             CompareOp.GE: n >= threshold, CompareOp.EQ: n == threshold}.get(op, False)
 
 
-class _TaskBuilder:
-    """Turns one task of a checked plan into strata; collects diagnostics with spans."""
+def class_of(subject: object, profile: Profile) -> str:
+    """The class key a subject falls in under a profile: its credit letter, or its value of the profile's
+    column when that is one of the profile's classes, else 未分类 (U)."""
+    if profile.credit:
+        risk = getattr(subject, "risk", RiskClass.UNCLASSIFIED)
+        return risk.value if isinstance(risk, RiskClass) else (str(risk) or "U")
+    fields = getattr(subject, "fields", {})
+    value = canonical_text(str(fields.get(profile.field, "") or ""))
+    return value if any(level.key == value for level in profile.levels) else RiskClass.UNCLASSIFIED.value
 
-    def __init__(self, task: Task, profile: RiskProfile | None, file: str) -> None:
-        self.task = task
-        self.no = task.number.value
-        self.profile = profile
+
+def _split(subjects: Iterable[object], profile: Profile | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in subjects:
+        key = class_of(s, profile) if profile is not None else _risk_letter(s)
+        out.setdefault(key, []).append(s.id)  # type: ignore[attr-defined]
+    return out
+
+
+def _risk_letter(subject: object) -> str:
+    risk = getattr(subject, "risk", RiskClass.UNCLASSIFIED)
+    return risk.value if isinstance(risk, RiskClass) else (str(risk) or "U")
+
+
+def _class_order(profile: Profile | None) -> tuple[str, ...]:
+    if profile is None:
+        return tuple(risk.value for risk in RISK_CLASS_ORDER)
+    return tuple(level.key for level in profile.levels)
+
+
+class _UnitBuilder:
+    """Turns one draw unit into strata; collects diagnostics with spans."""
+
+    def __init__(self, unit: DrawUnit, file: str, headcounts: Callable[[Body, str | None], int | None]) -> None:
+        self.unit = unit
+        self.profile = unit.profile
         self.file = file
+        self.headcounts = headcounts
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
-        self.levels: dict[RiskClass, RiskLevel] = {lv.risk: lv for lv in profile.levels} if profile else {}
+        self.extensions: set[str] = set()
+        self.totals: list[Total] = []
+        if self.profile is not None and not self.profile.credit:
+            self.extensions.add(EXTENSION_STRATA)
 
-    def ppm(self, percent: Decimal, multiplier: Decimal | None, span: Span) -> int:
-        try:
-            return rate_ppm(percent, multiplier)
-        except ValueError as exc:
-            if any(d.code == RATE_NOT_PPM and d.span == span for d in self.errors):
-                return 0  # one report per written rate, not one per stratum it applies to
-            self.errors.append(error(RATE_NOT_PPM, f"任务 {self.no} 的抽查比例无法精确换算：{exc} "
-                                     f"(rate not convertible to ppm)", self.file,
-                                     span, hint="比例最多写到小数点后 4 位，例如 12.5% 或 0.0001%"))
-            return 0
+    @property
+    def label(self) -> str:
+        """任务4 as messages write it (任务1（高校） for a sub-row)."""
+        unit = self.unit
+        return f"任务 {unit.code.text}" if unit.sub is None else unit.label_text
 
-    def task_rounds(self) -> int:
-        return self.task.rounds.per_year if self.task.rounds is not None else 1
-
-    def level_rounds(self, risk: RiskClass) -> int:
-        level = self.levels.get(risk)
-        base = self.task_rounds()
-        if level is not None and level.rounds is not None:
-            return max(base, level.rounds.per_year)
-        return base
-
-    def unit_strata(self, ids_by_risk: Mapping[RiskClass, list[str]], rate: Rate,
-                    group: str | None) -> list[Stratum]:
-        """The strata of one rate unit (the whole task, or one sub-population)."""
-        prefix = f"{group}/" if group is not None else ""
-        all_ids = [i for risk in RISK_CLASS_ORDER for i in ids_by_risk.get(risk, [])]
+    def level_rounds(self, key: str) -> int:
+        base = self.unit.rounds
         if self.profile is None:
-            label = group if group is not None else ALL_LABEL
-            return [self.plain_stratum(label, None, all_ids, rate, self.task_rounds(), group)]
-        if rate.count is not None:
-            return self.count_strata(ids_by_risk, rate, group, prefix)
+            return base
+        level = self.profile.level(key)
+        return max(base, level.rounds) if level.rounds is not None else base
+
+    def unit_strata(self, ids_by_class: Mapping[str, list[str]], rate: RateRule, group: str | None,
+                    office: str | None = None) -> list[Stratum]:
+        """The strata of one rate unit (the whole task, one sub-population, or one office's area)."""
+        prefix = f"{group}/" if group is not None else ""
+        order = _class_order(self.profile)
+        all_ids = [i for key in order for i in ids_by_class.get(key, [])]
+        plain_label = group if group is not None else ALL_LABEL
+        if rate.form in (RateForm.EXCLUDE, RateForm.UNSTATED):
+            self.extensions.add(EXTENSION_STRATA)
+            note = "不抽" if rate.form is RateForm.EXCLUDE else f"待定：{rate.note or rate.text}"
+            if rate.form is RateForm.UNSTATED and all_ids:
+                self.warnings.append(warning(
+                    UNSTATED_NOT_DRAWN,
+                    f"{self.label}{f'（{group}）' if group else ''} 的比例未写明数值（{rate.text}），"
+                    f"{len(all_ids)} 个对象本次未抽取 (no number given: not drawn)", self.file, rate.span,
+                    hint="按计划表写明比例或户数后重新抽取"))
+            return [Stratum(plain_label, None, tuple(all_ids), rounds=self.unit.rounds, group=group,
+                            fixed_k=0, note=note)]
+        if rate.form in (RateForm.PER_INSPECTOR, RateForm.STAFF_RATIO):
+            return self.total_strata(ids_by_class, rate, group, prefix, self.headcount_total(rate, office, group))
+        if self.profile is None:
+            stratum = self.plain_stratum(plain_label, None, all_ids, rate, self.unit.rounds, group)
+            if rate.planned is not None:
+                self.totals.append(Total(group, stratum.k,
+                                         f"{rate.text}：按比例计算总数", rate.planned.count, rate.planned.approx))
+            return [stratum]
+        if rate.form is RateForm.COUNT:
+            return self.count_strata(ids_by_class, rate, group, prefix)
+        if rate.planned is not None:
+            total = sample_size(len(all_ids), rate.ppm, None, rate.min_count)
+            return self.total_strata(ids_by_class, rate, group, prefix, Total(
+                group, total, f"{rate.text}：按比例计算总数", rate.planned.count, rate.planned.approx))
         out: list[Stratum] = []
-        for risk in RISK_CLASS_ORDER:
-            ids = ids_by_risk.get(risk, [])
+        for key in order:
+            ids = ids_by_class.get(key, [])
             if not ids:
                 continue
-            level = self.levels.get(risk)
-            rounds = self.level_rounds(risk)
-            label = prefix + risk.value
-            if level is not None and level.rate is not None:
-                out.append(self.plain_stratum(label, risk.value, ids, level.rate, rounds, group))
+            level = self.profile.level(key)
+            rounds = self.level_rounds(key)
+            label = prefix + key
+            if level.exclude:
+                self.extensions.add(EXTENSION_STRATA)
+                out.append(Stratum(label, key, tuple(ids), rounds=rounds, group=group, fixed_k=0, note="不抽"))
                 continue
-            multiplier = level.multiplier if level is not None else None
-            out.append(Stratum(label, risk.value, tuple(ids),
-                               rate_ppm=self.ppm(rate.percent or Decimal(0), multiplier, rate.span),
-                               min_count=rate.min_count, rounds=rounds, group=group))
+            if level.rate is not None:
+                out.append(self.plain_stratum(label, key, ids, level.rate, rounds, group))
+                continue
+            ppm = escalated(rate.ppm or 0, level.multiplier)
+            if rate.upper_ppm is not None and ppm > rate.upper_ppm:
+                self.extensions.add(EXTENSION_STRATA)
+                ppm = rate.upper_ppm
+            out.append(self.annual(Stratum(label, key, tuple(ids), rate_ppm=ppm, min_count=rate.min_count,
+                                           rounds=rounds, group=group), rate))
         return out
 
-    def plain_stratum(self, label: str, risk: str | None, ids: Sequence[str], rate: Rate, rounds: int,
-                      group: str | None) -> Stratum:
-        if rate.count is not None:
-            return Stratum(label, risk, tuple(ids), count=rate.count, rounds=rounds, group=group)
-        ppm = self.ppm(rate.percent or Decimal(0), None, rate.span)
-        return Stratum(label, risk, tuple(ids), rate_ppm=ppm, min_count=rate.min_count, rounds=rounds,
-                       group=group)
+    def annual(self, stratum: Stratum, rate: RateRule) -> Stratum:
+        """An annual rate's stratum: its year's k spread over its rounds (SSJ-DRAW-X2 §4)."""
+        if not rate.annual or stratum.rounds <= 1:
+            return stratum
+        self.extensions.add(EXTENSION_TOTALS)
+        return replace(stratum, round_k=spread(stratum.k, stratum.rounds))
 
-    def count_strata(self, ids_by_risk: Mapping[RiskClass, list[str]], rate: Rate, group: str | None,
+    def plain_stratum(self, label: str, risk: str | None, ids: Sequence[str], rate: RateRule, rounds: int,
+                      group: str | None) -> Stratum:
+        if rate.form is RateForm.EXCLUDE or rate.form is RateForm.UNSTATED:
+            self.extensions.add(EXTENSION_STRATA)
+            return Stratum(label, risk, tuple(ids), rounds=rounds, group=group, fixed_k=0,
+                           note="不抽" if rate.form is RateForm.EXCLUDE else f"待定：{rate.note or rate.text}")
+        if rate.form is RateForm.COUNT:
+            return self.annual(Stratum(label, risk, tuple(ids), count=rate.count, rounds=rounds, group=group), rate)
+        return self.annual(Stratum(label, risk, tuple(ids), rate_ppm=rate.ppm, min_count=rate.min_count,
+                                   rounds=rounds, group=group), rate)
+
+    def count_strata(self, ids_by_class: Mapping[str, list[str]], rate: RateRule, group: str | None,
                      prefix: str) -> list[Stratum]:
         """An absolute count under a profile: one stratum; the profile's ratios do not apply.
 
@@ -462,72 +629,143 @@ class _TaskBuilder:
         """
         self.warnings.append(warning(
             COUNT_WITH_PROFILE,
-            f"任务 {self.no} 按户数抽查（{rate.count}户），风险递加的比例不适用，只按风险等级增加频次 "
+            f"{self.label} 按户数抽查（{rate.count}户），风险递加的比例不适用，只按风险等级增加频次 "
             f"(a count rate ignores the profile's ratios; only its rounds apply)",
             self.file, rate.span, hint="如需按风险分层抽取，请把比例写成百分比"))
-        all_ids = [i for risk in RISK_CLASS_ORDER for i in ids_by_risk.get(risk, [])]
-        base = self.task_rounds()
+        order = _class_order(self.profile)
+        all_ids = [i for key in order for i in ids_by_class.get(key, [])]
+        base = self.unit.rounds
         out = [Stratum(prefix + ALL_LABEL if group is None else group, None, tuple(all_ids),
                        count=rate.count, rounds=base, group=group)]
-        top = max([base] + [self.level_rounds(r) for r in RISK_CLASS_ORDER])
+        top = max([base] + [self.level_rounds(key) for key in order])
         for r in range(base + 1, top + 1):
-            classes = [risk for risk in RISK_CLASS_ORDER if self.level_rounds(risk) >= r]
-            ids = [i for risk in classes for i in ids_by_risk.get(risk, [])]
+            classes = [key for key in order if self.level_rounds(key) >= r]
+            ids = [i for key in classes for i in ids_by_class.get(key, [])]
             if ids:
-                label = prefix + "+".join(c.value for c in classes)
-                out.append(Stratum(label, classes[0].value if len(classes) == 1 else None, tuple(ids),
+                label = prefix + "+".join(classes)
+                out.append(Stratum(label, classes[0] if len(classes) == 1 else None, tuple(ids),
                                    count=rate.count, rounds=r, group=group))
         return out
 
-    def rounds_total(self) -> int:
-        """The most rounds the plan allows the task: its 频次, raised by any profile level's 频次."""
-        return max([self.task_rounds()] + [self.level_rounds(r) for r in self.levels])
+    def headcount_total(self, rate: RateRule, office: str | None, group: str | None) -> Total:
+        """The total of a headcount rate: the inspecting body's qualified inspectors (the office's, when
+        a level inspects), times the rate (SSJ-DRAW-X2 §3)."""
+        self.extensions.add(EXTENSION_TOTALS)
+        body = self.unit.inspecting[0]
+        people = self.headcounts(body, office)
+        where = office or body.name
+        if people is None:
+            self.errors.append(error(
+                NEEDS_ROSTER, f"{self.label} 的比例「{rate.text}」按执法人员人数计算，须给出执法检查人员名录 "
+                f"(a headcount rate needs the roster)", self.file, rate.span,
+                hint="加上 --roster 名录文件；名录的人数进入承诺值 Q，人人可复算"))
+            people = 0
+        elif people == 0:
+            self.errors.append(error(
+                NO_HEADCOUNT, f"{self.label} 的比例「{rate.text}」按{where}的执法人员人数计算，但名录中"
+                f"{where}没有有执法资格的人员 (no qualified inspector to count)", self.file, rate.span,
+                hint=f"在名录中加入{where}的执法检查人员（执法资格 = 是）"))
+        total = headcount_total(rate, people)
+        return Total(group, total, f"{rate.text}：{where}有执法资格的人员 {people} 名", inspectors=people)
+
+    def total_strata(self, ids_by_class: Mapping[str, list[str]], rate: RateRule, group: str | None,
+                     prefix: str, total: Total) -> list[Stratum]:
+        """A total split over the profile's classes by N × the class's rate (SSJ-DRAW-X2 §2); one
+        stratum when there is no profile."""
+        self.totals.append(total)
+        order = _class_order(self.profile)
+        if self.profile is None:
+            all_ids = [i for key in order for i in ids_by_class.get(key, [])]
+            label = group if group is not None else ALL_LABEL
+            stratum = Stratum(label, None, tuple(all_ids), rate_ppm=rate.ppm, rounds=self.unit.rounds,
+                              group=group, fixed_k=min(total.total, len(all_ids)))
+            return [self.annual(stratum, rate)]
+        self.extensions.add(EXTENSION_TOTALS)
+        keys = [key for key in order if ids_by_class.get(key)]
+        weights: list[int] = []
+        rates: list[int | None] = []
+        for key in keys:
+            level = self.profile.level(key)
+            n = len(ids_by_class[key])
+            if level.exclude:
+                weights.append(0)
+                rates.append(0)
+            elif level.rate is not None and level.rate.form is RateForm.COUNT:
+                weights.append((level.rate.count or 0) * PPM)
+                rates.append(None)
+            elif level.rate is not None:
+                ppm = level.rate.ppm or 0
+                weights.append(n * ppm)
+                rates.append(ppm)
+            elif rate.ppm is not None:
+                ppm = escalated(rate.ppm, level.multiplier)
+                weights.append(n * ppm)
+                rates.append(ppm)
+            else:  # a headcount total has no base rate: the multipliers alone weigh the classes
+                weights.append(int((n * PPM * (level.multiplier or Decimal(1))).to_integral_value(
+                    rounding=ROUND_CEILING)))
+                rates.append(None)
+        ks = allocate(total.total, weights, [len(ids_by_class[key]) for key in keys])
+        out = []
+        for key, ppm, k in zip(keys, rates, ks, strict=True):
+            level = self.profile.level(key)
+            stratum = Stratum(prefix + key, key, tuple(ids_by_class[key]), rate_ppm=ppm,
+                              rounds=self.level_rounds(key), group=group, fixed_k=k,
+                              note="不抽" if level.exclude else None)
+            out.append(self.annual(stratum, rate))
+        return out
 
 
-def _risk_of(subject: object) -> RiskClass:
-    risk = getattr(subject, "risk", RiskClass.UNCLASSIFIED)
-    return risk if isinstance(risk, RiskClass) else RiskClass(str(risk) or "U")
+def escalated(ppm: int, multiplier: Decimal | None) -> int:
+    """A base rate in ppm times a multiplier, rounded up to a whole ppm, capped at 100 % (docs/draw.md)."""
+    if multiplier is None:
+        return ppm
+    return min(PPM, int((Decimal(ppm) * multiplier).to_integral_value(rounding=ROUND_CEILING)))
 
 
-def _split_by_risk(subjects: Iterable[object]) -> dict[RiskClass, list[str]]:
-    out: dict[RiskClass, list[str]] = {}
-    for s in subjects:
-        out.setdefault(_risk_of(s), []).append(s.id)  # type: ignore[attr-defined]
-    return out
+def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
+                matcher: Callable[[object], Callable[[object], bool]],
+                headcounts: Callable[[Body, str | None], int | None],
+                office_of: Callable[[object], str | None] | None = None) -> UnitDesign:
+    """One draw unit of a resolved plan as strata, rounds and round windows (raises InputError).
 
-
-def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, file: str,
-              matcher: Callable[[object], Callable[[object], bool]]) -> TaskDesign:
-    """One task of a checked plan as strata, rounds and round windows (raises InputError).
-
-    `population` are the registry subjects in the task's scope (objects with `id` and `risk`);
-    `matcher(selector)` compiles a sub-population selector.
+    `population` are the registry subjects in the unit's scope (objects with `id`, `risk`, `fields`);
+    `matcher(selector)` compiles a sub-population selector; `headcounts(body, office)` counts the qualified
+    inspectors of an inspecting body (None without a roster); `office_of(subject)` is the office of the
+    inspecting level that takes the subject (for headcount rates under a level).
     """
-    no = task.number.value
-    profile: RiskProfile | None = None
-    if task.risk is not None and task.risk.profile is not None:
-        profile = profiles_by_name(plan).get(task.risk.profile.value)
-        if profile is None:
-            raise InputError([error(UNKNOWN_PROFILE,
-                                    f"任务 {no} 引用的风险递加方案 {task.risk.profile.value} 未定义 "
-                                    f"(unknown risk profile)",
-                                    file, task.risk.profile.span,
-                                    hint="先用 风险递加 声明该方案，或写 风险 无")])
-    b = _TaskBuilder(task, profile, file)
-    if task.rounds is not None and task.rounds.per_year < 1:
-        b.errors.append(error(BAD_ROUNDS, f"任务 {no} 的频次 {task.rounds.per_year}次/年 无法抽取 "
-                              f"(rounds per year must be at least 1)",
-                              file, task.rounds.span, hint="频次至少 1次/年"))
-    rate = task.rate
+    b = _UnitBuilder(unit, file, headcounts)
+    spec = unit.rate
     floors: list[Floor] = []
     strata: list[Stratum] = []
     n = len(population)
-    if rate is None:
-        b.errors.append(error(NO_RATE, f"任务 {no} 没有抽查比例 (no sampling rate)", file, task.span,
-                              hint="写上 比例 不低于 10% 或 比例 20户"))
-    elif isinstance(rate, SubgroupRates):
-        groups: list[list[object]] = [[] for _ in rate.rules]
-        compiled = [matcher(rule.selector) for rule in rate.rules]
+    if unit.code.number is None or unit.sub is not None:
+        b.extensions.add(EXTENSION_TASK_IDS)
+    if unit.rounds_spec.independent or (unit.batch_mode is not None and unit.batch_mode.value == "split") \
+            or unit.rounds_spec.period.value != "year":
+        b.extensions.add(EXTENSION_ROUNDS)
+
+    def add_floor(rate: RateRule, group: str | None) -> None:
+        if rate.is_floor and rate.percent is not None:
+            floors.append(Floor(group, rate.percent, rate.text, rate.annual))
+
+    def by_office(members: Sequence[object], rate: RateRule, group: str | None) -> list[Stratum]:
+        """A headcount rate under an inspecting level: each office draws from its own area."""
+        if rate.form not in (RateForm.PER_INSPECTOR, RateForm.STAFF_RATIO) or office_of is None \
+                or not unit.inspecting[0].is_level:
+            return b.unit_strata(_split(members, b.profile), rate, group)
+        offices: dict[str, list[object]] = {}
+        for s in members:
+            offices.setdefault(office_of(s) or "", []).append(s)
+        out: list[Stratum] = []
+        for office in sorted(offices, key=lambda o: o.encode("utf-8")):
+            label = f"{group}/{office}" if group is not None else office
+            out += b.unit_strata(_split(offices[office], b.profile), rate, label, office)
+        return out
+
+    if isinstance(spec, SubgroupRates):
+        groups: list[list[object]] = [[] for _ in spec.rules]
+        compiled = [matcher(rule.selector) for rule in spec.rules]
         ungrouped = 0
         for s in population:
             for gi, pred in enumerate(compiled):
@@ -537,48 +775,56 @@ def plan_task(task: Task, plan: Plan, population: Sequence[object], year: int, f
             else:
                 ungrouped += 1
         if ungrouped:
-            b.warnings.append(warning(UNGROUPED, f"任务 {no}：{ungrouped} 个对象不属于任何分组，不参与抽查 "
+            b.warnings.append(warning(UNGROUPED, f"{b.label}：{ungrouped} 个对象不属于任何分组，不参与抽查 "
                                       f"(subjects in no group are not drawn)",
-                                      file, rate.span, hint="如需抽取，请为它们加一条分组规则"))
+                                      file, spec.span, hint="如需抽取，请为它们加一条分组规则"))
         n = sum(len(g) for g in groups)
-        for gi, (rule, members) in enumerate(zip(rate.rules, groups, strict=True)):
-            label = canonical_text(rule.label.value) if rule.label is not None else f"第{gi + 1}组"
-            if rule.rate.at_least and rule.rate.count is None and rule.rate.percent is not None:
-                floors.append(Floor(label, rule.rate.percent, rate_text(rule.rate)))
-            strata += b.unit_strata(_split_by_risk(members), rule.rate, label)
+        for rule, members in zip(spec.rules, groups, strict=True):
+            add_floor(rule.rate, rule.name)
+            strata += by_office(members, rule.rate, rule.name)
     else:
-        chosen: Rate | None
-        if isinstance(rate, CountRates):
-            chosen = next((rule.rate for rule in rate.rules if _count_rule_holds(rule.op, n, rule.threshold)),
+        chosen: RateRule | None
+        if isinstance(spec, CountRates):  # the checker made the rules cover every N ≥ 1: none for N = 0
+            chosen = next((rule.rate for rule in spec.rules if _count_rule_holds(rule.op, n, rule.threshold)),
                           None)
-            if chosen is None:
-                b.errors.append(error(NO_COUNT_RULE,
-                                      f"任务 {no} 的对象总数 {n} 不符合 比例 按总数 中的任何一条 "
-                                      f"(no count rule matches the population)", file,
-                                      rate.span, hint="补一条规则覆盖这个总数，例如 超过 10 ： 不低于 50%"))
         else:
-            chosen = rate
+            chosen = spec
         if chosen is not None:
-            if chosen.at_least and chosen.count is None and chosen.percent is not None:
-                floors.append(Floor(None, chosen.percent, rate_text(chosen)))
-            strata = b.unit_strata(_split_by_risk(population), chosen, None)
+            add_floor(chosen, None)
+            strata = by_office(population, chosen, None)
+    if isinstance(spec, SubgroupRates) and spec.planned is not None:
+        b.totals.append(Total(None, sum(s.k for s in strata if s.ids), "各组应抽户数合计", spec.planned.count,
+                              spec.planned.approx))
     strata = [s for s in strata if s.ids]
-    rounds = max([b.task_rounds()] + [s.rounds for s in strata])
-    windows = _round_windows(task, b.rounds_total(), rounds, year, file, b.errors)
-    windows = _with_working_days(task, windows, file, b.errors)
+    rounds = max([unit.rounds] + [s.rounds for s in strata])
+    windows = list(all_rounds_windows(unit, rounds))
+    windows = _with_working_days(unit, b.label, windows, file, b.errors)
     if b.errors:
         raise InputError(b.errors)
     if n == 0:
         b.warnings.append(warning(EMPTY_POPULATION,
-                                  f"任务 {no}（{task.name.value}）的抽查对象范围内没有对象，本任务未抽取 "
+                                  f"{b.label}（{unit.name}）的抽查对象范围内没有对象，本任务未抽取 "
                                   f"(empty scope: nothing drawn)",
-                                  file, task.scope.span if task.scope else task.span,
+                                  file, unit.spans.scope,
                                   hint="检查对象范围的筛选条件是否与名录库的 行业类别 一致"))
-    return TaskDesign(no, n, tuple(strata), rounds, tuple(windows), tuple(floors),
-                      tuple(b.warnings))
+    if unit.base is not None and n and not within(n, unit.base.count, unit.base.approx):
+        b.extensions.add(EXTENSION_TOTALS)
+        b.warnings.append(warning(
+            BASE_DIFFERS, f"{b.label} 计划写明基数{'约' if unit.base.approx else ''}{unit.base.count}"
+            f"{unit.base.unit}，名录库中范围内有 {n} 个对象 (the registry differs from the plan's 基数)",
+            file, unit.spans.scope, hint="核对名录库是否完整、筛选条件是否与计划一致"))
+    for total in b.totals:
+        if total.planned is not None and not within(total.total, total.planned, total.approx):
+            b.warnings.append(warning(
+                PLANNED_DIFFERS, f"{b.label}{f'（{total.group}）' if total.group else ''} 按比例应抽 "
+                f"{total.total} 户，计划写明{'约' if total.approx else ''}{total.planned}户"
+                f"{'（允许相差10%）' if total.approx else ''} (the total departs from the planned count)",
+                file, unit.spans.rate, hint="核对名录库和计划的比例、户数；抽取按比例计算的总数进行"))
+    return UnitDesign(unit, n, tuple(strata), rounds, tuple(windows), tuple(floors), tuple(b.totals),
+                      tuple(b.warnings), frozenset(b.extensions))
 
 
-def _with_working_days(task: Task, windows: list[tuple[date, date]], file: str,
+def _with_working_days(unit: DrawUnit, label: str, windows: list[tuple[date, date]], file: str,
                        errors: list[Diagnostic]) -> list[tuple[date, date]]:
     """The round windows, or [] after an error at the plan's 时间 when a round has no working day:
     no visit could ever be dated in it (检查只在法定工作日进行), so nothing is drawn for it."""
@@ -591,151 +837,137 @@ def _with_working_days(task: Task, windows: list[tuple[date, date]], file: str,
     which = f"第 {r} 轮（{start.isoformat()}—{end.isoformat()}）" if len(windows) > 1 else \
         f"起止时间（{start.isoformat()}—{end.isoformat()}）"
     more = f"，共 {len(empty)} 轮如此" if len(empty) > 1 else ""
-    span = task.window.span if task.window is not None else task.span
     errors.append(error(NO_WORKING_DAY,
-                        f"任务 {task.number.value} 的{which}内没有法定工作日，只有周末和节假日{more} "
-                        f"(no working day in the round's window)", file, span,
+                        f"{label} 的{which}内没有法定工作日，只有周末和节假日{more} "
+                        f"(no working day in the round's window)", file, unit.spans.window,
                         hint="放宽起止时间、减少频次，或调整批次截止日期，使每一轮都包含工作日"))
     return []
 
 
-def _round_windows(task: Task, planned: int, rounds: int, year: int, file: str,
-                   errors: list[Diagnostic]) -> list[tuple[date, date]]:
-    """The dates of the task's `rounds` rounds (of `planned`, what the plan allows at most).
-
-    Batch r's span when batches are given (one batch per planned round), else the window cut
-    into `rounds` equal calendar parts.
-    """
-    no = task.number.value
-    if task.window is None:
-        errors.append(error(NO_WINDOW, f"任务 {no} 没有抽查检查起止时间 (no time window)", file, task.span,
-                            hint="写上 时间 3月—11月"))
-        return []
-    start, end = resolve_window(task.window, year)
-    if task.batches:
-        if len(task.batches) != planned:
-            errors.append(error(BATCH_ROUNDS,
-                                f"任务 {no} 有 {len(task.batches)} 个批次，但共 {planned} 轮抽查 "
-                                f"(one batch per round)",
-                                file, task.batches[0].span, hint="批次 r 就是第 r 轮：批次数应等于频次"))
-            return []
-        out: list[tuple[date, date]] = []
-        cursor = start
-        for batch in task.batches:
-            deadline = resolve_deadline(batch.deadline, year)
-            if deadline < cursor or deadline > end:
-                errors.append(error(BATCH_ORDER,
-                                    f"任务 {no} 的 {batch.name.value} 截止 {deadline.isoformat()} 不在 "
-                                    f"{cursor.isoformat()} 至 {end.isoformat()} 之间 "
-                                    f"(batch deadlines must be in order and inside the window)",
-                                    file, batch.deadline.span,
-                                    hint="批次截止日期须按先后排列且在起止时间之内"))
-                return []
-            out.append((cursor, deadline))
-            cursor = deadline + timedelta(days=1)
-        return out[:rounds]
-    try:
-        return split_window(start, end, rounds)
-    except ValueError as exc:
-        errors.append(error(WINDOW_TOO_SHORT, f"任务 {no} 的起止时间 {exc} (window too short for the rounds)",
-                            file, task.window.span,
-                            hint="放宽起止时间或减少频次"))
-        return []
+def split_into_batches(unit: DrawUnit, first: RoundDraw) -> RoundDraw:
+    """SSJ-DRAW-X4 §4: a round split into batches gives its selections, ordered by (K, id bytes), to the
+    batches in turn: batch b takes ⌊n·b/B⌋ − ⌊n·(b−1)/B⌋ of them."""
+    picks = sorted((p for s in first.strata for p in s.selected), key=lambda p: (p.key, p.id.encode("utf-8")))
+    sizes = spread(len(picks), len(unit.batches))
+    out: list[BatchDraw] = []
+    cursor = 0
+    for batch, size in zip(unit.batches, sizes, strict=True):
+        chunk = picks[cursor:cursor + size]
+        cursor += size
+        out.append(BatchDraw(batch.name, (batch.start, batch.end),
+                             tuple(sorted((p.id for p in chunk), key=lambda i: i.encode("utf-8")))))
+    return replace(first, batches=tuple(out))
 
 
-def run_task(seed_hex: str, design: TaskDesign, file: str, floor_span: Span = NO_SPAN) -> TaskResult:
-    """Draw a designed task and enforce its floors (不低于): below the floor is refused (SSJ303)."""
-    rounds = draw_task(seed_hex, design.no, design.strata, design.rounds, design.windows)
+def run_unit(seed_hex: str, design: UnitDesign, file: str) -> UnitResult:
+    """Draw a designed unit and enforce its floors (不低于): below the floor is refused (SSJ303)."""
+    unit = design.unit
+    rounds = draw_task(seed_hex, unit.code.stream_id, design.strata, design.rounds, design.windows,
+                       sub=unit.sub, independent=unit.rounds_spec.independent)
+    if unit.batch_mode is not None and unit.batch_mode.value == "split" and rounds:
+        rounds = (split_into_batches(unit, rounds[0]), *rounds[1:])
     first = rounds[0].strata if rounds else ()
+    every = tuple(sd for r in rounds for sd in r.strata)
     realised: list[tuple[Floor, int, int]] = []
     problems: list[Diagnostic] = []
+    label = f"任务 {unit.code.text}" if unit.sub is None else unit.label_text
     for floor in design.floors:
         members = [s for s in design.strata if floor.group is None or s.group == floor.group]
         population = sum(len(s.ids) for s in members)
         labels = {s.label for s in members}
-        chosen = sum(len(sd.selected) for sd in first if sd.label in labels)
+        counted = every if floor.annual else first
+        chosen = sum(len(sd.selected) for sd in counted if sd.label in labels)
         realised.append((floor, chosen, population))
         if population and chosen * 100 < floor.percent * population:
             where = f"（{floor.group}）" if floor.group else ""
             problems.append(error(
                 BELOW_FLOOR,
-                f"任务 {design.no}{where} 第1轮 实际抽查比例 "
+                f"{label}{where} {'全年' if floor.annual else '第1轮'} 实际抽查比例 "
                 f"{format_decimal(realised_percent(chosen, population))}% "
                 f"低于计划 {floor.text}（{population} 户抽 {chosen} 户） "
                 f"(realised rate below the plan's floor)",
-                file, floor_span, hint="提高风险递加倍数（不应小于 1），或改写计划的比例"))
+                file, unit.spans.rate, hint="提高风险递加倍数（不应小于 1），或改写计划的比例"))
     if problems:
         raise InputError(problems)
-    return TaskResult(design, rounds, tuple(realised))
+    return UnitResult(design, rounds, tuple(realised))
 
 
 @dataclass
 class PlanDraw:
-    """Every task's draw in task-number order, plus the warnings met on the way."""
+    """Every unit's draw in task order (a task's sub-rows in their order), the warnings met on the way,
+    and the extensions of SSJ-DRAW-1 the draw used."""
 
-    tasks: list[TaskResult] = field(default_factory=list)
+    units: list[UnitResult] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    extensions: tuple[str, ...] = ()
 
 
-def draw_plan(plan: Plan, subjects: Sequence[object], seed_hex: str, year: int, file: str,
-              field_kinds: Mapping[str, FieldKind] | None = None,
+def draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, file: str,
+              headcounts: Callable[[Body, str | None], int | None] | None = None,
+              office_of: Callable[[Body, object], str | None] | None = None,
               progress: Callable[[str], None] | None = None) -> PlanDraw:
-    """Draw every task of a checked plan against the registry subjects (raises InputError).
+    """Draw every unit of a resolved plan against the registry subjects (raises InputError).
 
-    All tasks are designed first and every error is collected before anything is drawn. The
+    All units are designed first and every error is collected before anything is drawn. The
     cyclic garbage collector is paused meanwhile: the draw makes no cycles, and with 10^6 subjects
     alive each collection would walk them all (a third of the time, measured by bench/draw.py).
     """
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _draw_plan(plan, subjects, seed_hex, year, file, field_kinds, progress)
+        return _draw_plan(plan, subjects, seed_hex, file, headcounts or (lambda _b, _o: None),
+                          office_of, progress)
     finally:
         if paused:
             gc.enable()
 
 
-def _draw_plan(plan: Plan, subjects: Sequence[object], seed_hex: str, year: int, file: str,
-               field_kinds: Mapping[str, FieldKind] | None,
+def _draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, file: str,
+               headcounts: Callable[[Body, str | None], int | None],
+               office_of: Callable[[Body, object], str | None] | None,
                progress: Callable[[str], None] | None) -> PlanDraw:
     from .selector import SubjectIndex, compile_selector, select_subjects
 
-    kinds = dict(field_kinds) if field_kinds is not None else checker_field_kinds(plan)
+    kinds = dict(plan.fields)
 
     def matcher(selector: object) -> Callable[[object], bool]:
         return compile_selector(selector, kinds)  # type: ignore[arg-type]
 
     errors: list[Diagnostic] = []
-    designs: list[tuple[Task, TaskDesign]] = []
+    designs: list[UnitDesign] = []
     out = PlanDraw()
     index = SubjectIndex(subjects)
-    for task in sorted(plan.tasks, key=lambda t: t.number.value):
+    units = sorted(plan.units, key=lambda u: (u.code.sort_key, u.sub or 0))
+    for unit in units:
         try:
-            if task.scope is None or task.scope.selector is None:
+            if unit.selector is None:
                 out.warnings.append(warning(
-                    NO_SELECTOR, f"任务 {task.number.value} 的对象范围没有筛选条件，按整个名录库抽取 "
+                    NO_SELECTOR, f"任务 {unit.code.text} 的对象范围没有筛选条件，按整个名录库抽取 "
                     f"(no selector: the whole registry is in scope)",
-                    file, task.scope.span if task.scope else task.span,
+                    file, unit.spans.scope,
                     hint='用 筛选 写明对象范围，例如 筛选 行业类别 包含 "汽车销售"'))
                 population: Sequence[object] = subjects
             else:
-                population = select_subjects(task.scope.selector, subjects, kinds, file, index)
-            design = plan_task(task, plan, population, year, file, matcher)
+                population = select_subjects(unit.selector, subjects, kinds, file, index)
+            route = (lambda s, body=unit.inspecting[0]: office_of(body, s)) if office_of is not None else None
+            design = design_unit(unit, population, file, matcher, headcounts, route)
         except InputError as exc:
             errors += exc.diagnostics
             continue
-        designs.append((task, design))
+        designs.append(design)
         out.warnings += design.warnings
     if errors:
         raise InputError(errors)
-    for task, design in designs:
+    used: set[str] = set()
+    for design in designs:
         if progress is not None:
-            progress(f"任务 {design.no}：{design.population} 个对象")
-        floor_span = task.rate.span if task.rate is not None else task.span
+            progress(f"{design.unit.label_text}：{design.population} 个对象")
         try:
-            out.tasks.append(run_task(seed_hex, design, file, floor_span))
+            out.units.append(run_unit(seed_hex, design, file))
         except InputError as exc:
             errors += exc.diagnostics
+        used |= design.extensions
     if errors:
         raise InputError(errors)
+    out.extensions = tuple(x for x in EXTENSION_ORDER if x in used)
     return out

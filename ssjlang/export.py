@@ -1,47 +1,31 @@
 """The plan as data (`ssj export --format json`): the schema of docs/architecture.md.
 
 Other tools (a spreadsheet macro, the government's own system, a reviewer's script) read a plan
-through this JSON instead of parsing `.ssj`. Everything is deterministic: keys in the documented
-order, lists in file order, department names canonical (aliases resolved), windows as ISO dates,
-and `text` fields rendered the way the printed plan table writes them (不低于10%, 1次/年, 3月—11月).
+through this JSON instead of parsing `.ssj`. It is written from the resolved plan (`resolved`), the
+same tree the draw and the documents read. Everything is deterministic: keys in the documented
+order (the keys of the first version first, later additions after them), lists in file order,
+department names canonical (aliases resolved), windows as ISO dates, and `text` fields rendered the way
+the printed plan table writes them (不低于10%, 1次/年, 3月—11月).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from .checker import (
-    COUNT_OP_WORDS,
-    canonical_field,
-    department_index,
-    format_decimal,
-    is_directed,
-    profiles_by_name,
-    rate_text,
-    resolve_deadline,
-    resolve_window,
-)
-from .nodes import (
-    And,
-    Compare,
+from .nodes import Compare, Money, Not, Scalar, Selector, Text, ValueList
+from .resolve import canonical_field
+from .resolved import (
+    Body,
+    ClassLevel,
     CountRates,
-    DatePoint,
-    Money,
-    Not,
-    Number,
-    Or,
-    Plan,
-    Rate,
+    DrawUnit,
+    Profile,
+    RateRule,
     RateSpec,
-    RiskLevel,
-    RiskProfile,
-    Scalar,
-    Selector,
+    ResolvedPlan,
+    ResolvedTask,
     SubgroupRates,
-    Task,
-    Text,
-    ValueList,
-    Window,
+    WindowSpec,
 )
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
@@ -54,110 +38,123 @@ def number(value: Decimal) -> int | float:
     return float(value)
 
 
-def export_plan(plan: Plan) -> dict[str, JsonValue]:
-    """The whole plan as JSON-ready data (meant for a plan that checked without errors)."""
-    header = plan.header
-    departments = department_index(plan)
-    profiles = profiles_by_name(plan)
-    year = header.year.value if header.year is not None else None
+def export_plan(plan: ResolvedPlan) -> dict[str, JsonValue]:
+    """The whole resolved plan as JSON-ready data."""
+    organisation = plan.organisation
     return {
         "plan": {
-            "title": _text(header.title),
-            "year": year,
-            "region": _text(header.region),
-            "division_code": _text(header.division_code),
-            "authority": _text(header.authority),
-            "doc_number": _text(header.doc_number),
-            "contact": _text(header.contact),
+            "title": plan.title,
+            "year": plan.year,
+            "region": plan.region,
+            "division_code": plan.division_code,
+            "authority": plan.authority,
+            "doc_number": plan.doc_number,
+            "contact": plan.contact,
+            "plan_no": plan.plan_no,
+            "phone": plan.phone,
+            "address": plan.address,
+            "site": plan.site,
+            "witnesses": list(plan.witnesses),
+            "publish_risk": plan.publish_risk,
+            "materials": list(plan.materials),
         },
-        "fields": [{"name": decl.name.value, "kind": decl.kind.value} for decl in plan.fields],
+        "fields": [{"name": name, "kind": kind.value} for name, kind in plan.declared_fields],
         "departments": [
-            {"name": d.name.value, "aliases": [alias.value for alias in d.aliases]} for d in plan.departments
+            {"name": d.name, "aliases": list(d.aliases),
+             "units": [{"name": name, "aliases": list(aliases)} for name, aliases in d.units],
+             "full_name": d.issuer.full_name, "doc_number": d.issuer.doc_number, "contact": d.issuer.contact,
+             "phone": d.issuer.phone, "address": d.issuer.address, "site": d.issuer.site,
+             "areas": list(d.areas)}
+            for d in organisation.departments
         ],
         "profiles": [_profile(profile) for profile in plan.profiles],
-        "tasks": [_task(task, year, departments, profiles) for task in plan.tasks],
+        "tasks": [_task(task) for task in plan.tasks],
+        "levels": [{"name": level.name, "text": level.text, "field": level.route_field,
+                    "members": list(level.members)} for level in organisation.levels],
     }
 
 
-def _text(node: Text | None) -> str | None:
-    return node.value if node is not None else None
-
-
-def _profile(profile: RiskProfile) -> dict[str, JsonValue]:
+def _profile(profile: Profile) -> dict[str, JsonValue]:
     return {
-        "name": profile.name.value,
-        "description": _text(profile.description),
-        "levels": [_level(level) for level in profile.levels],
+        "name": profile.name,
+        "description": profile.description,
+        "levels": [_level(level) for level in profile.levels if level.written],
+        "field": profile.field,
+        "credit": profile.credit,
     }
 
 
-def _level(level: RiskLevel) -> dict[str, JsonValue]:
-    multiplier: float | None
-    if level.multiplier is not None:
-        multiplier = float(level.multiplier)
-    elif level.rate is None:
-        multiplier = 1.0
-    else:
-        multiplier = None
+def _level(level: ClassLevel) -> dict[str, JsonValue]:
     return {
-        "risk": level.risk.value,
-        "risk_name": level.risk.chinese,
-        "multiplier": multiplier,
+        "risk": level.key,
+        "risk_name": level.name,
+        "multiplier": float(level.multiplier) if level.multiplier is not None else None,
         "rate": rate_json(level.rate) if level.rate is not None else None,
-        "rounds_per_year": level.rounds.per_year if level.rounds is not None else None,
+        "rounds_per_year": level.rounds,
+        "exclude": level.exclude,
     }
 
 
-def rate_json(rate: Rate) -> dict[str, JsonValue]:
+def rate_json(rate: RateRule) -> dict[str, JsonValue]:
     """A simple rate (no sub-populations, no size conditions); count_unit (户 家 所 个) is null
     when the rate has no count."""
+    has_count = rate.count is not None or rate.min_count is not None
     return {
         "percent": number(rate.percent) if rate.percent is not None else None,
         "at_least": rate.at_least,
         "count": rate.count,
         "min_count": rate.min_count,
-        "count_unit": rate.count_unit if rate.count is not None or rate.min_count is not None else None,
-        "text": rate_text(rate),
+        "count_unit": rate.unit if has_count else None,
+        "text": rate.text,
+        **_rate_extras(rate),
+    }
+
+
+def _rate_extras(rate: RateRule) -> dict[str, JsonValue]:
+    """What language v2 added to a rate: its form, range, headcount rule, planned count, qualifiers."""
+    upper: JsonValue = None
+    if rate.upper_ppm is not None:
+        upper = number(Decimal(rate.upper_ppm) / 10000)
+    elif rate.upper_count is not None:
+        upper = rate.upper_count
+    return {
+        "form": rate.form.value,
+        "upper": upper,
+        "staff_ratio": [number(part) for part in rate.staff_ratio] if rate.staff_ratio is not None else None,
+        "planned": ({"count": rate.planned.count, "approx": rate.planned.approx, "unit": rate.planned.unit}
+                    if rate.planned is not None else None),
+        "annual": rate.annual,
+        "all_levels": rate.all_levels,
+        "note": rate.note,
     }
 
 
 def rate_spec_json(spec: RateSpec) -> dict[str, JsonValue]:
     """A task's 比例 in the documented shape: simple, per sub-population, or by population size."""
-    if isinstance(spec, Rate):
+    if isinstance(spec, RateRule):
         simple = rate_json(spec)
-        return {**{k: v for k, v in simple.items() if k != "text"}, "subgroups": None, "by_count": None,
-                "text": simple["text"]}
+        return {**{k: v for k, v in simple.items() if k in _SIMPLE_KEYS}, "subgroups": None, "by_count": None,
+                "text": simple["text"], **_rate_extras(spec)}
     empty: dict[str, JsonValue] = {"percent": None, "at_least": False, "count": None, "min_count": None,
                                    "count_unit": None}
     if isinstance(spec, SubgroupRates):
         subgroups: list[JsonValue] = [
-            {"label": _text(rule.label), "selector": selector_json(rule.selector),
-             "rate": rate_json(rule.rate)}
+            {"label": rule.label, "selector": selector_json(rule.selector), "rate": rate_json(rule.rate),
+             "name": rule.name}
             for rule in spec.rules
         ]
-        return {**empty, "subgroups": subgroups, "by_count": None, "text": spec_text(spec)}
-    by_count: list[JsonValue] = [
-        {"op": rule.op.value, "threshold": rule.threshold, "rate": rate_json(rule.rate)}
-        for rule in spec.rules
-    ]
-    return {**empty, "subgroups": None, "by_count": by_count, "text": spec_text(spec)}
-
-
-def spec_text(spec: RateSpec) -> str:
-    """Plan-table wording: `三级：不低于50%；二级：不低于30%`, `总数不超过10：2户；总数超过10：不低于50%`."""
-    if isinstance(spec, Rate):
-        return rate_text(spec)
-    if isinstance(spec, SubgroupRates):
-        parts = []
-        for rule in spec.rules:
-            label = rule.label.value if rule.label is not None else selector_text(rule.selector)
-            parts.append(f"{label}：{rate_text(rule.rate)}")
-        return "；".join(parts)
+        planned = ({"count": spec.planned.count, "approx": spec.planned.approx, "unit": spec.planned.unit}
+                   if spec.planned is not None else None)
+        return {**empty, "subgroups": subgroups, "by_count": None, "text": spec.text, "form": "subgroups",
+                "planned": planned}
     assert isinstance(spec, CountRates)
-    return "；".join(
-        f"总数{COUNT_OP_WORDS.get(rule.op, rule.op.value)}{rule.threshold}：{rate_text(rule.rate)}"
-        for rule in spec.rules
-    )
+    by_count: list[JsonValue] = [
+        {"op": rule.op.value, "threshold": rule.threshold, "rate": rate_json(rule.rate)} for rule in spec.rules
+    ]
+    return {**empty, "subgroups": None, "by_count": by_count, "text": spec.text, "form": "by-count"}
+
+
+_SIMPLE_KEYS = ("percent", "at_least", "count", "min_count", "count_unit")
 
 
 def scalar_json(value: Scalar) -> JsonValue:
@@ -178,105 +175,73 @@ def selector_json(selector: Selector) -> dict[str, JsonValue]:
         else:
             value = scalar_json(selector.value)
         return {"op": selector.op.value, "field": canonical_field(selector.field.value), "value": value}
-    if isinstance(selector, And | Or):
-        operands: list[JsonValue] = [selector_json(operand) for operand in selector.operands]
-        return {"op": "and" if isinstance(selector, And) else "or", "operands": operands}
-    assert isinstance(selector, Not)
-    return {"op": "not", "operand": selector_json(selector.operand)}
+    if isinstance(selector, Not):
+        return {"op": "not", "operand": selector_json(selector.operand)}
+    operands: list[JsonValue] = [selector_json(operand) for operand in selector.operands]
+    return {"op": "and" if selector.__class__.__name__ == "And" else "or", "operands": operands}
 
 
-def _scalar_text(value: Scalar) -> str:
-    if isinstance(value, Text):
-        return f"“{value.value}”"
-    if isinstance(value, Money):
-        return f"{format_decimal(value.wan_yuan)}万元"
-    assert isinstance(value, Number)
-    return format_decimal(value.value)
+def window_json(window: WindowSpec) -> dict[str, JsonValue]:
+    """A window as ISO start/end dates and its table text."""
+    return {"start": window.start.isoformat(), "end": window.end.isoformat(), "text": window.text}
 
 
-def selector_text(selector: Selector) -> str:
-    """A short human rendering of a selector, used when a sub-population has no label."""
-    if isinstance(selector, Compare):
-        if isinstance(selector.value, ValueList):
-            value = "、".join(_scalar_text(v) for v in selector.value.values)
-        else:
-            value = _scalar_text(selector.value)
-        return f"{selector.field.value}{selector.op.value}{value}"
-    if isinstance(selector, And | Or):
-        joiner = "且" if isinstance(selector, And) else "或"
-        return joiner.join(f"（{selector_text(o)}）" if isinstance(o, And | Or) else selector_text(o)
-                           for o in selector.operands)
-    assert isinstance(selector, Not)
-    return f"非（{selector_text(selector.operand)}）"
+def _body(body: Body | None) -> JsonValue:
+    return body.name if body is not None else None
 
 
-def point_text(point: DatePoint) -> str:
-    """`3月`, `次年2月`, `2024年3月`, `2026年2月24日`."""
-    prefix = f"{point.year}年" if point.year is not None else ("次年" if point.next_year else "")
-    day = f"{point.day}日" if point.day is not None else ""
-    return f"{prefix}{point.month}月{day}"
-
-
-def window_text(window: Window) -> str:
-    """`3月—11月`, `12月至次年2月`, `4月`, `2026年2月24日—2026年11月30日`."""
-    if window.end is None:
-        return point_text(window.start)
-    separator = "至" if window.end.next_year else "—"
-    return f"{point_text(window.start)}{separator}{point_text(window.end)}"
-
-
-def window_json(window: Window, year: int | None) -> dict[str, JsonValue]:
-    """A task window as ISO start/end dates in the plan year (null without a year) and its table text."""
-    if year is None:
-        return {"start": None, "end": None, "text": window_text(window)}
-    start, end = resolve_window(window, year)
-    return {"start": start.isoformat(), "end": end.isoformat(), "text": window_text(window)}
-
-
-def risk_text(task: Task, profiles: dict[str, RiskProfile]) -> str:
-    """The task's override text, else its profile's description, else "" (no profile)."""
-    ref = task.risk
-    if ref is None:
-        return ""
-    if ref.text is not None:
-        return ref.text.value
-    if ref.profile is None:
-        return ""
-    profile = profiles.get(ref.profile.value)
-    if profile is None or profile.description is None:
-        return ""
-    return profile.description.value
-
-
-def _task(task: Task, year: int | None, departments: dict[str, str],
-          profiles: dict[str, RiskProfile]) -> dict[str, JsonValue]:
-    scope: JsonValue = None
-    if task.scope is not None:
-        scope = {
-            "text": task.scope.text.value,
-            "selector": selector_json(task.scope.selector) if task.scope.selector is not None else None,
-        }
-    batches: list[JsonValue] = []
-    for batch in task.batches:
-        deadline = (resolve_deadline(batch.deadline, year).isoformat()
-                    if year is not None or batch.deadline.year is not None else None)
-        batches.append({"name": batch.name.value, "deadline": deadline})
+def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
+    """One draw unit's fields (a task's, or a sub-row's with the task's inherited)."""
+    scope: dict[str, JsonValue] = {"text": unit.scope_text,
+                                   "selector": selector_json(unit.selector) if unit.selector is not None else None}
     return {
-        "no": task.number.value,
-        "name": task.name.value,
-        "items": [item.value for item in task.items] if task.items is not None else [],
+        "items": [item.text for item in unit.items],
         "scope": scope,
-        "rate": rate_spec_json(task.rate) if task.rate is not None else None,
-        "rounds_per_year": task.rounds.per_year if task.rounds is not None else None,
-        "rounds_text": f"{task.rounds.per_year}次/年" if task.rounds is not None else None,
-        "risk_profile": (task.risk.profile.value
-                         if task.risk is not None and task.risk.profile is not None else None),
-        "risk_text": risk_text(task, profiles),
-        "window": window_json(task.window, year) if task.window is not None else None,
-        "batches": batches,
-        "directed": is_directed(task),
-        "lead": departments.get(task.lead.value, task.lead.value) if task.lead is not None else None,
-        "assist": [departments.get(name.value, name.value) for name in task.assist],
-        "mode": task.mode.value if task.mode is not None else None,
+        "rate": rate_spec_json(unit.rate),
+        "rounds_per_year": unit.rounds,
+        "rounds_text": unit.rounds_spec.text,
+        "risk_profile": unit.profile.name if unit.profile is not None else None,
+        "risk_text": unit.risk_text,
+        "window": window_json(unit.window),
+        "batches": [{"name": b.name, "deadline": b.deadline.isoformat()} for b in unit.batches],
+        "directed": unit.directed,
+        "lead": unit.lead.name,
+        "assist": [body.name for body in unit.assist],
+        "mode": "、".join(unit.modes) if unit.modes else None,
+        # language v2
+        "item_details": [{"text": item.text, "basis": item.basis, "code": item.code, "category": item.category,
+                          "key": item.key, "methods": list(item.methods), "materials": list(item.materials),
+                          "inspect": [body.name for body in item.inspect],
+                          "scope": ({"text": item.scope_text,
+                                     "selector": selector_json(item.selector) if item.selector is not None else None}
+                                    if item.scope_text is not None else None)}
+                         for item in unit.items],
+        "base": ({"count": unit.base.count, "approx": unit.base.approx, "unit": unit.base.unit,
+                  "note": unit.base.note} if unit.base is not None else None),
+        "rounds": {"times": unit.rounds_spec.times, "period": unit.rounds_spec.period.value,
+                   "at_least": unit.rounds_spec.at_least, "independent": unit.rounds_spec.independent,
+                   "count": unit.rounds},
+        "risk_label": unit.risk_label,
+        "draw_window": window_json(unit.draw_window) if unit.draw_window is not None else None,
+        "draw_note": unit.draw_note,
+        "batch_mode": unit.batch_mode.value if unit.batch_mode is not None else None,
+        "guide": _body(unit.guide),
+        "inspect": [body.name for body in unit.inspect],
+        "modes": list(unit.modes),
+        "methods": list(unit.methods),
+        "category": unit.category,
+        "remarks": unit.remarks,
+        "materials": list(unit.materials),
+        "group": unit.group,
     }
 
+
+def _task(task: ResolvedTask) -> dict[str, JsonValue]:
+    main = task.main
+    no: JsonValue = task.code.number if task.code.number is not None else task.code.text
+    out: dict[str, JsonValue] = {"no": no, "name": task.name}
+    out.update(unit_json(main))
+    out["code"] = task.code.text
+    out["parts"] = ([{"sub": unit.sub, "label": unit.label, **unit_json(unit)} for unit in task.units]
+                    if task.has_parts else [])
+    return out

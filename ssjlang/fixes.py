@@ -14,7 +14,7 @@ import unicodedata
 
 from .diagnostics import Edit, Fix, insertion_at
 from .keywords import KEYWORDS_BY_KEY
-from .nodes import Department, Name, Plan, Span
+from .nodes import Department, Name, Plan, Span, Unit
 
 
 def replace_name(name: Name, new: str) -> Fix:
@@ -37,26 +37,27 @@ def declare_department(plan: Plan, name: str) -> Fix:
     return Fix(f"声明部门「{name}」 (declare the department {name})", (edit,))
 
 
-def add_alias(department: Department, alias: str) -> Fix:
-    """Add `alias` to a department's 又称 list (the written name is a short form of it)."""
-    if department.aliases:
-        edit = Edit(insertion_at(department.aliases[-1].span, end=True), f"、{alias}")
+def add_alias(declared: Department | Unit, alias: str) -> Fix:
+    """Add `alias` to a department's or unit's 又称 list (the written name is a short form of it)."""
+    if declared.aliases:
+        edit = Edit(insertion_at(declared.aliases[-1].span, end=True), f"、{alias}")
     else:
         keyword = KEYWORDS_BY_KEY["alias"].chinese
-        edit = Edit(insertion_at(department.name.span, end=True), f" {keyword} {alias}")
-    name = department.name.value
+        edit = Edit(insertion_at(declared.name.span, end=True), f" {keyword} {alias}")
+    name = declared.name.value
     return Fix(f"在「{name}」的声明中加上 又称 {alias} (add {alias} as an alias of {name})", (edit,))
 
 
 def unknown_department_fixes(plan: Plan, name: Name, suggestion: str | None) -> tuple[Fix, ...]:
-    """SSJ104: use the suggested department (preferred), make the written name its alias, or declare
-    the written name as a department of its own."""
+    """SSJ104: use the suggested department or unit (preferred), make the written name its alias, or
+    declare the written name as a department of its own. (A level, 层级, has no aliases.)"""
     fixes: list[Fix] = []
     if suggestion is not None:
         fixes.append(replace_name(name, suggestion))
-        department = next((d for d in plan.departments if d.name.value == suggestion), None)
-        if department is not None:
-            fixes.append(add_alias(department, name.value))
+        declared = [d for department in plan.departments for d in (department, *department.units)]
+        target = next((d for d in declared if d.name.value == suggestion), None)
+        if target is not None:
+            fixes.append(add_alias(target, name.value))
     fixes.append(declare_department(plan, name.value))
     return tuple(fixes)
 

@@ -29,12 +29,17 @@ from .nodes import (
     CountRule,
     DatePoint,
     Department,
+    DrawWindow,
     FieldDecl,
     FieldKind,
+    Item,
+    Level,
     Money,
     Not,
     Number,
     Or,
+    Part,
+    Period,
     Plan,
     PlanHeader,
     Rate,
@@ -42,14 +47,18 @@ from .nodes import (
     RiskLevel,
     RiskProfile,
     RiskRef,
+    Rounds,
     Scope,
     Selector,
     Span,
     SubgroupRates,
     Task,
+    TaskFields,
     Text,
+    Unit,
     ValueList,
     Window,
+    WindowKind,
 )
 
 INDENT = "  "
@@ -127,19 +136,57 @@ class _Words:
         return f"{value}{unit}"
 
     def rate(self, node: Rate) -> str:
-        """20% · 不低于 10% · 10% (不少于 2户) · 20户 · 不少于 2所 · at least 10% (at least 2 subjects)."""
-        if node.percent is None:
-            base = self.count(node.count or 0, node.count_unit)
-            return f"{self.count_floor()} {base}" if node.at_least else base
-        base = f"{number(node.percent)}%"
-        if node.at_least:
-            base = f"{self.kw('at_least')} {base}"
+        """20% · 不低于 10% · 10% (不少于 2户) · 20户 · 不少于 2所 · 3% (约 1200户) · 10%—20% · 60—70家 ·
+        每名执法人员 10户 · 人员比 1:2.5 · 不抽 · 待定 "…" 不高于 10% · 全年 … · 各级合计 …"""
+        unit = node.count_unit
+        if node.exclude:
+            base = self.kw("exclude")
+        elif node.unstated:
+            base = self.kw("unstated")
+            if node.unstated_text is not None:
+                base += f" {text(node.unstated_text.value)}"
+        elif node.staff_ratio is not None:
+            floor = f"{self.kw('at_least')} " if node.at_least else ""
+            base = f"{self.kw('staff_ratio')} {floor}{number(node.staff_ratio[0])}:{number(node.staff_ratio[1])}"
+        elif node.per_inspector:
+            floor = f"{self.count_floor()} " if node.at_least else ""
+            base = f"{self.kw('per_inspector')} {floor}{self.count(node.count or 0, unit)}"
+        elif node.count is not None and node.upper is not None:
+            base = f"{node.count}—{self.count(int(node.upper), unit)}"
+        elif node.percent is None:
+            base = self.count(node.count or 0, unit)
+            base = f"{self.count_floor()} {base}" if node.at_least else base
+        elif node.upper is not None:
+            base = f"{number(node.percent)}%—{number(node.upper)}%"
+        else:
+            base = f"{number(node.percent)}%"
+            if node.at_least:
+                base = f"{self.kw('at_least')} {base}"
         if node.min_count is not None:
-            base += f" ({self.count_floor()} {self.count(node.min_count, node.count_unit)})"
+            base += f" ({self.count_floor()} {self.count(node.min_count, unit)})"
+        if node.planned is not None:
+            about = f"{self.kw('about')} " if node.planned.approx else ""
+            base += f" ({about}{self.count(node.planned.count, node.planned.unit)})"
+        if node.ceiling is not None:
+            base += f" ({self.kw('at_most')} {number(node.ceiling)}%)"
+        if node.all_levels:
+            base = f"{self.kw('all_levels')} {base}"
+        if node.annual:
+            base = f"{self.kw('annual')} {base}"
         return base
 
-    def rounds(self, per_year: int) -> str:
-        return f"{per_year} {self.kw('per_year')}" if self.english else f"{per_year}{self.kw('per_year')}"
+    def rounds(self, node: Rounds) -> str:
+        """1次/年 · 不少于 1次/年 · 每季度1次 · 每月1次 各轮独立 (English: 1 per year, each quarter 1 times)."""
+        floor = f"{self.count_floor()} " if node.at_least else ""
+        gap = " " if self.english else ""
+        if node.period is Period.YEAR:
+            out = f"{floor}{node.times}{gap}{self.kw('per_year')}"
+        else:
+            key = {Period.QUARTER: "quarterly", Period.MONTH: "monthly", Period.HALF_YEAR: "half_yearly"}
+            out = f"{floor}{self.kw(key[node.period])}{gap}{node.times}{gap}{self.kw('times')}"
+        if node.independent:
+            out += f" {self.kw('independent')}"
+        return out
 
     def multiplier(self, value: Decimal) -> str:
         if self.english:
@@ -163,13 +210,25 @@ class _Words:
         return out
 
     def window(self, node: Window) -> str:
+        """3月—11月 · 12月至次年2月 · 10月31日前 · 10月底前 · 年底前 · 全年, with 暂定 before a tentative one."""
+        prefix = f"{self.kw('tentative')} " if node.tentative else ""
+        if node.kind is WindowKind.YEAR_END:
+            return prefix + self.kw("year_end")
+        if node.kind is WindowKind.WHOLE_YEAR:
+            return prefix + self.kw("annual")
+        assert node.start is not None
+        start = self.date_point(node.start)
+        if node.kind is WindowKind.BEFORE:
+            return f"{prefix}{start}{' ' if self.english else ''}{self.kw('before')}"
+        if node.kind is WindowKind.MONTH_END:
+            return f"{prefix}{start}{' ' if self.english else ''}{self.kw('month_end_before')}"
         if node.end is None:
-            return self.date_point(node.start)
+            return prefix + start
         if self.english:
             separator = f" {self.kw('to')} "
         else:
             separator = self.kw("to") if node.end.next_year else "—"  # 12月至次年2月, as plan tables write it
-        return f"{self.date_point(node.start)}{separator}{self.date_point(node.end)}"
+        return f"{prefix}{start}{separator}{self.date_point(node.end)}"
 
     def scalar(self, node: Text | Money | Number) -> str:
         if isinstance(node, Text):
@@ -201,6 +260,12 @@ class _Words:
             return f" {self.kw('and')} ".join(parts)
         parts = [f"({self.selector(o)})" if isinstance(o, Or) else self.selector(o) for o in node.operands]
         return f" {self.kw('or')} ".join(parts)
+
+    def names(self, names: tuple[object, ...]) -> str:
+        return self.name_separator.join(n.value for n in names)  # type: ignore[attr-defined]
+
+    def texts(self, texts: tuple[Text, ...]) -> str:
+        return self.name_separator.join(text(t.value) for t in texts)
 
     def count_condition(self, node: CountRule) -> str:
         key = _COUNT_OP_KEYS[node.op]
@@ -248,10 +313,15 @@ def _header(w: _Writer, node: PlanHeader) -> None:
         ("region", node.region, node.region),
         ("division", node.division_code, node.division_code),
         ("authority", node.authority, node.authority),
+        ("plan_no", node.plan_no, node.plan_no),
         ("doc_number", node.doc_number, node.doc_number),
         ("contact", node.contact, node.contact),
+        ("phone", node.phone, node.phone),
+        ("address", node.address, node.address),
+        ("site", node.site, node.site),
     ]
-    if node.title is None and all(v is None for _, v, _ in settings):
+    if node.title is None and all(v is None for _, v, _ in settings) and not (
+            node.witnesses or node.materials or node.publish_risk):
         return
     title = text(node.title.value) if node.title is not None else '""'
     w.add(0, f"{w.kw('plan')} {title} {{", node.span)
@@ -260,7 +330,24 @@ def _header(w: _Writer, node: PlanHeader) -> None:
             continue
         shown = str(setting) if isinstance(setting, int) else text(setting.value)
         w.add(1, f"{w.kw(key)} {shown}", holder.span)  # type: ignore[union-attr]
+    if node.witnesses:
+        w.add(1, f"{w.kw('witness')} {w.words.texts(node.witnesses)}", node.witnesses[0].span)
+    if node.publish_risk is not None:
+        w.add(1, w.kw("publish_risk"), node.publish_risk)
+    _materials(w, 1, node.materials)
     w.close(0, node.span)
+
+
+def _materials(w: _Writer, depth: int, materials: tuple[Text, ...]) -> None:
+    if not materials:
+        return
+    if len(materials) == 1:
+        w.add(depth, f"{w.kw('materials')} {text(materials[0].value)}", materials[0].span)
+        return
+    w.add(depth, f"{w.kw('materials')} {{", materials[0].span)
+    for material in materials:
+        w.add(depth + 1, text(material.value), material.span)
+    w.add(depth, "}", None, closing=True)
 
 
 def _fields(w: _Writer, fields: tuple[FieldDecl, ...]) -> None:
@@ -272,21 +359,53 @@ def _fields(w: _Writer, fields: tuple[FieldDecl, ...]) -> None:
     w.add(0, "}", None, closing=True)
 
 
-def _department(w: _Writer, node: Department) -> None:
-    line = f"{w.kw('department')} {node.name.value}"
+def _named(w: _Writer, keyword: str, node: Department | Unit) -> str:
+    line = f"{w.kw(keyword)} {node.name.value}"
     if node.aliases:
-        line += f" {w.kw('alias')} " + w.words.name_separator.join(a.value for a in node.aliases)
-    w.add(0, line, node.span)
+        line += f" {w.kw('alias')} " + w.words.names(node.aliases)
+    return line
+
+
+def _department(w: _Writer, node: Department) -> None:
+    line = _named(w, "department", node)
+    settings = [(key, value) for key, value in (
+        ("full_name", node.full_name), ("doc_number", node.doc_number), ("contact", node.contact),
+        ("phone", node.phone), ("address", node.address), ("site", node.site)) if value is not None]
+    if not (node.units or settings or node.area):
+        w.add(0, line, node.span)
+        return
+    w.add(0, line + " {", node.span)
+    for unit in node.units:
+        w.add(1, _named(w, "unit", unit), unit.span)
+    for key, value in settings:
+        w.add(1, f"{w.kw(key)} {text(value.value)}", value.span)  # type: ignore[union-attr]
+    if node.area:
+        w.add(1, f"{w.kw('area')} {w.words.texts(node.area)}", node.area[0].span)
+    w.close(0, node.span)
+
+
+def _org_level(w: _Writer, node: Level) -> None:
+    head = f"{w.kw('level')} {node.name.value}"
+    if node.text is not None:
+        head += f" {text(node.text.value)}"
+    w.add(0, head + " {", node.span)
+    if node.by is not None:
+        w.add(1, f"{w.kw('by')} {node.by.value}", node.by.span)
+    if node.members:
+        w.add(1, f"{w.kw('members')} {w.words.names(node.members)}", node.members[0].span)
+    w.close(0, node.span)
 
 
 def _level(w: _Writer, node: RiskLevel) -> str:
-    parts = [w.kw(_CLASS_KEYS[node.risk])]
+    parts = [w.kw(_CLASS_KEYS[node.risk]) if isinstance(node.risk, RiskClass) else text(node.risk.value)]
+    if node.exclude:
+        parts.append(w.kw("exclude"))
     if node.multiplier is not None:
         parts.append(w.words.multiplier(node.multiplier))
     if node.rate is not None:
         parts.append(f"{w.kw('rate')} {w.words.rate(node.rate)}")
     if node.rounds is not None:
-        parts.append(f"{w.kw('rounds')} {w.words.rounds(node.rounds.per_year)}")
+        parts.append(f"{w.kw('rounds')} {w.words.rounds(node.rounds)}")
     return " ".join(parts)
 
 
@@ -294,9 +413,16 @@ def _profile(w: _Writer, node: RiskProfile) -> None:
     head = f"{w.kw('escalation')} {node.name.value}"
     if node.description is not None:
         head += f" {text(node.description.value)}"
+    if node.by is not None:
+        head += f" {w.kw('by')} {node.by.value}"
     w.add(0, head + " {", node.span)
-    for level in node.levels:
-        w.add(1, _level(w, level), level.span)
+    for level, following in zip(node.levels, (*node.levels[1:], None), strict=False):
+        line = _level(w, level)
+        bare_unstated = level.rate is not None and level.rate.unstated and level.rate.unstated_text is None \
+            and level.rate.upper is None
+        if bare_unstated and following is not None and isinstance(following.risk, Text):
+            line += ";"  # else the next class's "…" would read as the 待定 rate's text
+        w.add(1, line, level.span)
     w.close(0, node.span)
 
 
@@ -304,28 +430,39 @@ def _scope(w: _Writer, node: Scope) -> str:
     out = f"{w.kw('scope')} {text(node.text.value)}"
     if node.selector is not None:
         out += f" {w.kw('where')} {w.words.selector(node.selector)}"
+    if node.base is not None:
+        about = f" {w.kw('about')}" if node.base.approx else ""
+        out += f" {w.kw('base')}{about} {w.words.count(node.base.count, node.base.unit)}"
+        if node.base.note is not None:
+            out += f" {text(node.base.note.value)}"
     return out
 
 
-def _rate_spec(w: _Writer, spec: Rate | SubgroupRates | CountRates) -> None:
+def _rate_spec(w: _Writer, depth: int, spec: Rate | SubgroupRates | CountRates) -> None:
     words = w.words
     if isinstance(spec, Rate):
-        w.add(1, f"{w.kw('rate')} {words.rate(spec)}", spec.span)
+        w.add(depth, f"{w.kw('rate')} {words.rate(spec)}", spec.span)
         return
     if isinstance(spec, SubgroupRates):
-        w.add(1, f"{w.kw('rate')} {w.kw('by_subgroup')} {{", spec.span)
+        w.add(depth, f"{w.kw('rate')} {w.kw('by_subgroup')} {{", spec.span)
         for rule in spec.rules:
             label = f"{text(rule.label.value)} " if rule.label is not None else ""
-            w.add(2, f"{label}{words.selector(rule.selector)}: {words.rate(rule.rate)};", rule.span)
-        w.close(1, spec.span)
+            w.add(depth + 1, f"{label}{words.selector(rule.selector)}: {words.rate(rule.rate)};", rule.span)
+        if spec.planned is not None:
+            about = f"{w.kw('about')} " if spec.planned.approx else ""
+            w.add(depth, f"}} ({about}{words.count(spec.planned.count, spec.planned.unit)})", None, closing=True)
+        else:
+            w.close(depth, spec.span)
         return
-    w.add(1, f"{w.kw('rate')} {w.kw('by_count')} {{", spec.span)
+    w.add(depth, f"{w.kw('rate')} {w.kw('by_count')} {{", spec.span)
     for count_rule in spec.rules:
-        w.add(2, f"{words.count_condition(count_rule)}: {words.rate(count_rule.rate)};", count_rule.span)
-    w.close(1, spec.span)
+        w.add(depth + 1, f"{words.count_condition(count_rule)}: {words.rate(count_rule.rate)};", count_rule.span)
+    w.close(depth, spec.span)
 
 
 def _risk(w: _Writer, node: RiskRef) -> str:
+    if node.label and node.text is not None:
+        return f"{w.kw('risk')} {text(node.text.value)}"
     out = f"{w.kw('risk')} {node.profile.value if node.profile is not None else w.kw('none')}"
     if node.text is not None:
         out += f" {text(node.text.value)}"
@@ -336,39 +473,100 @@ def _batch(w: _Writer, node: Batch) -> str:
     return f"{w.kw('batch')} {text(node.name.value)} {w.kw('due')} {w.words.date_point(node.deadline)}"
 
 
-def _task(w: _Writer, node: Task) -> None:
-    words = w.words
-    w.add(0, f"{w.kw('task')} {node.number.value} {text(node.name.value)} {{", node.span)
-    if node.items is not None:
-        if len(node.items) == 1:
-            w.add(1, f"{w.kw('items')} {text(node.items[0].value)}", node.items[0].span)
-        else:
-            w.add(1, f"{w.kw('items')} {{", node.items[0].span if node.items else None)
-            for item in node.items:
-                w.add(2, text(item.value), item.span)
-            w.add(1, "}", None, closing=True)
+def _item(w: _Writer, depth: int, node: Item) -> None:
+    settings = [(key, value) for key, value in (("basis", node.basis), ("code", node.code),
+                                                 ("category", node.category)) if value is not None]
+    if not (settings or node.methods or node.materials or node.inspect or node.scope):
+        w.add(depth, text(node.text.value), node.text.span)
+        return
+    w.add(depth, f"{text(node.text.value)} {{", node.text.span)
+    if node.inspect:
+        w.add(depth + 1, f"{w.kw('inspect')} {w.words.names(node.inspect)}", node.inspect[0].span)
     if node.scope is not None:
-        w.add(1, _scope(w, node.scope), node.scope.span)
-    if node.rate is not None:
-        _rate_spec(w, node.rate)
-    if node.rounds is not None:
-        w.add(1, f"{w.kw('rounds')} {words.rounds(node.rounds.per_year)}", node.rounds.span)
-    if node.risk is not None:
-        w.add(1, _risk(w, node.risk), node.risk.span)
+        w.add(depth + 1, _scope(w, node.scope), node.scope.span)
+    for key, value in settings:
+        w.add(depth + 1, f"{w.kw(key)} {text(value.value)}", value.span)  # type: ignore[union-attr]
+    if node.methods:
+        w.add(depth + 1, f"{w.kw('method')} {w.words.texts(node.methods)}", node.methods[0].span)
+    _materials(w, depth + 1, node.materials)
+    w.add(depth, "}", None, closing=True)
+
+
+def _draw_window(w: _Writer, node: DrawWindow) -> str:
+    out = w.kw("draw_window")
     if node.window is not None:
-        w.add(1, f"{w.kw('window')} {words.window(node.window)}", node.window.span)
+        out += f" {w.words.window(node.window)}"
+    if node.text is not None:
+        out += f" {text(node.text.value)}"
+    return out
+
+
+def _task_fields(w: _Writer, depth: int, node: TaskFields) -> None:
+    """The fields in the order of the plan table's columns (docs/language.md)."""
+    words = w.words
+    if node.group is not None:
+        w.add(depth, f"{w.kw('group')} {text(node.group.value)}", node.group.span)
+    if node.items is not None:
+        if len(node.items) == 1 and not _has_attributes(node.items[0]):
+            w.add(depth, f"{w.kw('items')} {text(node.items[0].text.value)}", node.items[0].span)
+        else:
+            w.add(depth, f"{w.kw('items')} {{", node.items[0].span if node.items else None)
+            for item in node.items:
+                _item(w, depth + 1, item)
+            w.add(depth, "}", None, closing=True)
+    if node.category is not None:
+        w.add(depth, f"{w.kw('category')} {text(node.category.value)}", node.category.span)
+    if node.scope is not None:
+        w.add(depth, _scope(w, node.scope), node.scope.span)
+    if node.rate is not None:
+        _rate_spec(w, depth, node.rate)
+    if node.rounds is not None:
+        w.add(depth, f"{w.kw('rounds')} {words.rounds(node.rounds)}", node.rounds.span)
+    if node.risk is not None:
+        w.add(depth, _risk(w, node.risk), node.risk.span)
+    if node.window is not None:
+        w.add(depth, f"{w.kw('window')} {words.window(node.window)}", node.window.span)
+    if node.draw_window is not None:
+        w.add(depth, _draw_window(w, node.draw_window), node.draw_window.span)
     for batch in node.batches:
-        w.add(1, _batch(w, batch), batch.span)
+        w.add(depth, _batch(w, batch), batch.span)
     if node.directed is not None:
-        w.add(1, w.kw("directed") if node.directed else w.kw("undirected"), None)
+        w.add(depth, w.kw("directed") if node.directed else w.kw("undirected"), None)
     if node.lead is not None:
-        w.add(1, f"{w.kw('lead')} {node.lead.value}", node.lead.span)
+        w.add(depth, f"{w.kw('lead')} {node.lead.value}", node.lead.span)
+    if node.guide is not None:
+        w.add(depth, f"{w.kw('guide')} {node.guide.value}", node.guide.span)
+    if node.inspect:
+        w.add(depth, f"{w.kw('inspect')} {words.names(node.inspect)}", node.inspect[0].span)
     if node.assist:
-        w.add(1, f"{w.kw('assist')} " + words.name_separator.join(a.value for a in node.assist),
-              node.assist[0].span)
-    if node.mode is not None:
-        w.add(1, f"{w.kw('mode')} {node.mode.value}", node.mode.span)
+        w.add(depth, f"{w.kw('assist')} {words.names(node.assist)}", node.assist[0].span)
+    if node.modes:
+        w.add(depth, f"{w.kw('mode')} {words.names(node.modes)}", node.modes[0].span)
+    if node.methods:
+        w.add(depth, f"{w.kw('method')} {words.texts(node.methods)}", node.methods[0].span)
+    _materials(w, depth, node.materials)
+    if node.remarks is not None:
+        w.add(depth, f"{w.kw('remarks')} {text(node.remarks.value)}", node.remarks.span)
+
+
+def _has_attributes(item: Item) -> bool:
+    return any((item.basis, item.code, item.category, item.methods, item.materials, item.inspect, item.scope))
+
+
+def _task(w: _Writer, node: Task) -> None:
+    code = node.code.text if node.code.number is not None else text(node.code.text)
+    w.add(0, f"{w.kw('task')} {code} {text(node.name.value)} {{", node.span)
+    _task_fields(w, 1, node)
+    for part in node.parts:
+        _part(w, part)
     w.close(0, node.span)
+
+
+def _part(w: _Writer, node: Part) -> None:
+    label = f" {text(node.label.value)}" if node.label is not None else ""
+    w.add(1, f"{w.kw('part')}{label} {{", node.span)
+    _task_fields(w, 2, node)
+    w.close(1, node.span)
 
 
 def _layout(plan: Plan, words: _Words) -> list[_Line]:
@@ -378,8 +576,17 @@ def _layout(plan: Plan, words: _Words) -> list[_Line]:
     _fields(w, plan.fields)
     w.blank()
     for department in plan.departments:
-        _department(w, department)
+        if department.units or department.area or department.full_name or department.doc_number \
+                or department.contact or department.phone or department.address or department.site:
+            w.blank()
+            _department(w, department)
+            w.blank()
+        else:
+            _department(w, department)
     w.blank()
+    for level in plan.levels:
+        _org_level(w, level)
+        w.blank()
     for profile in plan.profiles:
         _profile(w, profile)
         w.blank()

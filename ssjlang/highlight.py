@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from .keywords import KEYWORDS, NAME_ALTERNATIVE_KEYS, NAME_STOP_KEYS
 from .parser import name_pattern, statement_keys
+from .resources import grammar_file
 
 _SPACE = "[ \\t\\u3000\\u00a0]"
 _DIGIT = "[0-9０-９]"
@@ -81,6 +82,23 @@ def _boundary() -> str:
     return f"(?=[\\s{_DIGIT[1:-1]}{_PUNCTUATION_CHARS}]|$|(?:{any_keyword}))"
 
 
+@lru_cache(maxsize=1)
+def comparison_keys() -> tuple[str, ...]:
+    """The keywords of the grammar's `compare_op` rule (包含 属于 不属于): a word followed by one of them is
+    a registry field in a selector (`where category contains "…"`), even where it is also a keyword."""
+    grammar = grammar_file().read_text(encoding="utf-8")
+    rule = re.search(r"^compare_op:(.*?)(?=^\S)", grammar, flags=re.MULTILINE | re.DOTALL)
+    return tuple(re.findall(r"_k_(\w+)", rule.group(1))) if rule else ()
+
+
+@lru_cache(maxsize=1)
+def _not_a_field() -> str:
+    """Refuses a keyword that a comparison follows: there it is a field name. `>=` and `≥` are left out:
+    `比例 ≥10%` is a rate."""
+    words = "|".join(_spelling_regex(s) for s in _spellings(set(comparison_keys())))
+    return f"(?!{_SPACE}*(?:==|!=|<>|<=|[=≠<>≤⩽](?!=)|{words}))"
+
+
 def _keyword_rule(kind: str, spellings: list[str]) -> Rule:
     """The spellings of one kind of keyword, each refused where a longer keyword of another kind starts
     (`or` before `or fewer`), so the rules can be tried in any order."""
@@ -95,7 +113,7 @@ def _keyword_rule(kind: str, spellings: list[str]) -> Rule:
         ]
         guard = f"(?!(?:{'|'.join(_spelling_regex(t) for t in longer)}){_boundary()})" if longer else ""
         alternatives.append(guard + _spelling_regex(spelling))
-    return Rule(kind, f"(?:{'|'.join(alternatives)}){_boundary()}")
+    return Rule(kind, f"(?:{'|'.join(alternatives)}){_not_a_field()}{_boundary()}")
 
 
 @lru_cache(maxsize=1)

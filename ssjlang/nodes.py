@@ -62,7 +62,12 @@ class Integer:
 
 @dataclass(frozen=True)
 class PlanHeader:
-    """计划 … : title, year, region and the issuing details used on documents."""
+    """计划 … : title, year, region and the issuing details used on documents.
+
+    witnesses name who watches the draw (公证机构、纪检监察) for the 抽查情况公示; publish_risk is the span of
+    `公开风险分类` when the plan lets public documents show subjects' risk classes; materials is the
+    plan-wide default list of materials a subject prepares (备查材料).
+    """
 
     title: Text | None
     year: Integer | None
@@ -72,6 +77,13 @@ class PlanHeader:
     doc_number: Text | None
     contact: Text | None
     span: Span
+    plan_no: Text | None = None
+    phone: Text | None = None
+    address: Text | None = None
+    site: Text | None = None
+    witnesses: tuple[Text, ...] = ()
+    publish_risk: Span | None = None
+    materials: tuple[Text, ...] = ()
 
 
 class FieldKind(Enum):
@@ -94,11 +106,42 @@ class FieldDecl:
 
 
 @dataclass(frozen=True)
-class Department:
-    """部门, declared once, with optional alias names (又称)."""
+class Unit:
+    """单位: one of a department's own units (股室、科室、处室、执法中队、执法大队), with aliases."""
 
     name: Name
     aliases: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Department:
+    """部门, declared once, with optional alias names (又称), its own units (单位) and the details its
+    documents carry: full name (全称), 文号 pattern, contact, telephone, address, publication site, and
+    the registry area values its office covers (辖区), which a 层级 uses to route visits."""
+
+    name: Name
+    aliases: tuple[Name, ...]
+    span: Span
+    units: tuple[Unit, ...] = ()
+    full_name: Text | None = None
+    doc_number: Text | None = None
+    contact: Text | None = None
+    phone: Text | None = None
+    address: Text | None = None
+    site: Text | None = None
+    area: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class Level:
+    """层级: an inspecting level (各县（市、区）市场监管部门, 市、区两级) made of offices (成员), each taking the
+    subjects whose registry field `by` (按) holds one of the office's 辖区 values."""
+
+    name: Name
+    text: Text | None
+    by: Name | None
+    members: tuple[Name, ...]
     span: Span
 
 
@@ -139,11 +182,34 @@ RISK_CLASS_CHINESE = {
 }
 
 
+class Period(Enum):
+    """What a frequency counts per: 次/年 (the plan year), 每季度, 每月, 每半年 (calendar periods)."""
+
+    YEAR = "year"
+    HALF_YEAR = "half-year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
 @dataclass(frozen=True)
 class Rounds:
-    """频次: rounds per year, e.g. 2次/年."""
+    """频次: rounds per year (2次/年) or per calendar period (每季度1次), possibly a floor (不少于1次/年);
+    independent rounds (各轮独立) each draw from the whole population instead of excluding earlier picks."""
 
-    per_year: int
+    times: int
+    span: Span
+    period: Period = Period.YEAR
+    at_least: bool = False
+    independent: bool = False
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A planned count written beside a rate: `3%（约1200户）` (approx), `40%（13户）` (exact)."""
+
+    count: int
+    approx: bool
+    unit: str
     span: Span
 
 
@@ -155,6 +221,12 @@ class Rate:
     - floor: ``不低于 10%`` → percent=10, at_least=True
     - absolute count: ``20户`` → count=20; ``不少于 2所`` → count=2, at_least=True, count_unit="所"
     - rate with a minimum count: ``10% 不少于 2户`` → percent=10, min_count=2
+    - a range: ``10%—20%`` → percent=10, upper=20; ``60—70家`` → count=60, upper=70
+    - a headcount rule: ``每名执法人员 10户`` → count=10, per_inspector; ``人员比 1:2.5`` → staff_ratio
+    - not drawn: ``不抽`` → exclude; a number the table does not give: ``待定 "抽取一定比例"`` → unstated
+    - a ceiling: ``10% 不高于 10%``, ``待定 "…" 不高于 10%`` → ceiling=10 (escalation never goes above it)
+    - planned count beside it: ``3%（约1200户）`` → planned; ``全年`` (annual: spread over the year's
+      rounds) and ``各级合计`` (one rate for the organising level and those below) qualify the whole rate.
 
     count_unit is the measure word written after count or min_count (量词 户/家/所/个), so the plan
     table prints ``不少于2所`` as the published plan does; the English ``subjects`` is ``户``.
@@ -166,30 +238,44 @@ class Rate:
     min_count: int | None
     span: Span
     count_unit: str = "户"
+    upper: Decimal | None = None
+    per_inspector: bool = False
+    staff_ratio: tuple[Decimal, Decimal] | None = None
+    exclude: bool = False
+    unstated: bool = False
+    unstated_text: Text | None = None
+    planned: Planned | None = None
+    annual: bool = False
+    all_levels: bool = False
+    ceiling: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class RiskLevel:
     """One line of an escalation profile: a class, its rate and its rounds per year.
 
-    The rate is either a multiplier of the task's base rate (比例×1.5) or an absolute `Rate`.
+    The class is a credit-risk class (低风险 … 未分类) or, in a profile that reads another registry
+    column (按 监管类别), that column's value as text ("重点"). The rate is a multiplier of the task's
+    base rate (比例×1.5), an absolute `Rate`, or not drawn at all (不抽).
     """
 
-    risk: RiskClass
+    risk: RiskClass | Text
     multiplier: Decimal | None
     rate: Rate | None
     rounds: Rounds | None
     span: Span
+    exclude: bool = False
 
 
 @dataclass(frozen=True)
 class RiskProfile:
-    """风险递加 NAME "requirement text" { levels }."""
+    """风险递加 NAME "requirement text" [按 FIELD] { levels }."""
 
     name: Name
     description: Text | None
     levels: tuple[RiskLevel, ...]
     span: Span
+    by: Name | None = None
 
 
 # ---------------------------------------------------------------- selectors
@@ -262,12 +348,24 @@ Selector = Compare | And | Or | Not
 
 
 @dataclass(frozen=True)
+class Base:
+    """基数: the population the table states (``基数 约 40065户 "动态更新"``), checked against the registry."""
+
+    count: int
+    approx: bool
+    unit: str
+    note: Text | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class Scope:
-    """抽查对象范围: the verbatim description and, optionally, a machine-readable selector."""
+    """抽查对象范围: the verbatim description, optionally a machine-readable selector and the stated base."""
 
     text: Text
     selector: Selector | None
     span: Span
+    base: Base | None = None
 
 
 # ---------------------------------------------------------------- rates by sub-population / size
@@ -285,10 +383,12 @@ class SubgroupRule:
 
 @dataclass(frozen=True)
 class SubgroupRates:
-    """比例 按对象 { … }: rates per sub-population; a subject belongs to the first rule it matches."""
+    """比例 按对象 { … }: rates per sub-population; a subject belongs to the first rule it matches.
+    `planned` is a total the table gives beside the rules (按照B40%(13户),C80%(7户) … 20户)."""
 
     rules: tuple[SubgroupRule, ...]
     span: Span
+    planned: Planned | None = None
 
 
 @dataclass(frozen=True)
@@ -335,12 +435,35 @@ class DatePoint:
     span: Span
 
 
+class WindowKind(Enum):
+    """How a window is written: a range or a single point, a deadline (10月31日前, 12月前), a month's end
+    (10月底前), the year's end (年底前) or the whole year (全年)."""
+
+    RANGE = "range"
+    BEFORE = "before"
+    MONTH_END = "month-end"
+    YEAR_END = "year-end"
+    WHOLE_YEAR = "whole-year"
+
+
 @dataclass(frozen=True)
 class Window:
-    """抽查检查起止时间. end is None for a single month or day (``4月``)."""
+    """抽查检查起止时间. end is None for a single month or day (``4月``) and for the deadline forms, where
+    start holds the deadline point (``10月31日前``); both are None for 年底前 and 全年."""
 
-    start: DatePoint
+    start: DatePoint | None
     end: DatePoint | None
+    span: Span
+    kind: WindowKind = WindowKind.RANGE
+    tentative: bool = False
+
+
+@dataclass(frozen=True)
+class DrawWindow:
+    """抽取时间: when subjects are drawn, as a window, a text, or both."""
+
+    window: Window | None
+    text: Text | None
     span: Span
 
 
@@ -360,32 +483,99 @@ class Batch:
 class RiskRef:
     """风险 …: the escalation profile a task uses, or none (blank or "/" in the seed).
 
-    profile is None for 无; text overrides the profile's requirement text on the plan table.
+    profile is None for 无 and for a bare text (``风险 "低风险"``, label=True: a statement about the
+    task, not an escalation); text overrides the profile's requirement text on the plan table.
     """
 
     profile: Name | None
     text: Text | None
     span: Span
+    label: bool = False
 
 
 @dataclass(frozen=True)
-class Task:
-    """抽查任务: one row of the plan table."""
+class Item:
+    """One check item (抽查事项) with what the table may say about it: 检查依据, 事项代码, 事项类别
+    (一般检查事项/重点检查事项), 检查方式, the materials to prepare, the department that checks it (检查: in a
+    一业一查 joint task each department checks its own items) and the subjects it applies to (对象 … 筛选:
+    a visit lists the item only for a subject the selector takes)."""
 
-    number: Integer
-    name: Text
-    items: tuple[Text, ...] | None
-    scope: Scope | None
-    rate: RateSpec | None
-    rounds: Rounds | None
-    risk: RiskRef | None
-    window: Window | None
-    directed: bool | None
-    lead: Name | None
-    assist: tuple[Name, ...]
-    mode: Name | None
-    batches: tuple[Batch, ...]
+    text: Text
     span: Span
+    basis: Text | None = None
+    code: Text | None = None
+    category: Text | None = None
+    methods: tuple[Text, ...] = ()
+    materials: tuple[Text, ...] = ()
+    inspect: tuple[Name, ...] = ()
+    scope: Scope | None = None
+
+
+@dataclass(frozen=True)
+class TaskCode:
+    """序号 as written: ``4``, ``003`` or ``"SJ-2023-01"``.
+
+    `number` is its value when it is all digits; `stream_id` is what SSJ-DRAW-1 writes for `t`: the
+    number without leading zeros, or else the code itself (SSJ-DRAW-X1)."""
+
+    text: str
+    span: Span
+
+    @property
+    def number(self) -> int | None:
+        return int(self.text) if self.text.isdigit() and self.text.isascii() else None
+
+    @property
+    def stream_id(self) -> str:
+        number = self.number
+        return str(number) if number is not None else self.text
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        number = self.number
+        return (0, number, "") if number is not None else (1, 0, self.text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskFields:
+    """The fields a task row (and each of its sub-rows, 子项) may give; None when not written."""
+
+    items: tuple[Item, ...] | None = None
+    scope: Scope | None = None
+    rate: RateSpec | None = None
+    rounds: Rounds | None = None
+    risk: RiskRef | None = None
+    window: Window | None = None
+    draw_window: DrawWindow | None = None
+    directed: bool | None = None
+    lead: Name | None = None
+    guide: Name | None = None
+    inspect: tuple[Name, ...] = ()
+    assist: tuple[Name, ...] = ()
+    modes: tuple[Name, ...] = ()
+    methods: tuple[Text, ...] = ()
+    category: Text | None = None
+    remarks: Text | None = None
+    materials: tuple[Text, ...] = ()
+    group: Text | None = None
+    batches: tuple[Batch, ...] = ()
+    span: Span = NO_SPAN
+
+
+@dataclass(frozen=True, kw_only=True)
+class Part(TaskFields):
+    """子项: a sub-row under its task's 序号. Every field it does not write is the task's."""
+
+    label: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Task(TaskFields):
+    """抽查任务: one row of the plan table (序号 and 抽查任务名称), possibly with sub-rows (子项)."""
+
+    code: TaskCode
+    name: Text
+    parts: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -398,6 +588,7 @@ class Plan:
     profiles: tuple[RiskProfile, ...]
     tasks: tuple[Task, ...]
     span: Span
+    levels: tuple[Level, ...] = ()
 
 
 @dataclass(frozen=True)

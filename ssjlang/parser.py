@@ -25,35 +25,39 @@ import sys
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Tree
 from lark import __version__ as lark_version
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.tree import Meta
 from lark.utils import TextSlice
 
 from .diagnostics import Diagnostic, Related, error, sorted_diagnostics
 from .fixes import fullwidth_fixes
+from .inputs import PLAN as PLAN_LIMIT
+from .inputs import InputFileError, read_limited
 from .keywords import (
     KEYWORDS,
     KEYWORDS_BY_KEY,
     NAME_ALTERNATIVE_KEYS,
     NAME_STOP_KEYS,
     TERMINAL_LABELS,
+    Keyword,
     keyword_of_terminal,
     keyword_terminal,
+    simplified,
     terminal_label,
 )
 from .nodes import (
     NO_SPAN,
     And,
+    Base,
     Batch,
     Comment,
     Compare,
@@ -62,16 +66,22 @@ from .nodes import (
     CountRule,
     DatePoint,
     Department,
+    DrawWindow,
     FieldDecl,
     FieldKind,
     Integer,
+    Item,
+    Level,
     Money,
     Name,
     Not,
     Number,
     Or,
+    Part,
+    Period,
     Plan,
     PlanHeader,
+    Planned,
     Rate,
     RiskClass,
     RiskLevel,
@@ -79,14 +89,16 @@ from .nodes import (
     RiskRef,
     Rounds,
     Scope,
-    Selector,
     Span,
     SubgroupRates,
     SubgroupRule,
     Task,
+    TaskCode,
     Text,
+    Unit,
     ValueList,
     Window,
+    WindowKind,
 )
 from .resources import grammar_file
 
@@ -136,16 +148,18 @@ _PUNCTUATION = (
 
 
 def _name_regex() -> str:
-    """NAME: a bare word without digits or punctuation; balanced () or （） inside.
+    """NAME: a bare word without digits or punctuation; balanced () or （） inside, where 、 may also
+    stand (各县（市、区）市场监管部门).
 
     It stops before the infix keywords (包含 属于 不属于 且 或 又称) so ``行业类别包含"x"`` lexes.
     """
     stops = sorted(
-        (s for key in NAME_STOP_KEYS for s in (KEYWORDS_BY_KEY[key].chinese, *KEYWORDS_BY_KEY[key].other)),
+        (s for key in NAME_STOP_KEYS for s in KEYWORDS_BY_KEY[key].chinese_spellings),
         key=lambda s: (-len(s), s),
     )
     char = f"(?:(?!{'|'.join(map(re.escape, stops))})[^\\s0-9０-９{_PUNCTUATION}])"
-    return f"{char}+(?:[(（]{char}+[)）]{char}*)*"
+    inner = f"(?:{char}|、)"
+    return f"{char}+(?:[(（]{inner}+[)）]{char}*)*"
 
 
 def _lark_string(text: str) -> str:
@@ -161,14 +175,27 @@ def _spelling_pattern(spelling: str) -> str:
     return _lark_string(spelling) + insensitive
 
 
+@lru_cache(maxsize=1)
+def _all_chinese_spellings() -> tuple[str, ...]:
+    return tuple(s for keyword in KEYWORDS for s in keyword.chinese_spellings)
+
+
 def _spelling_regex(spelling: str) -> str:
-    """A regex for one spelling. One ending in a Latin letter must end a word: otherwise the
-    risk-class letter `B` (or `D`, `U`) would match the start of `batch` (`directed`, `undirected`)
-    where the LALR tables let both come next, e.g. after `rounds 1 per year`."""
+    """A regex for one spelling.
+
+    One ending in a Latin letter must end a word: otherwise the risk-class letter `B` (or `D`, `U`)
+    would match the start of `batch` (`directed`, `undirected`) where the LALR tables let both come
+    next, e.g. after `rounds 1 per year`. A Chinese spelling that begins a longer spelling of another
+    keyword does not match there: 检查 is not the start of 检查方式, 次 not the start of 次年 or 次/年."""
     body = r"\s+".join(re.escape(part) for part in spelling.split())
     body = body.replace("/", "\\/")
     if re.search("[A-Za-z]$", spelling):
         body += "(?![A-Za-z_])"
+    elif not spelling.isascii():
+        longer = sorted({other[len(spelling):] for other in _all_chinese_spellings()
+                         if other.startswith(spelling) and other != spelling}, key=lambda s: (-len(s), s))
+        if longer:
+            body += "(?!" + "|".join(re.escape(rest).replace("/", "\\/") for rest in longer) + ")"
     return f"(?i:{body})" if re.search("[A-Za-z]", spelling) else body
 
 
@@ -315,13 +342,19 @@ def read_source(path: Path) -> tuple[str | None, list[Diagnostic]]:
     """
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path, PLAN_LIMIT)  # a regular file, bounded: never /dev/zero or a FIFO
+    except InputFileError as exc:
+        if exc.too_large:
+            return None, [error(SSJ004_TOO_LARGE,
+                                f"文件太大，不像计划文件 (the file is too large to be a plan)："
+                                f"{exc.strerror}", file,
+                                hint="检查是否选错了文件 (check that this is the plan file)")]
+        return None, [error(SSJ002_UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror}", file,
+                            hint="给出 .ssj 计划文件的路径 (give the path of a .ssj plan file)")]
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return None, [error(SSJ002_UNREADABLE, f"无法读取文件 (cannot read the file): {reason}", file,
                             hint="检查路径和权限 (check the path and the permissions)")]
-    if len(data) > MAX_SOURCE_CHARS * 4:
-        return None, [_too_large(file, len(data), "bytes")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [error(SSJ003_BINARY, "文件是 UTF-16 编码 (the file is UTF-16 encoded)", file,
                             Span(1, 1, 1, 1, 0, 0),
@@ -378,7 +411,7 @@ def normalize_newlines(text: str) -> str:
 # ---------------------------------------------------------------- parsing
 
 
-_TOP_LEVEL_KEYS = ("plan", "fields", "department", "escalation", "task")
+_TOP_LEVEL_KEYS = ("plan", "fields", "department", "level", "escalation", "task")
 
 
 def statement_keys() -> tuple[str, ...]:
@@ -398,7 +431,7 @@ def _statement_start() -> re.Pattern[str]:
     alternatives = []
     for key in _TOP_LEVEL_KEYS:
         keyword = KEYWORDS_BY_KEY[key]
-        alternatives += [re.escape(s) for s in (keyword.chinese, *keyword.other)]
+        alternatives += [re.escape(s) for s in keyword.chinese_spellings]
         alternatives += [re.escape(s) + r"(?![A-Za-z0-9_])" for s in keyword.english]
     return re.compile(r"^[ \t\u3000]*(?:" + "|".join(alternatives) + ")", re.MULTILINE | re.IGNORECASE)
 
@@ -433,10 +466,7 @@ def parse(source: str, file: str, *, ends_file: bool = True) -> ParseResult:
     if deep is not None:
         return ParseResult(None, comments, [deep], language)
     builder = _Builder(file, text)
-    try:
-        plan = builder.transform(tree)
-    except VisitError as exc:  # pragma: no cover - a bug in the builder, not in the input
-        raise exc.orig_exc from exc
+    plan = builder.transform(tree)
     return ParseResult(plan, comments, sorted_diagnostics(builder.diagnostics), language)
 
 
@@ -585,12 +615,23 @@ def _char_description(char: str) -> str:
     return f"{shown} ({code} {name})".strip()
 
 
+_TASK_FIELD_KEYS = frozenset({"items", "category", "method", "scope", "rate", "rounds", "risk", "window",
+                              "draw_window", "batch", "directed", "undirected", "lead", "guide", "inspect",
+                              "assist", "mode", "remarks", "materials", "part"})
+"""Keywords that start a task field: a syntax error inside a task names them as one group."""
+
+
 def _expected_labels(names: Any) -> list[str]:
     names = set(names)
     if len(names) > 1:
         names.discard("_SEP")
     order = {k.key: i for i, k in enumerate(KEYWORDS)}
     terminal_order = {name: i for i, name in enumerate(TERMINAL_LABELS)}
+    fields = {name for name in names if (keyword := keyword_of_terminal(name)) is not None
+              and keyword.key in _TASK_FIELD_KEYS}
+    grouped = len(fields) >= 6
+    if grouped:
+        names -= fields
 
     def sort_key(name: str) -> tuple[int, int, str]:
         keyword = keyword_of_terminal(name)
@@ -598,12 +639,52 @@ def _expected_labels(names: Any) -> list[str]:
             return (0, order[keyword.key], name)
         return (1, terminal_order.get(name, 999), name)
 
-    labels: list[str] = []
+    labels: list[str] = ["任务的字段关键字 (a task field: 事项、对象、比例、频次、时间、发起、检查、配合、模式 …)"] if grouped else []
     for name in sorted(names, key=sort_key):
         label = terminal_label(name)
         if label not in labels:
             labels.append(label)
     return labels
+
+
+def keyword_suggestion(found: str, expected: set[str]) -> Keyword | None:
+    """The keyword a misspelt word most likely means (发启 → 发起, 頻次 → 频次, ratte → rate): a keyword
+    allowed here whose spelling the word (or its start) misses by one character, or equals once
+    Traditional characters are written Simplified; None when nothing is that close."""
+    word = found.strip()
+    if not word:
+        return None
+    candidates: list[tuple[int, int, Keyword]] = []
+    for name in expected:
+        keyword = keyword_of_terminal(name)
+        if keyword is None:
+            continue
+        for spelling in keyword.spellings:
+            if spelling.isascii():
+                head = word[:len(spelling) + 1].lower()
+                distance = _edit_distance(head.rstrip(), spelling.lower())
+                if len(spelling) >= 4 and distance <= 1:
+                    candidates.append((distance, -len(spelling), keyword))
+                continue
+            head = simplified(word[:len(spelling)])
+            if len(spelling) >= 2 and len(head) == len(spelling):
+                distance = _edit_distance(head, spelling)
+                if distance <= 1:
+                    candidates.append((distance, -len(spelling), keyword))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (c[0], c[1], c[2].key))[2]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (small words only)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def _join_labels(labels: list[str]) -> str:
@@ -681,6 +762,14 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str, at_file_end: 
         span = _token_span(token)
         found = _found_description(token)
         hint = _syntax_hint(token, expected)
+        guess = keyword_suggestion(str(token), expected) if token.type in ("NAME", "STRING") or \
+            token.type.startswith("_KW_") else None
+        if guess is not None and token.type != "STRING":
+            return error(SSJ010_UNEXPECTED_TOKEN,
+                         f"无法识别「{token}」：是否应为关键字「{guess.chinese}」？ (unknown word; did you mean "
+                         f"{guess.chinese}, {guess.english[0]}?)", file, span,
+                         hint=f"改为 {guess.chinese}（{guess.meaning or guess.english[0]}）" if guess.meaning
+                         else f"改为 {guess.chinese}")
     message = f"这里应为 {_join_labels(_expected_labels(expected))}，但找到 {found} (unexpected token)"
     return error(SSJ010_UNEXPECTED_TOKEN, message, file, span, hint=hint)
 
@@ -732,33 +821,6 @@ def _meta_span(meta: Meta) -> Span:
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 
-_CLASSES = {
-    "class_low": RiskClass.LOW,
-    "class_medium": RiskClass.MEDIUM,
-    "class_higher": RiskClass.HIGHER,
-    "class_high": RiskClass.HIGH,
-    "class_unclassified": RiskClass.UNCLASSIFIED,
-}
-_KINDS = {
-    "kind_text": FieldKind.TEXT,
-    "kind_list": FieldKind.LIST,
-    "kind_money": FieldKind.MONEY,
-    "kind_number": FieldKind.NUMBER,
-    "kind_date": FieldKind.DATE,
-}
-_OPS = {
-    "op_eq": CompareOp.EQ,
-    "op_ne": CompareOp.NE,
-    "op_lt": CompareOp.LT,
-    "op_le": CompareOp.LE,
-    "op_gt": CompareOp.GT,
-    "op_ge": CompareOp.GE,
-    "op_contains": CompareOp.CONTAINS,
-    "op_in": CompareOp.IN,
-    "op_not_in": CompareOp.NOT_IN,
-}
-_MONEY_UNITS = {"unit_wan": Decimal(1), "unit_yi": Decimal(10000), "unit_yuan": Decimal("0.0001")}
-
 _TASK_FIELD_LABELS = {
     "items": "事项 (items)",
     "scope": "对象 (scope)",
@@ -766,19 +828,53 @@ _TASK_FIELD_LABELS = {
     "rounds": "频次 (rounds)",
     "risk": "风险 (risk)",
     "window": "时间 (window)",
+    "draw_window": "抽取 (draw-window)",
     "directed": "定向/不定向 (directed/undirected)",
     "lead": "发起 (lead)",
+    "guide": "指导 (guide)",
+    "inspect": "检查 (inspected-by)",
     "assist": "配合 (assist)",
-    "mode": "模式 (mode)",
+    "modes": "模式 (mode)",
+    "methods": "方式 (method)",
+    "category": "类别 (category)",
+    "remarks": "备注 (remarks)",
+    "materials": "材料 (materials)",
+    "group": "分组 (group)",
 }
 _HEADER_LABELS = {
     "year": "年度 (year)",
     "region": "地区 (region)",
     "division_code": "区划代码 (division)",
     "authority": "发文机关 (authority)",
+    "plan_no": "计划编号 (plan-number)",
     "doc_number": "文号 (doc-number)",
     "contact": "联系人 (contact)",
+    "phone": "电话 (phone)",
+    "address": "地址 (address)",
+    "site": "网站 (site)",
+    "witnesses": "见证 (witness)",
+    "publish_risk": "公开风险分类 (publish-risk-classes)",
+    "materials": "材料 (materials)",
 }
+_DEPARTMENT_LABELS = {
+    "full_name": "全称 (full-name)",
+    "doc_number": "文号 (doc-number)",
+    "contact": "联系人 (contact)",
+    "phone": "电话 (phone)",
+    "address": "地址 (address)",
+    "site": "网站 (site)",
+    "area": "辖区 (area)",
+}
+_ITEM_LABELS = {
+    "inspect": "检查 (inspected-by)",
+    "scope": "对象 (scope)",
+    "basis": "依据 (basis)",
+    "code": "代码 (code)",
+    "category": "类别 (category)",
+    "methods": "方式 (method)",
+    "materials": "材料 (materials)",
+}
+_LEVEL_LABELS = {"by": "按 (by)", "members": "成员 (members)"}
 
 
 _COUNT_UNIT = KEYWORDS_BY_KEY["count_unit"]
@@ -801,15 +897,22 @@ class _Field:
     span: Span
 
 
-@v_args(meta=True)
-class _Builder(Transformer):
-    """Turns the Lark tree into `nodes` dataclasses and reports structural problems."""
+class _Builder:
+    """Turns the Lark tree into `nodes` dataclasses and reports structural problems.
+
+    Each grammar rule `r` has a method `r(meta, children)`. This is Lark's Transformer protocol with
+    `v_args(meta=True)`, called directly: Lark wraps every such call in a fresh function wrapper, which
+    made building the AST of a 1,000-task plan a third slower than parsing it."""
 
     def __init__(self, file: str, text: str) -> None:
-        super().__init__(visit_tokens=False)
         self.file = file
         self.text = text
         self.diagnostics: list[Diagnostic] = []
+
+    def transform(self, tree: Tree) -> Any:
+        """The node for `tree`, children first (recursion is bounded: `_too_deep` ran before)."""
+        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children]
+        return getattr(self, tree.data)(tree.meta, children)
 
     # -- helpers
     def _error(self, code: str, message: str, span: Span, hint: str | None = None,
@@ -898,17 +1001,21 @@ class _Builder(Transformer):
             profiles=tuple(c for c in children if isinstance(c, RiskProfile)),
             tasks=tuple(c for c in children if isinstance(c, Task)),
             span=span,
+            levels=tuple(c for c in children if isinstance(c, Level)),
         )
 
     def header(self, meta: Meta, children: list[Any]) -> PlanHeader:
         title = self._text(children[0])
         got = self._assemble(children[1:], _HEADER_LABELS, "计划 (plan)")
 
-        def value(slot: str) -> Any:
-            return got[slot].value if slot in got else None
+        def value(slot: str, default: Any = None) -> Any:
+            return got[slot].value if slot in got else default
 
         return PlanHeader(title, value("year"), value("region"), value("division_code"), value("authority"),
-                          value("doc_number"), value("contact"), _meta_span(meta))
+                          value("doc_number"), value("contact"), _meta_span(meta), plan_no=value("plan_no"),
+                          phone=value("phone"), address=value("address"), site=value("site"),
+                          witnesses=value("witnesses", ()), publish_risk=value("publish_risk"),
+                          materials=value("materials", ()))
 
     def set_year(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("year", self._integer(children[0], "年度 (year) "), _meta_span(meta))
@@ -925,13 +1032,50 @@ class _Builder(Transformer):
     def set_authority(self, meta: Meta, children: list[Any]) -> _Field:
         return self._setting("authority", meta, children)
 
+    def set_plan_no(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("plan_no", meta, children)
+
     def set_doc_number(self, meta: Meta, children: list[Any]) -> _Field:
         return self._setting("doc_number", meta, children)
 
     def set_contact(self, meta: Meta, children: list[Any]) -> _Field:
         return self._setting("contact", meta, children)
 
-    # -- fields and departments
+    def set_phone(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("phone", meta, children)
+
+    def set_address(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("address", meta, children)
+
+    def set_site(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("site", meta, children)
+
+    def set_full_name(self, meta: Meta, children: list[Any]) -> _Field:
+        return self._setting("full_name", meta, children)
+
+    def set_witness(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("witnesses", children[0], _meta_span(meta))
+
+    def set_area(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("area", children[0], _meta_span(meta))
+
+    def set_publish_risk(self, meta: Meta, children: list[Any]) -> _Field:
+        span = _meta_span(meta)
+        return _Field("publish_risk", span, span)
+
+    def _texts(self, children: list[Any]) -> tuple[Text, ...]:
+        return tuple(self._text(c) for c in children if isinstance(c, Token) and c.type == "STRING")
+
+    def set_materials(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("materials", self._texts(children), _meta_span(meta))
+
+    def materials(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("materials", self._texts(children), _meta_span(meta))
+
+    def text_list(self, meta: Meta, children: list[Any]) -> tuple[Text, ...]:
+        return self._texts(children)
+
+    # -- fields, departments, units, levels
     def fields_decl(self, meta: Meta, children: list[Any]) -> tuple[FieldDecl, ...]:
         return tuple(children)
 
@@ -955,28 +1099,58 @@ class _Builder(Transformer):
         return FieldKind.DATE
 
     def department(self, meta: Meta, children: list[Any]) -> Department:
+        name, aliases, *settings = children
+        units = tuple(c for c in settings if isinstance(c, Unit))
+        got = self._assemble([c for c in settings if isinstance(c, _Field)], _DEPARTMENT_LABELS,
+                             f"部门 {name}")
+
+        def value(slot: str, default: Any = None) -> Any:
+            return got[slot].value if slot in got else default
+
+        return Department(_name(name), aliases or (), _meta_span(meta), units=units,
+                          full_name=value("full_name"), doc_number=value("doc_number"),
+                          contact=value("contact"), phone=value("phone"), address=value("address"),
+                          site=value("site"), area=value("area", ()))
+
+    def unit(self, meta: Meta, children: list[Any]) -> Unit:
         name, aliases = children
-        return Department(_name(name), aliases or (), _meta_span(meta))
+        return Unit(_name(name), aliases or (), _meta_span(meta))
 
     def name_list(self, meta: Meta, children: list[Any]) -> tuple[Name, ...]:
         return tuple(_name(t) for t in children)
 
+    def level(self, meta: Meta, children: list[Any]) -> Level:
+        name, text, *parts = children
+        got = self._assemble(parts, _LEVEL_LABELS, f"层级 {name}")
+        members = got["members"].value if "members" in got else ()
+        by = got["by"].value if "by" in got else None
+        return Level(_name(name), self._text(text) if text is not None else None, by, members,
+                     _meta_span(meta))
+
+    def level_by(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("by", _name(children[0]), _meta_span(meta))
+
+    def level_members(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("members", children[0], _meta_span(meta))
+
     # -- profiles
     def profile(self, meta: Meta, children: list[Any]) -> RiskProfile:
-        name, description, *levels = children
+        name, description, by, *levels = children
         return RiskProfile(_name(name), self._text(description) if description is not None else None,
-                           tuple(levels), _meta_span(meta))
+                           tuple(levels), _meta_span(meta), by=_name(by) if by is not None else None)
 
     def risk_level(self, meta: Meta, children: list[Any]) -> RiskLevel:
         risk, *parts = children
+        shown = risk.chinese if isinstance(risk, RiskClass) else risk.value
         got = self._assemble(parts, {"rate": "比例 (rate)", "rounds": "频次 (rounds)"},
-                             f"风险等级 {risk.chinese}")
+                             f"风险等级 {shown}")
         rate_part = got.get("rate")
         how = rate_part.value if rate_part is not None else None
         multiplier = how if isinstance(how, Decimal) else None
         rate = how if isinstance(how, Rate) else None
         rounds = got["rounds"].value if "rounds" in got else None
-        return RiskLevel(risk, multiplier, rate, rounds, _meta_span(meta))
+        exclude = any(isinstance(p, _Field) and p.slot == "exclude" for p in parts)
+        return RiskLevel(risk, multiplier, rate, rounds, _meta_span(meta), exclude=exclude)
 
     def class_low(self, meta: Meta, children: list[Any]) -> RiskClass:
         return RiskClass.LOW
@@ -993,6 +1167,9 @@ class _Builder(Transformer):
     def class_unclassified(self, meta: Meta, children: list[Any]) -> RiskClass:
         return RiskClass.UNCLASSIFIED
 
+    def class_named(self, meta: Meta, children: list[Any]) -> Text:
+        return self._text(children[0])
+
     def level_multiplier(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("rate", _decimal(children[0]), _meta_span(meta))
 
@@ -1002,48 +1179,103 @@ class _Builder(Transformer):
     def level_rounds(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("rounds", children[0], _meta_span(meta))
 
+    def level_exclude(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("exclude", True, _meta_span(meta))
+
     # -- tasks
+    def _fields(self, fields: list[Any], where: str) -> dict[str, Any]:
+        """The task fields of a task or a sub-row, as keyword arguments of `TaskFields`."""
+        plain = [f for f in fields if isinstance(f, _Field)]
+        got = self._assemble(plain, _TASK_FIELD_LABELS, where)
+        values: dict[str, Any] = {slot: got[slot].value for slot in got}
+        values["batches"] = tuple(f.value for f in plain if f.slot == "batch")
+        return values
+
     def task(self, meta: Meta, children: list[Any]) -> Task:
-        number, name, *fields = children
-        got = self._assemble(fields, _TASK_FIELD_LABELS, f"任务 {number} (task {number})")
+        code, name, *fields = children
+        where = f"任务 {code.text} (task {code.text})"
+        parts = tuple(f for f in fields if isinstance(f, Part))
+        return Task(code=code, name=self._text(name), parts=parts, span=_meta_span(meta),
+                    **self._fields(fields, where))
 
-        def value(slot: str) -> Any:
-            return got[slot].value if slot in got else None
+    def code_number(self, meta: Meta, children: list[Any]) -> TaskCode:
+        token = children[0]
+        self._whole(token, "任务序号 (task number) ")
+        digits = unicodedata.normalize("NFKC", str(token))
+        return TaskCode(digits.split(".")[0], _token_span(token))
 
-        return Task(
-            number=self._integer(number, "任务序号 (task number) "),
-            name=self._text(name),
-            items=value("items"),
-            scope=value("scope"),
-            rate=value("rate"),
-            rounds=value("rounds"),
-            risk=value("risk"),
-            window=value("window"),
-            directed=value("directed"),
-            lead=value("lead"),
-            assist=value("assist") or (),
-            mode=value("mode"),
-            batches=tuple(f.value for f in fields if f.slot == "batch"),
-            span=_meta_span(meta),
-        )
+    def code_text(self, meta: Meta, children: list[Any]) -> TaskCode:
+        return TaskCode(self._text(children[0]).value, _token_span(children[0]))
+
+    def part(self, meta: Meta, children: list[Any]) -> Part:
+        label, *fields = children
+        shown = self._text(label) if label is not None else None
+        where = f"子项 {shown.value if shown is not None else ''} (part)".replace("  ", " ")
+        return Part(label=shown, span=_meta_span(meta), **self._fields(fields, where))
 
     def items_block(self, meta: Meta, children: list[Any]) -> _Field:
-        return _Field("items", tuple(self._text(t) for t in children), _meta_span(meta))
+        return _Field("items", tuple(c for c in children if isinstance(c, Item)), _meta_span(meta))
 
     def items_single(self, meta: Meta, children: list[Any]) -> _Field:
-        return _Field("items", (self._text(children[0]),), _meta_span(meta))
+        return _Field("items", (children[0],), _meta_span(meta))
 
-    def scope(self, meta: Meta, children: list[Any]) -> _Field:
+    def item(self, meta: Meta, children: list[Any]) -> Item:
+        text, *attributes = children
+        node = self._text(text)
+        got = self._assemble([a for a in attributes if isinstance(a, _Field)], _ITEM_LABELS,
+                             f"事项「{node.value}」")
+
+        def value(slot: str, default: Any = None) -> Any:
+            return got[slot].value if slot in got else default
+
+        return Item(node, _meta_span(meta), basis=value("basis"), code=value("code"),
+                    category=value("category"), methods=value("methods", ()),
+                    materials=value("materials", ()), inspect=value("inspect", ()), scope=value("scope"))
+
+    def item_inspect(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("inspect", children[0], _meta_span(meta))
+
+    def item_scope(self, meta: Meta, children: list[Any]) -> _Field:
         text, selector = children
         span = _meta_span(meta)
         return _Field("scope", Scope(self._text(text), selector, span), span)
+
+    def group(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("group", self._text(children[0]), _meta_span(meta))
+
+    def item_basis(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("basis", self._text(children[0]), _meta_span(meta))
+
+    def item_code(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("code", self._text(children[0]), _meta_span(meta))
+
+    def category(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("category", self._text(children[0]), _meta_span(meta))
+
+    def methods(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("methods", children[0], _meta_span(meta))
+
+    def remarks(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("remarks", self._text(children[0]), _meta_span(meta))
+
+    def scope(self, meta: Meta, children: list[Any]) -> _Field:
+        text, selector, base = children
+        span = _meta_span(meta)
+        return _Field("scope", Scope(self._text(text), selector, span, base), span)
+
+    def scope_base(self, meta: Meta, children: list[Any]) -> Base:
+        about, counted, note = children
+        return Base(counted.value, about is not None, counted.unit,
+                    self._text(note) if note is not None else None, _meta_span(meta))
 
     def rate_field(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("rate", children[0], _meta_span(meta))
 
     def subgroup_rates(self, meta: Meta, children: list[Any]) -> _Field:
         span = _meta_span(meta)
-        return _Field("rate", SubgroupRates(tuple(c for c in children if c is not None), span), span)
+        planned = children[-1] if isinstance(children[-1], Planned) else None
+        rules = tuple(c for c in children if isinstance(c, SubgroupRule))
+        return _Field("rate", SubgroupRates(rules, span, planned), span)
 
     def count_rates(self, meta: Meta, children: list[Any]) -> _Field:
         span = _meta_span(meta)
@@ -1063,10 +1295,42 @@ class _Builder(Transformer):
         span = _meta_span(meta)
         return _Field("risk", RiskRef(None, self._text(text) if text is not None else None, span), span)
 
+    def risk_label(self, meta: Meta, children: list[Any]) -> _Field:
+        span = _meta_span(meta)
+        return _Field("risk", RiskRef(None, self._text(children[0]), span, label=True), span)
+
     def window(self, meta: Meta, children: list[Any]) -> _Field:
+        tentative, window = children
+        if tentative is not None:
+            window = replace(window, tentative=True)
+        return _Field("window", window, _meta_span(meta))
+
+    def tentative(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def draw_window(self, meta: Meta, children: list[Any]) -> _Field:
+        window = next((c for c in children if isinstance(c, Window)), None)
+        note = next((c for c in children if isinstance(c, Token)), None)
+        span = _meta_span(meta)
+        return _Field("draw_window", DrawWindow(window, self._text(note) if note is not None else None, span),
+                      span)
+
+    def window_range(self, meta: Meta, children: list[Any]) -> Window:
         start, end = children
         span = Span.merge(start.span, end.span if end is not None else start.span)
-        return _Field("window", Window(start, end, span), _meta_span(meta))
+        return Window(start, end, span)
+
+    def window_before(self, meta: Meta, children: list[Any]) -> Window:
+        return Window(children[0], None, _meta_span(meta), WindowKind.BEFORE)
+
+    def window_month_end(self, meta: Meta, children: list[Any]) -> Window:
+        return Window(children[0], None, _meta_span(meta), WindowKind.MONTH_END)
+
+    def window_year_end(self, meta: Meta, children: list[Any]) -> Window:
+        return Window(None, None, _meta_span(meta), WindowKind.YEAR_END)
+
+    def window_whole_year(self, meta: Meta, children: list[Any]) -> Window:
+        return Window(None, None, _meta_span(meta), WindowKind.WHOLE_YEAR)
 
     def batch(self, meta: Meta, children: list[Any]) -> _Field:
         name, deadline = children
@@ -1082,36 +1346,95 @@ class _Builder(Transformer):
     def lead(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("lead", _name(children[0]), _meta_span(meta))
 
+    def guide(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("guide", _name(children[0]), _meta_span(meta))
+
+    def inspect(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("inspect", children[0], _meta_span(meta))
+
     def assist(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("assist", children[0], _meta_span(meta))
 
     def mode(self, meta: Meta, children: list[Any]) -> _Field:
-        return _Field("mode", _name(children[0]), _meta_span(meta))
+        return _Field("modes", children[0], _meta_span(meta))
 
     # -- rates
-    def _rate(self, meta: Meta, percent: Decimal | None, at_least: bool, count: _Count | None,
-              min_count: _Count | None) -> Rate:
-        written = count or min_count
-        unit = written.unit if written is not None else _COUNT_UNIT.chinese
-        return Rate(percent, at_least, count.value if count is not None else None,
-                    min_count.value if min_count is not None else None, _meta_span(meta), unit)
+    def rate(self, meta: Meta, children: list[Any]) -> Rate:
+        annual, all_levels, main, min_count, planned, ceiling = children
+        changes: dict[str, Any] = {"span": _meta_span(meta), "annual": annual is not None,
+                                   "all_levels": all_levels is not None, "ceiling": ceiling}
+        if min_count is not None:
+            changes["min_count"] = min_count.value
+            if main.count is None:
+                changes["count_unit"] = min_count.unit
+        if planned is not None:
+            changes["planned"] = planned
+        return replace(main, **changes)
+
+    def ceiling(self, meta: Meta, children: list[Any]) -> Decimal:
+        return children[-1]
+
+    def annual(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def all_levels(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def _rate(self, meta: Meta, percent: Decimal | None = None, at_least: bool = False,
+              count: _Count | None = None, **extra: Any) -> Rate:
+        unit = count.unit if count is not None else _COUNT_UNIT.chinese
+        return Rate(percent, at_least, count.value if count is not None else None, None, _meta_span(meta),
+                    unit, **extra)
 
     def rate_exact(self, meta: Meta, children: list[Any]) -> Rate:
-        percent, min_count = children
-        return self._rate(meta, percent, False, None, min_count)
+        return self._rate(meta, children[0])
 
     def rate_floor(self, meta: Meta, children: list[Any]) -> Rate:
-        percent, min_count = children
-        return self._rate(meta, percent, True, None, min_count)
+        return self._rate(meta, children[0], at_least=True)
 
     def rate_count(self, meta: Meta, children: list[Any]) -> Rate:
-        return self._rate(meta, None, False, children[0], None)
+        return self._rate(meta, count=children[0])
 
     def rate_count_floor(self, meta: Meta, children: list[Any]) -> Rate:
-        return self._rate(meta, None, True, children[0], None)
+        return self._rate(meta, at_least=True, count=children[0])
+
+    def rate_range(self, meta: Meta, children: list[Any]) -> Rate:
+        low, upper = children[0], children[-1]
+        return self._rate(meta, _decimal(low), at_least=True, upper=upper)
+
+    def rate_count_range(self, meta: Meta, children: list[Any]) -> Rate:
+        low, upper = children[0], children[-1]
+        written = _Count(self._whole(low, "户数 (a count) "), upper.unit)
+        return self._rate(meta, at_least=True, count=written, upper=Decimal(upper.value))
+
+    def rate_per_inspector(self, meta: Meta, children: list[Any]) -> Rate:
+        floor, counted = children
+        return self._rate(meta, count=counted, at_least=floor is not None, per_inspector=True)
+
+    def at_least(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def rate_staff_ratio(self, meta: Meta, children: list[Any]) -> Rate:
+        floor, inspectors, subjects = children
+        return self._rate(meta, at_least=floor is not None, staff_ratio=(_decimal(inspectors), _decimal(subjects)))
+
+    def rate_exclude(self, meta: Meta, children: list[Any]) -> Rate:
+        return self._rate(meta, exclude=True)
+
+    def rate_unstated(self, meta: Meta, children: list[Any]) -> Rate:
+        (note,) = children
+        return self._rate(meta, unstated=True, unstated_text=self._text(note) if note is not None else None)
 
     def min_count(self, meta: Meta, children: list[Any]) -> _Count:
         return children[0]
+
+    def planned(self, meta: Meta, children: list[Any]) -> Planned:
+        counted = children[-1]
+        approx = any(c is True for c in children[:-1])
+        return Planned(counted.value, approx, counted.unit, _meta_span(meta))
+
+    def about(self, meta: Meta, children: list[Any]) -> bool:
+        return True
 
     def percent(self, meta: Meta, children: list[Any]) -> Decimal:
         return _decimal(children[0])
@@ -1121,12 +1444,35 @@ class _Builder(Transformer):
         return _Count(self._whole(number, "户数 (a count) "), unit)
 
     def count_unit(self, meta: Meta, children: list[Any]) -> str:
-        """The measure word as written (户 家 所 个); the English `subjects` is 户."""
-        written = self.text[meta.start_pos:meta.end_pos]
+        """The measure word as written (户 家 所 个, Traditional 戶 個 read as 户 个); English `subjects` is 户."""
+        written = simplified(self.text[meta.start_pos:meta.end_pos])
         return written if written in _COUNT_UNIT.spellings and not written.isascii() else _COUNT_UNIT.chinese
 
     def rounds(self, meta: Meta, children: list[Any]) -> Rounds:
-        return Rounds(self._whole(children[0], "频次 (rounds) "), _meta_span(meta))
+        floor, (times, period), independent = children
+        return Rounds(times, _meta_span(meta), period, floor is not None, independent is not None)
+
+    def rounds_floor(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def independent(self, meta: Meta, children: list[Any]) -> bool:
+        return True
+
+    def _rounds_count(self, children: list[Any], period: Period) -> tuple[int, Period]:
+        number = next(c for c in children if isinstance(c, Token) and c.type == "NUMBER")
+        return self._whole(number, "频次 (rounds) "), period
+
+    def per_year(self, meta: Meta, children: list[Any]) -> tuple[int, Period]:
+        return self._rounds_count(children, Period.YEAR)
+
+    def per_quarter(self, meta: Meta, children: list[Any]) -> tuple[int, Period]:
+        return self._rounds_count(children, Period.QUARTER)
+
+    def per_month(self, meta: Meta, children: list[Any]) -> tuple[int, Period]:
+        return self._rounds_count(children, Period.MONTH)
+
+    def per_half_year(self, meta: Meta, children: list[Any]) -> tuple[int, Period]:
+        return self._rounds_count(children, Period.HALF_YEAR)
 
     def subgroup_rule(self, meta: Meta, children: list[Any]) -> SubgroupRule:
         label, selector, rate = children
@@ -1158,10 +1504,19 @@ class _Builder(Transformer):
         return DatePoint(year, self._whole(month, "月份 (the month) "), day, next_year is not None,
                          _meta_span(meta))
 
-    def date_iso(self, meta: Meta, children: list[Any]) -> DatePoint:
-        parts = [int(p) for p in str(children[0]).split("-")]
+    def _date_parts(self, meta: Meta, token: Token, separator: str) -> DatePoint:
+        parts = [int(p) for p in str(token).split(separator)]
         day = parts[2] if len(parts) == 3 else None
         return DatePoint(parts[0], parts[1], day, False, _meta_span(meta))
+
+    def date_iso(self, meta: Meta, children: list[Any]) -> DatePoint:
+        return self._date_parts(meta, children[0], "-")
+
+    def date_slash(self, meta: Meta, children: list[Any]) -> DatePoint:
+        return self._date_parts(meta, children[0], "/")
+
+    def date_dot(self, meta: Meta, children: list[Any]) -> DatePoint:
+        return self._date_parts(meta, children[0], ".")
 
     def next_year(self, meta: Meta, children: list[Any]) -> bool:
         return True
@@ -1227,13 +1582,13 @@ class _Builder(Transformer):
         return Money(_decimal(amount) * factor, _meta_span(meta))
 
     def unit_wan(self, meta: Meta, children: list[Any]) -> Decimal:
-        return _MONEY_UNITS["unit_wan"]
+        return Decimal(1)
 
     def unit_yi(self, meta: Meta, children: list[Any]) -> Decimal:
-        return _MONEY_UNITS["unit_yi"]
+        return Decimal(10000)
 
     def unit_yuan(self, meta: Meta, children: list[Any]) -> Decimal:
-        return _MONEY_UNITS["unit_yuan"]
+        return Decimal("0.0001")
 
 
 def _name(token: Token) -> Name:
@@ -1242,16 +1597,4 @@ def _name(token: Token) -> Name:
 
 def _decimal(token: Token) -> Decimal:
     """Digits as written (full-width digits allowed), e.g. 1.5 or ２０."""
-    return Decimal(str(token))
-
-
-def iter_selector(selector: Selector) -> Iterator[Selector]:
-    """Every node of a selector, parents before children (without recursion)."""
-    stack = [selector]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, And | Or):
-            stack.extend(reversed(node.operands))
-        elif isinstance(node, Not):
-            stack.append(node.operand)
+    return Decimal(unicodedata.normalize("NFKC", str(token)))

@@ -13,21 +13,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import __version__, draw
-from .checker import (
-    CheckedPlan,
-    department_index,
-    field_kinds,
-    load_plan,
-)
+from .canonical import canonical_text
+from .checker import CheckedPlan, load_plan
 from .diagnostics import Diagnostic, InputError, error
-from .export import number, spec_text
-from .nodes import Plan, RiskClass, Task
+from .export import number
+from .inputs import RECORD as RECORD_LIMIT
+from .inputs import read_limited
+from .nodes import RiskClass, Span
 from .output import csv_bytes, write_directory_atomic
+from .recordschema import JsonPath, Problem, RecordSyntaxError, parse_record, schema_problem, short, where
+from .resolved import Body, BodyKind, DrawUnit, Organisation, ResolvedPlan
 from .workdays import calendar_info
 
 BAD_RECORD = "SSJ320"
@@ -76,7 +75,8 @@ def _load_inputs(plan_path: Path, registry_path: Path, roster_path: Path | None,
     roster = None
     if roster_path is not None:
         say(f"读取执法人员名录 {roster_path}")
-        roster = load_roster(Path(roster_path), department_index(checked.plan), encoding=encoding)
+        roster = load_roster(Path(roster_path), roster_departments(checked.resolved.organisation),
+                             encoding=encoding)
     return Inputs(checked, registry, roster, draw.plan_digest(checked.source), registry.digest,
                   roster.digest if roster is not None else NO_ROSTER)
 
@@ -106,29 +106,47 @@ def make_record(plan_path: Path, registry_path: Path, roster_path: Path | None, 
                          progress)
 
 
-def task_rate_text(task: Task) -> str:
-    """The 抽查比例 cell of a task, worded as on the plan table (export.spec_text)."""
-    return spec_text(task.rate) if task.rate is not None else ""
+def roster_departments(organisation: Organisation) -> dict[str, str]:
+    """Every department and unit name or alias → its declared name: what a roster's 部门 may say."""
+    return {name: body.name for name, body in organisation.index.items() if body.kind is not BodyKind.LEVEL}
 
 
-def _task_json(task: Task, result: draw.TaskResult, departments: Mapping[str, str]) -> dict[str, Any]:
+def record_no(unit: DrawUnit) -> int | str:
+    """A task's number as the record writes it: the integer for a numbered task, else its code."""
+    return unit.code.number if unit.code.number is not None else unit.code.text
+
+
+def _unit_json(result: draw.UnitResult) -> dict[str, Any]:
     design = result.design
+    unit = design.unit
     first = result.round_one_selected()
     whole = next((f for f in design.floors if f.group is None), None)
-    return {
-        "no": design.no,
-        "name": task.name.value,
-        "lead": departments.get(task.lead.value, task.lead.value) if task.lead else "",
-        "assist": [departments.get(a.value, a.value) for a in task.assist],
-        "rate_text": task_rate_text(task),
+    no = record_no(unit)
+    entry: dict[str, Any] = {"no": no}
+    if unit.code.text != str(no):
+        entry["code"] = unit.code.text
+    if unit.sub is not None:
+        entry["sub"] = unit.sub
+        entry["label"] = unit.label
+    entry["name"] = unit.name
+    entry["lead"] = unit.lead.name
+    entry["assist"] = [body.name for body in unit.assist]
+    if unit.inspect:
+        entry["inspect"] = [body.name for body in unit.inspect]
+    entry.update({
+        "rate_text": unit.rate.text,
         "floor_percent": number(whole.percent) if whole is not None else None,
         "population": design.population,
         "selected": result.selected,
         "realised_percent": number(draw.realised_percent(first, design.population)),
         "floors": [{"group": f.group, "floor_percent": number(f.percent), "population": n, "selected": k,
                     "realised_percent": number(draw.realised_percent(k, n))} for f, k, n in result.realised],
-        "rounds": [r.to_json() for r in result.rounds],
-    }
+    })
+    if design.totals:
+        entry["totals"] = [{"group": t.group, "total": t.total, "basis": t.basis, "planned": t.planned,
+                            "approx": t.approx, "inspectors": t.inspectors} for t in design.totals]
+    entry["rounds"] = [r.to_json() for r in result.rounds]
+    return entry
 
 
 def _subject_json(subject: Any) -> dict[str, str]:
@@ -148,39 +166,40 @@ def _warning_text(diagnostic: Diagnostic, source: str) -> str:
 def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_path: Path | None,
                   descriptor: str, beacon_value: str,
                   progress: Callable[[str], None] | None) -> dict[str, Any]:
-    plan: Plan = inputs.checked.plan
+    plan: ResolvedPlan = inputs.checked.resolved
     file = inputs.checked.file
     commitment = _commitment(inputs, descriptor)
     value = draw.canonical_beacon_value(beacon_value)
     seed = draw.seed(commitment["digest"], value)
-    year = plan.header.year.value if plan.header.year is not None else 0
-    result = draw.draw_plan(plan, inputs.registry.subjects, seed, year, file, field_kinds(plan), progress)
-    departments = department_index(plan)
-    tasks_by_no = {t.number.value: t for t in plan.tasks}
-    tasks_json = [_task_json(tasks_by_no[r.design.no], r, departments) for r in result.tasks]
-    drawn = sorted({p.id for r in result.tasks for rd in r.rounds for s in rd.strata for p in s.selected})
+    year = plan.year
+    teams = _Teams(inputs.roster) if inputs.roster is not None else None
+    result = draw.draw_plan(plan, inputs.registry.subjects, seed, file,
+                            teams.headcount if teams is not None else None, office_of, progress)
+    tasks_json = [_unit_json(r) for r in result.units]
+    drawn = sorted({p.id for r in result.units for rd in r.rounds for s in rd.strata for p in s.selected})
     by_id = inputs.registry.by_id
     visits: dict[str, Any] = {"visits": [], "workload": [], "warnings": []}
     roster_warnings = list(inputs.roster.warnings) if inputs.roster is not None else []
     warnings = ([_warning_text(d, "名录库") for d in inputs.registry.warnings]
                 + [_warning_text(d, "执法人员名录") for d in roster_warnings]
                 + [_warning_text(d, "计划") for d in result.warnings])
-    if inputs.roster is not None:
+    if inputs.roster is not None and teams is not None:
         if progress is not None:
             progress("合并走访、组队、排期")
-        visits = _plan_visits(plan, result, inputs.roster, seed, year, departments)
+        visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields)
     else:
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
-    header = plan.header
-    return {
-        "spec": draw.SPEC,
+    record: dict[str, Any] = {"spec": draw.SPEC}
+    extensions = [*result.extensions, *([ORG_EXTENSION] if inputs.roster is not None and organised(plan) else [])]
+    if extensions:
+        record["extensions"] = extensions
+    record.update({
         "generator": f"ssjlang {__version__}",
         "commitment": commitment,
         "beacon_value": value,
         "seed": seed,
-        "plan": {"file": plan_path.name, "title": header.title.value if header.title else "", "year": year,
-                 "region": header.region.value if header.region else ""},
+        "plan": {"file": plan_path.name, "title": plan.title, "year": year, "region": plan.region or ""},
         "registry": {"file": registry_path.name, "subjects": len(inputs.registry.subjects)},
         "roster": ({"file": Path(roster_path).name, "inspectors": len(inputs.roster.inspectors)}
                    if inputs.roster is not None and roster_path is not None else None),
@@ -190,23 +209,126 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         "visits": visits["visits"],
         "workload": visits["workload"],
         "warnings": warnings + list(visits["warnings"]),
-    }
+    })
+    return record
 
 
-def _plan_visits(plan: Plan, result: draw.PlanDraw, roster: Any, seed: str, year: int,
-                 departments: Mapping[str, str]) -> dict[str, Any]:
+ORG_EXTENSION = "SSJ-ORG-1"
+"""Teams and visits of inspecting bodies, units, levels and per-item departments: docs/spec/SSJ-ORG-1.md."""
+
+
+def organised(plan: ResolvedPlan) -> bool:
+    """Whether a plan's visits follow SSJ-ORG-1: some task names an inspecting body (检查), a unit or a level
+    among its bodies, or items with their own department or subjects."""
+    return any(unit_organised(unit) for unit in plan.units)
+
+
+def unit_organised(unit: DrawUnit) -> bool:
+    """Whether a unit's visits follow SSJ-ORG-1 rather than SSJ-TEAM-1's lead and assisting departments."""
+    return bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist)) \
+        or any(item.inspect or item.selector is not None for item in unit.items)
+
+
+def office_of(body: Body, subject: Any) -> str | None:
+    """SSJ-ORG-1 §1: the office of a level that takes a subject — the member whose 辖区 holds the
+    subject's value of the level's registry field (canonical text) — or None."""
+    if not body.is_level or body.route_field is None:
+        return None
+    fields = getattr(subject, "fields", {})
+    value = canonical_text(str(fields.get(body.route_field, "") or ""))
+    for member in body.members:
+        if value in body.areas.get(member, ()):
+            return member
+    return None
+
+
+class _Teams:
+    """Which roster department staffs a body (SSJ-ORG-1 §2), and how many qualified inspectors it has."""
+
+    def __init__(self, roster: Any) -> None:
+        self.pools: dict[str, int] = {}
+        for inspector in roster.inspectors:
+            self.pools.setdefault(inspector.department, 0)
+            if inspector.qualified:
+                self.pools[inspector.department] += 1
+
+    def department(self, body: Body, office: str | None = None) -> str:
+        """A department staffs itself; a unit staffs from the inspectors the roster lists under the unit,
+        else from its department's; a level from the office of the subject's area."""
+        if body.is_level:
+            return office or ""
+        if body.kind is BodyKind.UNIT and body.name not in self.pools and body.department is not None:
+            return body.department
+        return body.name
+
+    def headcount(self, body: Body, office: str | None) -> int | None:
+        return self.pools.get(self.department(body, office), 0)
+
+
+def _item_test(selector: Any, kinds: Mapping[str, Any]) -> Any:
+    """The compiled 对象 筛选 of an item, or None for an item that applies to every subject."""
+    if selector is None:
+        return None
+    from .selector import compile_selector
+
+    return compile_selector(selector, kinds)
+
+
+def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mapping[str, Any], seed: str,
+                 year: int, file: str, kinds: Mapping[str, Any]) -> dict[str, Any]:
     from .visits import Selection, TaskInfo, plan_visits
 
-    selections = [Selection(r.design.no, rd.round, p.id, rd.window[0], rd.window[1])
-                  for r in result.tasks for rd in r.rounds if rd.window is not None
-                  for s in rd.strata for p in s.selected]
-    infos: dict[int, TaskInfo] = {}
-    for task in plan.tasks:
-        lead = departments.get(task.lead.value, task.lead.value) if task.lead else ""
-        infos[task.number.value] = TaskInfo(task.number.value, task.name.value, lead,
-                                            tuple(departments.get(a.value, a.value) for a in task.assist),
-                                            tuple(i.value for i in task.items or ()))
+    selections: list[Selection] = []
+    infos: dict[tuple[int | str, int | None], TaskInfo] = {}
+    uncovered: dict[str, dict[str, int]] = {}
+    for r in result.units:
+        unit = r.design.unit
+        no = record_no(unit)
+        infos[(no, unit.sub)] = TaskInfo(no, unit.name, teams.department(unit.inspecting[0]),
+                                         tuple(teams.department(b) for b in unit.assist),
+                                         tuple(i.text for i in unit.items), unit.sub)
+        routed = unit_organised(unit)
+        item_bodies = tuple(dict.fromkeys(b for item in unit.items for b in item.inspect))
+        item_tests = [(item.text, _item_test(item.selector, kinds)) for item in unit.items]
+        per_subject_items = any(test is not None for _, test in item_tests)
+        for rd in r.rounds:
+            if rd.window is None:
+                continue
+            batch_of = {i: b for b in rd.batches for i in b.ids}
+            for s in rd.strata:
+                for p in s.selected:
+                    start, end = rd.window
+                    if p.id in batch_of:
+                        start, end = batch_of[p.id].window
+                    inspect: tuple[str, ...] = ()
+                    assist: tuple[str, ...] = ()
+                    subject = by_id[p.id]
+                    if routed:
+                        inspect = tuple(_staffing(teams, b, subject, uncovered) for b in unit.inspecting)
+                        assist = tuple(_staffing(teams, b, subject, uncovered) for b in (*unit.assist, *item_bodies))
+                    items = (tuple(text for text, test in item_tests if test is None or test(subject))
+                             if per_subject_items else None)
+                    selections.append(Selection(no, rd.round, p.id, start, end, unit.sub, inspect, assist, items))
+    if uncovered:
+        raise InputError([_uncovered(level, values, file) for level, values in sorted(uncovered.items())])
     return plan_visits(selections, infos, roster, seed, year).to_json()
+
+
+def _staffing(teams: _Teams, body: Body, subject: Any, uncovered: dict[str, dict[str, int]]) -> str:
+    office = office_of(body, subject)
+    if body.is_level and office is None:
+        value = canonical_text(str(getattr(subject, "fields", {}).get(body.route_field, "") or ""))
+        uncovered.setdefault(body.name, {}).setdefault(value, 0)
+        uncovered[body.name][value] += 1
+    return teams.department(body, office)
+
+
+def _uncovered(level: str, values: Mapping[str, int], file: str) -> Diagnostic:
+    shown = "、".join(f"「{v or '（空）'}」{n} 户" for v, n in sorted(values.items())[:8])
+    return error(draw.AREA_NOT_COVERED,
+                 f"层级「{level}」的成员都不管辖这些对象所在的区域：{shown} (subjects whose area no office "
+                 f"of the level covers)", file,
+                 hint=f"在层级「{level}」的成员部门中用 辖区 写出这些区域值，或核对名录库的区域字段")
 
 
 def record_json(record: Mapping[str, Any]) -> str:
@@ -269,38 +391,46 @@ def write_record(record: dict[str, Any], out_dir: Path, force: bool) -> list[Pat
 
 
 def load_record(record_path: Path, complete: bool = False, plan: CheckedPlan | None = None) -> dict[str, Any]:
-    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable.
+    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable, OSError
+    when it cannot be read at all (missing, not a regular file, over its size cap).
 
-    `complete` (for rendering documents from it) also demands the whole record schema, so that a
-    damaged or hand-edited record is refused with the place named instead of breaking a document;
-    verification leaves it off and names the first difference from the recomputed draw instead.
-    `plan` (the checked plan the documents are rendered for) also demands that the record was drawn
-    from that very plan: its committed P equals the plan's and its tasks are the plan's tasks (SSJ423)."""
+    Nothing reads a record before it is whole: the file is read within its size cap (inputs.RECORD),
+    parsed without the hazards of plain JSON parsing and validated against docs/spec/record.schema.json
+    (recordschema), so a damaged or hand-edited record is refused with the place named instead of breaking
+    a document. `complete` (for rendering documents from it) also demands what a schema cannot say: every
+    drawn or visited subject is described, and the record is consistent in itself — C = H(T), T made of
+    the committed digests and descriptor, S from C and the beacon value, every stream and key from S (an
+    altered record is refused). Verification leaves that off: it recomputes all of it and names the
+    first difference instead. `plan` (the checked plan the documents are rendered for) also demands that
+    the record was drawn from that very plan: its committed P equals the plan's and its tasks are the
+    plan's tasks (SSJ423)."""
     path = Path(record_path)
     if path.is_dir():
         path = path / RECORD_FILE
+    hint = "给出 ssj draw 写出的 record.json 或其所在目录"
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError([error(BAD_RECORD, f"无法读取抽查记录 (cannot read the record)：{exc}", str(path),
-                                hint="给出 ssj draw 写出的 record.json 或其所在目录")]) from exc
-    usable = (isinstance(data, dict) and data.get("spec") == draw.SPEC
-              and isinstance(data.get("commitment"), dict))
-    if not usable:
+        data = parse_record(read_limited(path, RECORD_LIMIT))  # OSError (I/O: exit 2) passes through
+    except RecordSyntaxError as exc:
+        span = Span(exc.line, exc.column, exc.line, exc.column, 0, 0)
+        raise InputError([error(BAD_RECORD, f"无法读取抽查记录：{exc.chinese} (cannot read the record: "
+                                            f"{exc.english})", str(path), span, hint=hint)]) from exc
+    if not (isinstance(data, dict) and data.get("spec") == draw.SPEC):
         raise InputError([error(BAD_RECORD,
                                 f"{path.name} 不是 {draw.SPEC} 抽查记录 (not a {draw.SPEC} record)",
                                 str(path), hint="给出 ssj draw 写出的 record.json")])
-    problem = record_shape_problem(data) if complete or plan is not None else None
-    if problem is not None:
-        where, what, gloss = problem
-        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {_where(where)} {what} "
-                                            f"(damaged record: {gloss})", str(path),
-                                hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
-                                     "或从公示的原件重新下载")])
-    if plan is not None:
+    problem = schema_problem(data)
+    if problem is None and plan is not None:  # "another plan" says more than "altered": checked first
         mismatch = plan_mismatch(data, plan, str(path))
         if mismatch is not None:
             raise InputError([mismatch])
+    if problem is None and complete:
+        problem = record_shape_problem(data) or record_consistency_problem(data)
+    if problem is not None:
+        place, what, gloss = problem
+        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {where(place, data)} {what} "
+                                            f"(damaged record: {gloss})", str(path),
+                                hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
+                                     "或从公示的原件重新下载")])
     return data
 
 
@@ -315,11 +445,12 @@ def plan_mismatch(record: Mapping[str, Any], plan: CheckedPlan, record_file: str
                      f"抽查记录 {record_file} 不是用计划 {plan_name} 抽取的 (drawn from a different plan)："
                      f"记录承诺的 P={committed}，{plan_name} 的 P={actual}", record_file,
                      hint="用抽取时的计划文件生成文书，或用本计划重新抽取 (ssj draw)")
-    planned = sorted(t.number.value for t in plan.plan.tasks)
-    recorded = [t["no"] for t in record["tasks"]]
-    extra = sorted({n for n in recorded if n not in planned})
+    planned = [_unit_key(record_no(u), u.sub) for u in sorted(plan.resolved.units,
+                                                                 key=lambda u: (u.code.sort_key, u.sub or 0))]
+    recorded = [_unit_key(t.get("no"), t.get("sub")) for t in record["tasks"]]
+    extra = sorted({n for n in recorded if n not in planned}, key=_number_order)
     missing = [n for n in planned if n not in recorded]
-    repeated = sorted({n for n in recorded if recorded.count(n) > 1})
+    repeated = sorted({n for n in recorded if recorded.count(n) > 1}, key=_number_order)
     if not (extra or missing or repeated):
         return None
     parts: list[str] = []
@@ -335,98 +466,23 @@ def plan_mismatch(record: Mapping[str, Any], plan: CheckedPlan, record_file: str
                  hint="记录已被手工改动：用 ssj draw 写出的原始 record.json，或从公示的原件重新下载")
 
 
-def _numbers(numbers: list[int]) -> str:
+def _unit_key(no: object, sub: object) -> str:
+    """4, or 1.2 for sub-row 2 of task 1: a record's task entry as a message names it."""
+    return f"{no}" if sub is None else f"{no}.{sub}"
+
+
+def _number_order(text: str) -> tuple[int, int, str]:
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+def _numbers(numbers: list[str]) -> str:
     """4、6、9: task numbers as a message lists them."""
-    return "、".join(str(n) for n in numbers)
+    return "、".join(numbers)
 
 
-_DATE = "date"
-"""Shape marker: an ISO date string (2024-03-05)."""
-_NULLABLE = "nullable"
-
-_TEAM_MEMBER = {"badge": str, "name": str, "department": str, "lead": bool}
-_WINDOW = {"start": _DATE, "end": _DATE}
-_RECORD_SHAPE: dict[str, Any] = {
-    "spec": str, "generator": str,
-    "commitment": {"text": str, "digest": str, "plan": str, "registry": str, "roster": str, "beacon": str},
-    "beacon_value": str, "seed": str,
-    "plan": {"file": str, "title": str, "year": int, "region": str},
-    "registry": {"file": str, "subjects": int},
-    "roster": (_NULLABLE, {"file": str, "inspectors": int}),
-    "tasks": [{
-        "no": int, "name": str, "lead": str, "assist": [str], "rate_text": str, "population": int,
-        "selected": int,
-        "rounds": [{"round": int, "stream": str, "window": _WINDOW,
-                    "strata": [{"label": str, "population": int, "eligible": int, "k": int,
-                                "selected": [{"rank": int, "id": str, "key": str}]}]}],
-    }],
-    "subjects": ({str: {"name": str, "address": str, "legal_rep": str}},),
-    "visits": [{"visit": str, "subject": str, "tasks": [{"no": int, "round": int}],
-                "items": [{"task": int, "item": str}], "window": _WINDOW, "date": _DATE,
-                "publish_by": _DATE, "team": [_TEAM_MEMBER]}],
-    "workload": [{"badge": str, "name": str, "department": str, "visits": int}],
-    "warnings": [str],
-}
-"""What the documents and the verification read from a record: keys, JSON types, ISO dates.
-A dict is an object with these keys (others allowed), a one-element list a list of that shape,
-a one-element tuple holding {str: shape} an object of any keys, (_NULLABLE, shape) the shape or null."""
-
-_TYPE_NAMES = {str: ("文本", "a string"), int: ("整数", "an integer"), bool: ("true/false", "true or false")}
-
-
-def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, str, str] | None:
-    """The first place where `value` departs from `shape`, with what is wrong in words: Chinese, then
-    the English gloss."""
-    if isinstance(shape, tuple) and shape[0] == _NULLABLE:
-        return None if value is None else _shape_problem(path, value, shape[1])
-    if isinstance(shape, tuple):
-        if not isinstance(value, dict):
-            return path, "应为对象", "must be a JSON object"
-        inner = shape[0][str]
-        for key, item in value.items():
-            found = _shape_problem((*path, key), item, inner)
-            if found is not None:
-                return found
-        return None
-    if isinstance(shape, dict):
-        if not isinstance(value, dict):
-            return path, "应为对象", "must be a JSON object"
-        for key, inner in shape.items():
-            if key not in value:
-                return (*path, key), "缺失", "missing"
-            found = _shape_problem((*path, key), value[key], inner)
-            if found is not None:
-                return found
-        return None
-    if isinstance(shape, list):
-        if not isinstance(value, list):
-            return path, "应为列表", "must be a JSON list"
-        for index, item in enumerate(value):
-            found = _shape_problem((*path, index), item, shape[0])
-            if found is not None:
-                return found
-        return None
-    if shape == _DATE:
-        if not isinstance(value, str):
-            return path, f"应为日期文本，如 2024-03-05，实为 {_short(json.dumps(value))}", "must be a date"
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return path, f"「{_short(value)}」不是有效日期，应写作 2024-03-05", "not a date"
-        return None
-    if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
-        chinese, english = _TYPE_NAMES[shape]
-        found = _short(json.dumps(value, ensure_ascii=False))
-        return path, f"应为{chinese}，实为 {found}", f"must be {english}"
-    return None
-
-
-def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str, str] | None:
-    """The first departure of a loaded record from the record schema, or None when it has the shape
-    the documents need; also that every drawn or visited subject is described in `subjects`."""
-    found = _shape_problem((), record, _RECORD_SHAPE)
-    if found is not None:
-        return found
+def record_shape_problem(record: Mapping[str, Any]) -> Problem | None:
+    """What the record schema cannot say about a schema-valid record: every drawn or visited subject is
+    described in `subjects` (the documents show its name and address)."""
     subjects = record["subjects"]
     for t, task in enumerate(record["tasks"]):
         for r, rnd in enumerate(task["rounds"]):
@@ -434,64 +490,107 @@ def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str, str]
                 for i, sel in enumerate(stratum["selected"]):
                     if sel["id"] not in subjects:
                         return (("tasks", t, "rounds", r, "strata", s, "selected", i, "id"),
-                                f"{sel['id']} 不在 subjects 中", "subject not described in the record")
+                                f"{short(sel['id'])} 不在 subjects 中", "subject not described in the record")
     for v, visit in enumerate(record["visits"]):
         if visit["subject"] not in subjects:
             return (("visits", v, "subject"),
-                    f"{visit['subject']} 不在 subjects 中", "subject not described in the record")
+                    f"{short(visit['subject'])} 不在 subjects 中", "subject not described in the record")
     return None
 
 
-JsonPath = tuple[str | int, ...]
-"""Where a value stands in a record: keys and list positions from the top."""
+def record_consistency_problem(record: Mapping[str, Any]) -> Problem | None:
+    """The first place where a schema-valid record contradicts itself (SSJ-DRAW-1 §3–§5): T is made of the
+    committed digests and descriptor, C = H(T), S = H(C and the beacon value), every stream S_tr and every
+    key K follows from S, every stratum lists k selections, every visit number is used once. An altered
+    record fails here even when its plan digest is right."""
+    committed = record["commitment"]
+    try:
+        text = draw.commitment_text(committed["plan"], committed["registry"], committed["roster"],
+                                    committed["beacon"])
+        seed = draw.seed(committed["digest"], record["beacon_value"])
+    except InputError:
+        return ("commitment", "beacon"), "或 beacon_value 为空", "empty beacon descriptor or value"
+    if committed["text"] != text:
+        return (("commitment", "text"), "与承诺中的摘要 P、R、Q 和随机源描述不符",
+                "T does not match the committed digests")
+    if committed["digest"] != draw.H(text):
+        return ("commitment", "digest"), "不等于 H(T)", "C is not H(T)"
+    if record["seed"] != seed:
+        return ("seed",), "不等于由 C 和随机源数值算出的种子", "S does not follow from C and the beacon value"
+    for t, task in enumerate(record["tasks"]):
+        for r, rnd in enumerate(task["rounds"]):
+            stream = draw.stream(seed, task["no"], rnd["round"])
+            if rnd["stream"] != stream:
+                return (("tasks", t, "rounds", r, "stream"), "不等于由种子 S 算出的随机流",
+                        "S_tr does not follow from S")
+            for s, stratum in enumerate(rnd["strata"]):
+                if len(stratum["selected"]) != stratum["k"]:
+                    return (("tasks", t, "rounds", r, "strata", s, "k"),
+                            f"为 {stratum['k']}，但抽中名单有 {len(stratum['selected'])} 户",
+                            "k differs from the selections listed")
+                for i, pick in enumerate(stratum["selected"]):
+                    if pick["key"] != draw.subject_key(stream, pick["id"]):
+                        return (("tasks", t, "rounds", r, "strata", s, "selected", i, "key"),
+                                "不等于由随机流和统一社会信用代码算出的随机键",
+                                "K does not follow from S_tr and the id")
+    seen: set[str] = set()
+    for v, visit in enumerate(record["visits"]):
+        if visit["visit"] in seen:
+            return ("visits", v, "visit"), f"{visit['visit']} 重复", "visit number used twice"
+        seen.add(visit["visit"])
+    return None
 
 
-def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
-        return text[:8] + "…"
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _where(path: JsonPath) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
-
-
-def _walk(path: JsonPath, recorded: Any, computed: Any) -> Iterator[tuple[JsonPath, str]]:
+def _walk(path: JsonPath, recorded: Any, computed: Any,
+          top: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     """Differences between two JSON values (where, and what in words), depth first in the recomputed
-    record's key order."""
+    record's key order; places are named as in the recomputed record `top` (a task by its number)."""
     if isinstance(computed, dict) and isinstance(recorded, dict):
         for key in computed:
             if (*path, key) in IGNORED_IN_VERIFY:
                 continue
             if key not in recorded:
-                yield (*path, key), f"记录中缺少 {_where((*path, key))} (missing from the record)"
+                yield (*path, key), f"记录中缺少 {where((*path, key), top)} (missing from the record)"
                 return
-            yield from _walk((*path, key), recorded[key], computed[key])
+            yield from _walk((*path, key), recorded[key], computed[key], top)
         extra = [k for k in recorded if k not in computed and (*path, k) not in IGNORED_IN_VERIFY]
         if extra:
-            yield ((*path, extra[0]), f"记录中的 {_where((*path, extra[0]))} 在重新计算的结果中不存在 "
+            yield ((*path, extra[0]), f"记录中的 {where((*path, extra[0]), top)} 在重新计算的结果中不存在 "
                                       f"(not in the recomputed draw)")
         return
     if isinstance(computed, list) and isinstance(recorded, list):
         for i, (a, b) in enumerate(zip(recorded, computed, strict=False)):
-            yield from _walk((*path, i), a, b)
+            yield from _walk((*path, i), a, b, top)
         if len(recorded) != len(computed):
-            yield path, (f"{_where(path)} 在记录中有 {len(recorded)} 项，重新计算为 {len(computed)} 项 "
+            yield path, (f"{where(path, top)} 在记录中有 {len(recorded)} 项，重新计算为 {len(computed)} 项 "
                          f"(entry count differs)")
         return
     if recorded != computed or type(recorded) is not type(computed):
-        yield path, (f"{_where(path)} 不一致 (differs)：记录中为 {_short(recorded)}，"
-                     f"重新计算为 {_short(computed)}")
+        mine, theirs = short_pair(recorded, computed)
+        yield path, f"{where(path, top)} 不一致 (differs)：记录中为 {mine}，重新计算为 {theirs}"
 
 
-def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], where: JsonPath) -> str:
+def short_pair(recorded: object, computed: object) -> tuple[str, str]:
+    """Two differing values as a message shows them: shortened (`short`), but never so short that they
+    look the same — two keys sharing their first 8 hex digits are shown to 4 digits past the first one
+    that differs."""
+    mine, theirs = short(recorded), short(computed)
+    if mine != theirs or not (isinstance(recorded, str) and isinstance(computed, str)):
+        return mine, theirs
+    same = next((i for i, (x, y) in enumerate(zip(recorded, computed, strict=False)) if x != y),
+                min(len(recorded), len(computed)))
+    cut = same + 5
+    return ((recorded[:cut] + "…" if len(recorded) > cut else recorded),
+            (computed[:cut] + "…" if len(computed) > cut else computed))
+
+
+def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], place: JsonPath) -> str:
     """Why a date-dependent difference may be innocent: the record was drawn with another holiday calendar.
 
     Said only when the difference lies in the calendar-dependent part and the versions differ; a
     calendar version difference alone (same schedule) is no difference at all.
     """
-    if not where or where[0] not in CALENDAR_DEPENDENT:
+    if not place or place[0] not in CALENDAR_DEPENDENT:
         return ""
     mine = recomputed.get("calendar") or {}
     theirs = record.get("calendar")
@@ -506,15 +605,15 @@ def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], whe
             f"请安装记录所用版本 (pip install chinesecalendar=={theirs.get('version')}) 后重新核验")
 
 
-def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roster_path: Path | None,
-                  encoding: str | None = None) -> list[str]:
+def verify_record(record_path: Path | Mapping[str, Any], plan_path: Path, registry_path: Path,
+                  roster_path: Path | None, encoding: str | None = None) -> list[str]:
     """Recompute a published draw: [] when it matches, else the first difference in words.
 
     Digests are compared first so the message names the input that differs; then T, C and the
     seed; then the whole recomputed record against the published one. A different holiday-calendar
     version is reported only when the recomputed dates (or what depends on them) differ.
     """
-    record = load_record(record_path)
+    record = record_path if isinstance(record_path, Mapping) else load_record(record_path)
     committed = record["commitment"]
     inputs = _load_inputs(plan_path, registry_path, roster_path, encoding)
     for key, name, english, mine in (
@@ -522,8 +621,9 @@ def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roste
             ("registry", "检查对象名录库", "registry", inputs.registry_digest),
             ("roster", "执法检查人员名录", "roster", inputs.roster_digest)):
         if committed.get(key) != mine:
-            return [f"{name}摘要不一致 ({english} digest differs)：记录中为 {_short(committed.get(key))}，"
-                    f"重新计算为 {_short(mine)}——所给的{name}不是承诺时的那一份"]
+            theirs, ours = short_pair(committed.get(key), mine)
+            return [f"{name}摘要不一致 ({english} digest differs)：记录中为 {theirs}，"
+                    f"重新计算为 {ours}——所给的{name}不是承诺时的那一份"]
     descriptor = str(committed.get("beacon", ""))
     try:
         expected = _commitment(inputs, descriptor)
@@ -532,19 +632,21 @@ def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roste
     if committed.get("text") != expected["text"]:
         return ["承诺文本 T 与其中的摘要和随机源描述不符 (commitment text differs)——公布的承诺被改动过"]
     if committed.get("digest") != expected["digest"]:
-        return [f"承诺摘要 C 不一致 (commitment digest differs)：记录中为 {_short(committed.get('digest'))}，"
-                f"重新计算为 {_short(expected['digest'])}——C 不等于 H(T)"]
+        theirs, ours = short_pair(committed.get("digest"), expected["digest"])
+        return [f"承诺摘要 C 不一致 (commitment digest differs)：记录中为 {theirs}，"
+                f"重新计算为 {ours}——C 不等于 H(T)"]
     value = str(record.get("beacon_value", ""))
     try:
         seed = draw.seed(expected["digest"], value)
     except InputError as exc:
         return [f"随机源数值无法使用 (beacon value unusable)：{exc.diagnostics[0].message}"]
     if record.get("seed") != seed:
-        return [f"种子 S 不一致 (seed differs)：记录中为 {_short(record.get('seed'))}，"
-                f"重新计算为 {_short(seed)}——记录中的随机源数值或种子被改动过"]
+        theirs, ours = short_pair(record.get("seed"), seed)
+        return [f"种子 S 不一致 (seed differs)：记录中为 {theirs}，"
+                f"重新计算为 {ours}——记录中的随机源数值或种子被改动过"]
     recomputed = _build_record(inputs, Path(plan_path), Path(registry_path), roster_path, descriptor, value,
                                None)
-    for where, difference in _walk((), record, recomputed):
+    for place, difference in _walk((), record, recomputed, recomputed):
         return [difference + "——记录与其输入文件得出的抽取结果不符 (the record does not match its inputs)"
-                + _calendar_note(record, recomputed, where)]
+                + _calendar_note(record, recomputed, place)]
     return []

@@ -1,10 +1,10 @@
 """Locations of package data: the grammar, the document templates and the documentation ship inside
 the package.
 
-Installed, they are the subpackages `ssjlang.grammar`, `ssjlang.templates` and `ssjlang.docs` (setup.cfg
-maps the top-level `grammar/`, `templates/` and `docs/` folders there; the docs travel with the package
-so the help link of a diagnostic opens without internet). Run from a source checkout without installing,
-the same folders are found beside the package.
+Installed, they are the subpackages `ssjlang.grammar`, `ssjlang.templates`, `ssjlang.spec` and
+`ssjlang.docs` (setup.cfg maps the top-level `grammar/`, `templates/`, `docs/spec/` and `docs/` folders there;
+the docs travel with the package so the help link of a diagnostic opens without internet). Run from a source
+checkout without installing, the same folders are found beside the package.
 """
 
 from __future__ import annotations
@@ -37,3 +37,8 @@ def templates_dir() -> Traversable:
 def docs_dir() -> Traversable:
     """The documentation folder (the Markdown pages of docs/), installed or in the source tree."""
     return _package_data("ssjlang.docs", "docs")
+
+
+def record_schema_file() -> Traversable:
+    """docs/spec/record.schema.json: the draw record's JSON Schema, installed or in the source tree."""
+    return _package_data("ssjlang.spec", "docs/spec").joinpath("record.schema.json")

@@ -220,9 +220,13 @@ def assign_team(seed: str, subject_id: str, slots: Sequence[Slot],
     return tuple(members)
 
 
-def _task_list(numbers: Iterable[int]) -> str:
-    """任务4、6: how messages name the tasks a department takes part in."""
-    return "任务" + "、".join(str(n) for n in sorted(set(numbers)))
+def _task_list(numbers: Iterable[int | str]) -> str:
+    """任务4、6: how messages name the tasks a department takes part in (whole numbers in numeric order;
+    other task labels, such as 1.2 for a sub-row, in the order given)."""
+    items = list(dict.fromkeys(numbers))
+    if all(isinstance(n, int) for n in items):
+        items = sorted(items)
+    return "任务" + "、".join(str(n) for n in items)
 
 
 def _none_qualified(count: int) -> str:
@@ -232,7 +236,8 @@ def _none_qualified(count: int) -> str:
     return f"名录中该部门的 {count} 名人员都没有执法资格（执法资格 = 否）"
 
 
-def department_diagnostics(lead_tasks: Mapping[str, Sequence[int]], assist_tasks: Mapping[str, Sequence[int]],
+def department_diagnostics(lead_tasks: Mapping[str, Sequence[int | str]],
+                           assist_tasks: Mapping[str, Sequence[int | str]],
                            index: RosterIndex) -> list[Diagnostic]:
     """Roster gaps that affect every visit of a task: SSJ340/341 (errors) and SSJ343/344 (warnings).
 
@@ -244,7 +249,7 @@ def department_diagnostics(lead_tasks: Mapping[str, Sequence[int]], assist_tasks
     return [diagnostic for diagnostic in found if diagnostic is not None]
 
 
-def _roster_gap(dept: str, numbers: Sequence[int], lead: bool, index: RosterIndex) -> Diagnostic | None:
+def _roster_gap(dept: str, numbers: Sequence[int | str], lead: bool, index: RosterIndex) -> Diagnostic | None:
     """A department without (qualified) inspectors: an error for a 发起部门, a warning for a 配合部门.
 
     The errors point into the roster (the 部门 header, the first 执法资格 = 否 cell); the warnings keep no

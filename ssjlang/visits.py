@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, InputError, has_errors, sorted_diagnostics, warning
 from .nodes import NO_SPAN
@@ -28,26 +28,61 @@ if TYPE_CHECKING:
 PUBLISH_WITHIN_WORKDAYS = 20
 
 
+TaskNo = int | str
+"""A task's number as the record writes it: 4, or a code written as text (SJ-2023-01)."""
+UnitKey = tuple[TaskNo, int | None]
+"""A draw unit: (task number, sub-row number or None for the task itself)."""
+
+
+def no_order(no: TaskNo) -> tuple[int, int, str]:
+    """Numbers in numeric order, then codes written as text in byte order."""
+    return (0, no, "") if isinstance(no, int) else (1, 0, no)
+
+
+def unit_order(unit: UnitKey) -> tuple[tuple[int, int, str], int]:
+    return no_order(unit[0]), unit[1] or 0
+
+
+def unit_text(unit: UnitKey) -> str:
+    """4, or 1.2 for sub-row 2 of task 1: how visit keys and messages write a unit."""
+    no, sub = unit
+    return f"{no}" if sub is None else f"{no}.{sub}"
+
+
 @dataclass(frozen=True)
 class Selection:
-    """One subject drawn by one round of one task, with that round's window."""
+    """One subject drawn by one round of one task (or sub-row), with that round's window.
 
-    task_no: int
+    `inspect` are the roster departments that inspect this subject for the task — the task's
+    inspecting bodies with a level resolved to the office of the subject's area (SSJ-ORG-1) — and
+    `assist` the assisting ones; both empty mean the task's own lead and assisting departments."""
+
+    task_no: TaskNo
     round: int
     subject_id: str
     window_start: date
     window_end: date
+    sub: int | None = None
+    inspect: tuple[str, ...] = ()
+    assist: tuple[str, ...] = ()
+    items: tuple[str, ...] | None = None
+    """The task's items that apply to this subject (an item with its own 对象 筛选); None: all of them."""
+
+    @property
+    def unit(self) -> UnitKey:
+        return (self.task_no, self.sub)
 
 
 @dataclass(frozen=True)
 class TaskInfo:
     """What the visit stage needs of a task: its departments (canonical names) and its check items."""
 
-    no: int
+    no: TaskNo
     name: str
     lead: str
     assist: tuple[str, ...]
     items: tuple[str, ...]
+    sub: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,28 +95,29 @@ class MergedVisit:
     window_end: date
 
     @property
-    def tasks(self) -> tuple[tuple[int, int], ...]:
-        """(task number, round) of every selection merged into this visit."""
-        return tuple((s.task_no, s.round) for s in self.selections)
+    def tasks(self) -> tuple[tuple[UnitKey, int], ...]:
+        """(unit, round) of every selection merged into this visit."""
+        return tuple((s.unit, s.round) for s in self.selections)
 
     @property
     def key(self) -> str:
-        """subject id + "|" + "no-round" joined by ",": unique per visit, used by SSJ-SCHED-1's hashes."""
-        return self.subject_id + "|" + ",".join(f"{no}-{r}" for no, r in self.tasks)
+        """subject id + "|" + "no-round" joined by ",": unique per visit, used by SSJ-SCHED-1's hashes
+        (a sub-row writes no.sub, SSJ-DRAW-X1)."""
+        return self.subject_id + "|" + ",".join(f"{unit_text(unit)}-{r}" for unit, r in self.tasks)
 
     def label(self) -> str:
         """How messages name the visit: subject, tasks (round when not the first) and window.
 
         "91140502MA0K000001 的检查（任务4、6第2轮；2024-03-01—2024-11-30）"
         """
-        tasks = "、".join(str(no) if r == 1 else f"{no}第{r}轮" for no, r in self.tasks)
+        tasks = "、".join(unit_text(unit) if r == 1 else f"{unit_text(unit)}第{r}轮" for unit, r in self.tasks)
         return (f"{self.subject_id} 的检查（任务{tasks}；"
                 f"{self.window_start.isoformat()}—{self.window_end.isoformat()}）")
 
 
-def merge_order(selection: Selection) -> tuple[date, int, int]:
-    """SSJ-MERGE-1 order within a subject: window start, then task number, then round."""
-    return (selection.window_start, selection.task_no, selection.round)
+def merge_order(selection: Selection) -> tuple[date, tuple[tuple[int, int, str], int], int]:
+    """SSJ-MERGE-1 order within a subject: window start, then task number (and sub-row), then round."""
+    return (selection.window_start, unit_order(selection.unit), selection.round)
 
 
 def merge_selections(selections: Sequence[Selection]) -> list[MergedVisit]:
@@ -96,7 +132,7 @@ def merge_selections(selections: Sequence[Selection]) -> list[MergedVisit]:
     by_subject: dict[str, list[Selection]] = {}
     seen: set[tuple[str, int, int]] = set()
     for selection in selections:
-        ident = (selection.subject_id, selection.task_no, selection.round)
+        ident = (selection.subject_id, selection.unit, selection.round)
         if ident in seen:
             raise ValueError(f"subject {selection.subject_id} selected twice by task {selection.task_no} "
                              f"round {selection.round}")
@@ -109,14 +145,14 @@ def merge_selections(selections: Sequence[Selection]) -> list[MergedVisit]:
             for position, (members, start, end) in enumerate(open_visits):
                 new_start = max(start, selection.window_start)
                 new_end = min(end, selection.window_end)
-                if has_workday(new_start, new_end) and all(m.task_no != selection.task_no for m in members):
+                if has_workday(new_start, new_end) and all(m.unit != selection.unit for m in members):
                     members.append(selection)
                     open_visits[position] = (members, new_start, new_end)
                     break
             else:
                 open_visits.append(([selection], selection.window_start, selection.window_end))
         merged = [
-            MergedVisit(subject_id, tuple(sorted(members, key=lambda s: (s.task_no, s.round))), start, end)
+            MergedVisit(subject_id, tuple(sorted(members, key=lambda s: (unit_order(s.unit), s.round))), start, end)
             for members, start, end in open_visits
         ]
         visits.extend(sorted(merged, key=lambda v: v.key))
@@ -129,8 +165,8 @@ class Visit:
 
     number: str                              # V0001…
     subject_id: str
-    tasks: tuple[tuple[int, int], ...]       # (task no, round), ascending
-    items: tuple[tuple[int, str], ...]       # (task no, item), task order then item order
+    tasks: tuple[tuple[UnitKey, int], ...]   # ((task no, sub-row), round), ascending
+    items: tuple[tuple[UnitKey, str], ...]   # ((task no, sub-row), item), task order then item order
     window_start: date
     window_end: date
     date: date
@@ -142,8 +178,10 @@ class Visit:
         return {
             "visit": self.number,
             "subject": self.subject_id,
-            "tasks": [{"no": no, "round": r} for no, r in self.tasks],
-            "items": [{"task": no, "item": item} for no, item in self.items],
+            "tasks": [{"no": no, "round": r} if sub is None else {"no": no, "sub": sub, "round": r}
+                      for (no, sub), r in self.tasks],
+            "items": [{"task": no, "item": item} if sub is None else {"task": no, "sub": sub, "item": item}
+                      for (no, sub), item in self.items],
             "window": {"start": self.window_start.isoformat(), "end": self.window_end.isoformat()},
             "date": self.date.isoformat(),
             "publish_by": self.publish_by.isoformat(),
@@ -183,33 +221,48 @@ class VisitPlan:
         }
 
 
-def _departments(visit: MergedVisit, tasks: Mapping[int, TaskInfo]) -> tuple[list[str], list[str]]:
-    leads = [tasks[no].lead for no, _ in visit.tasks]
-    assists = [dept for no, _ in visit.tasks for dept in tasks[no].assist]
+def _inspecting(selection: Selection, tasks: Mapping[UnitKey, TaskInfo]) -> tuple[str, ...]:
+    return selection.inspect or (tasks[selection.unit].lead,)
+
+
+def _assisting(selection: Selection, tasks: Mapping[UnitKey, TaskInfo]) -> tuple[str, ...]:
+    return selection.assist if selection.inspect else tasks[selection.unit].assist
+
+
+def _departments(visit: MergedVisit, tasks: Mapping[UnitKey, TaskInfo]) -> tuple[list[str], list[str]]:
+    """The departments that inspect (the first one's inspector is the 主检) and that assist, in order."""
+    leads = [dept for s in visit.selections for dept in _inspecting(s, tasks)]
+    assists = [dept for s in visit.selections for dept in _assisting(s, tasks)]
     return leads, assists
 
 
-def plan_visits(selections: Sequence[Selection], tasks: Mapping[int, TaskInfo], roster: Roster, seed: str,
-                year: int, per_day: int = DEFAULT_PER_DAY) -> VisitPlan:
+def plan_visits(selections: Sequence[Selection], tasks: Mapping[Any, TaskInfo], roster: Roster,
+                seed: str, year: int, per_day: int = DEFAULT_PER_DAY) -> VisitPlan:
     """Merge, date and staff the drawn selections (SSJ-MERGE-1, SSJ-SCHED-1, SSJ-TEAM-1).
 
     Raises `InputError` with SSJ34x diagnostics (file = the roster) when some visit cannot get a
     team or a date; warnings (SSJ343, SSJ344, SSJ348, SSJ349) come back in the plan.
     """
-    missing = sorted({s.task_no for s in selections} - set(tasks))
+    tasks = {(info.no, info.sub): info for info in tasks.values()}  # callers may key by number alone
+    missing = sorted({unit_text(s.unit) for s in selections if s.unit not in tasks})
     if missing:
         raise ValueError(f"selections refer to tasks without TaskInfo: {missing}")
     index = RosterIndex(roster)
     merged = merge_selections(selections)
 
-    lead_tasks: dict[str, set[int]] = {}
-    assist_tasks: dict[str, set[int]] = {}
-    for no in sorted({s.task_no for s in selections}):
-        lead_tasks.setdefault(tasks[no].lead, set()).add(no)
-        for dept in tasks[no].assist:
-            assist_tasks.setdefault(dept, set()).add(no)
+    lead_tasks: dict[str, dict[UnitKey, None]] = {}
+    assist_tasks: dict[str, dict[UnitKey, None]] = {}
+    for selection in sorted(selections, key=lambda s: unit_order(s.unit)):
+        for dept in _inspecting(selection, tasks):
+            lead_tasks.setdefault(dept, {})[selection.unit] = None
+        for dept in _assisting(selection, tasks):
+            assist_tasks.setdefault(dept, {})[selection.unit] = None
+
+    def names(units: dict[UnitKey, None]) -> list[str]:
+        return [unit_text(u) for u in sorted(units, key=unit_order)]
+
     diagnostics: list[Diagnostic] = department_diagnostics(
-        {d: sorted(n) for d, n in lead_tasks.items()}, {d: sorted(n) for d, n in assist_tasks.items()}, index)
+        {d: names(n) for d, n in lead_tasks.items()}, {d: names(n) for d, n in assist_tasks.items()}, index)
     if has_errors(diagnostics):
         raise InputError(diagnostics)
 
@@ -227,7 +280,8 @@ def plan_visits(selections: Sequence[Selection], tasks: Mapping[int, TaskInfo], 
         (result.assignments[v.key].date, v.subject_id, v.key, v) for v in merged)
     visits: list[Visit] = []
     for number, (day, _subject, key, visit) in enumerate(scheduled, start=1):
-        items = tuple((no, item) for no, _ in visit.tasks for item in tasks[no].items)
+        items = tuple((s.unit, item) for s in visit.selections
+                      for item in (s.items if s.items is not None else tasks[s.unit].items))
         visits.append(Visit(f"V{number:04d}", visit.subject_id, visit.tasks, items, visit.window_start,
                             visit.window_end, day, add_workdays(day, PUBLISH_WITHIN_WORKDAYS),
                             result.assignments[key].team))

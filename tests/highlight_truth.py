@@ -8,7 +8,17 @@ every token is coloured as a member of the token's family.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ssjlang.parser import _parser, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_PLANS = sorted([
+    ROOT / "plans" / "chengqu2024.ssj", *(ROOT / "tests" / "plans").rglob("*.ssj"),
+    *(ROOT / "tests" / "parse_inputs").glob("*.ssj"), *(ROOT / "tests" / "data").glob("*.ssj"),
+])
+"""Every plan shipped with the repository that parses: the example plan, the corpus of transcribed
+published plans, the parser's loose inputs and the test data plans."""
 
 KIND_FAMILY = {
     "statement": "keyword", "operator_word": "keyword", "keyword": "keyword",

@@ -26,6 +26,7 @@ from ssjlang.nodes import (
     FieldDecl,
     FieldKind,
     Integer,
+    Item,
     Money,
     Name,
     Not,
@@ -44,6 +45,7 @@ from ssjlang.nodes import (
     SubgroupRates,
     SubgroupRule,
     Task,
+    TaskCode,
     Text,
     ValueList,
     Window,
@@ -103,11 +105,21 @@ def profile(profile_name: str = "信用分类", *levels: RiskLevel) -> RiskProfi
                        sp())
 
 
+def item(value: str) -> Item:
+    return Item(text(value), sp())
+
+
 def task(number: int = 1, **changes: object) -> Task:
+    if "mode" in changes:
+        mode = changes.pop("mode")
+        changes["modes"] = (mode,) if mode is not None else ()
+    if "items" in changes and changes["items"] is not None:
+        changes["items"] = tuple(Item(t, t.span) if isinstance(t, Text) else t
+                                 for t in changes["items"])  # type: ignore[union-attr]
     base = Task(
-        number=Integer(number, sp()),
+        code=TaskCode(str(number), sp()),
         name=text(f"任务{number}"),
-        items=(text("市场主体登记事项和公示信息检查"),),
+        items=(item("市场主体登记事项和公示信息检查"),),
         scope=Scope(text("全区汽车销售企业"), contains("行业类别", "汽车销售"), sp()),
         rate=pct("20", at_least=True),
         rounds=Rounds(1, sp()),
@@ -116,7 +128,7 @@ def task(number: int = 1, **changes: object) -> Task:
         directed=True,
         lead=name("城区商务局"),
         assist=(name("城区市场监管局"),),
-        mode=name("县抽县查"),
+        modes=(name("县抽县查"),),
         batches=(),
         span=sp(),
     )
@@ -202,7 +214,7 @@ def test_missing_required_fields_each_reported_at_the_task_header() -> None:
                 assist=())
     diagnostics = check(plan(bare), FILE)
     assert codes(diagnostics) == ["SSJ110"]
-    assert diagnostics[0].span == Span.merge(bare.number.span, bare.name.span)
+    assert diagnostics[0].span == Span.merge(bare.code.span, bare.name.span)
     expected = ("任务 3 缺少 事项、对象、比例、频次、时间、发起、模式 "
                 "(missing required fields: items, scope, rate, rounds, window, lead, mode)")
     assert diagnostics[0].message == expected
@@ -217,7 +229,7 @@ def test_duplicate_task_numbers() -> None:
     first, second = task(7), task(7)
     diagnostics = check(plan(first, second, task(0)), FILE)
     assert codes(diagnostics) == ["SSJ111", "SSJ112"]
-    assert diagnostics[0].related[0].span == first.number.span
+    assert diagnostics[0].related[0].span == first.code.span
 
 
 def test_empty_texts() -> None:

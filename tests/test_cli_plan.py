@@ -201,12 +201,14 @@ def test_fmt_rewrites_in_place_and_is_idempotent(tmp_path: Path) -> None:
     assert check.exit_code == 1 and str(plan) in check.stdout
     assert plan.read_text(encoding="utf-8") == UGLY  # --check writes nothing
     diff = run("fmt", "--diff", str(plan))
-    assert diff.exit_code == 0 and diff.stdout.startswith("---") and "+++" in diff.stdout
+    assert diff.exit_code == 1 and diff.stdout.startswith("---") and "+++" in diff.stdout  # a difference shown
     assert plan.read_text(encoding="utf-8") == UGLY
     assert run("fmt", str(plan)).exit_code == 0
     formatted = plan.read_text(encoding="utf-8")
     assert formatted != UGLY
     assert run("fmt", "--check", str(plan)).exit_code == 0
+    clean_diff = run("fmt", "--diff", str(plan))
+    assert clean_diff.exit_code == 0 and clean_diff.stdout == ""
     assert run("fmt", str(plan)).exit_code == 0
     assert plan.read_text(encoding="utf-8") == formatted
     assert [p.name for p in tmp_path.iterdir()] == ["p.ssj"]  # no temporary files left behind

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from ssjlang import draw
+from ssjlang.checker import check
 from ssjlang.diagnostics import InputError
 from ssjlang.nodes import (
     NO_SPAN,
@@ -20,6 +21,7 @@ from ssjlang.nodes import (
     DatePoint,
     Department,
     Integer,
+    Item,
     Name,
     Plan,
     PlanHeader,
@@ -33,9 +35,11 @@ from ssjlang.nodes import (
     SubgroupRates,
     SubgroupRule,
     Task,
+    TaskCode,
     Text,
     Window,
 )
+from ssjlang.resolve import resolve_plan, split_window
 
 SEED = "e1231772476298469d25b4e55caae96e68a43f67f1e5c74370538bd98df2782d"
 
@@ -74,13 +78,15 @@ def make_task(no: int = 4, task_rate: object = None, rounds: int = 1, profile: s
               selector: object = None) -> Task:
     sel = selector if selector is not None else Compare(Name("行业类别", NO_SPAN), CompareOp.CONTAINS,
                                                         Text("汽车销售", NO_SPAN), NO_SPAN)
-    return Task(Integer(no, NO_SPAN), Text("对汽车销售企业的部门联合抽查", NO_SPAN), (Text("检查", NO_SPAN),),
-                Scope(Text("全区汽车销售企业", NO_SPAN), sel, NO_SPAN),
-                task_rate if task_rate is not None else rate("20", at_least=True),  # type: ignore[arg-type]
-                Rounds(rounds, NO_SPAN),
-                RiskRef(Name(profile, NO_SPAN), None, NO_SPAN) if profile else None,
-                Window(month(window[0]), month(window[1]), NO_SPAN), True, Name("城区商务局", NO_SPAN), (),
-                Name("县抽县查", NO_SPAN), batches, NO_SPAN)
+    return Task(code=TaskCode(str(no), NO_SPAN), name=Text("对汽车销售企业的部门联合抽查", NO_SPAN),
+                items=(Item(Text("检查", NO_SPAN), NO_SPAN),),
+                scope=Scope(Text("全区汽车销售企业", NO_SPAN), sel, NO_SPAN),
+                rate=task_rate if task_rate is not None else rate("20", at_least=True),  # type: ignore[arg-type]
+                rounds=Rounds(rounds, NO_SPAN),
+                risk=RiskRef(Name(profile, NO_SPAN), None, NO_SPAN) if profile else None,
+                window=Window(month(window[0]), month(window[1]), NO_SPAN), directed=True,
+                lead=Name("城区商务局", NO_SPAN), modes=(Name("县抽县查", NO_SPAN),), batches=batches,
+                span=NO_SPAN)
 
 
 def level(risk: RiskClass, multiplier: str | None = None, absolute: Rate | None = None,
@@ -106,10 +112,15 @@ def population(counts: dict[RiskClass, int]) -> list[Subj]:
     return out
 
 
-def design(task: Task, plan: Plan, subjects: list[Subj]) -> draw.TaskDesign:
+def design(task: Task, plan: Plan, subjects: list[Subj]) -> draw.UnitDesign:
+    """The task's draw unit of the resolved plan, designed over `subjects` (the plan must check clean)."""
     from ssjlang.selector import compile_selector
 
-    return draw.plan_task(task, plan, subjects, 2024, "plan.ssj", lambda s: compile_selector(s))  # type: ignore
+    problems = [d for d in check(plan, "plan.ssj") if d.is_error]
+    assert not problems, problems
+    unit = next(u for u in resolve_plan(plan).units if u.code == task.code)
+    return draw.design_unit(unit, subjects, "plan.ssj", lambda s: compile_selector(s),  # type: ignore[arg-type]
+                            lambda _body, _office: None)
 
 
 # ---------------------------------------------------------------- rates and sizes
@@ -174,12 +185,12 @@ def test_escalated_round_draws_only_escalated_strata() -> None:
     (date(2024, 5, 1), date(2024, 5, 1), 1, [(date(2024, 5, 1), date(2024, 5, 1))]),
 ])
 def test_split_window(start: date, end: date, parts: int, expected: list[tuple[date, date]]) -> None:
-    assert draw.split_window(start, end, parts) == expected
+    assert split_window(start, end, parts) == expected
 
 
 def test_split_window_too_short() -> None:
     with pytest.raises(ValueError):
-        draw.split_window(date(2024, 5, 1), date(2024, 5, 2), 3)
+        split_window(date(2024, 5, 1), date(2024, 5, 2), 3)
 
 
 def test_batches_give_round_windows() -> None:
@@ -193,9 +204,7 @@ def test_batches_give_round_windows() -> None:
 def test_batches_count_must_match_rounds() -> None:
     batches = (Batch(Text("第一批", NO_SPAN), month(6), NO_SPAN),)
     task = make_task(rounds=2, batches=batches)
-    with pytest.raises(InputError) as info:
-        design(task, make_plan((task,)), population({RiskClass.LOW: 10}))
-    assert info.value.diagnostics[0].code == draw.BATCH_ROUNDS
+    assert [d.code for d in check(make_plan((task,)), "plan.ssj")] == ["SSJ136"]  # the checker owns it
 
 
 def test_window_crossing_the_year() -> None:
@@ -225,7 +234,7 @@ def test_profile_strata_rates_and_rounds() -> None:
     assert [(s.label, s.rate_ppm, s.rounds, s.k) for s in d.strata] == [
         ("A", 200000, 1, 4), ("B", 300000, 1, 3), ("D", 600000, 2, 3), ("U", 200000, 1, 1)]  # no C subjects
     assert d.rounds == 2
-    result = draw.run_task(SEED, d, "plan.ssj")
+    result = draw.run_unit(SEED, d, "plan.ssj")
     assert [s.label for s in result.rounds[1].strata] == ["D"]
     assert result.selected == 4 + 3 + 3 + 1 + 2
 
@@ -242,7 +251,7 @@ def test_floor_refused_with_numbers() -> None:
     task = make_task(task_rate=rate("10", at_least=True), profile="信用分类")
     d = design(task, make_plan((task,), (prof,)), population({RiskClass.LOW: 100, RiskClass.MEDIUM: 100}))
     with pytest.raises(InputError) as info:
-        draw.run_task(SEED, d, "plan.ssj")
+        draw.run_unit(SEED, d, "plan.ssj")
     message = info.value.diagnostics[0].message
     assert info.value.diagnostics[0].code == draw.BELOW_FLOOR
     assert "任务 4 第1轮 实际抽查比例 7.5% 低于计划 不低于10%" in message
@@ -251,7 +260,7 @@ def test_floor_refused_with_numbers() -> None:
 def test_floor_met_is_recorded() -> None:
     task = make_task(task_rate=rate("10", at_least=True))
     d = design(task, make_plan((task,)), population({RiskClass.LOW: 95}))
-    result = draw.run_task(SEED, d, "plan.ssj")
+    result = draw.run_unit(SEED, d, "plan.ssj")
     assert result.realised == ((draw.Floor(None, Decimal("10"), "不低于10%"), 10, 95),)
     assert draw.realised_percent(10, 95) == Decimal("10.52")
 
@@ -278,12 +287,12 @@ def test_count_rules_pick_first_that_holds() -> None:
     assert big.floors[0].percent == Decimal("50")
 
 
-def test_count_rules_without_match_is_an_error() -> None:
-    rules = CountRates((CountRule(CompareOp.LE, 10, rate(count=2), NO_SPAN),), NO_SPAN)
+def test_count_rules_over_an_empty_population_draw_nothing() -> None:
+    rules = CountRates((CountRule(CompareOp.LE, 10, rate(count=2), NO_SPAN),
+                        CountRule(CompareOp.GT, 10, rate("50"), NO_SPAN)), NO_SPAN)
     task = make_task(task_rate=rules)
-    with pytest.raises(InputError) as info:
-        design(task, make_plan((task,)), population({RiskClass.LOW: 11}))
-    assert info.value.diagnostics[0].code == draw.NO_COUNT_RULE
+    empty = design(task, make_plan((task,)), [])
+    assert empty.strata == () and [w.code for w in empty.warnings] == [draw.EMPTY_POPULATION]
 
 
 def test_subgroups_split_by_first_matching_rule() -> None:
@@ -303,7 +312,7 @@ def test_subgroups_split_by_first_matching_rule() -> None:
         ("三级/A", 4, 500000, 2), ("三级/D", 2, 1000000, 2), ("二级/A", 10, 300000, 3)]
     assert d.population == 16
     assert [w.code for w in d.warnings] == [draw.UNGROUPED]
-    result = draw.run_task(SEED, d, "plan.ssj")
+    result = draw.run_unit(SEED, d, "plan.ssj")
     assert [(f.group, k, n) for f, k, n in result.realised] == [("三级", 4, 6), ("二级", 3, 10)]
 
 
@@ -312,15 +321,14 @@ def test_empty_population_is_a_warning() -> None:
     d = design(task, make_plan((task,)), [])
     assert d.strata == () and d.population == 0
     assert [w.code for w in d.warnings] == [draw.EMPTY_POPULATION]
-    result = draw.run_task(SEED, d, "plan.ssj")
+    result = draw.run_unit(SEED, d, "plan.ssj")
     assert result.rounds[0].strata == () and result.selected == 0
 
 
 def test_rate_not_in_whole_ppm_is_an_error() -> None:
     task = make_task(task_rate=rate("12.34567"), profile="信用分类")
-    with pytest.raises(InputError) as info:
-        design(task, make_plan((task,), (profile(),)), population({RiskClass.LOW: 3, RiskClass.HIGH: 2}))
-    assert [d.code for d in info.value.diagnostics] == [draw.RATE_NOT_PPM]  # once, not once per stratum
+    plan = make_plan((task,), (profile(),))
+    assert [d.code for d in check(plan, "plan.ssj")] == ["SSJ128"]  # the checker owns it: once, at the rate
 
 
 def test_draw_plan_selects_population_and_orders_tasks() -> None:
@@ -328,10 +336,11 @@ def test_draw_plan_selects_population_and_orders_tasks() -> None:
     other = make_task(no=2, task_rate=rate(count=1), selector=tobacco)
     task = make_task(no=4, task_rate=rate("50"))
     subjects = [*population({RiskClass.LOW: 4}), Subj("X1", categories=("卷烟零售",)), Subj("X2")]
-    result = draw.draw_plan(make_plan((task, other)), subjects, SEED, 2024, "plan.ssj")
-    assert [t.design.no for t in result.tasks] == [2, 4]
-    assert [p.id for p in result.tasks[0].rounds[0].strata[0].selected] == ["X1"]
-    assert result.tasks[1].design.population == 4 and result.tasks[1].selected == 2
+    result = draw.draw_plan(resolve_plan(make_plan((task, other))), subjects, SEED, "plan.ssj")
+    assert [t.design.no for t in result.units] == ["2", "4"]
+    assert [p.id for p in result.units[0].rounds[0].strata[0].selected] == ["X1"]
+    assert result.units[1].design.population == 4 and result.units[1].selected == 2
+    assert result.extensions == ()
 
 
 def test_bad_beacon_inputs() -> None:

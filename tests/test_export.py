@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from seed import SEED_CORRECTIONS, read_seed
 from test_checker import (
+    FieldDecl,
+    FieldKind,
+    Plan,
     contains,
     count,
     name,
@@ -27,7 +30,7 @@ from test_checker import (
 
 from ssjlang.checker import check
 from ssjlang.diagnostics import Severity
-from ssjlang.export import export_plan, window_text
+from ssjlang.export import export_plan as export_resolved
 from ssjlang.nodes import (
     And,
     Compare,
@@ -44,6 +47,8 @@ from ssjlang.nodes import (
     SubgroupRule,
     ValueList,
 )
+from ssjlang.resolve import resolve_plan
+from ssjlang.wording import window_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "chengqu2024.ssj"
@@ -53,25 +58,39 @@ PLAN = ROOT / "plans" / "chengqu2024.ssj"
 # ---------------------------------------------------------------- shape
 
 
+def export_plan(plan: Plan) -> dict[str, object]:
+    """The export of a hand-built AST (which must check without errors), through the resolved plan."""
+    problems = [d for d in check(plan, "t.ssj") if d.severity is Severity.ERROR]
+    assert not problems, problems
+    return export_resolved(resolve_plan(plan))
+
+
+
 def test_keys_in_documented_order() -> None:
     data = export_plan(plan(task(4, risk=RiskRef(name("信用分类"), None, sp())), profiles=(profile(),)))
-    assert list(data) == ["plan", "fields", "departments", "profiles", "tasks"]
+    # the keys of the first version come first, in their order; language v2's additions follow
+    assert list(data) == ["plan", "fields", "departments", "profiles", "tasks", "levels"]
     assert list(data["plan"]) == ["title", "year", "region", "division_code", "authority", "doc_number",
-                                  "contact"]
+                                  "contact", "plan_no", "phone", "address", "site", "witnesses",
+                                  "publish_risk", "materials"]
     exported = data["tasks"][0]
-    assert list(exported) == ["no", "name", "items", "scope", "rate", "rounds_per_year", "rounds_text",
-                              "risk_profile", "risk_text", "window", "batches", "directed", "lead", "assist",
-                              "mode"]
-    assert list(exported["rate"]) == ["percent", "at_least", "count", "min_count", "count_unit", "subgroups",
-                                      "by_count", "text"]
-    assert exported["rate"] == {"percent": 20, "at_least": True, "count": None, "min_count": None,
-                                "count_unit": None, "subgroups": None, "by_count": None, "text": "不低于20%"}
+    assert list(exported)[:15] == ["no", "name", "items", "scope", "rate", "rounds_per_year", "rounds_text",
+                                   "risk_profile", "risk_text", "window", "batches", "directed", "lead",
+                                   "assist", "mode"]
+    assert list(exported)[15:] == ["item_details", "base", "rounds", "risk_label", "draw_window", "draw_note",
+                                   "batch_mode", "guide", "inspect", "modes", "methods", "category",
+                                   "remarks", "materials", "group", "code", "parts"]
+    assert list(exported["rate"])[:8] == ["percent", "at_least", "count", "min_count", "count_unit",
+                                          "subgroups", "by_count", "text"]
+    assert {k: v for k, v in exported["rate"].items() if k in list(exported["rate"])[:8]} == {
+        "percent": 20, "at_least": True, "count": None, "min_count": None, "count_unit": None, "subgroups": None,
+        "by_count": None, "text": "不低于20%"}
     assert exported["scope"] == {"text": "全区汽车销售企业",
                                  "selector": {"op": "包含", "field": "行业类别", "value": "汽车销售"}}
     assert exported["window"] == {"start": "2024-03-01", "end": "2024-12-31", "text": "3月—12月"}
     assert exported["risk_text"] == "根据企业信用风险分类结果…分别递加抽查比例、频次"
     assert data["profiles"][0]["levels"][1] == {"risk": "B", "risk_name": "一般风险", "multiplier": 1.5,
-                                                "rate": None, "rounds_per_year": None}
+                                                "rate": None, "rounds_per_year": None, "exclude": False}
     json.dumps(data, ensure_ascii=False)  # plain JSON data all the way down
 
 
@@ -117,8 +136,8 @@ def test_departments_are_canonical_and_selectors_are_data() -> None:
                             sp())), sp())
     exported = export_plan(plan(task(18, lead=name("城区公安局"), assist=(name("区人社局"),),
                                      scope=Scope(text("x"), selector, sp())), departments=departments))
-    assert exported["departments"] == [{"name": "城区人社局", "aliases": ["区人社局"]},
-                                       {"name": "城区公安局", "aliases": []}]
+    assert [{k: d[k] for k in ("name", "aliases")} for d in exported["departments"]] == [
+        {"name": "城区人社局", "aliases": ["区人社局"]}, {"name": "城区公安局", "aliases": []}]
     first = exported["tasks"][0]
     assert first["lead"] == "城区公安局" and first["assist"] == ["城区人社局"]
     assert first["scope"]["selector"] == {"op": "and", "operands": [
@@ -134,12 +153,17 @@ def test_subgroup_and_count_rates() -> None:
                                             sp()),), sp())
     by_count = CountRates((CountRule(CompareOp.LE, 10, replace(count(2)), sp()),
                            CountRule(CompareOp.GT, 10, pct("50", at_least=True), sp())), sp())
-    first = export_plan(plan(task(1, rate=subgroups)))["tasks"][0]["rate"]
-    assert first["subgroups"] == [{"label": "三级",
-                                   "selector": {"op": "包含", "field": "机构等级", "value": "三级"},
-                                   "rate": {"percent": 50, "at_least": True, "count": None, "min_count": None,
-                                            "count_unit": None, "text": "不低于50%"}}]
+    grade = (FieldDecl(name("机构等级"), FieldKind.TEXT, sp()),)
+    first = export_plan(plan(task(1, rate=subgroups), fields=grade))["tasks"][0]["rate"]
+    [rule] = first["subgroups"]
+    assert (rule["label"], rule["name"], rule["selector"]) == (
+        "三级", "三级", {"op": "包含", "field": "机构等级", "value": "三级"})
+    assert {k: rule["rate"][k] for k in ("percent", "at_least", "count", "min_count", "count_unit", "text")} == {
+        "percent": 50, "at_least": True, "count": None, "min_count": None, "count_unit": None, "text": "不低于50%"}
     assert first["text"] == "三级：不低于50%"
+    unlabelled = replace(subgroups, rules=(replace(subgroups.rules[0], label=None),))
+    [nameless] = export_plan(plan(task(1, rate=unlabelled), fields=grade))["tasks"][0]["rate"]["subgroups"]
+    assert (nameless["label"], nameless["name"]) == (None, "第1组")  # the name the draw's strata carry
     assert first["count_unit"] is None
     second = export_plan(plan(task(1, rate=by_count)))["tasks"][0]["rate"]
     assert [rule["op"] for rule in second["by_count"]] == ["<=", ">"]
@@ -160,7 +184,8 @@ def test_risk_text_rules() -> None:
 def test_directed_defaults_to_having_a_selector() -> None:
     with_selector = task(1, directed=None)
     without = task(2, directed=None, scope=Scope(text("全区"), None, sp()))
-    exported = export_plan(plan(with_selector, without, task(3, directed=False)))["tasks"]
+    undirected = task(3, directed=False, scope=Scope(text("全区"), None, sp()))
+    exported = export_plan(plan(with_selector, without, undirected))["tasks"]
     assert [t["directed"] for t in exported] == [True, False, False]
 
 
@@ -221,7 +246,7 @@ def chengqu() -> dict[str, object]:
     from ssjlang.checker import load_plan
 
     assert PLAN.exists(), "plans/chengqu2024.ssj is part of the project"
-    return export_plan(load_plan(PLAN).plan)
+    return export_resolved(load_plan(PLAN).resolved)
 
 
 def test_chengqu_matches_the_seed_task_by_task(chengqu: dict[str, object]) -> None:
@@ -260,7 +285,7 @@ def test_chengqu_checks_with_exactly_the_expected_warnings() -> None:
     assert check(parsed, str(PLAN)) == list(checked.warnings)
 
     def task_of(line: int) -> int:
-        return next(t.number.value for t in parsed.tasks if t.span.line <= line <= t.span.end_line)
+        return next(int(t.code.text) for t in parsed.tasks if t.span.line <= line <= t.span.end_line)
 
     found = sorted((d.code, task_of(d.span.line)) for d in checked.warnings)
     assert found == [("SSJ124", 25), ("SSJ124", 26), ("SSJ133", 20)]
@@ -270,10 +295,12 @@ def test_count_units_are_kept_from_the_source() -> None:
     """`不少于2所`, `20家`, `(不少于 2个)` export with the unit the officer wrote, not 户."""
     from ssjlang.parser import parse
 
-    source = ('任务 1 "a" { 比例 按总数 { 10所及以下：不少于2所；超过10所：不低于50% } }\n'
-              '任务 2 "b" { 比例 20家 }\n'
-              '任务 3 "c" { 比例 10% (不少于 2个) }\n'
-              'task 4 "d" { rate 20 subjects }\n')
+    rest = ' 事项 "x" 对象 "y" 频次 1次/年 时间 3月 发起 甲局 模式 县抽县查 }\n'
+    source = ('计划 "p" { 年度 2024 }\n部门 甲局\n'
+              '任务 1 "a" { 比例 按总数 { 10所及以下：不少于2所；超过10所：不低于50% }' + rest +
+              '任务 2 "b" { 比例 20家' + rest +
+              '任务 3 "c" { 比例 10% (不少于 2个)' + rest +
+              'task 4 "d" { rate 20 subjects' + rest)
     result = parse(source, "units.ssj")
     assert result.plan is not None and result.diagnostics == []
     rates = [t["rate"] for t in export_plan(result.plan)["tasks"]]

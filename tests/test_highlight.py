@@ -7,17 +7,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from highlight_truth import KIND_FAMILY, disagreements, parser_tokens
+from highlight_truth import KIND_FAMILY, SHIPPED_PLANS, disagreements, parser_tokens
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Keyword, Name, Operator, String
 
-from ssjlang.highlight import KINDS, rules
+from ssjlang.highlight import KINDS, comparison_keys, rules
 from ssjlang.keywords import KEYWORDS
 from ssjlang.pygments_lexer import TOKEN_TYPES, SsjLexer
 
 ROOT = Path(__file__).resolve().parent.parent
-PLANS = sorted([ROOT / "plans" / "chengqu2024.ssj", *(ROOT / "tests" / "plans").glob("*.ssj"),
-                ROOT / "tests" / "data" / "compile_small.ssj"])
+PLANS = SHIPPED_PLANS
 
 
 def pygments_families(text: str) -> list[str | None]:
@@ -58,6 +57,8 @@ def test_the_comparison_catches_a_wrong_colour() -> None:
     ("risk none", [("risk", Keyword), ("none", Operator.Word)]),
     ("rate at  least 20%", [("at  least", Keyword)]),
     ("batch", [("batch", Keyword)]),
+    ('where risk = "A" and category contains "x"', [("risk", Name), ("category", Name)]),
+    ("比例 ≥10%", [("比例", Keyword)]),
 ])
 def test_context_free_choices(text: str, expected: list[tuple[str, object]]) -> None:
     tokens = [(value, token_type) for token_type, value in SsjLexer().get_tokens(text)]
@@ -88,3 +89,7 @@ def test_pygments_finds_the_lexer_by_entry_point() -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert '<span class="kd">任务</span>' in done.stdout
+
+
+def test_comparison_keywords_come_from_the_grammar() -> None:
+    assert comparison_keys() == ("contains", "in", "not_in")

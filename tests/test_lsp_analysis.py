@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from highlight_truth import SHIPPED_PLANS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,8 @@ SNIPPETS = [
     "}",
     "{",
     "\n}\n",
+    "\n层级 市县两级 { 成员 城区市场监管局 }\n",
+    "  单位 城区某所\n",
     '\n任务 99 "新任务" {\n',
     "\n部门 城区新设局\n",
     "  配合 城区人设局\n",
@@ -105,11 +108,13 @@ def edits(draw: st.DrawFn, text: str) -> str:
     return text[:end] + text[start:end] + text[end:]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_edits_give_what_a_full_check_gives(data: st.DataObject) -> None:
     document = PlanDocument(FILE)
-    text = PLAN_TEXT
+    text = data.draw(st.sampled_from(SHIPPED_PLANS)).read_text(encoding="utf-8")
     assert_same_as_full(document, text)
     for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
         text = data.draw(edits(text))

@@ -16,11 +16,12 @@ from lsprotocol import types
 from ssjlang.checker import load_plan
 from ssjlang.draw import draw_plan
 from ssjlang.keywords import KEYWORDS
-from ssjlang.lsp import features
+from ssjlang.lsp import features, hovers, navigation
 from ssjlang.lsp.analysis import Analysis, PlanDocument
 from ssjlang.lsp.keyword_docs import KEYWORD_DOCS
 from ssjlang.lsp.lens import RegistryCache, RegistrySetting, find_setting, task_lens
 from ssjlang.lsp.positions import Positions, units
+from ssjlang.resolve import resolve_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CHENGQU = ROOT / "plans" / "chengqu2024.ssj"
@@ -105,7 +106,7 @@ def test_completion_replaces_the_word_being_typed() -> None:
 
 def hover_text(text: str, needle: str, shift: int = 0) -> str | None:
     analysis, positions = analyse(text)
-    result = features.hover(analysis, positions, text.index(needle) + shift)
+    result = hovers.hover(analysis, positions, text.index(needle) + shift)
     return result.contents.value if result is not None else None
 
 
@@ -181,29 +182,33 @@ def test_registry_setting_from_client_or_ssj_toml(tmp_path: Path) -> None:
 
 
 def test_lens_numbers_are_what_the_draw_selects() -> None:
-    checked = load_plan(CHENGQU)
+    """For every task of the plans the draw can take without a roster, the lens shows the subjects in scope
+    and the selections `ssj draw` makes (summed over a task's sub-rows)."""
     loaded = RegistryCache().get(RegistrySetting(ROOT / "data" / "registry.csv", None, "test"))
     assert loaded.problem is None
-    drawn = draw_plan(checked.plan, loaded.subjects, "ab" * 32, 2024, str(CHENGQU))
-    by_number = {task.number.value: task for task in checked.plan.tasks}
-    for result in drawn.tasks:
-        task = by_number[result.design.no]
-        population = len(loaded.subjects) if task.scope is None or task.scope.selector is None else None
-        title = task_lens(checked.plan, task, loaded, str(CHENGQU))
-        assert title.endswith(f"· 本年抽取约 {result.selected} 户"), (task.number.value, title)
-        if population is not None:
-            assert title.startswith(f"名录 {population} 户")
+    checked = load_plan(CHENGQU)
+    resolved = resolve_plan(checked.plan)
+    drawn = draw_plan(resolved, loaded.subjects, "ab" * 32, str(CHENGQU))
+    selected: dict[str, int] = {}
+    for result in drawn.units:
+        code = result.design.unit.code.text
+        selected[code] = selected.get(code, 0) + result.selected
+    for task in resolved.tasks:
+        title = task_lens(resolved, task, loaded, str(CHENGQU))
+        assert title.endswith(f"· 本年抽取约 {selected[task.code.text]} 户"), (task.code.text, title)
+        assert title.startswith("名录 ")
+    assert len(resolved.tasks) == 27
 
 
 def test_lens_explains_what_it_cannot_compute(tmp_path: Path) -> None:
-    checked = load_plan(CHENGQU)
+    resolved = resolve_plan(load_plan(CHENGQU).plan)
     missing = RegistryCache().get(RegistrySetting(tmp_path / "none.csv", None, "test"))
     assert missing.problem is not None and missing.problem.startswith("名录库无法读取 (registry unreadable)")
     bad = tmp_path / "bad.csv"
     bad.write_text("名称\n甲\n", encoding="utf-8")
     broken = RegistryCache().get(RegistrySetting(bad, None, "test"))
     assert broken.problem is not None and broken.problem.startswith("名录库有错误 (registry has errors)")
-    assert task_lens(checked.plan, checked.plan.tasks[0], broken, "p") == broken.problem
+    assert task_lens(resolved, resolved.tasks[0], broken, "p") == broken.problem
 
 
 def test_ssj_lsp_without_the_extra_says_what_to_install() -> None:
@@ -236,3 +241,45 @@ def test_ranges_from_line_and_column_equal_ranges_from_offsets() -> None:
             if span.line > 0:
                 expected = types.Range(start=positions.position(span.start), end=positions.position(span.end))
                 assert positions.range(span) == expected, (path.name, span)
+
+
+ORGANISED = ROOT / "tests" / "data" / "organised.ssj"
+"""A plan with a department's unit (单位, with an alias), a level (层级) and sub-rows (子项)."""
+
+
+def test_units_and_levels_definition_references_and_hover() -> None:
+    text = ORGANISED.read_text(encoding="utf-8")
+    analysis, positions = analyse(text)
+    assert analysis.diagnostics == []
+    use = text.index("检查 信用股") + 3
+    found = navigation.definition(analysis, positions, "u", use)
+    assert [positions.offset(loc.range.start) for loc in found] == [text.index("信用监管股")]
+    refs = navigation.references(analysis, positions, "u", use, include_declaration=True)
+    assert [positions.offset(loc.range.start) for loc in refs] == [
+        text.index("信用监管股"), text.index("又称 信用股") + 3, use]
+    assert "单位 信用监管股 又称 信用股" in (hover_text(text, "检查 信用股", 4) or "")
+    level = hover_text(text, "检查 两区", 4) or ""
+    assert "层级 两区" in level and "成员 (members)：甲区市场监管局、乙区市场监管局" in level
+    department = hover_text(text, "部门 城区市场监管局", 4) or ""
+    assert "单位 (units)：信用监管股" in department
+
+
+def test_task_with_sub_rows_hovers_each_unit_and_outlines_them() -> None:
+    text = ORGANISED.read_text(encoding="utf-8")
+    value = hover_text(text, '1 "对企业的检查"') or ""
+    assert "**任务1（批发）**" in value and "**任务1（零售）**" in value
+    assert value.count("2024-03-01 — 2024-11-30（3月—11月）") == 2
+    analysis, positions = analyse(text)
+    task = next(s for s in features.symbols(analysis, positions) if s.kind == types.SymbolKind.Event)
+    assert [child.name for child in task.children or []] == ["子项 1 批发", "子项 2 零售"]
+    assert "检查" in labels_at(text.replace("    检查 两区\n", "    ‸\n"))
+    assert {"信用监管股", "信用股", "两区", "城区市场监管局"} <= set(
+        labels_at(text.replace("  检查 信用股\n", "  检查 ‸\n")))
+
+
+def test_task_hover_of_a_plan_with_errors_resolves_as_written() -> None:
+    text = ORGANISED.read_text(encoding="utf-8").replace("检查 信用股", "检查 信用科")
+    value = hover_text(text, '1 "对企业的检查"') or ""
+    assert "按写法解析" in value and "2024-03-01 — 2024-11-30" in value
+    missing = text.replace("  比例 10%\n", "")
+    assert "改正本任务中的错误后显示解析结果" in (hover_text(missing, '1 "对企业的检查"') or "")

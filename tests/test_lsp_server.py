@@ -243,7 +243,7 @@ async def test_hover_on_a_task_department_and_profile(client: LanguageClient, tm
     department = await hover_at(MISSPELT_LINE, 8)
     assert "部门 城区𠮷商务局" in department and "声明于第 6 行" in department
     alias = await hover_at(lines.index("  发起 区人社局"), 6)
-    assert "部门 城区人社局 又称 区人社局" in alias and "发起 1 项任务" in alias
+    assert "部门 城区人社局 又称 区人社局" in alias and "任务中共被提及 1 次" in alias
     profile = await hover_at(lines.index("  风险 信用分类"), 6)
     assert "按信用风险分类递加" in profile and "| 高风险（D） | ×3 | 2次/年 |" in profile
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY, LANGUAGES, NAME_ALTERNAT
 from ssjlang.nodes import (
     NO_SPAN,
     And,
+    Base,
     Batch,
     Compare,
     CompareOp,
@@ -19,16 +21,22 @@ from ssjlang.nodes import (
     CountRule,
     DatePoint,
     Department,
+    DrawWindow,
     FieldDecl,
     FieldKind,
     Integer,
+    Item,
+    Level,
     Money,
     Name,
     Not,
     Number,
     Or,
+    Part,
+    Period,
     Plan,
     PlanHeader,
+    Planned,
     Rate,
     RiskClass,
     RiskLevel,
@@ -39,13 +47,16 @@ from ssjlang.nodes import (
     SubgroupRates,
     SubgroupRule,
     Task,
+    TaskCode,
     Text,
+    Unit,
     ValueList,
     Window,
+    WindowKind,
 )
 from ssjlang.parser import parse
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get("SSJ_PROPERTY_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _RESERVED = {s.lower() for key in NAME_ALTERNATIVE_KEYS for s in KEYWORDS_BY_KEY[key].spellings}
 
@@ -79,15 +90,42 @@ selectors = st.recursive(
     max_leaves=6,
 )
 units = st.sampled_from(KEYWORDS_BY_KEY["count_unit"].spellings[:4])  # 户 家 所 个 (the AST keeps them)
-percent_rates = st.builds(lambda p, a, m, u: Rate(p, a, None, m, NO_SPAN, u if m is not None else "户"),
-                          decimals, st.booleans(), st.none() | small, units)
-count_rates = st.builds(lambda c, a, u: Rate(None, a, c, None, NO_SPAN, u), small, st.booleans(), units)
-rates = percent_rates | count_rates
-rounds = small.map(lambda n: Rounds(n, NO_SPAN))
-subgroups = st.lists(
-    st.builds(lambda lb, s, r: SubgroupRule(lb, s, r, NO_SPAN), st.none() | texts, selectors, rates),
-    max_size=3,
-).map(lambda rules: SubgroupRates(tuple(rules), NO_SPAN))
+positive = st.integers(min_value=1, max_value=9999)
+planned = st.none() | st.builds(lambda c, a, u: Planned(c, a, u, NO_SPAN), small, st.booleans(), units)
+flags = st.tuples(st.booleans(), st.booleans())  # 全年, 各级合计
+
+
+def _rate(**fields: object) -> Rate:
+    base: dict[str, object] = {"percent": None, "at_least": False, "count": None, "min_count": None,
+                               "span": NO_SPAN, "count_unit": "户"}
+    base.update(fields)
+    return Rate(**base)  # type: ignore[arg-type]
+
+
+percent_rates = st.builds(
+    lambda p, a, m, u, pl, f, c: _rate(percent=p, at_least=a, min_count=m, count_unit=u if m is not None else "户",
+                                       planned=pl, annual=f[0], all_levels=f[1], ceiling=c),
+    decimals, st.booleans(), st.none() | small, units, planned, flags, st.none() | decimals)
+count_rates = st.builds(lambda c, a, u, pl: _rate(count=c, at_least=a, count_unit=u, planned=pl),
+                        small, st.booleans(), units, planned)
+range_rates = st.builds(lambda low, high: _rate(percent=low, at_least=True, upper=high), decimals, decimals)
+count_ranges = st.builds(lambda low, high, u: _rate(count=low, at_least=True, count_unit=u, upper=Decimal(high)),
+                         small, small, units)
+headcount_rates = st.builds(lambda c, a, u: _rate(count=c, at_least=a, count_unit=u, per_inspector=True),
+                            small, st.booleans(), units)
+staff_ratios = st.builds(lambda x, y, a: _rate(staff_ratio=(x, y), at_least=a), decimals, decimals, st.booleans())
+excluded = st.just(_rate(exclude=True))
+unstated = st.builds(lambda t, cap: _rate(unstated=True, unstated_text=t, ceiling=cap),
+                     st.none() | texts, st.none() | decimals)
+rates = percent_rates | count_rates | range_rates | count_ranges | headcount_rates | staff_ratios | excluded \
+    | unstated
+rounds = st.builds(lambda n, period, floor, independent: Rounds(n, NO_SPAN, period, floor, independent),
+                   small, st.sampled_from(list(Period)), st.booleans(), st.booleans())
+subgroups = st.builds(
+    lambda rules, total: SubgroupRates(tuple(rules), NO_SPAN, total),
+    st.lists(st.builds(lambda lb, s, r: SubgroupRule(lb, s, r, NO_SPAN), st.none() | texts, selectors, rates),
+             max_size=3),
+    planned)
 count_rules = st.lists(
     st.builds(lambda op, t, r: CountRule(op, t, r, NO_SPAN),
               st.sampled_from([CompareOp.LE, CompareOp.LT, CompareOp.GT, CompareOp.GE]), small, rates),
@@ -95,39 +133,91 @@ count_rules = st.lists(
 ).map(lambda rules: CountRates(tuple(rules), NO_SPAN))
 points = st.builds(lambda y, m, d, n: DatePoint(y, m, d, n, NO_SPAN),
                    st.none() | small, st.integers(0, 99), st.none() | st.integers(0, 99), st.booleans())
-windows = st.builds(lambda s, e: Window(s, e, NO_SPAN), points, st.none() | points)
-risks = st.builds(lambda p, t: RiskRef(p, t, NO_SPAN), st.none() | names, st.none() | texts)
+windows = st.one_of(
+    st.builds(lambda s, e, t: Window(s, e, NO_SPAN, WindowKind.RANGE, t), points, st.none() | points,
+              st.booleans()),
+    st.builds(lambda s, k, t: Window(s, None, NO_SPAN, k, t), points,
+              st.sampled_from([WindowKind.BEFORE, WindowKind.MONTH_END]), st.booleans()),
+    st.builds(lambda k, t: Window(None, None, NO_SPAN, k, t),
+              st.sampled_from([WindowKind.YEAR_END, WindowKind.WHOLE_YEAR]), st.booleans()),
+)
+draw_windows = st.builds(lambda w, t: DrawWindow(w, t, NO_SPAN),
+                         st.none() | windows.filter(lambda w: not w.tentative), st.none() | texts).filter(
+    lambda d: d.window is not None or d.text is not None)
+risks = st.one_of(st.builds(lambda p, t: RiskRef(p, t, NO_SPAN), st.none() | names, st.none() | texts),
+                  texts.map(lambda t: RiskRef(None, t, NO_SPAN, label=True)))
+text_lists = st.lists(texts, min_size=1, max_size=2).map(tuple)
+items = st.builds(
+    lambda t, basis, code, category, methods, materials, inspect, scope: Item(
+        t, NO_SPAN, basis, code, category, methods, materials, inspect, scope),
+    texts, st.none() | texts, st.none() | texts, st.none() | texts, st.just(()) | text_lists,
+    st.just(()) | text_lists, st.lists(names, max_size=2).map(tuple),
+    st.none() | st.builds(lambda t, sel: Scope(t, sel, NO_SPAN), texts, st.none() | selectors))
+codes = st.one_of(small.map(str), small.map(lambda n: f"00{n}"),
+                  st.text(alphabet="SJ-0123abc", min_size=1, max_size=8).filter(lambda s: not s.isdigit()))
+name_tuples = st.lists(names, max_size=3).map(tuple)
+field_values = {
+    "items": st.none() | st.lists(items, max_size=3).map(tuple),
+    "scope": st.none() | st.builds(
+        lambda t, s, b: Scope(t, s, NO_SPAN, b), texts, st.none() | selectors,
+        st.none() | st.builds(lambda c, a, u, n: Base(c, a, u, n, NO_SPAN), small, st.booleans(), units,
+                              st.none() | texts)),
+    "rate": st.none() | rates | subgroups | count_rules,
+    "rounds": st.none() | rounds,
+    "risk": st.none() | risks,
+    "window": st.none() | windows,
+    "draw_window": st.none() | draw_windows,
+    "directed": st.none() | st.booleans(),
+    "lead": st.none() | names,
+    "guide": st.none() | names,
+    "inspect": name_tuples,
+    "assist": name_tuples,
+    "modes": name_tuples,
+    "methods": st.just(()) | text_lists,
+    "category": st.none() | texts,
+    "remarks": st.none() | texts,
+    "materials": st.just(()) | text_lists,
+    "group": st.none() | texts,
+    "batches": st.lists(st.builds(lambda n, d: Batch(n, d, NO_SPAN), texts, points), max_size=2).map(tuple),
+}
+parts = st.builds(lambda label, values: Part(label=label, span=NO_SPAN, **values),
+                  st.none() | texts, st.fixed_dictionaries(field_values))
 tasks = st.builds(
-    lambda number, name, items, scope, rate, rnd, risk, window, directed, lead, assist, mode, batches: Task(
-        _integer(number), name, items, scope, rate, rnd, risk, window, directed, lead, tuple(assist), mode,
-        tuple(batches), NO_SPAN),
-    small, texts, st.none() | st.lists(texts, max_size=3).map(tuple),
-    st.none() | st.builds(lambda t, s: Scope(t, s, NO_SPAN), texts, st.none() | selectors),
-    st.none() | rates | subgroups | count_rules, st.none() | rounds, st.none() | risks, st.none() | windows,
-    st.none() | st.booleans(), st.none() | names, st.lists(names, max_size=3), st.none() | names,
-    st.lists(st.builds(lambda n, d: Batch(n, d, NO_SPAN), texts, points), max_size=2),
+    lambda code, name, values, task_parts: Task(code=TaskCode(code, NO_SPAN), name=name, span=NO_SPAN,
+                                                parts=tuple(task_parts), **values),
+    codes, texts, st.fixed_dictionaries(field_values), st.lists(parts, max_size=2),
 )
 levels = st.builds(
-    lambda risk, how, rnd: RiskLevel(risk, how if isinstance(how, Decimal) else None,
-                                     how if isinstance(how, Rate) else None, rnd, NO_SPAN),
-    st.sampled_from(list(RiskClass)), st.none() | decimals | rates, st.none() | rounds,
+    lambda risk, how, rnd, exclude: RiskLevel(risk, how if isinstance(how, Decimal) else None,
+                                              how if isinstance(how, Rate) else None, rnd, NO_SPAN, exclude),
+    st.sampled_from(list(RiskClass)) | texts, st.none() | decimals | rates, st.none() | rounds, st.booleans(),
 )
-profiles = st.builds(lambda n, d, lv: RiskProfile(n, d, tuple(lv), NO_SPAN), names, st.none() | texts,
-                     st.lists(levels, max_size=5))
+profiles = st.builds(lambda n, d, lv, by: RiskProfile(n, d, tuple(lv), NO_SPAN, by), names, st.none() | texts,
+                     st.lists(levels, max_size=5), st.none() | names)
 headers = st.one_of(
     st.just(PlanHeader(None, None, None, None, None, None, None, NO_SPAN)),
-    st.builds(lambda t, y, r, d, a, n, c: PlanHeader(t, y, r, d, a, n, c, NO_SPAN), texts,
-              st.none() | small.map(_integer), *[st.none() | texts] * 5),
+    st.builds(lambda t, y, r, d, a, n, c, more, w, pub, mat: PlanHeader(
+        t, y, r, d, a, n, c, NO_SPAN, more[0], more[1], more[2], more[3], w, NO_SPAN if pub else None, mat),
+        texts, st.none() | small.map(_integer), *[st.none() | texts] * 5,
+        st.tuples(*[st.none() | texts] * 4), st.just(()) | text_lists, st.booleans(), st.just(()) | text_lists),
 )
+units_of = st.lists(st.builds(lambda n, a: Unit(n, tuple(a), NO_SPAN), names, st.lists(names, max_size=2)),
+                    max_size=2).map(tuple)
+departments = st.builds(
+    lambda n, a, u, settings, area: Department(n, tuple(a), NO_SPAN, u, *settings, area),
+    names, st.lists(names, max_size=2), units_of, st.tuples(*[st.none() | texts] * 6),
+    st.just(()) | text_lists)
+org_levels = st.builds(lambda n, t, by, m: Level(n, t, by, m, NO_SPAN), names, st.none() | texts,
+                       st.none() | names, name_tuples)
 plans = st.builds(
-    lambda h, f, d, p, t: Plan(h, tuple(f), tuple(d), tuple(p), tuple(t), NO_SPAN),
+    lambda h, f, d, p, t, lv: Plan(h, tuple(f), tuple(d), tuple(p), tuple(t), NO_SPAN, tuple(lv)),
     headers,
     st.lists(st.builds(lambda n, k: FieldDecl(n, k, NO_SPAN), names, st.sampled_from(list(FieldKind))),
              max_size=3),
-    st.lists(st.builds(lambda n, a: Department(n, tuple(a), NO_SPAN), names, st.lists(names, max_size=2)),
-             max_size=3),
+    st.lists(departments, max_size=3),
     st.lists(profiles, max_size=2),
     st.lists(tasks, max_size=3),
+    st.lists(org_levels, max_size=2),
 )
 
 

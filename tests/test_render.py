@@ -73,7 +73,7 @@ def real_plan() -> dict:
     from ssjlang.checker import load_plan
     from ssjlang.export import export_plan
 
-    return export_plan(load_plan(REAL_PLAN).plan)
+    return export_plan(load_plan(REAL_PLAN).resolved)
 
 
 # ---------------------------------------------------------------- the seed
@@ -421,6 +421,15 @@ def test_plan_without_doc_number_warns(plan: dict, record: dict) -> None:
     bare["plan"]["doc_number"] = None
     out = render_documents(bare, record, None, RenderOptions(formats=frozenset({"html"})))
     assert [w.code for w in out.warnings] == ["SSJ421"]
+    assert "城区" not in (out.warnings[0].hint or "")  # never another district's 文号 as the example
+
+
+def test_doc_number_without_sequence_hint_extends_the_plans_own_pattern(plan: dict, record: dict) -> None:
+    fixed = json.loads(json.dumps(plan))
+    fixed["plan"]["doc_number"] = "阳市监发〔{年}〕"
+    out = render_documents(fixed, record, None, RenderOptions(formats=frozenset({"html"})))
+    assert [w.code for w in out.warnings] == ["SSJ421"]
+    assert '阳市监发〔{年}〕{号}号' in (out.warnings[0].hint or "")
 
 
 def test_user_template_error_points_at_file_and_line(tmp_path: Path, plan: dict) -> None:

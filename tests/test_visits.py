@@ -25,7 +25,8 @@ def sel(task: int, start: tuple[int, int], end: tuple[int, int], subject: str = 
 
 
 def shape(visits: list[MergedVisit]) -> list[tuple[str, tuple[tuple[int, int], ...], str, str]]:
-    return [(v.subject_id, v.tasks, v.window_start.isoformat(), v.window_end.isoformat()) for v in visits]
+    return [(v.subject_id, tuple((unit[0] if unit[1] is None else unit, r) for unit, r in v.tasks),
+             v.window_start.isoformat(), v.window_end.isoformat()) for v in visits]
 
 
 def test_overlapping_windows_merge_into_one_visit() -> None:

@@ -64,7 +64,8 @@ def tokens(path: Path) -> list[list[list[object]]]:
         raise SystemExit("needs node and `npm ci` in editors/vscode")
     done = subprocess.run([node, str(EXTENSION / "test" / "tokenize.js"), str(path)], capture_output=True,
                           text=True, check=True, cwd=EXTENSION)
-    return json.loads(done.stdout)
+    found: list[list[list[object]]] = json.loads(done.stdout)[str(path)]
+    return found
 
 
 def page(path: Path, count: int) -> str:

@@ -51,10 +51,15 @@ class _Source:
 
 def _io_problem(path: Path) -> str | None:
     """Why `path` cannot be read at all (exit 2), or None. Content problems are diagnostics."""
+    from ..inputs import not_regular
+
     if not path.exists():
         return "文件不存在 (no such file)"
     if path.is_dir():
         return "这是一个目录，不是计划文件 (is a directory, not a plan file)"
+    problem = not_regular(path.stat().st_mode)
+    if problem is not None:  # /dev/zero, a FIFO: never read (it would not end, or block)
+        return problem
     if not os.access(path, os.R_OK):
         return "没有读取权限 (permission denied)"
     return None
@@ -71,18 +76,23 @@ def _read(argument: str) -> _Source:
         text, diagnostics = read_source(path)
     except OSError as exc:  # vanished or unreadable between the check and the read
         return _Source(argument, None, io_error=f"无法读取 (cannot read): {exc.strerror or exc}")
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raw = None
+    raw = None
+    if text is not None:
+        from ..inputs import PLAN, read_limited
+
+        try:
+            raw = read_limited(path, PLAN)
+        except OSError:
+            raw = None
     return _Source(argument, text, list(diagnostics), raw=raw)
 
 
 def _read_stdin() -> _Source:
     """`-`: the plan on standard input, decoded like a file (UTF-8, BOM and CRLF removed)."""
+    from ..inputs import PLAN
     from ..parser import read_source
 
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(PLAN.bytes() + 1)  # bounded: `ssj fmt - < /dev/zero` ends
     with tempfile.TemporaryDirectory(prefix="ssj-fmt-") as tmp:
         path = Path(tmp) / "stdin.ssj"
         path.write_bytes(data)
@@ -189,7 +199,8 @@ def _replace_file(path: Path, text: str) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; list files that would change and exit 1 if any would.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Write nothing; print a unified diff of the changes and exit 1 if there are any.")
 @click.option("--lang", "language", type=click.Choice(LANGUAGES), default=None,
               help="Keyword language to write (zh 中文 / en English). Default: the one most of the "
                    "file's keywords are written in (Chinese on a tie).")
@@ -247,11 +258,18 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
                            for line in diff)
             click.echo(text or f"# {source.file}: 仅换行符或 BOM 不同 (only line endings or BOM differ)\n",
                        nl=False)
+            exit_code = max(exit_code, EXIT_INPUT)  # like `diff` and `black --diff --check`: a change shown is exit 1
         if check_only:
             click.echo(f"would reformat（需要排版）: {source.file}")
             exit_code = max(exit_code, EXIT_INPUT)
         elif not show_diff:
-            _replace_file(Path(argument), formatted)
+            try:
+                _replace_file(Path(argument), formatted)
+            except OSError as exc:  # a read-only or full file system: the plan is left as it was
+                click.echo(f"ssj fmt: 无法写入 {source.file} (cannot write): {exc.strerror or exc}；"
+                           "文件未改动", err=True)
+                exit_code = EXIT_USAGE
+                continue
             click.echo(f"reformatted（已排版）: {source.file}", err=True)
     sys.exit(exit_code)
 
@@ -271,8 +289,8 @@ def export_command(plan_file: str, fmt: str, output: Path | None, force: bool) -
 
     Only a plan without errors is exported; warnings are shown on standard error.
     """
+    from ..checker import check_source
     from ..export import export_plan
-    from ..parser import parse
 
     source = _read_stdin() if plan_file == "-" else _read(plan_file)
     if source.io_error is not None:
@@ -285,9 +303,9 @@ def export_command(plan_file: str, fmt: str, output: Path | None, force: bool) -
         click.echo(f"ssj export: {source.file}: {summary(diagnostics)}；计划有错误，未导出 "
                    "(the plan has errors; nothing exported)", err=True)
         sys.exit(EXIT_INPUT)
-    result = parse(source.text, source.file)
-    assert result.plan is not None
-    text = json.dumps(export_plan(result.plan), ensure_ascii=False, indent=2) + "\n"
+    checked, _ = check_source(source.text, source.file)
+    assert checked is not None
+    text = json.dumps(export_plan(checked.resolved), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)

@@ -155,7 +155,8 @@ def _has_header(plan: Plan) -> bool:
 
 
 def _has_statements(plan: Plan) -> bool:
-    return bool(_has_header(plan) or plan.fields or plan.departments or plan.profiles or plan.tasks)
+    return bool(_has_header(plan) or plan.fields or plan.departments or plan.levels or plan.profiles
+                or plan.tasks)
 
 
 class PlanDocument:
@@ -314,6 +315,7 @@ class PlanDocument:
             profiles=tuple(r for p in plans for r in p.profiles),
             tasks=tuple(t for p in plans for t in p.tasks),
             span=span,
+            levels=tuple(level for p in plans for level in p.levels),
         )
         analysis = Analysis(text, self.file, plan, [], pieces, _language(pieces))
         parsed = sorted_diagnostics(

@@ -11,20 +11,17 @@ the file's language, snippets are a template plan written by the formatter, hove
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from lsprotocol import types
 from lsprotocol.types import Diagnostic as LspDiagnostic  # the editor's form of an ssjlang Diagnostic
 
-from ..checker import KNOWN_MODES, department_index, field_kinds, format_decimal, profiles_by_name, rate_text
+from ..checker import KNOWN_MODES
 from ..diagnostics import Diagnostic, Severity
 from ..doclinks import help_uri
-from ..export import risk_text, spec_text, window_json
 from ..formatter import format_plan, strip_spans
-from ..highlight import rules
 from ..keywords import KEYWORDS, KEYWORDS_BY_KEY, Keyword, keyword_of_terminal
 from ..nodes import (
     NO_SPAN,
@@ -33,8 +30,7 @@ from ..nodes import (
     Compare,
     CompareOp,
     DatePoint,
-    Department,
-    Integer,
+    Item,
     Name,
     Plan,
     PlanHeader,
@@ -47,12 +43,17 @@ from ..nodes import (
     Scope,
     Span,
     Task,
+    TaskCode,
     Text,
     Window,
 )
 from ..parser import expected_after, parse, statement_keys
-from .analysis import Analysis, walk
+from ..resolve import class_name
+from ..wording import rate_text
+from .analysis import Analysis
+from .hovers import spell
 from .keyword_docs import KEYWORD_DOCS
+from .navigation import Declared, declared
 from .positions import Positions
 
 SOURCE = "ssj"
@@ -64,8 +65,11 @@ _NAME_CHAR = re.compile(r"[^\s0-9０-９\"'「」{}｛｝\[\]【】()（）,，�
 _KEYWORD_KINDS = frozenset({"statement", "operator_word", "keyword"})
 
 NAME_ROLES: dict[str, str] = {
-    "lead": "department",
-    "assist": "department",
+    "lead": "body",
+    "guide": "body",
+    "inspect": "body",
+    "assist": "body",
+    "members": "body",
     "risk": "profile",
     "mode": "mode",
     "where": "field",
@@ -74,6 +78,8 @@ NAME_ROLES: dict[str, str] = {
     "not": "field",
     "by_subgroup": "field",
     "department": "new",
+    "unit": "new",
+    "level": "new",
     "escalation": "new",
     "fields": "new",
     "alias": "new",
@@ -81,11 +87,6 @@ NAME_ROLES: dict[str, str] = {
 """What a bare name after a keyword names: the last of these keywords before the cursor decides."""
 MONTH_AFTER = frozenset({"window", "to", "due", "next_year"})
 """After these (keyword keys, or the dash), a number is a month."""
-
-
-def spell(keyword: Keyword, language: str) -> str:
-    """A keyword as the file writes it: Chinese, or the first English spelling."""
-    return keyword.english[0] if language == "en" and keyword.english else keyword.chinese
 
 
 # ---------------------------------------------------------------- diagnostics
@@ -122,8 +123,7 @@ def lsp_diagnostic(
 class Declarations:
     """What the plan declares, from every statement that parses (so completion works mid-edit)."""
 
-    departments: tuple[Department, ...]
-    profiles: tuple[RiskProfile, ...]
+    declared: tuple[Declared, ...]
     fields: dict[str, str]
 
 
@@ -136,15 +136,13 @@ def parsed_plans(analysis: Analysis) -> list[Plan]:
 
 def declarations(analysis: Analysis) -> Declarations:
     plans = parsed_plans(analysis)
-    departments = tuple(d for plan in plans for d in plan.departments)
-    profiles = tuple(r for plan in plans for r in plan.profiles)
     fields = {name: "standard" for name in STANDARD_FIELDS}
     if analysis.language == "en":
         fields.update({alias: "standard" for alias in STANDARD_FIELD_ALIASES})
     for plan in plans:
         for decl in plan.fields:
             fields.setdefault(decl.name.value, decl.kind.value)
-    return Declarations(departments, profiles, fields)
+    return Declarations(tuple(declared(plans)), fields)
 
 
 # ---------------------------------------------------------------- completion
@@ -181,31 +179,30 @@ def _name_role(read: list[str]) -> str | None:
     return None
 
 
+_BODY_LABELS = {"department": "部门 (department)", "unit": "单位 (unit)", "level": "层级 (level)"}
+
+
 def _names(role: str | None, found: Declarations) -> list[types.CompletionItem]:
-    if role == "department":
+    if role == "body":
         pairs = []
-        for department in found.departments:
-            pairs.append((department.name.value, "部门 (department)"))
-            pairs += [
-                (alias.value, f"{department.name.value} 的别名 (alias)") for alias in department.aliases
-            ]
+        for body in found.declared:
+            if body.kind in _BODY_LABELS:
+                pairs.append((body.name, _BODY_LABELS[body.kind]))
+                pairs += [(alias.value, f"{body.name} 的别名 (alias)") for alias in body.names[1:]]
         return _value_items(pairs, types.CompletionItemKind.Class)
     if role == "profile":
-        return _value_items(
-            [
-                (p.name.value, p.description.value if p.description else "风险递加 (escalation)")
-                for p in found.profiles
-            ],
-            types.CompletionItemKind.Enum,
-        )
+        profiles = [body.node for body in found.declared if isinstance(body.node, RiskProfile)]
+        pairs = [
+            (p.name.value, p.description.value if p.description else "风险递加 (escalation)")
+            for p in profiles
+        ]
+        return _value_items(pairs, types.CompletionItemKind.Enum)
     if role == "field":
-        return _value_items(
-            [
-                (name, "标准字段 (standard field)" if kind == "standard" else f"名录字段 {kind}")
-                for name, kind in found.fields.items()
-            ],
-            types.CompletionItemKind.Field,
-        )
+        pairs = [
+            (name, "标准字段 (standard field)" if kind == "standard" else f"名录字段 {kind}")
+            for name, kind in found.fields.items()
+        ]
+        return _value_items(pairs, types.CompletionItemKind.Field)
     if role == "mode":
         return _value_items(
             [(mode, "抽查检查模式 (mode)") for mode in KNOWN_MODES], types.CompletionItemKind.Value
@@ -290,9 +287,9 @@ def _snippet_text(written: str, stops: tuple[str, ...]) -> str:
 def snippets(language: str) -> list[types.CompletionItem]:
     """A whole 任务 block and a whole 风险递加 block, written by the formatter in the file's language."""
     task = Task(
-        number=Integer(1, NO_SPAN),
+        code=TaskCode("1", NO_SPAN),
         name=Text("任务名称", NO_SPAN),
-        items=(Text("抽查事项", NO_SPAN),),
+        items=(Item(Text("抽查事项", NO_SPAN), NO_SPAN),),
         scope=Scope(
             Text("抽查对象范围", NO_SPAN),
             Compare(Name("行业类别", NO_SPAN), CompareOp.CONTAINS, Text("汽车销售", NO_SPAN), NO_SPAN),
@@ -304,11 +301,9 @@ def snippets(language: str) -> list[types.CompletionItem]:
         window=Window(
             DatePoint(None, 3, None, False, NO_SPAN), DatePoint(None, 11, None, False, NO_SPAN), NO_SPAN
         ),
-        directed=None,
         lead=Name("发起部门", NO_SPAN),
         assist=(Name("配合部门", NO_SPAN),),
-        mode=Name("县抽县查", NO_SPAN),
-        batches=(),
+        modes=(Name("县抽县查", NO_SPAN),),
         span=NO_SPAN,
     )
     levels = tuple(
@@ -326,8 +321,16 @@ def snippets(language: str) -> list[types.CompletionItem]:
     header = PlanHeader(None, None, None, None, None, None, None, NO_SPAN)
     out = []
     for key, plan, stops in (
-        ("task", Plan(header, (), (), (), (task,), NO_SPAN), _TAB_STOPS[:10]),
-        ("escalation", Plan(header, (), (), (profile,), (), NO_SPAN), _TAB_STOPS[10:]),
+        (
+            "task",
+            Plan(header=header, fields=(), departments=(), profiles=(), tasks=(task,), span=NO_SPAN),
+            _TAB_STOPS[:10],
+        ),
+        (
+            "escalation",
+            Plan(header=header, fields=(), departments=(), profiles=(profile,), tasks=(), span=NO_SPAN),
+            _TAB_STOPS[10:],
+        ),
     ):
         written = format_plan(plan, (), language).strip("\n")
         keyword = KEYWORDS_BY_KEY[key]
@@ -346,308 +349,6 @@ def snippets(language: str) -> list[types.CompletionItem]:
             )
         )
     return out
-
-
-# ---------------------------------------------------------------- finding what is under the cursor
-
-
-def _contains(span: Span, offset: int) -> bool:
-    return span.line > 0 and span.start <= offset <= span.end
-
-
-def _keyword_at(analysis: Analysis, positions: Positions, offset: int) -> tuple[Keyword, int, int] | None:
-    line = positions.line_of(offset)
-    start = positions.line_starts[line]
-    text = positions.line_text(line)
-    for kind, begin, end in _tokens(text):
-        if begin <= offset - start <= end and kind in _KEYWORD_KINDS:
-            keyword = _keyword_by_spelling().get(" ".join(text[begin:end].split()).lower())
-            if keyword is not None:
-                return keyword, start + begin, start + end
-    return None
-
-
-@lru_cache(maxsize=1)
-def _compiled_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((rule.kind, re.compile(rule.pattern)) for rule in rules())
-
-
-def _tokens(line: str) -> Iterator[tuple[str, int, int]]:
-    """The highlighting tokens of one line: (kind, start, end)."""
-    compiled = _compiled_rules()
-    position = 0
-    while position < len(line):
-        if line[position].isspace():
-            position += 1
-            continue
-        for kind, pattern in compiled:
-            match = pattern.match(line, position)
-            if match and match.end() > position:
-                yield kind, position, match.end()
-                position = match.end()
-                break
-        else:
-            position += 1
-
-
-@lru_cache(maxsize=1)
-def _keyword_by_spelling() -> dict[str, Keyword]:
-    table: dict[str, Keyword] = {}
-    for keyword in KEYWORDS:
-        for spelling in keyword.spellings:
-            table.setdefault(" ".join(spelling.split()).lower(), keyword)
-    return table
-
-
-@dataclass(frozen=True)
-class Target:
-    """A declared thing the cursor is on: a department or a profile, and the span of the name under it."""
-
-    kind: str
-    name: str
-    span: Span
-
-
-def target_at(analysis: Analysis, offset: int) -> Target | None:
-    """The department or profile named at `offset` (declaration, alias or use)."""
-    plan = analysis.plan
-    if plan is None:
-        return None
-    virtual = analysis.virtual_offset(offset)
-    index = department_index(plan)
-    for department in plan.departments:
-        for name in (department.name, *department.aliases):
-            if _contains(name.span, virtual):
-                return Target("department", department.name.value, name.span)
-    for profile in plan.profiles:
-        if _contains(profile.name.span, virtual):
-            return Target("profile", profile.name.value, profile.name.span)
-    for task in plan.tasks:
-        if not _contains(task.span, virtual):
-            continue
-        for name in (*([task.lead] if task.lead else []), *task.assist):
-            if _contains(name.span, virtual) and name.value in index:
-                return Target("department", index[name.value], name.span)
-        if (
-            task.risk is not None
-            and task.risk.profile is not None
-            and _contains(task.risk.profile.span, virtual)
-        ):
-            return Target("profile", task.risk.profile.value, task.risk.profile.span)
-    return None
-
-
-def _uses(plan: Plan, target: Target) -> Iterator[Span]:
-    index = department_index(plan)
-    for task in plan.tasks:
-        if target.kind == "department":
-            for name in (*([task.lead] if task.lead else []), *task.assist):
-                if index.get(name.value) == target.name:
-                    yield name.span
-        elif (
-            task.risk is not None and task.risk.profile is not None and task.risk.profile.value == target.name
-        ):
-            yield task.risk.profile.span
-
-
-def _declaration(plan: Plan, target: Target) -> list[Span]:
-    if target.kind == "department":
-        return [
-            span
-            for d in plan.departments
-            if d.name.value == target.name
-            for span in (d.name.span, *(a.span for a in d.aliases))
-        ]
-    return [p.name.span for p in plan.profiles if p.name.value == target.name]
-
-
-def definition(analysis: Analysis, positions: Positions, uri: str, offset: int) -> list[types.Location]:
-    """Where the department or profile under the cursor is declared."""
-    target = target_at(analysis, offset)
-    if target is None or analysis.plan is None:
-        return []
-    spans = _declaration(analysis.plan, target)[:1]
-    return [types.Location(uri=uri, range=positions.range(analysis.absolute(span))) for span in spans]
-
-
-def references(
-    analysis: Analysis, positions: Positions, uri: str, offset: int, include_declaration: bool
-) -> list[types.Location]:
-    """Every task that names the department (by name or alias) or profile under the cursor."""
-    target = target_at(analysis, offset)
-    if target is None or analysis.plan is None:
-        return []
-    spans = list(_uses(analysis.plan, target))
-    if include_declaration:
-        spans = _declaration(analysis.plan, target) + spans
-    return [types.Location(uri=uri, range=positions.range(analysis.absolute(span))) for span in spans]
-
-
-# ---------------------------------------------------------------- hover
-
-
-@dataclass(frozen=True)
-class ResolvedTask:
-    """A task as it will be drawn: window in dates, rate and rounds as the plan table prints them, and per
-    credit-risk class the rate and rounds after escalation."""
-
-    window: str | None
-    rate: str | None
-    rounds: str | None
-    risk: str
-    classes: tuple[tuple[str, str, str], ...]
-
-
-def resolved_task(plan: Plan, task: Task) -> ResolvedTask:
-    """The one place that resolves a task for the editor (today from `ssjlang.export`)."""
-    year = plan.header.year.value if plan.header.year is not None else None
-    window = None
-    if task.window is not None:
-        try:
-            data = window_json(task.window, year)
-            window = (
-                f"{data['start']} — {data['end']}（{data['text']}）" if data["start"] else str(data["text"])
-            )
-        except ValueError:
-            window = None
-    rate = spec_text(task.rate) if task.rate is not None else None
-    rounds = f"{task.rounds.per_year}次/年" if task.rounds is not None else None
-    profiles = profiles_by_name(plan)
-    profile = profiles.get(task.risk.profile.value) if task.risk and task.risk.profile else None
-    classes: list[tuple[str, str, str]] = []
-    if profile is not None and isinstance(task.rate, Rate) and task.rounds is not None:
-        levels = {level.risk: level for level in reversed(profile.levels)}
-        for risk in RiskClass:
-            level = levels.get(risk)
-            classes.append((risk.chinese, _level_rate(task.rate, level), _level_rounds(task.rounds, level)))
-    return ResolvedTask(window, rate, rounds, risk_text(task, profiles), tuple(classes))
-
-
-def _level_rate(rate: Rate, level: RiskLevel | None) -> str:
-    if level is not None and level.rate is not None:
-        return rate_text(level.rate)
-    multiplier = level.multiplier if level is not None and level.multiplier is not None else Decimal(1)
-    if rate.count is not None:
-        return rate_text(rate)
-    percent = min(Decimal(100), (rate.percent or Decimal(0)) * multiplier)
-    floor = "不低于" if rate.at_least else ""
-    return f"{floor}{format_decimal(percent)}%（×{format_decimal(multiplier)}）"
-
-
-def _level_rounds(rounds: Rounds, level: RiskLevel | None) -> str:
-    per_year = (
-        max(rounds.per_year, level.rounds.per_year) if level is not None and level.rounds else rounds.per_year
-    )
-    return f"{per_year}次/年"
-
-
-def _task_markdown(plan: Plan, task: Task) -> str:
-    resolved = resolved_task(plan, task)
-    lines = [f"**任务 {task.number.value} {task.name.value}**", ""]
-    for label, value in (
-        ("时间 (window)", resolved.window),
-        ("比例 (rate)", resolved.rate),
-        ("频次 (rounds)", resolved.rounds),
-    ):
-        if value:
-            lines.append(f"- {label}：{value}")
-    if resolved.classes:
-        lines += ["", "| 信用风险 (risk class) | 比例 (rate) | 频次 (rounds) |", "|---|---|---|"]
-        lines += [f"| {name} | {rate} | {rounds} |" for name, rate, rounds in resolved.classes]
-    if resolved.risk:
-        lines += ["", f"风险要求 (risk text)：{resolved.risk}"]
-    return "\n".join(lines)
-
-
-def _department_markdown(analysis: Analysis, plan: Plan, name: str) -> str:
-    department = next(d for d in plan.departments if d.name.value == name)
-    keyword = spell(KEYWORDS_BY_KEY["department"], analysis.language)
-    declared = f"{keyword} {name}"
-    if department.aliases:
-        alias = spell(KEYWORDS_BY_KEY["alias"], analysis.language)
-        declared += f" {alias} " + "、".join(a.value for a in department.aliases)
-    line = analysis.absolute(department.span).line
-    target = Target("department", name, department.name.span)
-    leads = sum(1 for t in plan.tasks if t.lead and department_index(plan).get(t.lead.value) == name)
-    uses = sum(1 for _ in _uses(plan, target))
-    return (
-        f"```ssj\n{declared}\n```\n声明于第 {line} 行 (declared on line {line})；"
-        f"发起 {leads} 项任务，共被 {uses} 处引用 (leads {leads} tasks, named {uses} times)"
-    )
-
-
-def _profile_markdown(plan: Plan, name: str) -> str:
-    profile = profiles_by_name(plan)[name]
-    rows = []
-    for level in profile.levels:
-        if level.rate is not None:
-            rate = rate_text(level.rate)
-        else:
-            rate = f"×{format_decimal(level.multiplier if level.multiplier is not None else Decimal(1))}"
-        rounds = f"{level.rounds.per_year}次/年" if level.rounds else "任务频次 (the task's)"
-        rows.append(f"| {level.risk.chinese}（{level.risk.value}） | {rate} | {rounds} |")
-    missing = [risk.chinese for risk in RiskClass if risk not in {level.risk for level in profile.levels}]
-    text = [f"**风险递加 {name}**", ""]
-    if profile.description is not None:
-        text += [profile.description.value, ""]
-    text += ["| 等级 (class) | 比例 (rate) | 频次 (rounds) |", "|---|---|---|", *rows]
-    if missing:
-        text += ["", f"未列出的 {'、'.join(missing)} 按任务比例×1 (classes not listed use ×1)"]
-    return "\n".join(text)
-
-
-def hover(analysis: Analysis, positions: Positions, offset: int) -> types.Hover | None:
-    """Help for what is under the cursor: a keyword, a department, a profile, a field or a task."""
-
-    def markdown(value: str, start: int, end: int) -> types.Hover:
-        return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value),
-            range=types.Range(start=positions.position(start), end=positions.position(end)),
-        )
-
-    found = _keyword_at(analysis, positions, offset)
-    if found is not None:
-        keyword, start, end = found
-        spellings = "、".join(f"`{s}`" for s in keyword.spellings)
-        return markdown(
-            f"**{keyword.chinese}** ({keyword.english[0] if keyword.english else ''})\n\n"
-            f"{KEYWORD_DOCS.get(keyword.key, '')}\n\n写法 (spellings)：{spellings}",
-            start,
-            end,
-        )
-    plan = analysis.plan
-    if plan is None:
-        return None
-    target = target_at(analysis, offset)
-    if target is not None:
-        span = analysis.absolute(target.span)
-        text = (
-            _department_markdown(analysis, plan, target.name)
-            if target.kind == "department"
-            else _profile_markdown(plan, target.name)
-        )
-        return markdown(text, span.start, span.end)
-    virtual = analysis.virtual_offset(offset)
-    kinds = field_kinds(plan)
-    for task in plan.tasks:
-        if not _contains(task.span, virtual):
-            continue
-        if _contains(Span.merge(task.number.span, task.name.span), virtual):
-            span = analysis.absolute(Span.merge(task.number.span, task.name.span))
-            return markdown(_task_markdown(plan, task), span.start, span.end)
-        for node in walk(task):
-            if isinstance(node, Compare) and _contains(node.field.span, virtual):
-                name = node.field.value
-                kind = kinds.get(name)
-                standard = (
-                    "标准字段 (standard field)"
-                    if name in STANDARD_FIELDS or name in STANDARD_FIELD_ALIASES
-                    else "名录字段 (declared field)"
-                )
-                span = analysis.absolute(node.field.span)
-                about = f"{standard}，类型 {kind.value}" if kind else "未知字段 (unknown field)"
-                return markdown(f"**{name}** — {about}", span.start, span.end)
-    return None
 
 
 # ---------------------------------------------------------------- formatting, outline, folding, fixes
@@ -702,6 +403,10 @@ def symbols(analysis: Analysis, positions: Positions) -> list[types.DocumentSymb
             )
         for department in part.departments:
             aliases = "、".join(a.value for a in department.aliases)
+            units = [
+                symbol(unit.name.value, types.SymbolKind.Class, unit.span, unit.name.span, "单位")
+                for unit in department.units
+            ]
             out.append(
                 symbol(
                     department.name.value,
@@ -709,11 +414,22 @@ def symbols(analysis: Analysis, positions: Positions) -> list[types.DocumentSymb
                     department.span,
                     department.name.span,
                     f"又称 {aliases}" if aliases else "部门",
+                    units or None,
+                )
+            )
+        for level in part.levels:
+            out.append(
+                symbol(
+                    level.name.value,
+                    types.SymbolKind.Struct,
+                    level.span,
+                    level.name.span,
+                    "层级 " + "、".join(m.value for m in level.members),
                 )
             )
         for profile in part.profiles:
             levels = [
-                symbol(level.risk.chinese, types.SymbolKind.EnumMember, level.span, level.span)
+                symbol(class_name(level.risk), types.SymbolKind.EnumMember, level.span, level.span)
                 for level in profile.levels
             ]
             out.append(
@@ -729,16 +445,29 @@ def symbols(analysis: Analysis, positions: Positions) -> list[types.DocumentSymb
         for task in part.tasks:
             detail = " · ".join(
                 x
-                for x in (task.lead.value if task.lead else "", spec_text(task.rate) if task.rate else "")
+                for x in (
+                    task.lead.value if task.lead else "",
+                    rate_text(task.rate) if isinstance(task.rate, Rate) else "",
+                )
                 if x
             )
+            rows = [
+                symbol(
+                    f"子项 {index}" + (f" {row.label.value}" if row.label else ""),
+                    types.SymbolKind.Event,
+                    row.span,
+                    row.span,
+                )
+                for index, row in enumerate(task.parts, start=1)
+            ]
             out.append(
                 symbol(
-                    f"任务 {task.number.value} {task.name.value}",
+                    f"任务 {task.code.text} {task.name.value}",
                     types.SymbolKind.Event,
                     task.span,
-                    Span.merge(task.number.span, task.name.span),
+                    Span.merge(task.code.span, task.name.span),
                     detail or None,
+                    rows or None,
                 )
             )
     out.sort(key=lambda s: (s.range.start.line, s.range.start.character))
@@ -819,6 +548,6 @@ def task_at_lines(analysis: Analysis, positions: Positions) -> list[tuple[Task, 
     if analysis.plan is None:
         return []
     return [
-        (task, positions.range(analysis.absolute(Span.merge(task.number.span, task.name.span))))
+        (task, positions.range(analysis.absolute(Span.merge(task.code.span, task.name.span))))
         for task in analysis.plan.tasks
     ]

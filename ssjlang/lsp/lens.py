@@ -1,9 +1,10 @@
 """The code lens above each task (任务概况): "名录 N 户 · 本年抽取约 k 户", computed without drawing.
 
-N is the number of subjects of the configured 检查对象名录库 in the task's scope (its 筛选), k how many
-the year's draw will take: the draw's own design of the task (`draw.plan_task`: strata by credit-risk
-class, sample sizes, rounds) and the number each round takes (k per stratum, capped by what earlier
-rounds left) — the same numbers `ssj draw` would select, only without choosing who.
+N is the number of subjects of the configured 检查对象名录库 in the task's scope (its 筛选; over its
+sub-rows, 子项, when it has them), k how many the year's draw will take: the draw's own design of each
+draw unit of the resolved plan (`draw.design_unit`: strata by risk class, sample sizes, rounds) and the
+number each round takes — the same numbers `ssj draw` would select, only without choosing who. Rates
+that depend on the roster (每名执法人员 …) cannot be computed without one; the lens says so.
 
 Which registry: the client's setting `ssj.registry` (relative to the workspace folder), else the nearest
 `ssj.toml` above the plan with `registry = "data/registry.csv"` (and optionally `registry_encoding`),
@@ -18,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..checker import field_kinds
 from ..diagnostics import InputError
-from ..nodes import Plan, Task
+from ..resolved import ResolvedPlan, ResolvedTask
 
 CONFIG_FILE = "ssj.toml"
 
@@ -109,38 +109,45 @@ def _load(setting: RegistrySetting) -> LoadedRegistry:
 
 
 def expected_selections(design: Any) -> int:
-    """How many subjects a task's draw takes over the year, from its design (`draw.TaskDesign`): round r
-    takes k from each stratum with at least r rounds, capped by what earlier rounds left."""
+    """How many selections a unit's draw makes over the year, from its design (`draw.UnitDesign`), as
+    `draw.draw_task` counts them: round r takes each stratum's k of that round (its share of an annual
+    total, or k) from the strata with at least r rounds, capped by what earlier rounds left (unless the
+    rounds are independent, when each round draws from everybody)."""
+    independent = design.unit.rounds_spec.independent
     total = 0
     for stratum in design.strata:
         remaining = len(stratum.ids)
-        for _ in range(min(stratum.rounds, design.rounds)):
-            taken = min(stratum.k, remaining)
+        for round_no in range(1, design.rounds + 1):
+            if stratum.rounds < round_no or not stratum.ids:
+                continue
+            taken = min(stratum.round_size(round_no), len(stratum.ids) if independent else remaining)
             total += taken
             remaining -= taken
     return total
 
 
-def task_lens(plan: Plan, task: Task, loaded: LoadedRegistry, file: str) -> str:
-    """The lens text of one task of a plan without errors."""
-    from ..draw import plan_task
+def task_lens(plan: ResolvedPlan, task: ResolvedTask, loaded: LoadedRegistry, file: str) -> str:
+    """The lens text of one task of a plan without errors: over its draw units (itself, or its sub-rows)."""
+    from ..draw import design_unit
     from ..selector import compile_selector, select_subjects
 
     if loaded.problem is not None:
         return loaded.problem
-    if plan.header.year is None:
-        return "计划缺少年度，无法计算 (the plan has no year)"
-    kinds = field_kinds(plan)
+    kinds = dict(plan.fields)
 
     def matcher(selector: Any) -> Callable[[Any], bool]:
         return compile_selector(selector, kinds)
 
+    population = selected = 0
     try:
-        if task.scope is None or task.scope.selector is None:
-            population: Any = loaded.subjects
-        else:
-            population = select_subjects(task.scope.selector, loaded.subjects, kinds, file, loaded.index)
-        design = plan_task(task, plan, population, plan.header.year.value, file, matcher)
+        for unit in task.units:
+            if unit.selector is None:
+                members: Any = loaded.subjects
+            else:
+                members = select_subjects(unit.selector, loaded.subjects, kinds, file, loaded.index)
+            design = design_unit(unit, members, file, matcher, lambda _body, _office: None)
+            population += len(members)
+            selected += expected_selections(design)
     except InputError as exc:
         return f"无法计算 (cannot compute): {exc.diagnostics[0].message}"
-    return f"名录 {len(population)} 户 · 本年抽取约 {expected_selections(design)} 户"
+    return f"名录 {population} 户 · 本年抽取约 {selected} 户"

@@ -16,7 +16,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from . import features
+from ..resolve import resolve_plan
+from ..resolved import ResolvedPlan
+from . import features, hovers, navigation
 from .analysis import Analysis, PlanDocument
 from .lens import RegistryCache, RegistrySetting, find_setting, task_lens
 from .positions import Positions
@@ -32,6 +34,7 @@ class SsjLanguageServer(LanguageServer):
         super().__init__("ssj", __version__)
         self.documents: dict[str, PlanDocument] = {}
         self.analysed: dict[str, tuple[int | None, Analysis]] = {}
+        self.resolved_plans: dict[str, tuple[Analysis, ResolvedPlan]] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.settings: dict[str, str] = {"registry": "", "registryEncoding": ""}
         self.docs_url: str | None = None
@@ -52,6 +55,18 @@ class SsjLanguageServer(LanguageServer):
             self.analyse(uri)
             done = self.analysed[uri]
         return done[1], Positions(done[1].text, self.encoding())
+
+    def resolved(self, uri: str) -> ResolvedPlan | None:
+        """The resolved plan of the document's current text, when it has no errors (kept per version:
+        the code lenses of one version all use it)."""
+        analysis = self.analysis(uri)[0]
+        if analysis.plan is None or any(d.is_error for d in analysis.diagnostics):
+            return None
+        kept = self.resolved_plans.get(uri)
+        if kept is None or kept[0] is not analysis:
+            kept = (analysis, resolve_plan(analysis.plan))
+            self.resolved_plans[uri] = kept
+        return kept[1]
 
     def analyse(self, uri: str) -> None:
         """Analyse the document now and publish its problems."""
@@ -83,6 +98,7 @@ class SsjLanguageServer(LanguageServer):
             timer.cancel()
         self.documents.pop(uri, None)
         self.analysed.pop(uri, None)
+        self.resolved_plans.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     # -- settings
@@ -169,7 +185,7 @@ def completion(ls: SsjLanguageServer, params: types.CompletionParams) -> types.C
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: SsjLanguageServer, params: types.HoverParams) -> types.Hover | None:
     analysis, positions = ls.analysis(params.text_document.uri)
-    return features.hover(analysis, positions, positions.offset(params.position))
+    return hovers.hover(analysis, positions, positions.offset(params.position))
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
@@ -181,7 +197,7 @@ def formatting(ls: SsjLanguageServer, params: types.DocumentFormattingParams) ->
 def definition(ls: SsjLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
     uri = params.text_document.uri
     analysis, positions = ls.analysis(uri)
-    return features.definition(analysis, positions, uri, positions.offset(params.position))
+    return navigation.definition(analysis, positions, uri, positions.offset(params.position))
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -189,7 +205,7 @@ def references(ls: SsjLanguageServer, params: types.ReferenceParams) -> list[typ
     uri = params.text_document.uri
     analysis, positions = ls.analysis(uri)
     offset = positions.offset(params.position)
-    return features.references(analysis, positions, uri, offset, params.context.include_declaration)
+    return navigation.references(analysis, positions, uri, offset, params.context.include_declaration)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -225,7 +241,7 @@ def code_lens(ls: SsjLanguageServer, params: types.CodeLensParams) -> list[types
     if _registry(ls, uri) is None or analysis.plan is None or any(d.is_error for d in analysis.diagnostics):
         return []
     return [
-        types.CodeLens(range=header, data={"uri": uri, "index": index, "task": task.number.value})
+        types.CodeLens(range=header, data={"uri": uri, "index": index, "task": task.code.text})
         for index, (task, header) in enumerate(features.task_at_lines(analysis, positions))
     ]
 
@@ -236,18 +252,12 @@ async def code_lens_resolve(ls: SsjLanguageServer, lens: types.CodeLens) -> type
     uri = str(data.get("uri", ""))
     setting = _registry(ls, uri) if uri in ls.documents else None
     title = "计划已改动 (the plan changed)"
-    if setting is not None:
-        analysis = ls.analysis(uri)[0]
-        plan = analysis.plan
-        index = data.get("index")
-        if (
-            plan is not None
-            and isinstance(index, int)
-            and 0 <= index < len(plan.tasks)
-            and plan.tasks[index].number.value == data.get("task")
-        ):
-            loaded = await asyncio.get_running_loop().run_in_executor(None, ls.registries.get, setting)
-            title = task_lens(plan, plan.tasks[index], loaded, analysis.file)
+    resolved = ls.resolved(uri) if setting is not None else None
+    index = data.get("index")
+    if resolved is not None and isinstance(index, int) and 0 <= index < len(resolved.tasks) \
+            and resolved.tasks[index].code.text == data.get("task"):
+        loaded = await asyncio.get_running_loop().run_in_executor(None, ls.registries.get, setting)
+        title = task_lens(resolved, resolved.tasks[index], loaded, ls.analysis(uri)[0].file)
     lens.command = types.Command(title=title, command="")
     return lens
 
