@@ -71,6 +71,7 @@ from .nodes import (
     FieldKind,
     Integer,
     Item,
+    JointDraw,
     Level,
     Money,
     Name,
@@ -96,6 +97,7 @@ from .nodes import (
     TaskCode,
     Text,
     Unit,
+    Unstated,
     ValueList,
     Window,
     WindowKind,
@@ -841,6 +843,11 @@ _TASK_FIELD_LABELS = {
     "materials": "材料 (materials)",
     "group": "分组 (group)",
 }
+_JOINT_LABELS = {
+    "tasks": "任务 (task)",
+    "rate": "比例 (rate)",
+    "remarks": "备注 (remarks)",
+}
 _HEADER_LABELS = {
     "year": "年度 (year)",
     "region": "地区 (region)",
@@ -1002,6 +1009,7 @@ class _Builder:
             tasks=tuple(c for c in children if isinstance(c, Task)),
             span=span,
             levels=tuple(c for c in children if isinstance(c, Level)),
+            joints=tuple(c for c in children if isinstance(c, JointDraw)),
         )
 
     def header(self, meta: Meta, children: list[Any]) -> PlanHeader:
@@ -1189,7 +1197,21 @@ class _Builder:
         got = self._assemble(plain, _TASK_FIELD_LABELS, where)
         values: dict[str, Any] = {slot: got[slot].value for slot in got}
         values["batches"] = tuple(f.value for f in plain if f.slot == "batch")
+        if isinstance(values.get("assist"), Unstated):
+            values["assist_unstated"] = values.pop("assist")
         return values
+
+    def joint(self, meta: Meta, children: list[Any]) -> JointDraw:
+        name, *parts = children
+        shown = self._text(name) if name is not None else None
+        where = f"合并抽取 {shown.value if shown is not None else ''} (joint draw)".replace("  ", " ")
+        got = self._assemble([p for p in parts if isinstance(p, _Field)], _JOINT_LABELS, where)
+        return JointDraw(shown, got["tasks"].value if "tasks" in got else (),
+                         got["rate"].value if "rate" in got else None,
+                         got["remarks"].value if "remarks" in got else None, _meta_span(meta))
+
+    def joint_tasks(self, meta: Meta, children: list[Any]) -> _Field:
+        return _Field("tasks", tuple(children), _meta_span(meta))
 
     def task(self, meta: Meta, children: list[Any]) -> Task:
         code, name, *fields = children
@@ -1205,7 +1227,9 @@ class _Builder:
         return TaskCode(digits.split(".")[0], _token_span(token))
 
     def code_text(self, meta: Meta, children: list[Any]) -> TaskCode:
-        return TaskCode(self._text(children[0]).value, _token_span(children[0]))
+        """A quoted 序号 in NFKC form without outer spaces: "１２" is task 12, as the number 12 is."""
+        return TaskCode(unicodedata.normalize("NFKC", self._text(children[0]).value).strip(),
+                        _token_span(children[0]))
 
     def part(self, meta: Meta, children: list[Any]) -> Part:
         label, *fields = children
@@ -1273,9 +1297,9 @@ class _Builder:
 
     def subgroup_rates(self, meta: Meta, children: list[Any]) -> _Field:
         span = _meta_span(meta)
-        planned = children[-1] if isinstance(children[-1], Planned) else None
-        rules = tuple(c for c in children if isinstance(c, SubgroupRule))
-        return _Field("rate", SubgroupRates(rules, span, planned), span)
+        *rest, overall, planned = children
+        rules = tuple(c for c in rest if isinstance(c, SubgroupRule))
+        return _Field("rate", SubgroupRates(rules, span, planned, overall), span)
 
     def count_rates(self, meta: Meta, children: list[Any]) -> _Field:
         span = _meta_span(meta)
@@ -1311,9 +1335,13 @@ class _Builder:
     def draw_window(self, meta: Meta, children: list[Any]) -> _Field:
         window = next((c for c in children if isinstance(c, Window)), None)
         note = next((c for c in children if isinstance(c, Token)), None)
+        days = next((c for c in children if isinstance(c, int) and not isinstance(c, bool)), None)
         span = _meta_span(meta)
-        return _Field("draw_window", DrawWindow(window, self._text(note) if note is not None else None, span),
-                      span)
+        return _Field("draw_window", DrawWindow(window, self._text(note) if note is not None else None, span,
+                                                days), span)
+
+    def each_round_draw(self, meta: Meta, children: list[Any]) -> int:
+        return self._whole(children[0], "抽取天数 (days) ")
 
     def window_range(self, meta: Meta, children: list[Any]) -> Window:
         start, end = children
@@ -1355,14 +1383,19 @@ class _Builder:
     def assist(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("assist", children[0], _meta_span(meta))
 
+    def assist_unstated(self, meta: Meta, children: list[Any]) -> Unstated:
+        (note,) = children
+        return Unstated(self._text(note) if note is not None else None, _meta_span(meta))
+
     def mode(self, meta: Meta, children: list[Any]) -> _Field:
         return _Field("modes", children[0], _meta_span(meta))
 
     # -- rates
     def rate(self, meta: Meta, children: list[Any]) -> Rate:
-        annual, all_levels, main, min_count, planned, ceiling = children
+        annual, all_levels, main, min_count, planned, ceiling, drawn_by = children
         changes: dict[str, Any] = {"span": _meta_span(meta), "annual": annual is not None,
-                                   "all_levels": all_levels is not None, "ceiling": ceiling}
+                                   "all_levels": all_levels is not None, "ceiling": ceiling,
+                                   "drawn_by": drawn_by}
         if min_count is not None:
             changes["min_count"] = min_count.value
             if main.count is None:
@@ -1370,6 +1403,9 @@ class _Builder:
         if planned is not None:
             changes["planned"] = planned
         return replace(main, **changes)
+
+    def drawn_by(self, meta: Meta, children: list[Any]) -> Text:
+        return self._text(children[0])
 
     def ceiling(self, meta: Meta, children: list[Any]) -> Decimal:
         return children[-1]
@@ -1503,6 +1539,9 @@ class _Builder:
         next_year, year, month, day = children
         return DatePoint(year, self._whole(month, "月份 (the month) "), day, next_year is not None,
                          _meta_span(meta))
+
+    def bare_month(self, meta: Meta, children: list[Any]) -> DatePoint:
+        return DatePoint(None, self._whole(children[0], "月份 (the month) "), None, False, _meta_span(meta))
 
     def _date_parts(self, meta: Meta, token: Token, separator: str) -> DatePoint:
         parts = [int(p) for p in str(token).split(separator)]

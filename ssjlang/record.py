@@ -11,6 +11,7 @@ base names, so the same inputs always give a byte-identical record.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,8 @@ def _unit_json(result: draw.UnitResult) -> dict[str, Any]:
     if unit.sub is not None:
         entry["sub"] = unit.sub
         entry["label"] = unit.label
+    if unit.joint:
+        entry["joint"] = [record_no(member) for member in unit.joint]
     entry["name"] = unit.name
     entry["lead"] = unit.lead.name
     entry["assist"] = [body.name for body in unit.assist]
@@ -280,17 +283,15 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
 
     selections: list[Selection] = []
     infos: dict[tuple[int | str, int | None], TaskInfo] = {}
-    uncovered: dict[str, dict[str, int]] = {}
     for r in result.units:
-        unit = r.design.unit
-        no = record_no(unit)
-        infos[(no, unit.sub)] = TaskInfo(no, unit.name, teams.department(unit.inspecting[0]),
-                                         tuple(teams.department(b) for b in unit.assist),
-                                         tuple(i.text for i in unit.items), unit.sub)
-        routed = unit_organised(unit)
-        item_bodies = tuple(dict.fromkeys(b for item in unit.items for b in item.inspect))
-        item_tests = [(item.text, _item_test(item.selector, kinds)) for item in unit.items]
-        per_subject_items = any(test is not None for _, test in item_tests)
+        drawn = r.design.unit
+        members = drawn.joint or (drawn,)  # a joint draw's subjects are inspected for each task that holds them
+        tests = [_item_test(m.selector, kinds) if drawn.joint else None for m in members]
+        prepared = [_UnitVisits.of(m, kinds) for m in members]
+        for unit in members:
+            infos[(record_no(unit), unit.sub)] = TaskInfo(
+                record_no(unit), unit.name, teams.department(unit.inspecting[0]),
+                tuple(teams.department(b) for b in unit.assist), tuple(i.text for i in unit.items), unit.sub)
         for rd in r.rounds:
             if rd.window is None:
                 continue
@@ -300,35 +301,49 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
                     start, end = rd.window
                     if p.id in batch_of:
                         start, end = batch_of[p.id].window
-                    inspect: tuple[str, ...] = ()
-                    assist: tuple[str, ...] = ()
                     subject = by_id[p.id]
-                    if routed:
-                        inspect = tuple(_staffing(teams, b, subject, uncovered) for b in unit.inspecting)
-                        assist = tuple(_staffing(teams, b, subject, uncovered) for b in (*unit.assist, *item_bodies))
-                    items = (tuple(text for text, test in item_tests if test is None or test(subject))
-                             if per_subject_items else None)
-                    selections.append(Selection(no, rd.round, p.id, start, end, unit.sub, inspect, assist, items))
-    if uncovered:
-        raise InputError([_uncovered(level, values, file) for level, values in sorted(uncovered.items())])
+                    for how, test in zip(prepared, tests, strict=True):
+                        if test is None or test(subject):
+                            selections.append(how.selection(teams, subject, p.id, rd.round, (start, end)))
     return plan_visits(selections, infos, roster, seed, year).to_json()
 
 
-def _staffing(teams: _Teams, body: Body, subject: Any, uncovered: dict[str, dict[str, int]]) -> str:
-    office = office_of(body, subject)
-    if body.is_level and office is None:
-        value = canonical_text(str(getattr(subject, "fields", {}).get(body.route_field, "") or ""))
-        uncovered.setdefault(body.name, {}).setdefault(value, 0)
-        uncovered[body.name][value] += 1
-    return teams.department(body, office)
+@dataclass(frozen=True)
+class _UnitVisits:
+    """How one task's selections become visits, prepared once per task: whether SSJ-ORG-1 routes them, the
+    bodies its items add, and its items' compiled 对象 筛选 (None: every item applies to every subject)."""
 
+    unit: DrawUnit
+    routed: bool
+    item_bodies: tuple[Body, ...]
+    item_tests: tuple[tuple[str, Any], ...] | None
 
-def _uncovered(level: str, values: Mapping[str, int], file: str) -> Diagnostic:
-    shown = "、".join(f"「{v or '（空）'}」{n} 户" for v, n in sorted(values.items())[:8])
-    return error(draw.AREA_NOT_COVERED,
-                 f"层级「{level}」的成员都不管辖这些对象所在的区域：{shown} (subjects whose area no office "
-                 f"of the level covers)", file,
-                 hint=f"在层级「{level}」的成员部门中用 辖区 写出这些区域值，或核对名录库的区域字段")
+    @classmethod
+    def of(cls, unit: DrawUnit, kinds: Mapping[str, Any]) -> _UnitVisits:
+        tests = tuple((item.text, _item_test(item.selector, kinds)) for item in unit.items)
+        return cls(unit, unit_organised(unit), tuple(dict.fromkeys(b for item in unit.items for b in item.inspect)),
+                   tests if any(test is not None for _, test in tests) else None)
+
+    def selection(self, teams: _Teams, subject: Any, subject_id: str, round_no: int,
+                  window: tuple[Any, Any]) -> Any:
+        """The task's selection of a drawn subject: its window, the offices that inspect and assist (levels
+        routed by the subject's area; the draw made sure one covers it), the items that apply to it and the
+        bodies of those items."""
+        from .visits import Selection
+
+        unit = self.unit
+        applies = [test is None or test(subject) for _, test in self.item_tests] if self.item_tests else None
+        inspect: tuple[str, ...] = ()
+        assist: tuple[str, ...] = ()
+        if self.routed:
+            bodies = self.item_bodies if applies is None else tuple(dict.fromkeys(
+                b for item, ok in zip(unit.items, applies, strict=True) if ok for b in item.inspect))
+            inspect = tuple(teams.department(b, office_of(b, subject)) for b in unit.inspecting)
+            assist = tuple(teams.department(b, office_of(b, subject)) for b in (*unit.assist, *bodies))
+        items = (tuple(text for (text, _), ok in zip(self.item_tests, applies, strict=True) if ok)
+                 if self.item_tests is not None and applies is not None else None)
+        return Selection(record_no(unit), round_no, subject_id, window[0], window[1], unit.sub, inspect, assist,
+                         items)
 
 
 def record_json(record: Mapping[str, Any]) -> str:
@@ -344,9 +359,22 @@ VISITS_HEADER = ("编号", "检查日期", "公示截止", "统一社会信用�
                  "检查事项", "检查人员", "主检")
 
 
-def list_file_name(task_no: int, round_no: int) -> str:
-    """名单-任务04-第1轮.csv: the draw list file of one task round (zero-padded so names sort)."""
-    return f"名单-任务{task_no:02d}-第{round_no}轮.csv"
+def list_file_name(task_no: int | str, round_no: int, sub: int | None = None) -> str:
+    """名单-任务04-第1轮.csv: the draw list file of one task round (zero-padded so names sort);
+    名单-任务01-子项2-第1轮.csv for a sub-row, 名单-任务SJ-2023-01-第1轮.csv for a text code (characters a
+    file name cannot hold become _, and a short digest of the code then keeps two such codes apart)."""
+    if isinstance(task_no, int):
+        task = f"{task_no:02d}"
+    else:
+        task = _FILE_UNSAFE.sub("_", task_no).strip(".") or "_"
+        if task != task_no:
+            task += "-" + draw.H(task_no)[:8]
+    part = f"-子项{sub}" if sub is not None else ""
+    return f"名单-任务{task}{part}-第{round_no}轮.csv"
+
+
+_FILE_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]')
+"""Characters a draw list's file name cannot hold (path separators, Windows-reserved, control, space)."""
 
 
 def _risk_name(letter: str) -> str:
@@ -368,7 +396,7 @@ def record_files(record: Mapping[str, Any]) -> dict[str, bytes]:
                     s = subjects.get(pick["id"], {})
                     rows.append((stratum["label"], pick["rank"], pick["id"], s.get("name", ""),
                                  s.get("address", ""), _risk_name(s.get("risk", "")), pick["key"]))
-            files[list_file_name(task["no"], rd["round"])] = csv_bytes(LIST_HEADER, rows)
+            files[list_file_name(task["no"], rd["round"], task.get("sub"))] = csv_bytes(LIST_HEADER, rows)
     visit_rows = []
     for visit in record["visits"]:
         s = subjects.get(visit["subject"], {})
@@ -519,7 +547,7 @@ def record_consistency_problem(record: Mapping[str, Any]) -> Problem | None:
         return ("seed",), "不等于由 C 和随机源数值算出的种子", "S does not follow from C and the beacon value"
     for t, task in enumerate(record["tasks"]):
         for r, rnd in enumerate(task["rounds"]):
-            stream = draw.stream(seed, task["no"], rnd["round"])
+            stream = draw.stream(seed, task["no"], rnd["round"], task.get("sub"))
             if rnd["stream"] != stream:
                 return (("tasks", t, "rounds", r, "stream"), "不等于由种子 S 算出的随机流",
                         "S_tr does not follow from S")

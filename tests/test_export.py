@@ -69,7 +69,7 @@ def export_plan(plan: Plan) -> dict[str, object]:
 def test_keys_in_documented_order() -> None:
     data = export_plan(plan(task(4, risk=RiskRef(name("信用分类"), None, sp())), profiles=(profile(),)))
     # the keys of the first version come first, in their order; language v2's additions follow
-    assert list(data) == ["plan", "fields", "departments", "profiles", "tasks", "levels"]
+    assert list(data) == ["plan", "fields", "departments", "profiles", "tasks", "levels", "joints"]
     assert list(data["plan"]) == ["title", "year", "region", "division_code", "authority", "doc_number",
                                   "contact", "plan_no", "phone", "address", "site", "witnesses",
                                   "publish_risk", "materials"]
@@ -79,7 +79,8 @@ def test_keys_in_documented_order() -> None:
                                    "assist", "mode"]
     assert list(exported)[15:] == ["item_details", "base", "rounds", "risk_label", "draw_window", "draw_note",
                                    "batch_mode", "guide", "inspect", "modes", "methods", "category",
-                                   "remarks", "materials", "group", "code", "parts"]
+                                   "remarks", "materials", "group", "round_windows", "round_draw_days",
+                                   "round_draw_windows", "assist_unstated", "code", "parts", "joint"]
     assert list(exported["rate"])[:8] == ["percent", "at_least", "count", "min_count", "count_unit",
                                           "subgroups", "by_count", "text"]
     assert {k: v for k, v in exported["rate"].items() if k in list(exported["rate"])[:8]} == {
@@ -310,3 +311,68 @@ def test_count_units_are_kept_from_the_source() -> None:
     assert (rates[1]["text"], rates[1]["count"], rates[1]["count_unit"]) == ("20家", 20, "家")
     assert (rates[2]["text"], rates[2]["min_count"], rates[2]["count_unit"]) == ("10%（不少于2个）", 2, "个")
     assert (rates[3]["text"], rates[3]["count_unit"]) == ("20户", "户")
+
+
+# ---------------------------------------------------------------- language v2 constructs, from plan text
+
+_V2_HEADER = """计划 "导出测试" { 年度 2024 地区 "测试县" }
+部门 县市场监管局
+"""
+_V2_TASK = """任务 {no} "任务{no}" {{
+  事项 "事项{no}"
+  对象 "企业" 筛选 类型 = "企业"
+  比例 {rate}
+  频次 {rounds}
+  时间 4-11月
+  {extra}
+  发起 县市场监管局
+  模式 县抽县查
+}}
+"""
+
+
+def _exported(*tasks: dict[str, str], joints: str = "") -> dict:
+    from ssjlang.checker import check_source
+
+    body = "".join(_V2_TASK.format(**{"rate": "5%", "rounds": "1次/年", "extra": "", **t}) for t in tasks)
+    checked, diagnostics = check_source(_V2_HEADER + body + joints, "t.ssj")
+    assert checked is not None, [d.message for d in diagnostics]
+    return export_resolved(checked.resolved)
+
+
+def test_export_of_a_rate_drawn_by_another_body() -> None:
+    task = _exported({"no": "1", "rate": '5% (约 1户) 由 "联合双随机牵头单位" 抽取'})["tasks"][0]
+    assert task["rate"]["drawn_by"] == "联合双随机牵头单位"
+    assert task["rate"]["text"] == "5%（约1户），由联合双随机牵头单位抽取"
+    assert task["rate"]["planned"] == {"count": 1, "approx": True, "unit": "户"}
+
+
+def test_export_of_a_headline_rate_beside_groups() -> None:
+    rate = _exported({"no": "1", "rate": '按对象 { "个体" 类型 = "个体工商户": 5% (40户) } 5% (43户)'})["tasks"][0]["rate"]
+    assert rate["overall_percent"] == 5 and rate["planned"]["count"] == 43
+    assert rate["text"].startswith("5%（个体：5%（40户）")
+
+
+def test_export_of_each_rounds_draw_deadline() -> None:
+    task = _exported({"no": "1", "rounds": "每季度1次", "extra": '抽取 每轮 15日内 "每季度首月15日内抽取"'})["tasks"][0]
+    assert task["round_draw_days"] == 15 and task["draw_note"] == "每季度首月15日内抽取"
+    assert task["round_windows"][0] == {"start": "2024-04-01", "end": "2024-06-30"}
+    assert task["round_draw_windows"] == [{"start": "2024-04-01", "end": "2024-04-15"},
+                                          {"start": "2024-07-01", "end": "2024-07-15"},
+                                          {"start": "2024-10-01", "end": "2024-10-15"}]
+
+
+def test_export_of_unstated_partners() -> None:
+    task = _exported({"no": "1", "extra": '配合 待定 "是否部门联合抽查：是"'})["tasks"][0]
+    assert task["assist"] == [] and task["assist_unstated"] == "是否部门联合抽查：是"
+    assert _exported({"no": "1", "extra": "配合 待定"})["tasks"][0]["assist_unstated"] == ""
+
+
+def test_export_of_a_joint_draw() -> None:
+    data = _exported({"no": "1"}, {"no": "2"}, {"no": "3"},
+                     joints='合并抽取 "一二合并" { 任务 1、2 比例 1.5% 备注 "合并抽取企业比例为1.5%" }')
+    assert data["joints"] == [{"code": "1+2", "name": "一二合并", "tasks": [1, 2],
+                               "rate": data["joints"][0]["rate"], "remarks": "合并抽取企业比例为1.5%"}]
+    assert data["joints"][0]["rate"]["percent"] == 1.5
+    assert [t["joint"] for t in data["tasks"]] == ["1+2", "1+2", None]
+    assert [t["rate"]["percent"] for t in data["tasks"]] == [5, 5, 5]  # the tasks keep their own rates

@@ -26,6 +26,7 @@ from ssjlang.nodes import (
     FieldKind,
     Integer,
     Item,
+    JointDraw,
     Level,
     Money,
     Name,
@@ -50,6 +51,7 @@ from ssjlang.nodes import (
     TaskCode,
     Text,
     Unit,
+    Unstated,
     ValueList,
     Window,
     WindowKind,
@@ -102,12 +104,14 @@ def _rate(**fields: object) -> Rate:
     return Rate(**base)  # type: ignore[arg-type]
 
 
+drawn_by = st.none() | texts  # 由 "…" 抽取
 percent_rates = st.builds(
-    lambda p, a, m, u, pl, f, c: _rate(percent=p, at_least=a, min_count=m, count_unit=u if m is not None else "户",
-                                       planned=pl, annual=f[0], all_levels=f[1], ceiling=c),
-    decimals, st.booleans(), st.none() | small, units, planned, flags, st.none() | decimals)
-count_rates = st.builds(lambda c, a, u, pl: _rate(count=c, at_least=a, count_unit=u, planned=pl),
-                        small, st.booleans(), units, planned)
+    lambda p, a, m, u, pl, f, c, by: _rate(percent=p, at_least=a, min_count=m,
+                                           count_unit=u if m is not None else "户", planned=pl, annual=f[0],
+                                           all_levels=f[1], ceiling=c, drawn_by=by),
+    decimals, st.booleans(), st.none() | small, units, planned, flags, st.none() | decimals, drawn_by)
+count_rates = st.builds(lambda c, a, u, pl, by: _rate(count=c, at_least=a, count_unit=u, planned=pl, drawn_by=by),
+                        small, st.booleans(), units, planned, drawn_by)
 range_rates = st.builds(lambda low, high: _rate(percent=low, at_least=True, upper=high), decimals, decimals)
 count_ranges = st.builds(lambda low, high, u: _rate(count=low, at_least=True, count_unit=u, upper=Decimal(high)),
                          small, small, units)
@@ -122,10 +126,10 @@ rates = percent_rates | count_rates | range_rates | count_ranges | headcount_rat
 rounds = st.builds(lambda n, period, floor, independent: Rounds(n, NO_SPAN, period, floor, independent),
                    small, st.sampled_from(list(Period)), st.booleans(), st.booleans())
 subgroups = st.builds(
-    lambda rules, total: SubgroupRates(tuple(rules), NO_SPAN, total),
+    lambda rules, total, overall: SubgroupRates(tuple(rules), NO_SPAN, total, overall),
     st.lists(st.builds(lambda lb, s, r: SubgroupRule(lb, s, r, NO_SPAN), st.none() | texts, selectors, rates),
              max_size=3),
-    planned)
+    planned, st.none() | decimals)
 count_rules = st.lists(
     st.builds(lambda op, t, r: CountRule(op, t, r, NO_SPAN),
               st.sampled_from([CompareOp.LE, CompareOp.LT, CompareOp.GT, CompareOp.GE]), small, rates),
@@ -141,9 +145,11 @@ windows = st.one_of(
     st.builds(lambda k, t: Window(None, None, NO_SPAN, k, t),
               st.sampled_from([WindowKind.YEAR_END, WindowKind.WHOLE_YEAR]), st.booleans()),
 )
-draw_windows = st.builds(lambda w, t: DrawWindow(w, t, NO_SPAN),
-                         st.none() | windows.filter(lambda w: not w.tentative), st.none() | texts).filter(
-    lambda d: d.window is not None or d.text is not None)
+draw_windows = st.one_of(
+    st.builds(lambda w, t: DrawWindow(w, t, NO_SPAN), st.none() | windows.filter(lambda w: not w.tentative),
+              st.none() | texts).filter(lambda d: d.window is not None or d.text is not None),
+    st.builds(lambda days, t: DrawWindow(None, t, NO_SPAN, days), small, st.none() | texts),  # 每轮 N日内
+)
 risks = st.one_of(st.builds(lambda p, t: RiskRef(p, t, NO_SPAN), st.none() | names, st.none() | texts),
                   texts.map(lambda t: RiskRef(None, t, NO_SPAN, label=True)))
 text_lists = st.lists(texts, min_size=1, max_size=2).map(tuple)
@@ -172,6 +178,7 @@ field_values = {
     "guide": st.none() | names,
     "inspect": name_tuples,
     "assist": name_tuples,
+    "assist_unstated": st.none() | st.builds(lambda t: Unstated(t, NO_SPAN), st.none() | texts),
     "modes": name_tuples,
     "methods": st.just(()) | text_lists,
     "category": st.none() | texts,
@@ -180,11 +187,18 @@ field_values = {
     "group": st.none() | texts,
     "batches": st.lists(st.builds(lambda n, d: Batch(n, d, NO_SPAN), texts, points), max_size=2).map(tuple),
 }
-parts = st.builds(lambda label, values: Part(label=label, span=NO_SPAN, **values),
+
+
+def _fields(values: dict[str, object]) -> dict[str, object]:
+    """配合 names its departments or says 待定, not both."""
+    return {**values, "assist_unstated": None} if values["assist"] else values
+
+
+parts = st.builds(lambda label, values: Part(label=label, span=NO_SPAN, **_fields(values)),
                   st.none() | texts, st.fixed_dictionaries(field_values))
 tasks = st.builds(
     lambda code, name, values, task_parts: Task(code=TaskCode(code, NO_SPAN), name=name, span=NO_SPAN,
-                                                parts=tuple(task_parts), **values),
+                                                parts=tuple(task_parts), **_fields(values)),
     codes, texts, st.fixed_dictionaries(field_values), st.lists(parts, max_size=2),
 )
 levels = st.builds(
@@ -209,8 +223,11 @@ departments = st.builds(
     st.just(()) | text_lists)
 org_levels = st.builds(lambda n, t, by, m: Level(n, t, by, m, NO_SPAN), names, st.none() | texts,
                        st.none() | names, name_tuples)
+joints = st.builds(lambda n, c, r, rm: JointDraw(n, tuple(TaskCode(x, NO_SPAN) for x in c), r, rm, NO_SPAN),
+                   st.none() | texts, st.lists(codes, max_size=3), st.none() | rates | subgroups | count_rules,
+                   st.none() | texts)
 plans = st.builds(
-    lambda h, f, d, p, t, lv: Plan(h, tuple(f), tuple(d), tuple(p), tuple(t), NO_SPAN, tuple(lv)),
+    lambda h, f, d, p, t, lv, j: Plan(h, tuple(f), tuple(d), tuple(p), tuple(t), NO_SPAN, tuple(lv), tuple(j)),
     headers,
     st.lists(st.builds(lambda n, k: FieldDecl(n, k, NO_SPAN), names, st.sampled_from(list(FieldKind))),
              max_size=3),
@@ -218,6 +235,7 @@ plans = st.builds(
     st.lists(profiles, max_size=2),
     st.lists(tasks, max_size=3),
     st.lists(org_levels, max_size=2),
+    st.lists(joints, max_size=2),
 )
 
 

@@ -154,9 +154,13 @@ def _has_header(plan: Plan) -> bool:
     return plan.header.span != NO_SPAN
 
 
+_STATEMENT_LISTS = tuple(f.name for f in dataclasses.fields(Plan) if f.name not in ("header", "span"))
+"""The fields of a `Plan` that list statements (fields, departments, tasks, levels, joint draws …):
+joining pieces concatenates each of them, so a new kind of statement needs nothing here."""
+
+
 def _has_statements(plan: Plan) -> bool:
-    return bool(_has_header(plan) or plan.fields or plan.departments or plan.levels or plan.profiles
-                or plan.tasks)
+    return _has_header(plan) or any(getattr(plan, name) for name in _STATEMENT_LISTS)
 
 
 class PlanDocument:
@@ -308,15 +312,8 @@ class PlanDocument:
             if with_statements
             else Span(1, 1, 1, 1, 0, 0)
         )
-        plan = Plan(
-            header=header,
-            fields=tuple(f for p in plans for f in p.fields),
-            departments=tuple(d for p in plans for d in p.departments),
-            profiles=tuple(r for p in plans for r in p.profiles),
-            tasks=tuple(t for p in plans for t in p.tasks),
-            span=span,
-            levels=tuple(level for p in plans for level in p.levels),
-        )
+        lists = {name: tuple(item for p in plans for item in getattr(p, name)) for name in _STATEMENT_LISTS}
+        plan = Plan(header=header, span=span, **lists)
         analysis = Analysis(text, self.file, plan, [], pieces, _language(pieces))
         parsed = sorted_diagnostics(
             [analysis.absolute_diagnostic(d) for p in pieces for d in p.result.diagnostics]

@@ -34,6 +34,11 @@ KEYWORD_DOCS: dict[str, str] = {
         "任务：`任务 序号 \"名称\" { … }`，计划表的一行；必填 事项 对象 比例 频次 时间 发起 模式。(A "
         "spot-check task: one row of the plan table.)"
     ),
+    "joint": (
+        "合并抽取：几项任务合并抽取，`合并抽取 \"…\" { 任务 1、2  比例 1.5% }`：各任务的对象合为一个总体，"
+        "按合并的比例一次抽取，被抽中的对象按其所属各任务检查。(Tasks drawn together: one population, one "
+        "rate, one list.)"
+    ),
     "year": "年度：计划年度（2000–2100）；只写月份的时间落在这一年。(The plan year.)",
     "region": "地区：文书上印的地区名称，如 \"晋城市城区\"。(The district, as printed on documents.)",
     "division": (
@@ -134,6 +139,11 @@ KEYWORD_DOCS: dict[str, str] = {
         "抽取：抽取的时间，与检查时间分开写，如 `抽取 3月`。(When the subjects are drawn, apart from the "
         "inspection window.)"
     ),
+    "each_round": (
+        "每轮：每轮的抽取期限，`抽取 每轮 15日内`：每轮在其开始后的若干日内抽取。(Each round's draw "
+        "deadline.)"
+    ),
+    "within_days": "日内：天数，写在 `每轮 N` 之后，`抽取 每轮 15日内`。(Days, after 每轮 N.)",
     "batch": (
         "批次：`批次 \"第一批\" 截止 2024年6月30日`，可写多个；第 r 批是第 r 轮。(A named batch with its "
         "deadline.)"
@@ -204,6 +214,10 @@ KEYWORD_DOCS: dict[str, str] = {
     "unstated": (
         "待定：计划表没有给出数值，`比例 待定 \"抽取一定比例\"`；抽取时不抽并给出警告。(The table gives no "
         "number.)"
+    ),
+    "drawn_by": (
+        "由：`比例 5% 由 \"联合双随机牵头单位\" 抽取`：这些对象由另一机关抽取，本计划只列出、不抽取。"
+        "(Another body draws these subjects, not this plan.)"
     ),
     "per_year": "次/年：频次的单位，如 `频次 2次/年`。(Per year: the unit of rounds.)",
     "per_quarter": "次/季度：每季度的频次，`频次 1次/季度`。(Rounds per quarter.)",
