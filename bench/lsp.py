@@ -91,7 +91,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=40, help="number of timed edits")
     parser.add_argument("--tasks", type=int, default=1000, help="tasks in the generated plan")
-    parser.add_argument("--debounce", type=float, default=0.05, help="the server's debounce in seconds "
+    parser.add_argument("--debounce", type=float, default=0.03, help="the server's debounce in seconds "
                         "(default: the server's default)")
     args = parser.parse_args()
 

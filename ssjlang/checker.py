@@ -200,9 +200,17 @@ class CheckedPlan:
     resolved: ResolvedPlan
 
 
-def check(plan: Plan, file: str) -> list[Diagnostic]:
-    """All semantic problems of `plan`, sorted by position (stable for equal positions)."""
-    return sorted_diagnostics(_Checker(plan, file).run() + unwritable_texts(plan, file))
+def check(plan: Plan, file: str, *, source: str | None = None) -> list[Diagnostic]:
+    """All semantic problems of `plan`, sorted by position (stable for equal positions).
+
+    `source`, the text the plan was parsed from, spares the walk of every text for characters documents
+    cannot hold (SSJ156) when the source has none: texts are the source's characters (an escape gives
+    only `"` `\\` LF or TAB). The walk costs more than the rest of the check on a large plan, which the
+    language server re-checks on every change."""
+    found = _Checker(plan, file).run()
+    if source is None or UNWRITABLE.search(source) is not None:
+        found += unwritable_texts(plan, file)
+    return sorted_diagnostics(found)
 
 
 def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
@@ -213,7 +221,7 @@ def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagn
     diagnostics = list(result.diagnostics)
     if result.plan is None:
         return None, diagnostics
-    diagnostics += check(result.plan, file)
+    diagnostics += check(result.plan, file, source=source)
     if has_errors(diagnostics):
         return None, sorted_diagnostics(diagnostics)
     ordered = tuple(sorted_diagnostics(diagnostics))

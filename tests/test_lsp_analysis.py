@@ -68,6 +68,7 @@ SNIPPETS = [
     "}",
     "{",
     "\n}\n",
+    '  备注 "粘贴来的\x01字符"\n',
     "\n层级 市县两级 { 成员 城区市场监管局 }\n",
     "  单位 城区某所\n",
     '\n任务 99 "新任务" {\n',
@@ -177,3 +178,10 @@ def test_english_and_crlf_text() -> None:
     english = (ROOT / "tests" / "plans" / "english2026.ssj").read_text(encoding="utf-8")
     analysis = assert_same_as_full(PlanDocument(FILE), english.replace("\n", "\r\n"))
     assert analysis.language == "en"
+
+
+def test_a_control_character_in_a_text_is_reported_as_ssj_check_reports_it() -> None:
+    """check(…, source=…) skips the SSJ156 walk only when the source has no such character."""
+    text = PLAN_TEXT.replace('"对中小学学校办学情况双随机抽查"', '"对中小学学校办学情况\x01双随机抽查"')
+    analysis = assert_same_as_full(PlanDocument(FILE), text)
+    assert "SSJ156" in [d.code for d in analysis.diagnostics]

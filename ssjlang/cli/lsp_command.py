@@ -24,7 +24,7 @@ LSP_PACKAGES = ("pygls", "lsprotocol")
 @click.option(
     "--debounce",
     type=click.FloatRange(min=0),
-    default=0.05,
+    default=0.03,
     show_default=True,
     help="Seconds typing must pause before the plan is checked again.",
 )

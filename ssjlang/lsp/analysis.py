@@ -285,7 +285,7 @@ class PlanDocument:
         result = parse(text, self.file)
         diagnostics = list(result.diagnostics)
         if result.plan is not None:
-            diagnostics += check(result.plan, self.file)
+            diagnostics += check(result.plan, self.file, source=text)
         piece = Piece(0, len(text), 1, 0, result)
         return Analysis(
             text, self.file, result.plan, sorted_diagnostics(diagnostics), [piece], result.language
@@ -318,7 +318,7 @@ class PlanDocument:
         parsed = sorted_diagnostics(
             [analysis.absolute_diagnostic(d) for p in pieces for d in p.result.diagnostics]
         )
-        checked = [analysis.absolute_diagnostic(d) for d in check(plan, self.file)]
+        checked = [analysis.absolute_diagnostic(d) for d in check(plan, self.file, source=text)]
         analysis.diagnostics = sorted_diagnostics(parsed + checked)
         return analysis
 

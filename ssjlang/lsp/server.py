@@ -23,7 +23,7 @@ from .analysis import Analysis, PlanDocument
 from .lens import RegistryCache, RegistrySetting, find_setting, task_lens
 from .positions import Positions
 
-DEBOUNCE_SECONDS = 0.05
+DEBOUNCE_SECONDS = 0.03
 """How long typing must pause before the plan is checked again."""
 
 
