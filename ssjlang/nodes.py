@@ -135,8 +135,8 @@ class Department:
 
 @dataclass(frozen=True)
 class Level:
-    """层级: an inspecting level (各县（市、区）市场监管部门, 市、区两级) made of offices (成员), each taking the
-    subjects whose registry field `by` (按) holds one of the office's 辖区 values."""
+    """层级: an inspecting level (各县（市、区）市场监管部门, 市、区两级) made of offices (成员), each
+    taking the subjects whose registry field `by` (按) holds one of the office's 辖区 values."""
 
     name: Name
     text: Text | None
@@ -351,7 +351,8 @@ Selector = Compare | And | Or | Not
 
 @dataclass(frozen=True)
 class Base:
-    """基数: the population the table states (``基数 约 40065户 "动态更新"``), checked against the registry."""
+    """基数: the population the table states (``基数 约 40065户 "动态更新"``), checked against the
+    registry."""
 
     count: int
     approx: bool

@@ -244,7 +244,8 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
                            for line in diff)
             click.echo(text or f"# {source.file}: 仅换行符或 BOM 不同 (only line endings or BOM differ)\n",
                        nl=False)
-            exit_code = max(exit_code, EXIT_INPUT)  # like `diff` and `black --diff --check`: a change shown is exit 1
+            # like `diff` and `black --diff --check`: a change shown is exit 1
+            exit_code = max(exit_code, EXIT_INPUT)
         if check_only:
             click.echo(f"would reformat（需要排版）: {source.file}")
             exit_code = max(exit_code, EXIT_INPUT)
