@@ -159,6 +159,19 @@ def _name_regex() -> str:
     return f"{char}+(?:[(（]{inner}+[)）]{char}*)*"
 
 
+@lru_cache(maxsize=1)
+def _name_pattern() -> re.Pattern[str]:
+    return re.compile(_name_regex())
+
+
+def is_bare_name(text: str) -> bool:
+    """Whether `text` can be written as a bare name (部门、单位、模式): the NAME terminal matches all of
+    it and it is no keyword's spelling (a department called 无 would read as 风险 无)."""
+    if not _name_pattern().fullmatch(text):
+        return False
+    return not any(text == spelling for keyword in KEYWORDS for spelling in keyword.spellings)
+
+
 def _lark_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
