@@ -59,6 +59,7 @@ LEVELS_TO_WRITE = "SSJ523"  # an escalation text without numbers: the profile's 
 HEADER_TO_WRITE = "SSJ524"  # no plan year or title in the table or on the command line
 BLANK_CELL = "SSJ525"  # a cell of a field every task needs is blank
 NUMBER_REPEATED = "SSJ526"  # two separate row blocks with the same 序号
+TASK_FIELD_MISSING = "SSJ527"  # a task lacks a required field its column does not give (频次 not in the rate cell)
 
 PENDING = "待补充"
 ORIGINAL = "原表"
@@ -408,6 +409,8 @@ class Builder:
                              "(not a count)", "写成 20户 或在比例后写 (约 20户)")
             else:
                 planned, words = counted
+                if re.search("预估|预计|约", self.label("count")):
+                    planned = replace(planned, approx=True)  # 预估抽查对象数: every count is an estimate
                 if isinstance(rate, Rate) and rate.percent is not None and rate.planned is None:
                     rate = replace(rate, planned=planned)
                 elif rate is None and not rest:
@@ -433,11 +436,8 @@ class Builder:
             self.blank(row, "rate_rounds" if has("rate_rounds") else "rate", unit)
         if rounds is not None:
             unit.values["rounds"] = rounds
-        elif (rounds_cell is not None and not rounds_cell.text) or (
-                rounds_cell is None and rate_cell is not None and rate_cell.text and not rest):
-            unit.note("rounds", f"{PENDING}：原表没有写频次，请写出（如 1次/年）", True)
-            self.pending(CELL_NOT_READ, rounds_cell or rate_cell, "原表没有写频次 (no frequency in the table)",
-                         "写出 频次，如 1次/年")
+        elif rounds_cell is not None and not rounds_cell.text:
+            self.blank(row, "rounds", unit)
         if rate is not None and not rest and (rounds is not None or rounds_cell is None):
             written = " ".join(shown)
             rendered = cells.rate_spec_text(rate) + (" " + rounds_text(rounds) if rounds is not None else "")
@@ -608,12 +608,14 @@ class Builder:
         for column in self.header.columns:
             if column.field is not None or not column.heading.strip():
                 continue
+            texts: list[str] = []
             for row in block:
                 cell = row.cells[column.index]
-                if not cell.text or cell.origin in seen:
-                    continue
+                if cell.text and cell.origin not in seen and cell.text not in texts:
+                    texts.append(cell.text)
                 seen.add(cell.origin)
-                task.head.append(Note(f"{ORIGINAL}「{_one_line(column.heading)}」：{_one_line(cell.text)}"))
+            for text in texts:
+                task.head.append(Note(f"{ORIGINAL}「{_one_line(column.heading)}」：{_one_line(text)}"))
 
     # -- after all rows: departments, profiles
 
@@ -627,12 +629,16 @@ class Builder:
                     continue
                 full, short = (earlier, later) if len(earlier) >= len(later) else (later, earlier)
                 cell = self.departments[later]
+                if len(full) > len(short):  # 区人社局 / 城区人社局: a short form of the full name
+                    advice = f"在「{full}」的声明后写 又称 {short}"
+                else:  # 支队 / 大队: one of the two may be a slip
+                    advice = "保留正确的一个名称"
                 notes[later] = Note(
                     f"{PENDING}：「{later}」与「{earlier}」写法相近，可能是同一部门。若是，删去这一行，"
-                    f"在「{full}」的声明后写 又称 {short}（并把各任务中的名称统一）；若不是，删去本注释", True)
+                    f"{advice}（并把各任务中的名称统一）；若不是，删去本注释", True)
                 self.pending(ALIAS_PROPOSED, cell, f"「{later}」与「{earlier}」可能是同一部门 "
                              "(two spellings of one department?)",
-                             f"若是同一部门：部门 {full} 又称 {short}")
+                             f"若是同一部门：{advice}，删去另一个声明")
                 break
         return notes
 
@@ -714,6 +720,7 @@ class Builder:
         for note in draft.head:
             lines.comment(note)
         missing = self.missing(draft)
+        self.report_missing(draft, missing)
         if missing:
             lines.comment(Note(f"{PENDING}：缺 {'、'.join(missing)}（原表未写），请按本单位的计划写出", True))
         start = lines.take()
@@ -745,6 +752,21 @@ class Builder:
         if not given("window") and not marked("window") and not (drawn is not None and drawn[0] is not None):
             out.append("时间")
         return out
+
+    def report_missing(self, draft: TaskDraft, missing: list[str]) -> None:
+        """One diagnostic per missing field whose column the table has (an absent column is SSJ512, once)."""
+        columns = {"事项": ("items", "name"), "对象": ("scope",), "比例": ("rate", "rate_rounds", "count"),
+                   "频次": ("rounds", "rate_rounds", "rate"), "发起": ("lead",), "模式": ("mode",),
+                   "时间": ("window", "start", "end", "draw_window", "draw_start", "draw_end")}
+        for word in missing:
+            present = [key for key in columns[word] if key in self.column_of]
+            if not present:
+                continue
+            column = self.column_of[present[0]] + 1
+            self.diagnostics.append(error(TASK_FIELD_MISSING, f"任务 {draft.code} 缺 {word}：表中没有写出 "
+                                          "(a required field the table does not give)", self.file,
+                                          cell_span(draft.row, column),
+                                          hint=f"在草稿中该任务标有 待补充 的地方写出 {word}"))
 
     def unit_fields(self, lines: _Lines, unit: UnitDraft, profiles: dict[str, tuple[str, str]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -841,8 +863,14 @@ def _near(a: str, b: str) -> bool:
     if len(short) >= 3 and long.endswith(short) and len(long) - len(short) <= 3:
         return True
     if len(a) == len(b) and len(a) >= 4 and a[-1] == b[-1]:
+        differ = {x for x, y in zip(a, b, strict=True) if x != y} | {y for x, y in zip(a, b, strict=True) if x != y}
+        if differ <= set(_NUMERALS):
+            return False  # 一中队 / 二中队: numbered units, not two spellings
         return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
     return False
+
+
+_NUMERALS = "〇一二三四五六七八九十0123456789"
 
 
 def _one_line(text: str) -> str:

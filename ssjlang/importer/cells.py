@@ -114,13 +114,17 @@ def split_items(text: str) -> list[str] | None:
         marker = candidates[0]
         bounds.append(marker)
         position = marker.end
+    one_line = "\n" not in stripped
     items = []
     for current, following in zip(bounds, [*bounds[1:], None], strict=True):
         end = following.start if following is not None else len(stripped)
-        item = stripped[current.end:end].strip()
-        item = re.sub(r"[;；,，、\s]+$", "", item)
-        if following is not None or len(bounds) > 1:
-            item = re.sub(r"[。.]+$", "", item)
+        chunk = stripped[current.end:end]
+        item = chunk.strip()
+        if following is not None and "\n" not in chunk[len(chunk.rstrip()):]:
+            # the next number follows on the same line: the punctuation before it separates the items
+            item = re.sub(r"[;；,，、。.]+$", "", item)
+        elif following is None and one_line and len(bounds) > 1:
+            item = re.sub(r"[;；,，、。.]+$", "", item)  # 1.…;2.…。 on one line: the list's full stop
         items.append(item.strip())
     if any(not item for item in items):
         return None
@@ -156,7 +160,9 @@ def _rate_core(text: str) -> Rate | None:
         min_count, planned, ceiling, unit = tail
         percent = Decimal(m.group("pct"))
         upper = Decimal(m.group("upper")) if m.group("upper") else None
-        return Rate(percent, bool(m.group("floor")), None, min_count, NO_SPAN, count_unit=unit, upper=upper,
+        # a range is read as the language reads `10%—20%`: at least the lower bound, at most the upper
+        return Rate(percent, bool(m.group("floor")) or upper is not None, None, min_count, NO_SPAN,
+                    count_unit=unit, upper=upper,
                     planned=planned, annual=bool(m.group("annual")), all_levels=bool(m.group("all")),
                     ceiling=ceiling)
     m = re.fullmatch(rf"(?P<annual>全年)?{_RATE_PREFIX}(?P<per>每名执法人员|每人)?(?P<floor>{_FLOOR})?"
@@ -164,7 +170,7 @@ def _rate_core(text: str) -> Rate | None:
     if m is not None:
         if m.group("upper") and (m.group("floor") or m.group("per")):
             return None
-        return Rate(None, bool(m.group("floor")), int(m.group("count")), None, NO_SPAN,
+        return Rate(None, bool(m.group("floor") or m.group("upper")), int(m.group("count")), None, NO_SPAN,
                     count_unit=m.group("unit"), upper=Decimal(m.group("upper")) if m.group("upper") else None,
                     per_inspector=bool(m.group("per")), annual=bool(m.group("annual")))
     m = re.fullmatch(rf"(?P<annual>全年)?(?:人员比|人户比)(?P<floor>{_FLOOR})?(?P<a>{_NUMBER}):(?P<b>{_NUMBER})",

@@ -97,7 +97,7 @@ REQUIRED_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("items", ("items", "name")),
     ("scope", ("scope",)),
     ("rate", ("rate", "rate_rounds", "count")),
-    ("rounds", ("rounds", "rate_rounds")),
+    ("rounds", ("rounds", "rate_rounds", "rate")),
     ("window", ("window", "start", "end", "draw_window", "draw_start", "draw_end")),
     ("lead", ("lead",)),
     ("mode", ("mode",)),
@@ -142,14 +142,14 @@ HEADINGS: dict[str, str] = _build_lookup()
 
 
 def field_of(heading: str) -> str | None:
-    """The field a heading names: the whole heading, else (for 发起主体/指导单位, 抽查项目/抽查内容) its
-    last then first part."""
+    """The field a heading names: the whole heading, else (发起主体/指导单位, 抽查比例/数量) its first part
+    that names one."""
     found = HEADINGS.get(normalise_heading(heading))
     if found is not None:
         return found
     parts = [p for p in re.split(r"[/／\n]", heading) if p.strip()]
     if len(parts) > 1:
-        for part in (parts[-1], *parts[:-1]):
+        for part in parts:
             found = HEADINGS.get(normalise_heading(part))
             if found is not None:
                 return found
@@ -221,13 +221,16 @@ def find_header(grid: Grid) -> Header | None:
     headings = [cell.text for cell in row]
     last = best
     below = grid.rows[best + 1] if best + 1 < len(grid.rows) else None
+    keys: list[str | None] = [field_of(h) if h else None for h in headings]
     if below is not None and _is_sub_header(row, below):
-        headings = []
+        headings, keys = [], []
         for top, sub in zip(row, below, strict=True):
             if sub.origin == top.origin or not sub.text:
                 headings.append(top.text)
-            else:
+                keys.append(field_of(top.text) if top.text else None)
+            else:  # 抽查项目 over 抽查内容: the lower heading says what the column is
                 headings.append(f"{top.text}/{sub.text}" if top.text else sub.text)
+                keys.append(field_of(sub.text) or (field_of(top.text) if top.text else None))
         last = best + 1
     title = _title_above(grid, best)
     columns: list[Column] = []
@@ -239,7 +242,7 @@ def find_header(grid: Grid) -> Header | None:
         if index > 0 and cell.origin == header_row[index - 1].origin:
             columns.append(Column(index, heading, None))  # the later positions of a heading spanning columns
             continue
-        key = field_of(heading) if heading else None
+        key = keys[index]
         if key == "rate_rounds" and ("rate" in by_field or "rounds" in by_field):
             key = None
         if key is not None and key in by_field:
@@ -257,19 +260,7 @@ def find_header(grid: Grid) -> Header | None:
         if key is not None:
             by_field[key] = index
         columns.append(Column(index, heading, key, tentative))
-    _adjust_name_columns(columns, by_field)
     return Header(last + 1, columns, title, by_field, diagnostics)
-
-
-def _adjust_name_columns(columns: list[Column], by_field: dict[str, int]) -> None:
-    """Without a 任务名称 column, a table's first 抽查事项 column names the task when a second one holds
-    the items (抽查事项 + 检查内容)."""
-    if "name" in by_field:
-        return
-    items = [c for c in columns if c.field == "items"]
-    if items:
-        return
-    # a second items-like column was reported as a duplicate: nothing to re-assign
 
 
 def _is_sub_header(top: list[Cell], below: list[Cell]) -> bool:

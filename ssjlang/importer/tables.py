@@ -350,10 +350,11 @@ def _int_attr(element: Any, default: int) -> int:
 
 def _title_of(paragraphs: list[str]) -> str | None:
     """The title above a table: the last paragraph that names a plan (计划/清单/表), else the last one."""
-    for text in reversed(paragraphs[-4:]):
-        if re.search(r"计划|計劃|清单|清單|表$", text) and len(text) <= 200:
-            return text.replace("\n", "")
-    return None
+    near = [text.replace("\n", "") for text in paragraphs[-4:] if len(text) <= 200]
+    for text in reversed(near):
+        if re.search(r"计划|計劃|清单|清單|表$|plan", text, re.IGNORECASE):
+            return text
+    return near[-1] if near else None
 
 
 # ---------------------------------------------------------------- XLSX
@@ -495,9 +496,15 @@ def _html_grids(file: str, text: str) -> list[Grid]:
     for table in root.iter("table"):
         if any(ancestor.tag == "table" for ancestor in table.iterancestors()):
             continue  # a table inside a cell is part of that cell
-        title = _html_title(table) or (clean_text(page_title) if page_title else None)
+        title = _html_title(table) or _plan_title(clean_text(page_title or ""))
         grids.append(Grid(file, "html", _html_rows(file, table), title, f"第 {len(grids) + 1} 个表格"))
     return grids
+
+
+def _plan_title(text: str) -> str | None:
+    """A page's <title> is the plan's only when it names a plan (many pages are titled 政府信息公开)."""
+    text = text.replace("\n", "")
+    return text if text and len(text) <= 200 and re.search(r"计划|計劃|清单|清單|表$", text) else None
 
 
 def _own_rows(table: Any) -> Iterator[Any]:
