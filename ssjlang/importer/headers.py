@@ -90,7 +90,7 @@ _MORE_HEADINGS: dict[str, tuple[str, ...]] = {
     "base": ("检查基数", "抽查对象总数"),
 }
 
-TENTATIVE_HEADINGS = frozenset({"初步检查时间", "计划开展时间", "拟检查时间"})
+TENTATIVE_HEADINGS = frozenset({"初步检查时间", "拟检查时间", "暂定检查时间"})
 """Window headings that say the dates are provisional (暂定)."""
 
 REQUIRED_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -245,6 +245,11 @@ def find_header(grid: Grid) -> Header | None:
         key = keys[index]
         if key == "rate_rounds" and ("rate" in by_field or "rounds" in by_field):
             key = None
+        if key == "items" and "items" in by_field and "name" not in by_field:
+            # 抽查事项 then 检查内容, no 任务名称: the first names the task, the second holds its items
+            first = by_field.pop("items")
+            columns[first].field = "name"
+            by_field["name"] = first
         if key is not None and key in by_field:
             diagnostics.append(error(UNKNOWN_COLUMN, f"第二个表示「{FIELD_LABELS[key]}」的列「{_one_line(heading)}」"
                                      f"未使用 (a second column of this kind is not used)", grid.file,
