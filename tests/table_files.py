@@ -102,7 +102,8 @@ def html_bytes(spec: TableSpec, charset: str = "utf-8") -> bytes:
             cells.append(f"<td{attributes}>{body}")  # unclosed <td>, as saved pages often have
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table><p>附件下载</p></body></html>")
-    return "\n".join(lines).encode(charset)
+    codec = "gb18030" if charset.lower().startswith("gb") else charset  # pages declare gb2312 and hold GBK
+    return "\n".join(lines).encode(codec)
 
 
 def csv_bytes(spec: TableSpec, encoding: str = "utf-8-sig") -> bytes:
