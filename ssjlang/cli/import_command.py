@@ -74,7 +74,8 @@ def import_command(table: Path, output: Path | None, year: int | None, region: s
     tasks = len(result.draft.plan.tasks) if result.draft is not None else 0
     if result.pending:
         click.echo(f"草稿已写入 {target}（{tasks} 个任务），有 {result.pending} 处待补充 "
-                   f"(draft written; {result.pending} places to finish)；补全后运行 ssj check {target}", err=True)
+                   f"(draft written; {result.pending} places to finish)；"
+                   f"补全后运行 ssj check {target}", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(f"草稿已写入 {target}（{tasks} 个任务） (draft written)；运行 ssj check {target}", err=True)
     sys.exit(EXIT_OK)

@@ -61,12 +61,14 @@ def import_table(path: Path, options: Options | None = None, table: int | None =
 def _choose(file: str, grids: list[Grid], table: int | None) -> Grid | ImportResult:
     if table is not None:
         if not 1 <= table <= len(grids):
-            return ImportResult(None, [error(NO_SUCH_TABLE, f"文件中没有第 {table} 个表格，共 {len(grids)} 个 "
-                                             "(no such table)", file, hint="--table 从 1 数起")], usage=True)
+            message = f"文件中没有第 {table} 个表格，共 {len(grids)} 个 (no such table)"
+            problem = error(NO_SUCH_TABLE, message, file, hint="--table 从 1 数起")
+            return ImportResult(None, [problem], usage=True)
         return grids[table - 1]
     if not grids:
         return ImportResult(None, [error(NO_TABLE, "文件中没有表格 (no table in the file)", file,
-                                         hint="给出含计划表的文件：Word 表格、Excel 工作表、CSV 或网页中的 <table>")])
+                                         hint="给出含计划表的文件：Word 表格、Excel 工作表、CSV "
+                                              "或网页中的 <table>")])
     for grid in grids:
         if looks_like_header(grid):
             return grid
@@ -82,8 +84,9 @@ def _read_back(file: str, draft: Draft) -> list[Diagnostic]:
     if result.plan is not None and not has_errors(result.diagnostics) and \
             strip_spans(result.plan) == strip_spans(draft.plan):
         return []
-    return [error(INTERNAL, "内部错误：生成的草稿读回后与导入的内容不一致 (internal error: the draft does not read "
-                  "back; please report)", file, hint="请把表格文件附在问题报告中")]
+    return [error(INTERNAL, "内部错误：生成的草稿读回后与导入的内容不一致 "
+                  "(internal error: the draft does not read back; please report)", file,
+                  hint="请把表格文件附在问题报告中")]
 
 
 __all__ = ["ImportResult", "Options", "import_table"]

@@ -59,7 +59,7 @@ LEVELS_TO_WRITE = "SSJ523"  # an escalation text without numbers: the profile's 
 HEADER_TO_WRITE = "SSJ524"  # no plan year or title in the table or on the command line
 BLANK_CELL = "SSJ525"  # a cell of a field every task needs is blank
 NUMBER_REPEATED = "SSJ526"  # two separate row blocks with the same 序号
-TASK_FIELD_MISSING = "SSJ527"  # a task lacks a required field its column does not give (频次 not in the rate cell)
+TASK_FIELD_MISSING = "SSJ527"  # a task lacks a required field its row does not give (频次 not in 比例)
 
 PENDING = "待补充"
 ORIGINAL = "原表"
@@ -210,10 +210,11 @@ class Builder:
             first = used.setdefault(task.code, task.row)
             if first != task.row:
                 no = self.cell(block[0], "no")
-                self.pending(NUMBER_REPEATED, no, f"序号 {task.code} 在第 {first} 行已用过 (task number used twice)",
+                self.pending(NUMBER_REPEATED, no, f"序号 {task.code} 在第 {first} 行已用过 "
+                             "(task number used twice)",
                              "合并单元格断开时同一序号会分成两块：核对原表，给其中一个任务换一个序号")
-                task.head.append(Note(f"{PENDING}：序号 {task.code} 与第 {first} 行的任务重复，请改用未用的序号",
-                                      True))
+                task.head.append(Note(f"{PENDING}：序号 {task.code} 与第 {first} 行的任务重复，"
+                                      "请改用未用的序号", True))
             self.tasks.append(task)
 
     def same_task(self, previous: Row, row: Row) -> bool:
@@ -396,15 +397,17 @@ class Builder:
         if rounds_cell is not None and rounds_cell.text:
             rounds = cells.parse_rounds(rounds_cell.text)
             if rounds is None:
-                unit.note("rounds", f"{PENDING}：原表「{self.label('rounds')}」为「{_one_line(rounds_cell.text)}」，"
+                written = _one_line(rounds_cell.text)
+                unit.note("rounds", f"{PENDING}：原表「{self.label('rounds')}」为「{written}」，"
                                     "无法读作频次（如 1次/年、每季度1次），请写出", True)
                 self.pending(CELL_NOT_READ, rounds_cell, f"无法读作频次：{_one_line(rounds_cell.text)} "
                              "(not a frequency)", "写成 1次/年、2次/年、每季度1次 等")
         if count_cell is not None and count_cell.text:
             counted = cells.parse_count(count_cell.text)
             if counted is None:
-                unit.note("rate", f"{PENDING}：原表「{self.label('count')}」为「{_one_line(count_cell.text)}」，"
-                                  "无法读作户数", True)
+                written = _one_line(count_cell.text)
+                unit.note("rate", f"{PENDING}：原表「{self.label('count')}」为「{written}」，无法读作户数",
+                          True)
                 self.pending(CELL_NOT_READ, count_cell, f"无法读作抽查数量：{_one_line(count_cell.text)} "
                              "(not a count)", "写成 20户 或在比例后写 (约 20户)")
             else:
@@ -418,8 +421,8 @@ class Builder:
                 else:
                     unit.note("rate", f"{ORIGINAL}「{self.label('count')}」：{_one_line(count_cell.text)}")
                 if words:
-                    unit.note("rate", f"{PENDING}：原表「{self.label('count')}」还写了「{_one_line(words)}」，"
-                                      "请并入备注或比例", True)
+                    unit.note("rate", f"{PENDING}：原表「{self.label('count')}」还写了"
+                                      f"「{_one_line(words)}」，请并入备注或比例", True)
                     self.pending(CELL_NOT_READ, count_cell, f"抽查数量后的文字未读：{_one_line(words)} "
                                  "(words after the count kept verbatim)", "把这段说明写进 备注")
                 shown.append(count_cell.text)
@@ -427,7 +430,8 @@ class Builder:
             where = rate_cell
             rate = Rate(None, False, None, None, _NO, unstated=True, unstated_text=Text(rest, _NO))
             unit.note("rate", f"{PENDING}：原表的比例「{_one_line(rest)}」不是能直接读出的比例，暂记为 待定；"
-                              "按对象或按类别分别规定的，写成 比例 按对象 { \"标签\" 筛选条件: 比例; … }", True)
+                              "按对象或按类别分别规定的，"
+                              "写成 比例 按对象 { \"标签\" 筛选条件: 比例; … }", True)
             self.pending(CELL_NOT_READ, where, f"无法读作抽查比例：{_one_line(rest)} (not a sample rate)",
                          "写成 20%、不低于 10%、20户、10%—20%，或 比例 按对象 {…}；原文已照录为 待定 \"…\"")
         if rate is not None:
@@ -444,7 +448,7 @@ class Builder:
             if rounds_cell is not None and rounds is not None:
                 rendered = cells.rate_spec_text(rate) + " " + rounds_text(rounds)
                 written = " ".join([*shown, rounds_cell.text])
-            if cells.reading_form(written) != cells.reading_form(rendered):
+            if not _reads_as(rendered, written):
                 unit.note("rate", f"{ORIGINAL}：{_one_line(written)}")
 
     def risk(self, row: Row, unit: UnitDraft) -> None:
@@ -490,13 +494,13 @@ class Builder:
 
     def put_window(self, unit: UnitDraft, key: str, window: Window | None, cell: Cell, written: str) -> None:
         if window is None:
-            unit.note(key, f"{PENDING}：原表的时间「{_one_line(written)}」无法读作起止时间（如 3月—11月），请写出",
-                      True)
+            unit.note(key, f"{PENDING}：原表的时间「{_one_line(written)}」无法读作起止时间"
+                           "（如 3月—11月），请写出", True)
             self.pending(CELL_NOT_READ, cell, f"无法读作时间：{_one_line(written)} (not a time window)",
                          "写成 3月—11月、2024年3月至10月、10月底前、年底前、全年 等")
             return
         unit.values[key] = window
-        if cells.reading_form(window_text(window)) != cells.reading_form(written):
+        if not _reads_as(window_text(window), written):
             unit.note(key, f"{ORIGINAL}：{_one_line(written)}")
 
     def draw_window(self, row: Row, unit: UnitDraft, has: Any) -> None:
@@ -507,7 +511,7 @@ class Builder:
                 return
             window = cells.parse_window(cell.text)
             unit.values["draw_window"] = (window, None if window is not None else cell.text)
-            if window is not None and cells.reading_form(window_text(window)) != cells.reading_form(cell.text):
+            if window is not None and not _reads_as(window_text(window), cell.text):
                 unit.note("draw_window", f"{ORIGINAL}：{_one_line(cell.text)}")
             return
         start, end = self.cell(row, "draw_start"), self.cell(row, "draw_end")
@@ -519,7 +523,8 @@ class Builder:
         written = "—".join(texts)
         if window is None:
             unit.values["draw_window"] = (None, written)
-            unit.note("draw_window", f"{PENDING}：原表的抽取时间「{written}」无法读作起止日期，照录为文字", True)
+            unit.note("draw_window", f"{PENDING}：原表的抽取时间「{written}」无法读作起止日期，照录为文字",
+                      True)
             self.pending(CELL_NOT_READ, start or end, f"无法读作抽取时间：{written} (not a draw window)",
                          "写成 2021/5/20—2021/12/20 这样的起止日期")
             return
@@ -544,9 +549,11 @@ class Builder:
         pieces = cells.split_names(cell.text)
         names = [cells.as_name(p) for p in pieces]
         if not pieces or any(n is None for n in names):
-            unit.note(key, f"{PENDING}：原表「{self.label(key)}」为「{_one_line(cell.text)}」，不能直接写成部门名称"
-                           "（名称不能含数字和标点，多个名称用“、”分开）；请声明相应的 部门/单位/层级 后写出", True)
-            self.pending(NOT_A_NAME, cell, f"无法读作部门名称：{_one_line(cell.text)} (not a department name)",
+            written = _one_line(cell.text)
+            unit.note(key, f"{PENDING}：原表「{self.label(key)}」为「{written}」，不能直接写成部门名称"
+                           "（名称不能含数字和标点，多个名称用“、”分开）；"
+                           "请声明相应的 部门/单位/层级 后写出", True)
+            self.pending(NOT_A_NAME, cell, f"无法读作部门名称：{written} (not a department name)",
                          "部门名称不含数字、标点；“市、区两级…”写成 层级，见 docs/import.md")
             return None
         out = [n for n in names if n is not None]
@@ -571,7 +578,8 @@ class Builder:
         if names is None:
             return
         if len(names) > 1:
-            unit.note(key, f"{PENDING}：原表「{self.label(key)}」写了 {len(names)} 个部门（{_one_line(cell.text)}），"
+            written = _one_line(cell.text)
+            unit.note(key, f"{PENDING}：原表「{self.label(key)}」写了 {len(names)} 个部门（{written}），"
                            "发起只能是一个；其余写在 配合 或 检查 中", True)
             self.pending(NOT_A_NAME, cell, f"发起部门写了多个：{_one_line(cell.text)} (more than one lead)",
                          "发起写一个部门，其余写在 配合 或 检查 中")
@@ -683,9 +691,11 @@ class Builder:
                                "本工具不代拟数值", True))
             start = lines.take()
             end = lines.take()
-            profile_nodes.append(RiskProfile(Name(name, start), Text(description, start), (), _span(start, end)))
+            profile_nodes.append(RiskProfile(Name(name, start), Text(description, start), (),
+                                             _span(start, end)))
         tasks = [self.task_node(lines, draft, profiles) for draft in self.tasks]
-        plan = Plan(header, (), tuple(departments), tuple(profile_nodes), tuple(tasks), _span(header.span, lines.take()))
+        plan = Plan(header, (), tuple(departments), tuple(profile_nodes), tuple(tasks),
+                    _span(header.span, lines.take()))
         comments = tuple(lines.comments)
         text = format_plan(plan, comments, self.options.language)
         return Draft(plan, comments, text, self.diagnostics)
@@ -697,8 +707,10 @@ class Builder:
             m = re.search(r"(20\d{2}|19\d{2})\s*年", title)
             if m is not None:
                 year = int(m.group(1))
-        lines.comment(Note(f"由 ssj import 从 {Path(self.file).name} 导入（{self.grid.label or self.grid.kind}）。"
-                           f"标有“{PENDING}”的地方须由人补全；抽查对象的 筛选 条件不在计划表中，抽取前为每个定向任务写出"))
+        where = self.grid.label or self.grid.kind
+        lines.comment(Note(f"由 ssj import 从 {Path(self.file).name} 导入（{where}）。"
+                           f"标有“{PENDING}”的地方须由人补全；"
+                           "抽查对象的 筛选 条件不在计划表中，抽取前为每个定向任务写出"))
         lines.gap()
         if not title:
             lines.comment(Note(f"{PENDING}：表中没有计划标题，暂用文件名", True))
@@ -709,7 +721,8 @@ class Builder:
         year_node = None
         if year is None:
             lines.comment(Note(f"{PENDING}：表中看不出计划年度，请写出 年度（或导入时加 --year）", True))
-            self.pending(HEADER_TO_WRITE, None, "看不出计划年度 (no plan year)", "导入时加 --year 2024，或在草稿中写 年度")
+            self.pending(HEADER_TO_WRITE, None, "看不出计划年度 (no plan year)",
+                         "导入时加 --year 2024，或在草稿中写 年度")
         else:
             year_node = Integer(year, lines.take())
         region = Text(self.options.region, lines.take()) if self.options.region else None
@@ -724,7 +737,7 @@ class Builder:
         if missing:
             lines.comment(Note(f"{PENDING}：缺 {'、'.join(missing)}（原表未写），请按本单位的计划写出", True))
         start = lines.take()
-        code = TaskCode(draft.code if draft.code.isdigit() and draft.code.isascii() else draft.code, start)
+        code = TaskCode(draft.code, start)
         fields = self.unit_fields(lines, draft.main, profiles)
         parts = []
         for part in draft.parts:
@@ -732,7 +745,8 @@ class Builder:
             part_fields = self.unit_fields(lines, part, profiles)
             parts.append(Part(**part_fields, span=_span(part_start, lines.take()), label=None))
         end = lines.take()
-        return Task(code=code, name=Text(draft.name, start), parts=tuple(parts), span=_span(start, end), **fields)
+        return Task(code=code, name=Text(draft.name, start), parts=tuple(parts), span=_span(start, end),
+                    **fields)
 
     def missing(self, draft: TaskDraft) -> list[str]:
         """The required fields neither the task nor every one of its parts gives, and not marked already."""
@@ -743,11 +757,12 @@ class Builder:
             return bool(draft.parts) and all(key in unit.values for unit in draft.parts)
 
         def marked(key: str) -> bool:
-            return any(note.pending for unit in (draft.main, *draft.parts) for note in unit.notes.get(key, []))
+            units = (draft.main, *draft.parts)
+            return any(note.pending for unit in units for note in unit.notes.get(key, []))
 
-        out = [word for key, word in (("items", "事项"), ("scope", "对象"), ("rate", "比例"), ("rounds", "频次"),
-                                      ("lead", "发起"), ("modes", "模式"))
-               if not given(key) and not marked(key)]
+        required = (("items", "事项"), ("scope", "对象"), ("rate", "比例"), ("rounds", "频次"),
+                    ("lead", "发起"), ("modes", "模式"))
+        out = [word for key, word in required if not given(key) and not marked(key)]
         drawn = draft.main.values.get("draw_window")
         if not given("window") and not marked("window") and not (drawn is not None and drawn[0] is not None):
             out.append("时间")
@@ -768,7 +783,8 @@ class Builder:
                                           cell_span(draft.row, column),
                                           hint=f"在草稿中该任务标有 待补充 的地方写出 {word}"))
 
-    def unit_fields(self, lines: _Lines, unit: UnitDraft, profiles: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    def unit_fields(self, lines: _Lines, unit: UnitDraft,
+                    profiles: dict[str, tuple[str, str]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         values = unit.values
         for key in _UNIT_FIELDS:
@@ -863,7 +879,8 @@ def _near(a: str, b: str) -> bool:
     if len(short) >= 3 and long.endswith(short) and len(long) - len(short) <= 3:
         return True
     if len(a) == len(b) and len(a) >= 4 and a[-1] == b[-1]:
-        differ = {x for x, y in zip(a, b, strict=True) if x != y} | {y for x, y in zip(a, b, strict=True) if x != y}
+        pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        differ = {x for x, _ in pairs} | {y for _, y in pairs}
         if differ <= set(_NUMERALS):
             return False  # 一中队 / 二中队: numbered units, not two spellings
         return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
@@ -871,6 +888,11 @@ def _near(a: str, b: str) -> bool:
 
 
 _NUMERALS = "〇一二三四五六七八九十0123456789"
+
+
+def _reads_as(rendered: str, written: str) -> bool:
+    """Whether the draft's form of a construct is the cell's text, white space and full-width forms aside."""
+    return cells.reading_form(rendered) == cells.reading_form(written)
 
 
 def _one_line(text: str) -> str:

@@ -80,13 +80,15 @@ def _markers(text: str, number: int, style: str, first: bool) -> list[_Marker]:
     if style == "circled":
         if number > len(_CIRCLED):
             return []
-        return [_Marker(m.start(), m.end(), number) for m in re.finditer(re.escape(_CIRCLED[number - 1]), text)]
+        circled = re.escape(_CIRCLED[number - 1])
+        return [_Marker(m.start(), m.end(), number) for m in re.finditer(circled, text)]
     if style == "paren":
         pattern = rf"[(（]{number}[)）]"
     else:
         # 1. 1、 1． 1) — and, after the first, a bare number glued to the text (…检查2单位履行…), as the
         # seed table writes it; never inside a longer number, a date, a count or a percentage.
-        bare = "" if first else rf"|(?<![\d.．]){number}(?=[\u4e00-\u9fff“《(（])(?![年月日号次户家所个条款项])"
+        glued = rf"|(?<![\d.．]){number}(?=[\u4e00-\u9fff“《(（])(?![年月日号次户家所个条款项])"
+        bare = "" if first else glued
         pattern = rf"(?<![\d.．第]){number}(?:[.．、,，)）](?!\d)){bare}"
     return [_Marker(m.start(), m.end(), number) for m in re.finditer(pattern, text)]
 
@@ -173,11 +175,12 @@ def _rate_core(text: str) -> Rate | None:
         return Rate(None, bool(m.group("floor") or m.group("upper")), int(m.group("count")), None, NO_SPAN,
                     count_unit=m.group("unit"), upper=Decimal(m.group("upper")) if m.group("upper") else None,
                     per_inspector=bool(m.group("per")), annual=bool(m.group("annual")))
-    m = re.fullmatch(rf"(?P<annual>全年)?(?:人员比|人户比)(?P<floor>{_FLOOR})?(?P<a>{_NUMBER}):(?P<b>{_NUMBER})",
-                     text)
+    m = re.fullmatch(rf"(?P<annual>全年)?(?:人员比|人户比)(?P<floor>{_FLOOR})?"
+                     rf"(?P<a>{_NUMBER}):(?P<b>{_NUMBER})", text)
     if m is not None:
         return Rate(None, bool(m.group("floor")), None, None, NO_SPAN,
-                    staff_ratio=(Decimal(m.group("a")), Decimal(m.group("b"))), annual=bool(m.group("annual")))
+                    staff_ratio=(Decimal(m.group("a")), Decimal(m.group("b"))),
+                    annual=bool(m.group("annual")))
     if text in ("待定", "不抽", "不抽查"):
         return Rate(None, False, None, None, NO_SPAN, exclude=text != "待定", unstated=text == "待定")
     return None
@@ -247,7 +250,8 @@ _PERIODS = {"年": Period.YEAR, "季度": Period.QUARTER, "季": Period.QUARTER,
 
 def _rounds_match(m: re.Match[str], independent: bool) -> Rounds:
     if m.group("n1"):
-        return Rounds(int(m.group("n1")), NO_SPAN, _PERIODS[m.group("p1")], bool(m.group("floor")), independent)
+        floor = bool(m.group("floor"))
+        return Rounds(int(m.group("n1")), NO_SPAN, _PERIODS[m.group("p1")], floor, independent)
     if m.group("n2"):
         floor = "不少于" in m.group(0) or "至少" in m.group(0)
         return Rounds(int(m.group("n2")), NO_SPAN, _PERIODS[m.group("p2")], floor, independent)
@@ -437,8 +441,9 @@ def as_name(text: str) -> str | None:
     return name
 
 
-_ORGAN_SUFFIX = re.compile(r"(局|部门|委|委员会|办|办公室|队|大队|中队|支队|院|所|中心|股|科|室|处|站|厅|部|署|馆|"
-                           r"机构|分局|公司|会|组|管理部|监管部门|单位|政府|街道|镇|乡|Bureau|Office|Department)$",
+_ORGAN_SUFFIX = re.compile(r"(局|部门|委|委员会|办|办公室|队|大队|中队|支队|院|所|中心|股|科|室|处|站|厅|部|"
+                           r"署|馆|机构|分局|公司|会|组|管理部|监管部门|单位|政府|街道|镇|乡|"
+                           r"Bureau|Office|Department)$",
                            re.IGNORECASE)
 
 
@@ -447,7 +452,8 @@ def looks_like_organ(name: str) -> bool:
     return _ORGAN_SUFFIX.search(name) is not None
 
 
-MODE = re.compile(r"[省市县区](?:\((?:区|县|市)\)|（(?:区|县|市)）)?抽[省市县区](?:\((?:区|县|市)\)|（(?:区|县|市)）)?查")
+_LEVEL = r"[省市县区](?:\((?:区|县|市)\)|（(?:区|县|市)）)?"
+MODE = re.compile(rf"{_LEVEL}抽{_LEVEL}查")
 
 
 def parse_modes(text: str) -> list[str] | None:
@@ -477,8 +483,8 @@ def split_methods(text: str) -> list[str]:
 
 
 NO_RISK_TEXTS = frozenset({"/", "／", "-", "—", "无", "不涉及", "不适用", "否"})
-_ESCALATION = re.compile(r"递加|递增|逐级|分别(?:提高|增加|加大)|差异化|提高抽查比例|加大抽查|增加抽查|escalat",
-                         re.IGNORECASE)
+_ESCALATION = re.compile(r"递加|递增|逐级|分别(?:提高|增加|加大)|差异化|提高抽查比例|加大抽查|增加抽查|"
+                         r"escalat", re.IGNORECASE)
 _CLASS_WORDS = ("低风险", "一般风险", "较高风险", "高风险", "未分类")
 
 

@@ -61,8 +61,8 @@ _KEYWORD_FIELDS = ("items", "basis", "code", "category", "method", "scope", "bas
 
 _MORE_HEADINGS: dict[str, tuple[str, ...]] = {
     "no": ("序号", "编号", "任务序号", "任务编号", "no", "number"),
-    "name": ("抽查任务名称", "任务名称", "抽查任务", "检查任务名称", "年度计划名称", "抽查事项名称", "抽查项目名称",
-             "权责清单事项", "task", "name"),
+    "name": ("抽查任务名称", "任务名称", "抽查任务", "检查任务名称", "年度计划名称", "抽查事项名称",
+             "抽查项目名称", "权责清单事项", "task", "name"),
     "group": ("本部门计划名称", "抽查计划名称", "抽查类别", "检查类别", "领域", "行业", "地市"),
     "items": ("抽查事项内容", "检查事项内容", "检查项目", "抽查项目内容", "items"),
     "scope": ("检查对象范围", "检查对范围", "抽查对象名称", "联查对象", "scope"),
@@ -72,14 +72,16 @@ _MORE_HEADINGS: dict[str, tuple[str, ...]] = {
     "count": ("抽查数量", "抽查户数", "抽查户数户", "抽查对象数量", "预估抽查对象数", "抽查家数",
               "计划抽查数量", "抽查对象数"),
     "rounds": ("检查周期", "抽查周期", "抽查频率", "rounds"),
-    "risk": ("智慧监管信用风险分类要求", "信用风险分类抽查比例", "信用风险分类监管要求", "信用监管要求", "risk"),
-    "window": ("抽查检查时间", "计划开展时间", "初步检查时间", "时间安排", "检查时限", "完成时间", "抽查完成时限",
-               "window"),
+    "risk": ("智慧监管信用风险分类要求", "信用风险分类抽查比例", "信用风险分类监管要求", "信用监管要求",
+             "risk"),
+    "window": ("抽查检查时间", "计划开展时间", "初步检查时间", "时间安排", "检查时限", "完成时间",
+               "抽查完成时限", "window"),
     "start": ("任务开始时间", "开始时间", "起始时间", "开始日期"),
     "end": ("任务结束时间", "结束时间", "结束日期"),
     "draw_start": ("抽取时间自", "抽取日期自", "抽取开始时间"),
     "draw_end": ("抽取时间至", "抽取日期至", "抽取结束时间"),
-    "lead": ("牵头股室", "牵头科室", "责任科室", "责任股室", "股室", "承办股室", "抽查单位", "发起单位", "lead"),
+    "lead": ("牵头股室", "牵头科室", "责任科室", "责任股室", "股室", "承办股室", "抽查单位", "发起单位",
+             "lead"),
     "inspect": ("检查单位", "实施单位", "执行单位", "分配任务的处科室", "inspected-by"),
     "assist": ("参与股室", "参与联合抽查部门", "配合单位", "协助部门", "assist"),
     "mode": ("抽查模式", "mode"),
@@ -107,7 +109,8 @@ REQUIRED_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _PUNCTUATION = re.compile(r"[\s()（）\[\]【】<>《》「」『』:：,，、.。;；*＊·•\-—_~～“”\"'`‘’?？!！#＃]+")
 
 # Characters of the headings above that the keyword table's Simplified↔Traditional pairs lack.
-_EXTRA_TRADITIONAL = "责責 领領 领領 预預 计計 开開 报報 户戶 类類 划劃 项項 频頻 险險 风風 时時 阶階 单單 门門 级級 质質"
+_EXTRA_TRADITIONAL = ("责責 领領 预預 计計 开開 报報 户戶 类類 划劃 项項 "
+                      "频頻 险險 风風 时時 阶階 单單 门門 级級 质質")
 
 
 def _extra_table() -> dict[int, str]:
@@ -251,8 +254,9 @@ def find_header(grid: Grid) -> Header | None:
             columns[first].field = "name"
             by_field["name"] = first
         if key is not None and key in by_field:
-            diagnostics.append(error(UNKNOWN_COLUMN, f"第二个表示「{FIELD_LABELS[key]}」的列「{_one_line(heading)}」"
-                                     f"未使用 (a second column of this kind is not used)", grid.file,
+            kind, written = FIELD_LABELS[key], _one_line(heading)
+            diagnostics.append(error(UNKNOWN_COLUMN, f"第二个表示「{kind}」的列「{written}」未使用 "
+                                     "(a second column of this kind is not used)", grid.file,
                                      cell_span(cell.row, cell.column),
                                      hint="该列各格照录在草稿的注释中；请把其内容并入相应字段"))
             key = None

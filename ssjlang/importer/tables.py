@@ -43,8 +43,8 @@ MAX_CELL_CHARS = 20000
 FORMATS = ("docx", "xlsx", "csv", "html")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 .doc, Excel 97–2003 .xls
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta|title|div|p)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta|title|div|p)"
+                         rb"\b", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,20 @@ def _fail(file: str, code: str, message: str, hint: str, usage: bool = False, ro
     return TableError([error(code, message, file, cell_span(row, column), hint)], usage=usage)
 
 
+_GIVE_A_TABLE = "给出计划表的 .docx、.xlsx、.csv 或 .html 文件"
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", re.IGNORECASE)
+
+
+def _binary(file: str) -> TableError:
+    return _fail(file, NOT_A_TABLE_FILE, "文件含有二进制内容，不是 DOCX、XLSX、CSV 或 HTML 表格 "
+                 "(binary content: not a table file)", _GIVE_A_TABLE, row=1, column=1)
+
+
+def _sheet_not_here(file: str) -> TableError:
+    return _fail(file, NO_SUCH_TABLE, "--sheet 只用于 XLSX 工作簿 (--sheet applies to XLSX workbooks only)",
+                 "去掉 --sheet，或用 --table N 选择第几个表格", usage=True)
+
+
 def _too_large(file: str, what: str) -> TableError:
     return _fail(file, TOO_LARGE, f"{what}，超过导入上限，未读取 (over the import limit: not read)",
                  "计划表一般不超过几百行：确认选对了文件；确需导入请拆分为几个表格")
@@ -152,19 +166,17 @@ def read_grids(path: Path, encoding: str | None = None, sheet: str | None = None
         raise _fail(file, NO_TABLE, "文件是空的，没有表格 (empty file: no table)", "给出含计划表的文件")
     kind = detect_format(path, data)
     if kind == "ole":
-        raise _fail(file, NOT_A_TABLE_FILE,
-                    "这是 Word/Excel 97–2003 (.doc/.xls) 文件，不能直接读取 (old .doc/.xls files are not read)",
-                    "在 Word 或 Excel 中“另存为”.docx 或 .xlsx 后再导入")
+        raise _fail(file, NOT_A_TABLE_FILE, "这是 Word/Excel 97–2003 (.doc/.xls) 文件，不能直接读取 "
+                    "(old .doc/.xls files are not read)", "在 Word 或 Excel 中“另存为”.docx 或 .xlsx 后导入")
     if kind == "zip":
-        raise _fail(file, NOT_A_TABLE_FILE, "这是压缩包，但不是 DOCX 或 XLSX 文件 (a zip archive, not DOCX/XLSX)",
-                    "给出计划表的 .docx、.xlsx、.csv 或 .html 文件")
+        raise _fail(file, NOT_A_TABLE_FILE, "这是压缩包，但不是 DOCX 或 XLSX 文件 "
+                    "(a zip archive, not DOCX/XLSX)", _GIVE_A_TABLE)
     if kind in ("docx", "xlsx"):
         _check_zip(file, data)
         reader = _docx_grids if kind == "docx" else _xlsx_grids
         return reader(file, data, sheet)
     if sheet is not None:
-        raise _fail(file, NO_SUCH_TABLE, "--sheet 只用于 XLSX 工作簿 (--sheet applies to XLSX workbooks only)",
-                    "去掉 --sheet，或用 --table N 选择第几个表格", usage=True)
+        raise _sheet_not_here(file)
     text = _decode(file, data, encoding, kind)
     if kind == "html":
         return _html_grids(file, text)
@@ -177,7 +189,7 @@ def _decode(file: str, data: bytes, encoding: str | None, kind: str) -> str:
     from ..registry import BAD_ENCODING_NAME, decode_text
 
     if kind == "html" and encoding is None:
-        declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", data[:8192], re.IGNORECASE)
+        declared = _CHARSET.search(data[:8192])
         if declared is not None:
             name = declared.group(1).decode("ascii").lower()
             encoding = "gb18030" if name in ("gb2312", "gbk", "gb18030", "x-gbk") else name
@@ -186,17 +198,13 @@ def _decode(file: str, data: bytes, encoding: str | None, kind: str) -> str:
             except (LookupError, UnicodeDecodeError):
                 encoding = None  # the page lies about its charset: detect instead
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(file, NOT_A_TABLE_FILE,
-                    "文件含有二进制内容，不是 DOCX、XLSX、CSV 或 HTML 表格 (binary content: not a table file)",
-                    "给出计划表的 .docx、.xlsx、.csv 或 .html 文件", row=1, column=1)
+        raise _binary(file)
     text, _codec, errors = decode_text(data, file, encoding)
     if text is None:
         usage = any(d.code == BAD_ENCODING_NAME for d in errors)
         raise TableError(errors, usage=usage)
     if "\x00" in text:
-        raise _fail(file, NOT_A_TABLE_FILE,
-                    "文件含有二进制内容，不是 DOCX、XLSX、CSV 或 HTML 表格 (binary content: not a table file)",
-                    "给出计划表的 .docx、.xlsx、.csv 或 .html 文件", row=1, column=1)
+        raise _binary(file)
     return text
 
 
@@ -239,7 +247,8 @@ def _rectangle(file: str, raw: list[list[tuple[str, tuple[int, int], bool]]]) ->
         for c in range(1, width + 1):
             if c <= len(values):
                 text, origin, formula = values[c - 1]
-                row.append(Cell(_cell_text(file, text, r, c) if origin == (r, c) else "", r, c, origin, formula))
+                written = _cell_text(file, text, r, c) if origin == (r, c) else ""
+                row.append(Cell(written, r, c, origin, formula))
             else:
                 row.append(Cell("", r, c, (r, c)))
         out.append(row)
@@ -280,18 +289,14 @@ def _cell_paragraphs(tc: Any) -> str:
 
 def _docx_grids(file: str, data: bytes, sheet: str | None) -> list[Grid]:
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
 
     if sheet is not None:
-        raise _fail(file, NO_SUCH_TABLE, "--sheet 只用于 XLSX 工作簿 (--sheet applies to XLSX workbooks only)",
-                    "去掉 --sheet，或用 --table N 选择第几个表格", usage=True)
+        raise _sheet_not_here(file)
     try:
         body = Document(io.BytesIO(data)).element.body
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _fail(file, NOT_A_TABLE_FILE, f"无法作为 Word 文档读取 (not a readable DOCX): {type(exc).__name__}",
-                    "用 Word 或 WPS 打开后另存为 .docx") from exc
-    except Exception as exc:  # lxml and python-docx raise many kinds for damaged parts
-        raise _fail(file, NOT_A_TABLE_FILE, f"无法作为 Word 文档读取 (not a readable DOCX): {type(exc).__name__}",
+    except Exception as exc:  # python-docx and lxml raise many kinds for damaged parts
+        raise _fail(file, NOT_A_TABLE_FILE, "无法作为 Word 文档读取 "
+                    f"(not a readable DOCX): {type(exc).__name__}",
                     "用 Word 或 WPS 打开后另存为 .docx") from exc
     grids: list[Grid] = []
     recent: list[str] = []  # the paragraphs since the last table: the next table's title
@@ -410,7 +415,8 @@ def _xlsx_grid(file: str, ws: Any) -> Grid:
             if formula:
                 problems.append(error(FORMULA_CELL, f"单元格是公式 {text[:60]}，导入不计算公式 "
                                       "(a formula: not evaluated)", file, cell_span(r, c),
-                                      "把公式换成它的结果（Excel 中复制后“选择性粘贴 → 数值”），或在草稿中写出该值"))
+                                      "把公式换成它的结果（Excel 中复制后“选择性粘贴 → 数值”），"
+                                      "或在草稿中写出该值"))
             values.append((text, origin, formula))
         raw.append(values)
     return Grid(file, "xlsx", _rectangle(file, raw), None, f"工作表「{ws.title}」", problems)
@@ -449,7 +455,8 @@ def _csv_grid(file: str, text: str) -> Grid:
 # ---------------------------------------------------------------- HTML
 
 
-_BLOCK_TAGS = frozenset({"p", "div", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "table"})
+_BLOCK_TAGS = frozenset({"p", "div", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+                         "table"})
 
 
 def _html_text(element: Any) -> str:
