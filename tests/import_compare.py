@@ -34,8 +34,10 @@ def _units(task: Any) -> list[TaskFields]:
         return [task]
     merged = []
     for part in task.parts:
-        fields = {key: getattr(part, key) if getattr(part, key) not in (None, ()) else getattr(task, key)
-                  for key in FIELDS}
+        fields = {
+            key: getattr(part, key) if getattr(part, key) not in (None, ()) else getattr(task, key)
+            for key in FIELDS
+        }
         merged.append(TaskFields(**fields))
     return merged
 
@@ -43,9 +45,11 @@ def _units(task: Any) -> list[TaskFields]:
 def differences(draft: Plan, transcription: Plan) -> set[tuple[str, int, str]]:
     out: set[tuple[str, int, str]] = set()
     declared = {d.name.value for d in draft.departments}
-    expected = {d.name.value for d in transcription.departments} | {
-        u.name.value for d in transcription.departments for u in d.units} | {
-        lv.name.value for lv in transcription.levels}
+    expected = (
+        {d.name.value for d in transcription.departments}
+        | {u.name.value for d in transcription.departments for u in d.units}
+        | {lv.name.value for lv in transcription.levels}
+    )
     if declared != expected:
         out.add(("plan", 0, "departments"))
     drafts = {t.code.text: t for t in draft.tasks}
@@ -60,7 +64,9 @@ def differences(draft: Plan, transcription: Plan) -> set[tuple[str, int, str]]:
         if len(theirs_units) != len(my_units):
             out.add((task.code.text, 0, "rows"))
             continue
-        for index, (a, b) in enumerate(zip(my_units, theirs_units, strict=True), start=1 if task.parts else 0):
+        for index, (a, b) in enumerate(
+            zip(my_units, theirs_units, strict=True), start=1 if task.parts else 0
+        ):
             for key in FIELDS:
                 if _value(a, key) != _value(b, key):
                     out.add((task.code.text, index, key))

@@ -76,7 +76,9 @@ def xlsx_bytes(spec: TableSpec, sheet: str = "计划表") -> bytes:
             if (r, c) not in covered and text:
                 ws.cell(row=r + 1 + offset, column=c + 1, value=text)
     for r0, c0, r1, c1 in spec.merges:
-        ws.merge_cells(start_row=r0 + 1 + offset, start_column=c0 + 1, end_row=r1 + 1 + offset, end_column=c1 + 1)
+        ws.merge_cells(
+            start_row=r0 + 1 + offset, start_column=c0 + 1, end_row=r1 + 1 + offset, end_column=c1 + 1
+        )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -85,8 +87,10 @@ def xlsx_bytes(spec: TableSpec, sheet: str = "计划表") -> bytes:
 def html_bytes(spec: TableSpec, charset: str = "utf-8") -> bytes:
     covered = spec.covered()
     spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in spec.merges}
-    lines = [f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>政府信息公开</title></head><body>',
-             "<div class=\"nav\">首页 &gt; 信息公开</div>"]
+    lines = [
+        f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>政府信息公开</title></head><body>',
+        '<div class="nav">首页 &gt; 信息公开</div>',
+    ]
     if spec.title:
         lines.append(f"<h1>{html.escape(spec.title)}</h1>")
     lines.append('<table border="1">')
@@ -97,7 +101,8 @@ def html_bytes(spec: TableSpec, charset: str = "utf-8") -> bytes:
                 continue
             rowspan, colspan = spans.get((r, c), (1, 1))
             attributes = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
-                f' colspan="{colspan}"' if colspan > 1 else "")
+                f' colspan="{colspan}"' if colspan > 1 else ""
+            )
             body = "<br>".join(html.escape(line) for line in text.split("\n"))
             cells.append(f"<td{attributes}>{body}")  # unclosed <td>, as saved pages often have
         lines.append("<tr>" + "".join(cells) + "</tr>")

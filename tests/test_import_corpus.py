@@ -35,57 +35,118 @@ def rows(task: str, field: str, parts: range | tuple[int, ...] = (0,)) -> set[tu
 
 
 EXPECTED: dict[str, tuple[str, dict[tuple[str, int, str], str]]] = {
-    "changzhi-2024": ("docx", {
-        **dict.fromkeys(rows("2", "rate") | rows("3", "rate"),
-                        "市级…抽查比例之和≥20% is read by the transcriber as 各级合计 不低于 20%; the importer keeps "
-                        "the sentence as 待定 \"…\""),
-        **dict.fromkeys(rows("2", "inspect") | rows("3", "inspect"),
-                        "no 检查主体 column; the transcriber declared a level of city and county offices"),
-        ("plan", 0, "departments"): "the transcriber added the level's twelve county offices",
-    }),
-    "changzhi-luzhou-2025": ("xlsx", {
-        ("1", 0, "rounds"): "100%,抽查1次 — the transcriber made the rounds independent (各轮独立) so escalation "
-                            "can draw again; the table does not say so",
-    }),
-    "zhengzhou-sifa-2023": ("docx", {
-        **dict.fromkeys(set().union(*(rows(t, "lead") for t in "1234")), NO_LEAD_COLUMN),
-        ("plan", 0, "departments"): NO_LEAD_COLUMN,
-    }),
-    "taishan-weijian-2021": ("html", {
-        **dict.fromkeys(set().union(*(rows(t, "items") for t in "123456")),
-                        "no 抽查事项 column; the transcriber used the task name as the item"),
-        **dict.fromkeys(set().union(*(rows(t, "lead") for t in "123456")), NO_LEAD_COLUMN),
-        **dict.fromkeys(set().union(*(rows(t, "rounds") for t in "123456")), NO_ROUNDS),
-        ("plan", 0, "departments"): "the transcriber declared 台山市卫生健康局 又称 卫健局; the table only says 卫健局",
-    }),
-    "wangcang-nongye-2021": ("xlsx", {
-        **dict.fromkeys(rows("1", "lead", range(1, 5)) | rows("2", "lead") | rows("3", "lead"), NO_LEAD_COLUMN),
-        **dict.fromkeys(rows("1", "rounds", range(1, 5)) | rows("2", "rounds") | rows("3", "rounds"), NO_ROUNDS),
-        ("plan", 0, "departments"): "the transcriber declared the 执法中队 as units of 旺苍县农业农村局",
-    }),
-    "wuhan-kaifaqu-2022": ("html", {
-        **dict.fromkeys(rows("1", "rounds", range(1, 5)) | rows("2", "rounds", range(1, 3))
-                        | rows("3", "rounds") | rows("4", "rounds") | rows("5", "rounds"), NO_ROUNDS),
-        **dict.fromkeys(rows("1", "window", range(1, 5)) | rows("2", "window", range(1, 3))
-                        | rows("3", "window") | rows("4", "window") | rows("5", "window"),
-                        "no time column; the transcriber wrote 全年"),
-        **dict.fromkeys(rows("2", "lead", range(1, 3)) | rows("4", "lead"),
-                        "市级发起: the transcriber named a city department the table does not name"),
-        **dict.fromkeys(rows("2", "inspect", range(1, 3)) | rows("4", "inspect"),
-                        "下派区级检查: the transcriber made the table's 发起 department the inspector"),
-        **dict.fromkeys(rows("2", "assist", range(1, 3)) | rows("3", "assist") | rows("4", "assist"),
-                        "人力资源和社会保障、市场监管部门 shares one suffix; the transcriber wrote each name out"),
-        ("plan", 0, "departments"): "the names above",
-    }),
-    "jinan-gangcheng-nongye-2021": ("docx", {
-        **dict.fromkeys(rows("1", "lead") | rows("2", "lead") | rows("3", "lead"), NO_LEAD_COLUMN),
-    }),
-    "pingjiang-nongye-2022": ("html", {
-        **dict.fromkeys(set().union(*(rows(t, "lead") for t in "1234")), NO_LEAD_COLUMN),
-        **dict.fromkeys(rows("1", "inspect") | rows("2", "inspect") | rows("1", "assist") | rows("2", "assist"),
-                        "局种植业和农药管理股、(县市场监管局配合) mixes an inspector and a bracketed assistant"),
-        ("plan", 0, "departments"): "the names above",
-    }),
+    "changzhi-2024": (
+        "docx",
+        {
+            **dict.fromkeys(
+                rows("2", "rate") | rows("3", "rate"),
+                "市级…抽查比例之和≥20% is read by the transcriber as 各级合计 不低于 20%; the importer keeps "
+                'the sentence as 待定 "…"',
+            ),
+            **dict.fromkeys(
+                rows("2", "inspect") | rows("3", "inspect"),
+                "no 检查主体 column; the transcriber declared a level of city and county offices",
+            ),
+            ("plan", 0, "departments"): "the transcriber added the level's twelve county offices",
+        },
+    ),
+    "changzhi-luzhou-2025": (
+        "xlsx",
+        {
+            (
+                "1",
+                0,
+                "rounds",
+            ): "100%,抽查1次 — the transcriber made the rounds independent (各轮独立) so escalation "
+            "can draw again; the table does not say so",
+        },
+    ),
+    "zhengzhou-sifa-2023": (
+        "docx",
+        {
+            **dict.fromkeys(set().union(*(rows(t, "lead") for t in "1234")), NO_LEAD_COLUMN),
+            ("plan", 0, "departments"): NO_LEAD_COLUMN,
+        },
+    ),
+    "taishan-weijian-2021": (
+        "html",
+        {
+            **dict.fromkeys(
+                set().union(*(rows(t, "items") for t in "123456")),
+                "no 抽查事项 column; the transcriber used the task name as the item",
+            ),
+            **dict.fromkeys(set().union(*(rows(t, "lead") for t in "123456")), NO_LEAD_COLUMN),
+            **dict.fromkeys(set().union(*(rows(t, "rounds") for t in "123456")), NO_ROUNDS),
+            (
+                "plan",
+                0,
+                "departments",
+            ): "the transcriber declared 台山市卫生健康局 又称 卫健局; the table only says 卫健局",
+        },
+    ),
+    "wangcang-nongye-2021": (
+        "xlsx",
+        {
+            **dict.fromkeys(
+                rows("1", "lead", range(1, 5)) | rows("2", "lead") | rows("3", "lead"), NO_LEAD_COLUMN
+            ),
+            **dict.fromkeys(
+                rows("1", "rounds", range(1, 5)) | rows("2", "rounds") | rows("3", "rounds"), NO_ROUNDS
+            ),
+            ("plan", 0, "departments"): "the transcriber declared the 执法中队 as units of 旺苍县农业农村局",
+        },
+    ),
+    "wuhan-kaifaqu-2022": (
+        "html",
+        {
+            **dict.fromkeys(
+                rows("1", "rounds", range(1, 5))
+                | rows("2", "rounds", range(1, 3))
+                | rows("3", "rounds")
+                | rows("4", "rounds")
+                | rows("5", "rounds"),
+                NO_ROUNDS,
+            ),
+            **dict.fromkeys(
+                rows("1", "window", range(1, 5))
+                | rows("2", "window", range(1, 3))
+                | rows("3", "window")
+                | rows("4", "window")
+                | rows("5", "window"),
+                "no time column; the transcriber wrote 全年",
+            ),
+            **dict.fromkeys(
+                rows("2", "lead", range(1, 3)) | rows("4", "lead"),
+                "市级发起: the transcriber named a city department the table does not name",
+            ),
+            **dict.fromkeys(
+                rows("2", "inspect", range(1, 3)) | rows("4", "inspect"),
+                "下派区级检查: the transcriber made the table's 发起 department the inspector",
+            ),
+            **dict.fromkeys(
+                rows("2", "assist", range(1, 3)) | rows("3", "assist") | rows("4", "assist"),
+                "人力资源和社会保障、市场监管部门 shares one suffix; the transcriber wrote each name out",
+            ),
+            ("plan", 0, "departments"): "the names above",
+        },
+    ),
+    "jinan-gangcheng-nongye-2021": (
+        "docx",
+        {
+            **dict.fromkeys(rows("1", "lead") | rows("2", "lead") | rows("3", "lead"), NO_LEAD_COLUMN),
+        },
+    ),
+    "pingjiang-nongye-2022": (
+        "html",
+        {
+            **dict.fromkeys(set().union(*(rows(t, "lead") for t in "1234")), NO_LEAD_COLUMN),
+            **dict.fromkeys(
+                rows("1", "inspect") | rows("2", "inspect") | rows("1", "assist") | rows("2", "assist"),
+                "局种植业和农药管理股、(县市场监管局配合) mixes an inspector and a bracketed assistant",
+            ),
+            ("plan", 0, "departments"): "the names above",
+        },
+    ),
 }
 
 
@@ -122,7 +183,7 @@ def test_a_table_whose_cells_need_a_person_says_where(tmp_path: Path) -> None:
     assert '比例 待定 "市级医疗保障部门每年对市级及以下经办机构抽查比例之和≥20%"' in text
     profile = text.index("风险递加 信用分类")
     assert "# 待补充：原表只写了递加的要求" in text[:profile].rsplit("\n", 2)[-2]
-    assert "低风险" not in text[profile:text.index("}", profile)].split("\n", 1)[1]  # no invented levels
+    assert "低风险" not in text[profile : text.index("}", profile)].split("\n", 1)[1]  # no invented levels
 
 
 # ---------------------------------------------------------------- the Chengqu seed table
@@ -138,7 +199,7 @@ def seed_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]
 
 
 def test_seed_table_imports_to_the_shipped_plans_27_rows(seed_import: tuple[Path, object]) -> None:
-    path, result = seed_import
+    _path, result = seed_import
     assert result.text is not None
     checked, diagnostics = check_source(result.text, "draft.ssj")
     assert checked is not None, [d.message for d in diagnostics if d.is_error]
@@ -157,7 +218,7 @@ def test_seed_table_imports_to_the_shipped_plans_27_rows(seed_import: tuple[Path
 
 
 def test_seed_import_proposes_the_alias_and_invents_nothing(seed_import: tuple[Path, object]) -> None:
-    path, result = seed_import
+    _path, result = seed_import
     text = result.text
     lines = text.split("\n")
     at = lines.index("部门 区人社局")

@@ -20,20 +20,51 @@ from ssjlang.parser import parse
 from ssjlang.render import RenderOptions, render_documents
 
 ROOT = Path(__file__).resolve().parent.parent
-PLANS = sorted([*ROOT.glob("plans/*.ssj"), *ROOT.glob("tests/plans/*.ssj"), *ROOT.glob("tests/plans/corpus/*.ssj")])
+PLANS = sorted(
+    [*ROOT.glob("plans/*.ssj"), *ROOT.glob("tests/plans/*.ssj"), *ROOT.glob("tests/plans/corpus/*.ssj")]
+)
 
 
 def table_columns(task: dict[str, Any], rate_text_only: bool = False) -> dict[str, Any]:
     """What the plan table shows of an exported task (PLAN_COLUMNS of ssjlang.render); the whole rate, or
     only its text for a rate per sub-population (which needs the selectors the table does not carry)."""
     rate = task["rate"]
-    shown_rate: Any = rate["text"] if rate_text_only else {
-        k: rate.get(k) for k in ("percent", "at_least", "count", "min_count", "count_unit", "text", "form", "upper",
-                                 "staff_ratio", "planned", "annual", "all_levels", "by_count")}
-    return {"no": task["no"], "name": task["name"], "items": task["items"], "scope": task["scope"]["text"],
-            "rate": shown_rate, "rounds_text": task["rounds_text"], "rounds": task["rounds"],
-            "risk_text": task["risk_text"], "window": task["window"], "lead": task["lead"],
-            "assist": task["assist"], "mode": task["mode"]}
+    shown_rate: Any = (
+        rate["text"]
+        if rate_text_only
+        else {
+            k: rate.get(k)
+            for k in (
+                "percent",
+                "at_least",
+                "count",
+                "min_count",
+                "count_unit",
+                "text",
+                "form",
+                "upper",
+                "staff_ratio",
+                "planned",
+                "annual",
+                "all_levels",
+                "by_count",
+            )
+        }
+    )
+    return {
+        "no": task["no"],
+        "name": task["name"],
+        "items": task["items"],
+        "scope": task["scope"]["text"],
+        "rate": shown_rate,
+        "rounds_text": task["rounds_text"],
+        "rounds": task["rounds"],
+        "risk_text": task["risk_text"],
+        "window": task["window"],
+        "lead": task["lead"],
+        "assist": task["assist"],
+        "mode": task["mode"],
+    }
 
 
 def render_tables(plan_path: Path, out: Path) -> tuple[dict[str, Any], dict[str, Path]]:
@@ -83,7 +114,9 @@ def test_english_keywords_draft_reads_back(tmp_path: Path) -> None:
     assert result.text is not None and "task 1 " in result.text and "任务" not in result.text.split("#")[0]
     checked, _ = check_source(result.text, "draft.ssj")
     assert checked is not None
-    assert [t["name"] for t in export_plan(checked.resolved)["tasks"]] == [t["name"] for t in original["tasks"]]
+    assert [t["name"] for t in export_plan(checked.resolved)["tasks"]] == [
+        t["name"] for t in original["tasks"]
+    ]
 
 
 def test_cli_round_trip_through_export(tmp_path: Path) -> None:

@@ -16,13 +16,49 @@ from ssjlang.cli import main
 from ssjlang.importer import Options, import_table
 from ssjlang.importer.tables import MAX_ROWS, read_grids
 
-HEADER = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "信用风险分类管理", "抽查检查起止时间",
-          "发起部门", "配合部门", "抽查检查模式"]
-ROW = ["1", "对汽车销售企业的部门联合抽查", "1.对从事汽车销售及其相关服务活动的检查\n2.市场主体登记事项和公示信息检查",
-       "全区汽车销售企业", "不低于20%，1次/年", "", "3月—12月", "城区商务局", "城区市场监管局", "县抽县查"]
-SPEC = TableSpec("某区2024年度部门联合双随机抽查工作计划", [HEADER, ROW, [
-    "2", "对二手车交易市场的部门联合抽查", "对二手车经营主体的检查", "全区二手车销售企业", "60%;1次/年", "", "3月-12月",
-    "城区商务局", "城区市场监管局", "县抽县查"]])
+HEADER = [
+    "序号",
+    "抽查任务名称",
+    "抽查事项",
+    "抽查对象范围",
+    "抽查比例及频次",
+    "信用风险分类管理",
+    "抽查检查起止时间",
+    "发起部门",
+    "配合部门",
+    "抽查检查模式",
+]
+ROW = [
+    "1",
+    "对汽车销售企业的部门联合抽查",
+    "1.对从事汽车销售及其相关服务活动的检查\n2.市场主体登记事项和公示信息检查",
+    "全区汽车销售企业",
+    "不低于20%，1次/年",
+    "",
+    "3月—12月",
+    "城区商务局",
+    "城区市场监管局",
+    "县抽县查",
+]
+SPEC = TableSpec(
+    "某区2024年度部门联合双随机抽查工作计划",
+    [
+        HEADER,
+        ROW,
+        [
+            "2",
+            "对二手车交易市场的部门联合抽查",
+            "对二手车经营主体的检查",
+            "全区二手车销售企业",
+            "60%;1次/年",
+            "",
+            "3月-12月",
+            "城区商务局",
+            "城区市场监管局",
+            "县抽县查",
+        ],
+    ],
+)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -44,8 +80,11 @@ def test_each_format_gives_the_same_draft(kind: str, tmp_path: Path) -> None:
     path.write_bytes(writer(SPEC))
     text = draft_of(path)
     body = text.split("\n", 2)[2]  # the first line names the file
-    assert 'title' not in body and '计划 "某区2024年度部门联合双随机抽查工作计划" {\n  年度 2024\n}' in body
-    assert '事项 {\n    "对从事汽车销售及其相关服务活动的检查"\n    "市场主体登记事项和公示信息检查"\n  }' in body
+    assert "title" not in body and '计划 "某区2024年度部门联合双随机抽查工作计划" {\n  年度 2024\n}' in body
+    assert (
+        '事项 {\n    "对从事汽车销售及其相关服务活动的检查"\n    "市场主体登记事项和公示信息检查"\n  }'
+        in body
+    )
     assert "比例 不低于 20%\n  频次 1次/年" in body and "# 原表：60%;1次/年" in body
     reference = tmp_path / "reference.docx"
     reference.write_bytes(docx_bytes(SPEC))
@@ -67,9 +106,11 @@ def test_html_page_in_gbk_with_its_declared_charset(tmp_path: Path) -> None:
 
 def test_merged_cells_fill_every_row_they_span(tmp_path: Path) -> None:
     """A 发起部门 cell merged over both rows is both rows' lead; a merged 序号 makes sub-rows one task."""
-    spec = TableSpec(None, [HEADER, ROW, ["", "", "3.第三项检查", "全区汽车维修企业", "10%，1次/年", "", "",
-                                          "", "", ""]],
-                     merges=[(1, 0, 2, 0), (1, 1, 2, 1), (1, 6, 2, 6), (1, 7, 2, 7), (1, 8, 2, 8), (1, 9, 2, 9)])
+    spec = TableSpec(
+        None,
+        [HEADER, ROW, ["", "", "3.第三项检查", "全区汽车维修企业", "10%，1次/年", "", "", "", "", ""]],
+        merges=[(1, 0, 2, 0), (1, 1, 2, 1), (1, 6, 2, 6), (1, 7, 2, 7), (1, 8, 2, 8), (1, 9, 2, 9)],
+    )
     path = tmp_path / "merged.xlsx"
     path.write_bytes(xlsx_bytes(spec))
     grid = read_grids(path)[0]
@@ -80,11 +121,47 @@ def test_merged_cells_fill_every_row_they_span(tmp_path: Path) -> None:
 
 
 def test_two_row_header_and_traditional_headings(tmp_path: Path) -> None:
-    top = ["序號", "抽查項目", "抽查項目", "抽查對象", "抽查比例", "抽查頻次", "完成時限", "發起部門", "抽查檢查模式"]
-    sub = ["序號", "抽查事項名稱", "抽查內容", "抽查對象", "抽查比例", "抽查頻次", "完成時限", "發起部門", "抽查檢查模式"]
-    spec = TableSpec("2023年度抽查計劃", [top, sub, ["1", "對律師的行政檢查", "1.執業表現;2.會員義務履行情況。", "律師",
-                                                   "不低於5%", "1次/年", "年底", "市司法局", "市抽市查"]],
-                     merges=[(0, 1, 0, 2)] + [(0, c, 1, c) for c in (0, 3, 4, 5, 6, 7, 8)])
+    top = [
+        "序號",
+        "抽查項目",
+        "抽查項目",
+        "抽查對象",
+        "抽查比例",
+        "抽查頻次",
+        "完成時限",
+        "發起部門",
+        "抽查檢查模式",
+    ]
+    sub = [
+        "序號",
+        "抽查事項名稱",
+        "抽查內容",
+        "抽查對象",
+        "抽查比例",
+        "抽查頻次",
+        "完成時限",
+        "發起部門",
+        "抽查檢查模式",
+    ]
+    spec = TableSpec(
+        "2023年度抽查計劃",
+        [
+            top,
+            sub,
+            [
+                "1",
+                "對律師的行政檢查",
+                "1.執業表現;2.會員義務履行情況。",
+                "律師",
+                "不低於5%",
+                "1次/年",
+                "年底",
+                "市司法局",
+                "市抽市查",
+            ],
+        ],
+        merges=[(0, 1, 0, 2)] + [(0, c, 1, c) for c in (0, 3, 4, 5, 6, 7, 8)],
+    )
     path = tmp_path / "traditional.docx"
     path.write_bytes(docx_bytes(spec))
     result = import_table(path, Options())
@@ -105,12 +182,18 @@ def test_an_unknown_column_is_named_and_its_cells_kept(tmp_path: Path) -> None:
 
 def test_added_document_columns_are_read(tmp_path: Path) -> None:
     """Columns the plan table may gain (抽查类型, 检查方式, 检查主体) are read, not reported."""
-    spec = TableSpec(None, [[*HEADER, "抽查类型", "检查方式", "检查主体"], [*ROW, "定向", "现场检查、书面检查", "城区市场监管局"]])
+    spec = TableSpec(
+        None,
+        [
+            [*HEADER, "抽查类型", "检查方式", "检查主体"],
+            [*ROW, "定向", "现场检查、书面检查", "城区市场监管局"],
+        ],
+    )
     path = tmp_path / "more.xlsx"
     path.write_bytes(xlsx_bytes(spec))
     result = import_table(path, Options(year=2024))
     assert result.text is not None and not [d for d in result.diagnostics if d.code == "SSJ511"]
-    assert '  定向\n' in result.text and '方式 "现场检查"、"书面检查"' in result.text
+    assert "  定向\n" in result.text and '方式 "现场检查"、"书面检查"' in result.text
     assert "检查 城区市场监管局" in result.text
 
 
@@ -153,23 +236,40 @@ def _formula_workbook(path: Path) -> None:
     workbook.save(path)
 
 
-@pytest.mark.parametrize(("name", "make", "code", "exit_code"), [
-    ("empty.csv", lambda p: p.write_bytes(b""), "SSJ504", 1),
-    ("blank.docx", lambda p: p.write_bytes(b"  \n"), "SSJ504", 1),
-    ("junk.bin", lambda p: p.write_bytes(bytes(range(256)) * 40), "SSJ502", 1),
-    ("old.xls", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "SSJ502", 1),
-    ("cut.docx", lambda p: p.write_bytes(docx_bytes(SPEC)[:3000]), "SSJ502", 1),
-    ("other.zip", lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "SSJ502", 1),
-    ("bomb.docx", _zip_bomb, "SSJ503", 1),
-    ("letter.csv", lambda p: p.write_text("尊敬的各位：\n请于三月底前报送材料。\n", encoding="utf-8"), "SSJ510", 1),
-    ("no_table.html", lambda p: p.write_text("<html><body><p>无表格</p></body></html>", encoding="utf-8"),
-     "SSJ504", 1),
-    ("huge_cell.csv", lambda p: p.write_text(",".join(HEADER) + "\n" + "x" * 30000 + "\n", encoding="utf-8"),
-     "SSJ503", 1),
-    ("formula.xlsx", _formula_workbook, "SSJ506", 1),
-])
-def test_hostile_files_give_a_diagnostic_not_a_traceback(name: str, make: object, code: str, exit_code: int,
-                                                           tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "make", "code", "exit_code"),
+    [
+        ("empty.csv", lambda p: p.write_bytes(b""), "SSJ504", 1),
+        ("blank.docx", lambda p: p.write_bytes(b"  \n"), "SSJ504", 1),
+        ("junk.bin", lambda p: p.write_bytes(bytes(range(256)) * 40), "SSJ502", 1),
+        ("old.xls", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "SSJ502", 1),
+        ("cut.docx", lambda p: p.write_bytes(docx_bytes(SPEC)[:3000]), "SSJ502", 1),
+        ("other.zip", lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "SSJ502", 1),
+        ("bomb.docx", _zip_bomb, "SSJ503", 1),
+        (
+            "letter.csv",
+            lambda p: p.write_text("尊敬的各位：\n请于三月底前报送材料。\n", encoding="utf-8"),
+            "SSJ510",
+            1,
+        ),
+        (
+            "no_table.html",
+            lambda p: p.write_text("<html><body><p>无表格</p></body></html>", encoding="utf-8"),
+            "SSJ504",
+            1,
+        ),
+        (
+            "huge_cell.csv",
+            lambda p: p.write_text(",".join(HEADER) + "\n" + "x" * 30000 + "\n", encoding="utf-8"),
+            "SSJ503",
+            1,
+        ),
+        ("formula.xlsx", _formula_workbook, "SSJ506", 1),
+    ],
+)
+def test_hostile_files_give_a_diagnostic_not_a_traceback(
+    name: str, make: object, code: str, exit_code: int, tmp_path: Path
+) -> None:
     path = tmp_path / name
     make(path)  # type: ignore[operator]
     status, output = run("import", str(path), "-o", str(tmp_path / "draft.ssj"))
@@ -179,7 +279,9 @@ def test_hostile_files_give_a_diagnostic_not_a_traceback(name: str, make: object
 
 def test_ten_thousand_rows_are_refused_before_the_work(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
-    path.write_text(",".join(HEADER) + "\n" + ("1,任务,事项,对象,5%,,3月,甲局,,县抽县查\n" * 10000), encoding="utf-8")
+    path.write_text(
+        ",".join(HEADER) + "\n" + ("1,任务,事项,对象,5%,,3月,甲局,,县抽县查\n" * 10000), encoding="utf-8"
+    )
     status, output = run("import", str(path), "-o", str(tmp_path / "draft.ssj"))
     assert status == 1 and "SSJ503" in output and f"上限 {MAX_ROWS} 行" in output
     assert not (tmp_path / "draft.ssj").exists()
@@ -208,7 +310,9 @@ def test_usage_problems_exit_2(tmp_path: Path) -> None:
     csv_path.write_bytes(csv_bytes(SPEC))
     assert run("import", str(tmp_path / "missing.csv"))[0] == 2
     assert run("import", str(tmp_path))[0] == 2  # a directory
-    status, output = run("import", str(csv_path), "--encoding", "no-such-codec", "-o", str(tmp_path / "x.ssj"))
+    status, output = run(
+        "import", str(csv_path), "--encoding", "no-such-codec", "-o", str(tmp_path / "x.ssj")
+    )
     assert status == 2 and "SSJ216" in output
     status, output = run("import", str(csv_path), "-o", str(csv_path))
     assert status == 2 and "覆盖输入" in output
