@@ -5,11 +5,14 @@ each refused with a clear diagnostic and exit 1 or 2, never a traceback."""
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from table_files import TableSpec, csv_bytes, docx_bytes, html_bytes, xlsx_bytes
 
 from ssjlang.cli import main
@@ -316,3 +319,74 @@ def test_usage_problems_exit_2(tmp_path: Path) -> None:
     assert status == 2 and "SSJ216" in output
     status, output = run("import", str(csv_path), "-o", str(csv_path))
     assert status == 2 and "覆盖输入" in output
+
+
+_PIECES = [
+    "1.",
+    "2、",
+    "（1）",
+    "①",
+    "10",
+    "%",
+    "不低于",
+    "次/年",
+    "每季度",
+    "1次",
+    "月",
+    "3月",
+    "—",
+    "-",
+    "至",
+    "前",
+    "底",
+    "年",
+    "2024",
+    "日",
+    "、",
+    "，",
+    ";",
+    "\n",
+    " ",
+    "局",
+    "市场监管",
+    "县抽县查",
+    "(区)",
+    "（",
+    "）",
+    "户",
+    "约",
+    "递加",
+    "风险",
+    "/",
+    "待定",
+    "不抽",
+    "=",
+    ">=",
+    "定向",
+    "“",
+    "”",
+    "\\",
+    '"',
+    "#",
+    "{",
+    "}",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), min_size=10, max_size=10),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_cells_give_a_draft_that_reads_back(rows: list[list[str]]) -> None:
+    """Whatever the cells say, the importer returns a draft that parses back to the plan it built (SSJ530
+    would say otherwise) — or a diagnostic — and never raises."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.csv"
+        path.write_bytes(csv_bytes(TableSpec("2024年度计划", [HEADER, *rows])))
+        result = import_table(path, Options())
+    assert result.text is not None or result.diagnostics
+    assert not [d for d in result.diagnostics if d.code == "SSJ530"], result.text

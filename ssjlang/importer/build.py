@@ -233,7 +233,7 @@ class Builder:
     def read_block(self, block: list[Row], number: int) -> TaskDraft:
         first = block[0]
         no = self.cell(first, "no")
-        code = cells.reading_form(no.text) if no is not None and no.text else str(number)
+        code = _task_code(no.text) if no is not None and no.text else str(number)
         head: list[Note] = []
         if no is not None and not no.text:
             head.append(Note(f"{PENDING}：原表该行序号为空，暂按行序编为 {code}", True))
@@ -278,8 +278,9 @@ class Builder:
         out = set()
         for key, index in self.column_of.items():
             first = block[0].cells[index]
-            if any(row.cells[index].origin != first.origin and row.cells[index].text != first.text
-                   for row in block[1:]):
+            # a blank cell below is the same as above: a CSV export leaves a merged cell's later rows empty
+            if any(row.cells[index].origin != first.origin and row.cells[index].text
+                   and row.cells[index].text != first.text for row in block[1:]):
                 out.add(key)
         out.discard("no")
         return out
@@ -609,6 +610,8 @@ class Builder:
                          "写成 县抽县查、市抽市查、市抽县(区)查 等")
             return
         unit.values["modes"] = modes
+        if not _reads_as("、".join(modes), cell.text):
+            unit.note("modes", f"{ORIGINAL}：{_one_line(cell.text)}")
 
     def extra_columns(self, block: list[Row], task: TaskDraft) -> None:
         """Cells of columns the importer could not place: kept above the task, verbatim."""
@@ -888,6 +891,12 @@ def _near(a: str, b: str) -> bool:
 
 
 _NUMERALS = "〇一二三四五六七八九十0123456789"
+
+
+def _task_code(written: str) -> str:
+    """序号 as the draft writes it: a number in ASCII digits (full-width ０３ → 03), else as written."""
+    digits = cells.reading_form(written)
+    return digits if digits.isascii() and digits.isdigit() else written.strip()
 
 
 def _reads_as(rendered: str, written: str) -> bool:

@@ -297,7 +297,10 @@ def _verbatim_rest(text: str) -> str:
                       r"|每(?:个)?(?:年|季度|季|月|半年)(?:各)?(?:抽查|检查)?(?:不少于|至少)?\s*\d+\s*次"
                       r"|(?:各)?抽查\s*\d+\s*次)", independent)
     if len(pieces) == 3:
-        independent = pieces[0].rstrip() + pieces[2].lstrip()
+        before, after = pieces[0].rstrip(), pieces[2].lstrip()
+        if not before or before[-1] in "；;，,、。.":
+            after = after.lstrip("；;，,、。. ")  # the separator that went with the rounds
+        independent = before + after
     return re.sub(r"^[;；,，、。\s]+|[;；,，、\s]+$", "", independent)
 
 

@@ -128,6 +128,10 @@ def normalise_heading(text: str) -> str:
     return _PUNCTUATION.sub("", simplified(text).translate(_TO_SIMPLIFIED_EXTRA)).lower()
 
 
+_AMBIGUOUS = frozenset({"检查"})
+"""Keyword spellings too general to name a column: a column headed 检查 may be 检查方式 or 检查主体."""
+
+
 def _build_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for key, spellings in _MORE_HEADINGS.items():
@@ -136,7 +140,8 @@ def _build_lookup() -> dict[str, str]:
     for key in _KEYWORD_FIELDS:
         keyword = KEYWORDS_BY_KEY[key]
         for spelling in (*keyword.chinese_spellings, *keyword.english):
-            lookup.setdefault(normalise_heading(spelling), key)
+            if spelling not in _AMBIGUOUS:
+                lookup.setdefault(normalise_heading(spelling), key)
     return lookup
 
 
@@ -269,6 +274,10 @@ def find_header(grid: Grid) -> Header | None:
         if key is not None:
             by_field[key] = index
         columns.append(Column(index, heading, key, tentative))
+    if "draw_end" in by_field and "draw_window" in by_field and "draw_start" not in by_field:
+        index = by_field.pop("draw_window")  # 抽取日期 beside 抽取日期至: the first is where the draw starts
+        columns[index].field = "draw_start"
+        by_field["draw_start"] = index
     return Header(last + 1, columns, title, by_field, diagnostics)
 
 
