@@ -20,6 +20,10 @@ from pathlib import Path
 
 CORPUS_TABLES = Path(__file__).resolve().parent / "plans" / "corpus" / "tables"
 
+PLAN_HEADER = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "信用风险分类管理",
+               "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式"]
+"""The ten columns of a typical plan table, with the names offices write."""
+
 
 @dataclass
 class TableSpec:
