@@ -92,6 +92,9 @@ class UnitDraft:
 
 @dataclass
 class TaskDraft:
+    """One task as read: its 序号 and name, the first row's number, its fields and sub-rows, the notes
+    above it."""
+
     code: str
     name: str
     row: int
@@ -124,6 +127,8 @@ class Draft:
 
 @dataclass
 class Row:
+    """A data row of the table: its row number and its cells, one per column."""
+
     number: int
     cells: list[Cell]
 
@@ -258,7 +263,10 @@ class Builder:
         return task
 
     def task_name(self, block: list[Row]) -> tuple[str, Note | None]:
-        for key in ("name", "group", "items"):
+        """The 抽查任务名称 cell; without that column, a group cell all the block's rows share (抽查类别,
+        抽查领域) or else the 抽查事项 cell names the task, and a note says so."""
+        keys = ("name",) if "name" in self.column_of else ("group", "items")
+        for key in keys:
             cell = self.cell(block[0], key)
             if cell is None or not cell.text:
                 continue
@@ -269,9 +277,9 @@ class Builder:
             if key == "name":
                 return text, None
             return text, Note(f"原表无任务名称列：名称取自「{self.label(key)}」")
-        cell = self.cell(block[0], "name")
-        self.pending(BLANK_CELL, cell, "抽查任务名称为空 (blank task name)", "写出抽查任务名称")
-        return "", Note(f"{PENDING}：原表没有任务名称，请写出", True)
+        self.pending(BLANK_CELL, self.cell(block[0], "name"), "抽查任务名称为空 (blank task name)",
+                     "写出抽查任务名称")
+        return "", Note(f"{PENDING}：原表没有写任务名称，请写出", True)
 
     def varying(self, block: list[Row]) -> set[str]:
         """The fields whose cells differ between the rows of a block (a merged cell never does)."""

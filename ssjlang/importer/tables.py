@@ -40,7 +40,6 @@ MAX_ROWS = 2000
 MAX_COLUMNS = 60
 MAX_CELL_CHARS = 20000
 
-FORMATS = ("docx", "xlsx", "csv", "html")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 .doc, Excel 97–2003 .xls
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta|title|div|p)"
@@ -73,10 +72,6 @@ class Grid:
     title: str | None = None
     label: str = ""
     problems: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def width(self) -> int:
-        return len(self.rows[0]) if self.rows else 0
 
 
 class TableError(Exception):
@@ -126,8 +121,9 @@ def _too_large(file: str, what: str) -> TableError:
 # ---------------------------------------------------------------- choosing the reader
 
 
-def detect_format(path: Path, data: bytes) -> str | None:
-    """docx, xlsx, csv or html from the content (the suffix only breaks a tie), else None."""
+def detect_format(path: Path, data: bytes) -> str:
+    """docx, xlsx, html or csv by the content (an .html suffix only where the content does not tell), or
+    zip / ole for an archive or an old Office file that is no table."""
     suffix = path.suffix.lower()
     if data.startswith(_ZIP_MAGIC):
         try:
@@ -391,6 +387,8 @@ def _xlsx_grids(file: str, data: bytes, sheet: str | None) -> list[Grid]:
 def _xlsx_grid(file: str, ws: Any) -> Grid:
     from openpyxl.cell.cell import MergedCell
 
+    from ..registry import xlsx_cell_text
+
     rows = ws.max_row or 0
     columns = ws.max_column or 0
     _check_shape(file, rows, columns)
@@ -411,7 +409,7 @@ def _xlsx_grid(file: str, ws: Any) -> Grid:
                 continue
             value = cell.value
             formula = cell.data_type == "f"
-            text = _xlsx_value(value)
+            text = xlsx_cell_text(value)
             if formula:
                 problems.append(error(FORMULA_CELL, f"单元格是公式 {text[:60]}，导入不计算公式 "
                                       "(a formula: not evaluated)", file, cell_span(r, c),
@@ -420,13 +418,6 @@ def _xlsx_grid(file: str, ws: Any) -> Grid:
             values.append((text, origin, formula))
         raw.append(values)
     return Grid(file, "xlsx", _rectangle(file, raw), None, f"工作表「{ws.title}」", problems)
-
-
-def _xlsx_value(value: object) -> str:
-    """A cell value as the text the sheet shows: whole numbers without .0, dates in ISO."""
-    from ..registry import _xlsx_text
-
-    return _xlsx_text(value)
 
 
 # ---------------------------------------------------------------- CSV
