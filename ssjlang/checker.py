@@ -16,6 +16,7 @@ Decisions the language leaves to the checker (also in the docs):
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .canonical import UNWRITABLE
 from .diagnostics import Diagnostic, InputError, Related, error, has_errors, sorted_diagnostics, warning
 from .keywords import simplified
 from .nodes import (
@@ -127,6 +129,7 @@ ALL_LEVELS_WITHOUT_LEVEL = "SSJ152"
 REPEATED_FULL_RATE = "SSJ153"
 PROFILE_CLASS_KIND = "SSJ154"
 KEY_ITEMS_CAPPED = "SSJ155"
+UNWRITABLE_CHARACTER = "SSJ156"
 
 ALL_CODES: tuple[str, ...] = tuple(
     sorted({value for value in globals().values()
@@ -189,7 +192,7 @@ class CheckedPlan:
 
 def check(plan: Plan, file: str) -> list[Diagnostic]:
     """All semantic problems of `plan`, sorted by position (stable for equal positions)."""
-    return sorted_diagnostics(_Checker(plan, file).run())
+    return sorted_diagnostics(_Checker(plan, file).run() + unwritable_texts(plan, file))
 
 
 def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
@@ -305,7 +308,7 @@ class _Checker:
         self.profiles: dict[str, RiskProfile] = {}
         self.profile_ok: dict[str, bool] = {}
         self.fields: dict[str, FieldKind] = {}
-        self.checked_spans: set[tuple[str, Span]] = set()
+        self.checked_spans: set[tuple[str, int, int, int, int, int]] = set()
 
     # -- helpers
 
@@ -323,7 +326,7 @@ class _Checker:
     def first_time(self, what: str, span: Span) -> bool:
         """Whether a written field is checked for the first time (sub-rows inherit their task's fields:
         a field written once is checked once, however many sub-rows use it)."""
-        key = (what, span)
+        key = (what, span.line, span.column, span.end_line, span.end_column, span.start)
         if key in self.checked_spans:
             return False
         self.checked_spans.add(key)
@@ -1391,3 +1394,31 @@ def _range_text(low: int, high: int | None) -> str:
 
 def _count_condition(rule: CountRule) -> str:
     return f"{COUNT_OP_WORDS.get(rule.op, rule.op.value)} {rule.threshold}"
+
+
+def unwritable_texts(plan: Plan, file: str) -> list[Diagnostic]:
+    """SSJ156 (warning) for every text of the plan holding a character an XLSX or DOCX cannot hold
+    (canonical.UNWRITABLE: U+0001–U+001F but TAB/LF/CR, U+FFFE, U+FFFF), usually pasted in by accident.
+    The documents still write (the character shows as �); the warning says where it came from.
+
+    The AST is walked generically (every node with a `value` text and a `span`), so texts of constructs
+    added later are covered too."""
+    found: list[Diagnostic] = []
+    stack: list[object] = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            continue
+        value, span = getattr(node, "value", None), getattr(node, "span", None)
+        if isinstance(value, str) and isinstance(span, Span):
+            bad = UNWRITABLE.search(value)
+            if bad is not None:
+                found.append(warning(UNWRITABLE_CHARACTER,
+                                     f"文本中有控制字符 U+{ord(bad.group()):04X}，XLSX/DOCX 文书无法容纳，"
+                                     f"将显示为 � (a character documents cannot hold)", file, span,
+                                     hint="删除该字符（常由复制粘贴带入）"))
+        stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return found

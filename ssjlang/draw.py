@@ -682,7 +682,6 @@ class _UnitBuilder:
             return [self.annual(stratum, rate)]
         self.extensions.add(EXTENSION_TOTALS)
         keys = [key for key in order if ids_by_class.get(key)]
-        base_ppm = rate.ppm if rate.ppm is not None else PPM
         weights: list[int] = []
         rates: list[int | None] = []
         for key in keys:
@@ -698,10 +697,14 @@ class _UnitBuilder:
                 ppm = level.rate.ppm or 0
                 weights.append(n * ppm)
                 rates.append(ppm)
-            else:
-                ppm = escalated(base_ppm, level.multiplier)
+            elif rate.ppm is not None:
+                ppm = escalated(rate.ppm, level.multiplier)
                 weights.append(n * ppm)
                 rates.append(ppm)
+            else:  # a headcount total has no base rate: the multipliers alone weigh the classes
+                weights.append(int((n * PPM * (level.multiplier or Decimal(1))).to_integral_value(
+                    rounding=ROUND_CEILING)))
+                rates.append(None)
         ks = allocate(total.total, weights, [len(ids_by_class[key]) for key in keys])
         out = []
         for key, ppm, k in zip(keys, rates, ks, strict=True):

@@ -28,7 +28,7 @@ SIMPLIFIED_TRADITIONAL = (
     "万萬 与與 个個 为爲為 于於 亿億 体體 关關 内內 划劃 别別 务務 区區 单單 县縣 参參 发發 号號 员員 围圍 备備 "
     "头頭 实實 对對 导導 层層 属屬 并並 开開 录錄 总總 户戶 执執 拟擬 据據 数數 无無 时時 暂暫 机機 构構 检檢 "
     "注註 牵牽 独獨 电電 监監 码碼 称稱 筛篩 类類 系繫 约約 级級 纳納 组組 织織 编編 网網 联聯 范範 见見 计計 "
-    "设設 证證 话話 轮輪 较較 辖轄 过過 选選 递遞 门門 间間 险險 项項 预預 频頻 额額 风風"
+    "设設 证證 话話 轮輪 较較 辖轄 过過 选選 递遞 门門 间間 险險 项項 领領 预預 频頻 额額 风風"
 )
 """Simplified → Traditional forms of the characters in keyword spellings, modes (县抽县查) and count
 units (户), as OpenCC's s2t writes them, with the Taiwan/Hong Kong variant second where they differ

@@ -59,7 +59,8 @@ class Body:
     text: str
     members: tuple[str, ...] = ()
     route_field: str | None = None
-    areas: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    areas: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict, hash=False)
+    """(Not hashed — a mapping cannot be — but compared: a body is hashed by what names it.)"""
 
     @property
     def is_level(self) -> bool:

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .canonical import canonical_id, parse_date
+from .canonical import FIRST_YEAR, LAST_YEAR, canonical_id, in_date_range, parse_date
 from .diagnostics import Diagnostic, InputError, Related, cell_span, error, has_errors, warning
 from .registry import read_table
 from .workdays import add_workdays
@@ -38,6 +38,7 @@ SSJ411 = "SSJ411"  # name column disagrees with the record (warning)
 SSJ412 = "SSJ412"  # a drawn subject's result is overdue and missing (warning)
 SSJ413 = "SSJ413"  # no data rows
 SSJ414 = "SSJ414"  # a required cell is empty
+SSJ415 = "SSJ415"  # a date outside 2000–2100
 
 #: The standard result categories (抽查结果类型), exactly as published.
 RESULT_CATEGORIES: tuple[str, ...] = (
@@ -253,6 +254,10 @@ def load_results(
             sheet.error(SSJ406, f"检查日期「{date_text}」不是有效日期 (not a date)", row_no, "date",
                         "日期写作 2024-03-05 或 2024年3月5日")
             row_ok = False
+        elif inspected is not None and not in_date_range(inspected):
+            sheet.error(SSJ415, f"检查日期 {inspected.isoformat()} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间 "
+                        f"(date out of range)", row_no, "date", "核对年份：检查日期应在本次抽查的年度内")
+            inspected, row_ok = None, False
         if category and category not in RESULT_CATEGORIES:
             close = difflib.get_close_matches(category, RESULT_CATEGORIES, n=1, cutoff=0.4)
             hint = f"是否应为「{close[0]}」？" if close else "填写以下之一：" + "；".join(RESULT_CATEGORIES)

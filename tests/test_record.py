@@ -264,7 +264,7 @@ def test_verify_detects_tampered_selection(tmp_path: Path, inputs: dict[str, Pat
     stratum["selected"][0]["id"] = uscc(40)
     path = _write(tmp_path, tampered)
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], inputs["roster"])
-    assert message.startswith(f"tasks[0].rounds[0].strata[0].selected[0].id 不一致 (differs)：记录中为 "
+    assert message.startswith(f"任务4.rounds[0].strata[0].selected[0].id 不一致 (differs)：记录中为 "
                               f"{uscc(40)}，重新计算为 {original}——记录与其输入文件得出的抽取结果不符")
     assert "calendar" not in message
 
