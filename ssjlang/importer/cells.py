@@ -285,23 +285,23 @@ def parse_rate_rounds(text: str) -> RateCell:
         flat = flat[:m.start()] + "；" + flat[m.end():]
     rest = _strip_separators(flat)
     rate = _rate_core(rest) or _count_rates(rest) if rest else None
-    if rate is None and rest and rounds is not None:
-        return RateCell(None, rounds, _verbatim_rest(text))
-    return RateCell(rate, rounds, "" if rate is not None or not rest else _verbatim_rest(text))
+    if rate is None and rest:
+        return RateCell(None, rounds, _verbatim_rest(text) if rounds is not None else text.strip())
+    return RateCell(rate, rounds, "")
 
 
 def _verbatim_rest(text: str) -> str:
     """The cell's rate part as written, its rounds and the separators before them removed (for 待定 "…")."""
-    independent = _INDEPENDENT.sub("", text.strip())
+    written = _INDEPENDENT.sub("", text.strip())
     pieces = re.split(r"((?:不少于|至少|≥|>=)?\s*\d+\s*次\s*[/／]\s*(?:年|季度|季|月|半年)"
                       r"|每(?:个)?(?:年|季度|季|月|半年)(?:各)?(?:抽查|检查)?(?:不少于|至少)?\s*\d+\s*次"
-                      r"|(?:各)?抽查\s*\d+\s*次)", independent)
+                      r"|(?:各)?抽查\s*\d+\s*次)", written)
     if len(pieces) == 3:
         before, after = pieces[0].rstrip(), pieces[2].lstrip()
         if not before or before[-1] in "；;，,、。.":
             after = after.lstrip("；;，,、。. ")  # the separator that went with the rounds
-        independent = before + after
-    return re.sub(r"^[;；,，、。\s]+|[;；,，、\s]+$", "", independent)
+        written = before + after
+    return re.sub(r"^[;；,，、。\s]+|[;；,，、\s]+$", "", written)
 
 
 def _strip_separators(text: str) -> str:
