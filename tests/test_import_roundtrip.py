@@ -135,3 +135,18 @@ def test_cli_round_trip_through_export(tmp_path: Path) -> None:
     original = json.loads(runner.invoke(main, ["export", str(plan)]).stdout)
     again = json.loads(exported.stdout)
     assert [table_columns(t) for t in again["tasks"]] == [table_columns(t) for t in original["tasks"]]
+
+
+def test_equal_ignoring_spans_agrees_with_strip_spans() -> None:
+    """The importer's read-back check says what `strip_spans(a) == strip_spans(b)` says."""
+    from dataclasses import replace
+
+    from ssjlang.formatter import equal_ignoring_spans, strip_spans
+
+    first = parse((ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8"), "a.ssj").plan
+    moved = parse("\n\n" + (ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8"), "b.ssj").plan
+    assert first is not None and moved is not None and first != moved
+    assert equal_ignoring_spans(first, moved) and strip_spans(first) == strip_spans(moved)
+    renamed = replace(moved, tasks=(replace(moved.tasks[0], name=replace(moved.tasks[0].name, value="x")),
+                                    *moved.tasks[1:]))
+    assert not equal_ignoring_spans(first, renamed) and strip_spans(first) != strip_spans(renamed)

@@ -77,12 +77,12 @@ def _choose(file: str, grids: list[Grid], table: int | None) -> Grid | ImportRes
 
 def _read_back(file: str, draft: Draft) -> list[Diagnostic]:
     """The draft must parse back to the plan that was built (the formatter's own promise, checked)."""
-    from ..formatter import strip_spans
+    from ..formatter import equal_ignoring_spans
     from ..parser import parse
 
     result = parse(draft.text, file)
     if result.plan is not None and not has_errors(result.diagnostics) and \
-            strip_spans(result.plan) == strip_spans(draft.plan):
+            equal_ignoring_spans(result.plan, draft.plan):
         return []
     return [error(INTERNAL, "内部错误：生成的草稿读回后与导入的内容不一致 "
                   "(internal error: the draft does not read back; please report)", file,
