@@ -163,6 +163,18 @@ def _name_regex() -> str:
     return f"{char}+(?:[(（]{inner}+[)）]{char}*)*"
 
 
+@lru_cache(maxsize=1)
+def _name_pattern() -> tuple[re.Pattern[str], frozenset[str]]:
+    return re.compile(_name_regex()), frozenset(s for keyword in KEYWORDS for s in keyword.spellings)
+
+
+def is_bare_name(text: str) -> bool:
+    """Whether `text` can be written as a bare name (部门、单位、模式): the NAME terminal matches all of
+    it and it is no keyword's spelling (a department called 无 would read as 风险 无)."""
+    pattern, spellings = _name_pattern()
+    return pattern.fullmatch(text) is not None and text not in spellings
+
+
 def _lark_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
