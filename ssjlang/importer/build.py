@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -748,7 +749,7 @@ class Builder:
         if missing:
             lines.comment(Note(f"{PENDING}：缺 {'、'.join(missing)}（原表未写），请按本单位的计划写出", True))
         start = lines.take()
-        code = TaskCode(draft.code, start)
+        code = TaskCode(unicodedata.normalize("NFKC", draft.code).strip(), start)  # as the parser reads it
         fields = self.unit_fields(lines, draft.main, profiles)
         parts = []
         for part in draft.parts:
