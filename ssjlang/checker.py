@@ -62,6 +62,7 @@ from .nodes import (
     ValueList,
     Window,
     WindowKind,
+    strip_spans,
 )
 from .resolve import (
     KEY_ITEM_CATEGORIES,
@@ -813,7 +814,9 @@ class _Checker:
                     self.error(BAD_JOINT, f"{shown}的任务 {code.text} 没有声明 (no such task)", code.span,
                                hint=f"写本计划中的任务序号：{known}")
                 elif code.stream_id in joined:
+                    again = any(c.stream_id == code.stream_id for c in joint.tasks[:joint.tasks.index(code)])
                     self.error(BAD_JOINT,
+                               f"任务 {code.text} 写了两次 (a task is listed twice)" if again else
                                f"任务 {code.text} 已在合并抽取中 (a task joins one joint draw once)",
                                code.span, hint="一个任务只能合并抽取一次；删去重复的序号",
                                related=self.related("已在此合并 (joined here)", joined[code.stream_id]))
@@ -850,7 +853,9 @@ class _Checker:
             for label, english, mine, theirs in (
                     ("频次", "rounds", _same_rounds(first.rounds), _same_rounds(other.rounds)),
                     ("时间", "window", self.unit_window(first), self.unit_window(other)),
-                    ("风险", "risk", _profile_of(first), _profile_of(other))):
+                    ("风险", "risk", _profile_of(first), _profile_of(other)),
+                    ("批次", "batches", _same_batches(first), _same_batches(other)),
+                    ("抽取时间", "draw window", _same_draw_window(first), _same_draw_window(other))):
                 if mine != theirs:
                     self.error(JOINT_MISMATCH,
                                f"{shown}的任务 {other.code.text} 与任务 {first.code.text} 的{label}不同 "
@@ -1492,6 +1497,14 @@ def _same_rounds(rounds: Rounds | None) -> tuple[object, ...] | None:
     if rounds is None:
         return None
     return (rounds.times, rounds.period, rounds.at_least, rounds.independent)
+
+
+def _same_batches(task: Task) -> tuple[object, ...]:
+    return tuple((b.name.value, strip_spans(b.deadline)) for b in task.batches)
+
+
+def _same_draw_window(task: Task) -> object:
+    return strip_spans(task.draw_window) if task.draw_window is not None else None
 
 
 def _profile_of(task: Task) -> str | None:

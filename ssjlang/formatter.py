@@ -12,10 +12,8 @@ the end of its line. Formatting is idempotent and the output parses back to the 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from .keywords import KEYWORDS_BY_KEY, LANGUAGES
 from .nodes import (
@@ -686,33 +684,3 @@ def format_plan(plan: Plan, comments: tuple[Comment, ...] = (), language: str = 
     kept, ending with one newline. `ParseResult.language` tells which one a file is written in."""
     lines = _place_comments(_layout(plan, _Words(language)), comments)
     return "\n".join(lines) + "\n" if lines else ""
-
-
-# ---------------------------------------------------------------- comparison helper
-
-
-def equal_ignoring_spans(first: Any, second: Any) -> bool:
-    """What `strip_spans(first) == strip_spans(second)` says, without copying either tree (the importer
-    compares a 200-task plan with its reading back this way)."""
-    if type(first) is not type(second):
-        return False
-    if isinstance(first, Span):
-        return True
-    if isinstance(first, tuple):
-        return len(first) == len(second) and all(map(equal_ignoring_spans, first, second))
-    if dataclasses.is_dataclass(first):
-        return all(equal_ignoring_spans(getattr(first, f.name), getattr(second, f.name))
-                   for f in dataclasses.fields(first))
-    return bool(first == second)
-
-
-def strip_spans(node: Any) -> Any:
-    """The same AST with every span replaced by NO_SPAN: two parses of equivalent text compare equal."""
-    if isinstance(node, Span):
-        return NO_SPAN
-    if isinstance(node, tuple):
-        return tuple(strip_spans(item) for item in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {f.name: strip_spans(getattr(node, f.name)) for f in dataclasses.fields(node)}
-        return dataclasses.replace(node, **changes)
-    return node

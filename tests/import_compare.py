@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ssjlang.formatter import strip_spans
-from ssjlang.nodes import Plan, TaskFields
+from ssjlang.nodes import Plan, TaskFields, strip_spans
 
 FIELDS = ("items", "scope", "rate", "rounds", "window", "lead", "inspect", "assist")
 

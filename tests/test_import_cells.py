@@ -63,6 +63,7 @@ def test_a_cell_without_numbering_is_one_item() -> None:
         ("人员比1:2.5 每季度各抽查1次", "人员比1:2.5", "每季度1次"),
         ("100% 每季度1次（各轮独立）", "100%", "每季度1次（各轮独立）"),
         ("不低於１０％，１次／年", "不低于10%", "1次/年"),  # Traditional, full-width
+        ("5%（约1户），由联合双随机牵头单位抽取；1次/年", "5%（约1户），由联合双随机牵头单位抽取", "1次/年"),
     ],
 )
 def test_rate_and_rounds_cells(cell: str, rate: str, rounds: str | None) -> None:

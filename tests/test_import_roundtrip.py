@@ -141,7 +141,7 @@ def test_equal_ignoring_spans_agrees_with_strip_spans() -> None:
     """The importer's read-back check says what `strip_spans(a) == strip_spans(b)` says."""
     from dataclasses import replace
 
-    from ssjlang.formatter import equal_ignoring_spans, strip_spans
+    from ssjlang.nodes import equal_ignoring_spans, strip_spans
 
     first = parse((ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8"), "a.ssj").plan
     moved = parse("\n\n" + (ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8"), "b.ssj").plan

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from ssjlang.diagnostics import Severity
-from ssjlang.formatter import strip_spans
 from ssjlang.keywords import KEYWORDS, NAME_ALTERNATIVE_KEYS, keyword_of_terminal
 from ssjlang.nodes import (
     NO_SPAN,
@@ -29,6 +28,7 @@ from ssjlang.nodes import (
     Task,
     Text,
     ValueList,
+    strip_spans,
 )
 from ssjlang.parser import MAX_NESTING, ParseResult, _parser, parse, read_source
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang.formatter import format_plan, strip_spans
+from ssjlang.formatter import format_plan
 from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY, LANGUAGES, NAME_ALTERNATIVE_KEYS
 from ssjlang.nodes import (
     NO_SPAN,
@@ -55,6 +55,7 @@ from ssjlang.nodes import (
     ValueList,
     Window,
     WindowKind,
+    strip_spans,
 )
 from ssjlang.parser import parse
 

@@ -165,7 +165,7 @@ def check_command(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
 
 
 def _same_meaning(before: Plan, after_text: str, file: str) -> bool:
-    from ..formatter import strip_spans
+    from ..nodes import strip_spans
     from ..parser import parse
 
     result = parse(after_text, file)

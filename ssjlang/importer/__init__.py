@@ -77,7 +77,7 @@ def _choose(file: str, grids: list[Grid], table: int | None) -> Grid | ImportRes
 
 def _read_back(file: str, draft: Draft) -> list[Diagnostic]:
     """The draft must parse back to the plan that was built (the formatter's own promise, checked)."""
-    from ..formatter import equal_ignoring_spans
+    from ..nodes import equal_ignoring_spans
     from ..parser import parse
 
     result = parse(draft.text, file)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..keywords import simplified
@@ -37,6 +37,7 @@ from ..nodes import (
     Rate,
     RateSpec,
     Rounds,
+    Text,
     Window,
     WindowKind,
 )
@@ -150,7 +151,17 @@ _RATE_PREFIX = r"(?:抽查比例|检查比例|抽取比例|比例)?(?:为|是)?"
 
 
 def _rate_core(text: str) -> Rate | None:
-    """One simple rate, the whole text (reading form)."""
+    """One simple rate, the whole text (reading form); `…，由X抽取` (drawn by another body) after any."""
+    by = re.fullmatch(r"(?P<rate>.+?)[,，]?由(?P<who>[^,，;；]+?)抽取", text)
+    if by is not None:
+        rate = _plain_rate(by.group("rate"))
+        if rate is None or rate.exclude or rate.unstated:
+            return None
+        return replace(rate, drawn_by=Text(by.group("who"), NO_SPAN))
+    return _plain_rate(text)
+
+
+def _plain_rate(text: str) -> Rate | None:
     m = re.fullmatch(rf"(?P<annual>全年)?(?:每年)?{_RATE_PREFIX}(?P<all>各级合计)?(?P<floor>{_FLOOR})?"
                      rf"(?P<pct>{_NUMBER})%?(?:—(?P<upper>{_NUMBER}))?%(?P<tail>.*)", text)
     if m is not None:
