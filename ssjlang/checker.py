@@ -63,6 +63,7 @@ from .nodes import (
     ValueList,
     Window,
     WindowKind,
+    strip_spans,
 )
 from .resolve import (
     KEY_ITEM_CATEGORIES,
@@ -467,7 +468,8 @@ class _Checker:
                 self.unknown_field(level.by)
             if not level.members:
                 self.error(BAD_LEVEL, f"{label}没有成员 (a level lists no offices)", level.name.span,
-                           hint=f"写出各级机关：层级 {level.name.value} {{ 按 所属区域  成员 甲区市场监管局、乙区市场监管局 }}")
+                           hint=f"写出各级机关：层级 {level.name.value} {{ 按 所属区域  "
+                                "成员 甲区市场监管局、乙区市场监管局 }")
                 continue
             owner_of: dict[str, str] = {}
             seen: set[str] = set()
@@ -491,7 +493,8 @@ class _Checker:
                 if not areas:
                     self.error(BAD_LEVEL, f"{label}的成员「{canonical}」没有写 辖区 (member without 辖区)",
                                member.span,
-                               hint=f'在部门声明中写出它管辖的区域，例如：部门 {canonical} {{ 辖区 "140403" }}')
+                               hint=f'在部门声明中写出它管辖的区域，例如：部门 {canonical} '
+                                    '{ 辖区 "140403" }')
                 for area in areas:
                     value = area.value.strip()
                     if value in owner_of and owner_of[value] != canonical:
@@ -526,13 +529,16 @@ class _Checker:
             named = isinstance(level.risk, Text)
             shown = level.risk.value if isinstance(level.risk, Text) else level.risk.chinese
             if named and not by_field:
-                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」读取信用风险分类，不能用「{shown}」"
-                           "作分类 (a credit-class profile lists 低风险…高风险)", level.span,
-                           hint=f"其他分类（如监管类别）写：风险递加 {profile.name.value} 按 监管类别 {{ \"重点\" 比例 100% … }}")
+                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」读取信用风险分类，"
+                           f"不能用「{shown}」作分类 (a credit-class profile lists 低风险…高风险)",
+                           level.span,
+                           hint=f"其他分类（如监管类别）写：风险递加 {profile.name.value} 按 监管类别 "
+                                "{ \"重点\" 比例 100% … }")
                 ok = False
                 continue
             if not named and by_field and level.risk is not RiskClass.UNCLASSIFIED:
-                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」按「{profile.by.value}」分类，"  # type: ignore[union-attr]
+                self.error(PROFILE_CLASS_KIND,
+                           f"风险递加「{profile.name.value}」按「{profile.by.value}」分类，"  # type: ignore[union-attr]
                            f"类别应写成该字段的值（带引号），不能写 {shown} (write the field's values)",
                            level.span, hint='例如："重点" 比例 100%；"一般" 比例 5%')
                 ok = False
@@ -543,8 +549,8 @@ class _Checker:
                 continue
             key = shown.strip()
             if named and key == RiskClass.UNCLASSIFIED.value:
-                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」中的「U」留给未分类的对象 (\"U\" "
-                           "stands for the subjects in no class)", level.span,
+                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」中的「U」留给未分类的对象 "
+                           "(\"U\" stands for the subjects in no class)", level.span,
                            hint="不在任何一类的对象写 未分类 …；字段取值恰为 U 时请在名录库中改用其他写法")
                 ok = False
                 continue
@@ -568,7 +574,8 @@ class _Checker:
             if level.rounds is not None:
                 ok = self.check_rounds(level.rounds) and ok
                 if level.rounds.period is not Period.YEAR:
-                    self.error(RATE_FORM_NOT_HERE, "风险递加的频次写成 N次/年 (a profile level counts rounds per year)",
+                    self.error(RATE_FORM_NOT_HERE,
+                               "风险递加的频次写成 N次/年 (a profile level counts rounds per year)",
                                level.rounds.span, hint="不同周期的抽查分别写成 子项，各写各的 频次")
                     ok = False
         if not ok:
@@ -608,7 +615,8 @@ class _Checker:
                 self.error(ESCALATION_NOT_INCREASING,
                            f"风险递加「{profile.name.value}」的{what}未随风险递加：{level.describe()} 低于 "
                            f"{earlier.describe()} (escalation must not decrease from lower to higher risk)",
-                           span, hint="按 低风险 ≤ 一般风险 ≤ 较高风险 ≤ 高风险（或分类的书写顺序）调整比例和频次",
+                           span,
+                           hint="按 低风险 ≤ 一般风险 ≤ 较高风险 ≤ 高风险（或分类的书写顺序）调整比例和频次",
                            related=self.related(f"{earlier.name} 在此 (the lower-risk level)",
                                                 earlier.level.span if earlier.level else profile.name.span))
                 return False
@@ -625,12 +633,14 @@ class _Checker:
                 self.error(BAD_TASK_NUMBER, "任务序号为空 (empty task number)", code.span,
                            hint='写出序号，例如 任务 4 "…" 或 任务 "SJ-2023-01" "…"')
                 continue
-            bad = sorted({c for c in code.text if c in TASK_CODE_RESERVED or unicodedata.category(c)[0] == "C"})
+            bad = sorted({c for c in code.text
+                          if c in TASK_CODE_RESERVED or unicodedata.category(c)[0] == "C"})
             if bad:
                 shown = "、".join(repr(c)[1:-1] for c in bad)
-                self.error(BAD_TASK_NUMBER, f"任务序号「{code.text}」含有不能用的字符 {shown} (a task code cannot "
-                           "hold | . + , or control characters)", code.span,
-                           hint="这些字符用于随机流、子项和合并抽取的编号（4.1、1+2）；改用 - 或 _，例如 \"SJ-2023-01\"")
+                self.error(BAD_TASK_NUMBER, f"任务序号「{code.text}」含有不能用的字符 {shown} "
+                           "(a task code cannot hold | . + , or control characters)", code.span,
+                           hint="这些字符用于随机流、子项和合并抽取的编号（4.1、1+2）；"
+                                "改用 - 或 _，例如 \"SJ-2023-01\"")
                 continue
             if code.number is not None and code.number < 1:
                 self.error(BAD_TASK_NUMBER, f"任务序号 {code.text} 必须是正整数 (task number must be ≥ 1)",
@@ -677,14 +687,14 @@ class _Checker:
                         self.resolve_body(body)
                 if item.scope is not None:
                     if not item.scope.text.value.strip():
-                        self.error(EMPTY_TEXT, f"{where.label} 的事项对象为空 (empty item scope)", item.scope.text.span,
-                                   hint="写出该事项适用的对象，或删去 对象")
+                        self.error(EMPTY_TEXT, f"{where.label} 的事项对象为空 (empty item scope)",
+                                   item.scope.text.span, hint="写出该事项适用的对象，或删去 对象")
                     if item.scope.selector is not None:
                         self.check_selector(item.scope.selector)
                 for text in (item.basis, item.code, item.category, *item.methods, *item.materials):
                     if text is not None and not text.value.strip():
-                        self.error(EMPTY_TEXT, f"{where.label} 的事项说明为空 (empty item attribute)", text.span,
-                                   hint="删除空的设置或写出内容")
+                        self.error(EMPTY_TEXT, f"{where.label} 的事项说明为空 (empty item attribute)",
+                                   text.span, hint="删除空的设置或写出内容")
         for text in (fields.category, fields.remarks, fields.group, *fields.methods, *fields.materials):
             if text is not None and not text.value.strip():
                 self.error(EMPTY_TEXT, f"{where.label} 有空的文本 (empty text)", text.span,
@@ -692,8 +702,8 @@ class _Checker:
         scope = fields.scope
         if scope is not None:
             if not scope.text.value.strip():
-                self.error(EMPTY_TEXT, f"{where.label} 的抽查对象范围为空 (empty scope text)", scope.text.span,
-                           hint='照抄计划表的“抽查对象范围”，例如 "全区汽车销售企业"')
+                self.error(EMPTY_TEXT, f"{where.label} 的抽查对象范围为空 (empty scope text)",
+                           scope.text.span, hint='照抄计划表的“抽查对象范围”，例如 "全区汽车销售企业"')
             if scope.selector is not None:
                 self.check_selector(scope.selector)
             if scope.base is not None and scope.base.count <= 0:
@@ -711,16 +721,18 @@ class _Checker:
             self.check_window(fields.draw_window.window)
         days = fields.draw_window.each_round_days if fields.draw_window is not None else None
         if days is not None and not 1 <= days <= 92 and fields.draw_window is not None:
-            self.error(BAD_COUNT, f"每轮 {days} 日内抽取：天数应为 1 到 92 (each round's draw takes 1–92 days)",
-                       fields.draw_window.span, hint="例如 抽取 每轮 15日内（每个季度第一个月的15日内完成抽取）")
+            self.error(BAD_COUNT,
+                       f"每轮 {days} 日内抽取：天数应为 1 到 92 (each round's draw takes 1–92 days)",
+                       fields.draw_window.span,
+                       hint="例如 抽取 每轮 15日内（每个季度第一个月的15日内完成抽取）")
         if fields.assist_unstated is not None and fields.assist_unstated.text is not None \
                 and not fields.assist_unstated.text.value.strip():
             self.error(EMPTY_TEXT, f"{where.label} 的配合部门说明为空 (empty text)",
                        fields.assist_unstated.text.span, hint="删除空的引号或写出原表文字")
         if fields.draw_window is not None and fields.draw_window.text is not None \
                 and not fields.draw_window.text.value.strip():
-            self.error(EMPTY_TEXT, f"{where.label} 的抽取时间说明为空 (empty text)", fields.draw_window.text.span,
-                       hint="删除空的引号或写出原表文字")
+            self.error(EMPTY_TEXT, f"{where.label} 的抽取时间说明为空 (empty text)",
+                       fields.draw_window.text.span, hint="删除空的引号或写出原表文字")
         for batch in fields.batches:
             if not batch.name.value.strip():
                 self.error(EMPTY_TEXT, f"{where.label} 有名称为空的批次 (empty batch name)", batch.name.span,
@@ -754,15 +766,18 @@ class _Checker:
             english_names = ", ".join(english for _, english in missing)
             plural = "s" if len(missing) > 1 else ""
             self.error(MISSING_TASK_FIELD,
-                       f"{where.label} 缺少 {chinese_names} (missing required field{plural}: {english_names})",
-                       where.span, hint="加上：" + "；".join(_MISSING_HINTS[chinese] for chinese, _ in missing))
+                       f"{where.label} 缺少 {chinese_names} "
+                       f"(missing required field{plural}: {english_names})",
+                       where.span,
+                       hint="加上：" + "；".join(_MISSING_HINTS[chinese] for chinese, _ in missing))
         scope = fields.scope
         if scope is not None:
             if scope.selector is not None and fields.directed is False and self.first_time("undirected",
                                                                                           scope.span):
                 self.warning(UNDIRECTED_WITH_SELECTOR,
-                             f"{where.label} 为不定向抽查，却写了 筛选：只从筛选出的对象中抽取 (an undirected task "
-                             "with a selector draws from what the selector takes)", scope.span,
+                             f"{where.label} 为不定向抽查，却写了 筛选：只从筛选出的对象中抽取 "
+                             "(an undirected task with a selector draws from what the selector takes)",
+                             scope.span,
                              hint="不定向抽查从本事项的整个检查对象名录抽取：名录库只含这类对象时删去 筛选；"
                                   "筛选只用来指明是哪一类对象的名录（如 行业类别 包含 \"排污单位\"）")
             elif scope.selector is None and fields.directed:
@@ -790,8 +805,9 @@ class _Checker:
     # -- joint draws
 
     def check_joints(self) -> None:
-        """合并抽取: each names two or more declared tasks without sub-rows, none in two joint draws, and a rate;
-        its tasks must be drawable as one: the same rounds, window and risk profile (SSJ-DRAW-X5)."""
+        """合并抽取: each names two or more declared tasks without sub-rows, none in two joint draws,
+        and a rate; its tasks must be drawable as one: the same rounds, window and risk profile
+        (SSJ-DRAW-X5)."""
         tasks = {task.code.stream_id: task for task in self.plan.tasks}
         joined: dict[str, Span] = {}
         for joint in self.plan.joints:
@@ -807,21 +823,25 @@ class _Checker:
                     self.error(BAD_JOINT, f"{shown}的任务 {code.text} 没有声明 (no such task)", code.span,
                                hint=f"写本计划中的任务序号：{known}")
                 elif code.stream_id in joined:
-                    self.error(BAD_JOINT, f"任务 {code.text} 已在合并抽取中 (a task joins one joint draw once)",
+                    again = any(c.stream_id == code.stream_id for c in joint.tasks[:joint.tasks.index(code)])
+                    self.error(BAD_JOINT,
+                               f"任务 {code.text} 写了两次 (a task is listed twice)" if again else
+                               f"任务 {code.text} 已在合并抽取中 (a task joins one joint draw once)",
                                code.span, hint="一个任务只能合并抽取一次；删去重复的序号",
                                related=self.related("已在此合并 (joined here)", joined[code.stream_id]))
                 elif task.parts:
-                    self.error(BAD_JOINT, f"任务 {code.text} 有子项，不能合并抽取 (a task with sub-rows cannot "
-                               "join a joint draw)", code.span,
+                    self.error(BAD_JOINT, f"任务 {code.text} 有子项，不能合并抽取 "
+                               "(a task with sub-rows cannot join a joint draw)", code.span,
                                hint="把子项写成单独的任务再合并，或不合并抽取")
                 else:
                     joined[code.stream_id] = code.span
                     members.append(task)
             if len(joint.tasks) < 2:
-                self.error(BAD_JOINT, f"{shown}至少要有两个任务 (a joint draw joins two or more tasks)", joint.span,
-                           hint="写出合并抽取的任务序号，例如 任务 1、2")
+                self.error(BAD_JOINT, f"{shown}至少要有两个任务 (a joint draw joins two or more tasks)",
+                           joint.span, hint="写出合并抽取的任务序号，例如 任务 1、2")
             if joint.rate is None:
-                self.error(BAD_JOINT, f"{shown}缺少 比例 (missing rate: the joint draw's own rate)", joint.span,
+                self.error(BAD_JOINT, f"{shown}缺少 比例 (missing rate: the joint draw's own rate)",
+                           joint.span,
                            hint="写出合并抽取的比例，例如 比例 按对象 { \"企业\" 类型 = \"企业\": 1.5% }")
             else:
                 self.check_rate_spec(joint.rate)
@@ -842,7 +862,9 @@ class _Checker:
             for label, english, mine, theirs in (
                     ("频次", "rounds", _same_rounds(first.rounds), _same_rounds(other.rounds)),
                     ("时间", "window", self.unit_window(first), self.unit_window(other)),
-                    ("风险", "risk", _profile_of(first), _profile_of(other))):
+                    ("风险", "risk", _profile_of(first), _profile_of(other)),
+                    ("批次", "batches", _same_batches(first), _same_batches(other)),
+                    ("抽取时间", "draw window", _same_draw_window(first), _same_draw_window(other))):
                 if mine != theirs:
                     self.error(JOINT_MISMATCH,
                                f"{shown}的任务 {other.code.text} 与任务 {first.code.text} 的{label}不同 "
@@ -862,7 +884,8 @@ class _Checker:
         dates = self.window_dates(window)
         if dates is None:
             return None
-        if fields.draw_window is not None and fields.draw_window.window is not None and fields.window is not None:
+        if fields.draw_window is not None and fields.draw_window.window is not None \
+                and fields.window is not None:
             drawn = self.window_dates(fields.draw_window.window)
             if drawn is not None and drawn[0] > dates[1]:
                 self.error(DRAW_AFTER_WINDOW,
@@ -886,9 +909,10 @@ class _Checker:
         for rate, _context in rates:
             if rate.all_levels and not inspect_levels and self.first_time("all-levels", rate.span):
                 self.warning(ALL_LEVELS_WITHOUT_LEVEL,
-                             f"{where.label} 的比例是 各级合计，但 检查 没有写层级 (a rate across levels, but no "
-                             "level inspects)", rate.span,
-                             hint="写出由哪些层级检查，例如：检查 市县两级医保部门（先用 层级 声明）；否则删去 各级合计")
+                             f"{where.label} 的比例是 各级合计，但 检查 没有写层级 "
+                             "(a rate across levels, but no level inspects)", rate.span,
+                             hint="写出由哪些层级检查，例如：检查 市县两级医保部门（先用 层级 声明）；"
+                                  "否则删去 各级合计")
             if (rate.per_inspector or rate.staff_ratio is not None) and not (fields.inspect or fields.lead):
                 continue
         if isinstance(spec, Rate) and (spec.unstated or spec.exclude) and spec.exclude:
@@ -898,7 +922,8 @@ class _Checker:
 
     def check_unit_rounds(self, fields: TaskFields, where: _Where, window: tuple[date, date] | None) -> None:
         rounds = fields.rounds
-        limit = MAX_ROUNDS_PER_YEAR if rounds is not None and rounds.period is Period.YEAR else MAX_TIMES_PER_PERIOD
+        limit = (MAX_ROUNDS_PER_YEAR if rounds is not None and rounds.period is Period.YEAR
+                 else MAX_TIMES_PER_PERIOD)
         if rounds is None or window is None or not 1 <= rounds.times <= limit:
             return
         try:
@@ -909,7 +934,8 @@ class _Checker:
                 split_window(window[0], window[1], count)
         except ValueError as exc:
             if self.first_time("short", rounds.span):
-                self.error(WINDOW_TOO_SHORT, f"{where.label} 的起止时间 {exc} (window too short for the rounds)",
+                self.error(WINDOW_TOO_SHORT,
+                           f"{where.label} 的起止时间 {exc} (window too short for the rounds)",
                            rounds.span, hint="放宽起止时间或减少频次")
             return
         spec = fields.rate
@@ -940,7 +966,8 @@ class _Checker:
                              if not inspecting else
                              f"检查主体「{canonical}」同时列为配合部门 (the inspecting body also assists)",
                              name.span, hint=f"从 配合 中删除「{name.value}」",
-                             related=self.related("检查主体在此 (the inspecting body)", fields.inspect[0].span)
+                             related=self.related("检查主体在此 (the inspecting body)",
+                                                  fields.inspect[0].span)
                              if fields.inspect else
                              self.related("发起部门在此 (the lead)", fields.lead.span))  # type: ignore[union-attr]
             elif canonical in seen and self.first_time("assist-twice", name.span):
@@ -1021,14 +1048,16 @@ class _Checker:
                            hint="核对计划表：比例应不高于上限")
                 ok = False
             elif rate.count is not None or rate.staff_ratio is not None or rate.per_inspector or rate.exclude:
-                self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」不能再写比例上限 (a ceiling only follows a "
-                           "percentage or 待定)", rate.span, hint="上限写在百分比后：10%（不高于 20%）")
+                self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」不能再写比例上限 "
+                           "(a ceiling only follows a percentage or 待定)", rate.span,
+                           hint="上限写在百分比后：10%（不高于 20%）")
                 ok = False
         if rate.upper is not None and (rate.percent is not None or rate.count is not None):
             low = rate.percent if rate.percent is not None else Decimal(rate.count or 0)
             if rate.upper <= low:
-                self.error(RATE_OUT_OF_RANGE, f"范围 {rate_text(rate)} 的上限不大于下限 (the range's upper bound "
-                           "must exceed its lower bound)", rate.span, hint="例如 10%—20% 或 60—70家")
+                self.error(RATE_OUT_OF_RANGE, f"范围 {rate_text(rate)} 的上限不大于下限 "
+                           "(the range's upper bound must exceed its lower bound)", rate.span,
+                           hint="例如 10%—20% 或 60—70家")
                 ok = False
         for value, what in ((rate.count, "抽查户数"), (rate.min_count, "最少户数"),
                             (rate.planned.count if rate.planned else None, "计划户数")):
@@ -1046,7 +1075,8 @@ class _Checker:
                        "follows a percentage)", rate.span, hint="最少户数写在百分比后：10%（不少于2户）")
             ok = False
         if rate.planned is not None and (rate.exclude or rate.unstated):
-            self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」后不能写计划户数 (a planned count needs a rate)",
+            self.error(RATE_FORM_NOT_HERE,
+                       f"「{_rate_forms(rate)}」后不能写计划户数 (a planned count needs a rate)",
                        rate.span, hint="删去括号里的户数")
             ok = False
         if rate.exclude and context in ("task", "count"):
@@ -1076,8 +1106,9 @@ class _Checker:
                        hint='写出负责抽取的单位，例如 由 "联合双随机牵头单位" 抽取')
             return False
         if context == "profile" or rate.exclude or rate.unstated:
-            self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」不能写 由…抽取 (drawn-by follows a task's or "
-                       "a group's rate)", rate.span, hint="由…抽取 写在任务或 按对象 某一组的比例后")
+            self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」不能写 由…抽取 "
+                       "(drawn-by follows a task's or a group's rate)", rate.span,
+                       hint="由…抽取 写在任务或 按对象 某一组的比例后")
             return False
         self.warning(DRAWN_ELSEWHERE,
                      f"比例「{rate_text(rate)}」：本计划只列出，不抽取这部分对象 "
@@ -1105,13 +1136,15 @@ class _Checker:
                     self.check_rate(rule.rate, "subgroup")
                 if spec.overall is not None:
                     if not Decimal(0) < spec.overall <= Decimal(100):
-                        self.error(RATE_OUT_OF_RANGE, f"抽查比例 {format_decimal(spec.overall)}% 不在 (0, 100%] "
+                        self.error(RATE_OUT_OF_RANGE,
+                                   f"抽查比例 {format_decimal(spec.overall)}% 不在 (0, 100%] "
                                    "之内 (rate must be above 0% and at most 100%)", spec.span,
                                    hint="按对象 块后的比例是计划表的总比例，例如 } 5% (43户)")
                     else:
                         self.whole_ppm(spec.overall, spec.span)
                 if spec.planned is not None and spec.planned.count <= 0:
-                    self.error(BAD_COUNT, f"计划户数 {spec.planned.count} 必须大于 0 (count must be at least 1)",
+                    self.error(BAD_COUNT,
+                               f"计划户数 {spec.planned.count} 必须大于 0 (count must be at least 1)",
                                spec.planned.span, hint="写计划表给出的总户数，例如 } (20户)")
         elif self.first_time("by-count", spec.span):
             for count_rule in spec.rules:
@@ -1167,7 +1200,8 @@ class _Checker:
         if not self.first_time("risk", ref.span):
             return
         if ref.text is not None and not ref.text.value.strip():
-            hint = ("原表单元格空白时只写 风险 无（不带引号）；有文字时在引号中照录原文" if ref.profile is None
+            hint = ("原表单元格空白时只写 风险 无（不带引号）；有文字时在引号中照录原文"
+                    if ref.profile is None
                     else f"删去空的引号，只写 风险 {ref.profile.value}（打印风险递加方案的文字）")
             self.error(EMPTY_TEXT, f"{where.label} 的风险要求文本为空 (empty risk text)", ref.text.span,
                        hint=hint)
@@ -1200,9 +1234,10 @@ class _Checker:
                              related=self.related("100% 在此 (the rate)", rate.span))
         if not self.profile_ok.get(profile.name.value, False) or fields.rounds is None:
             return
-        if fields.rounds.period is not Period.YEAR and any(lv.level is not None and lv.level.rounds is not None
-                                                           for lv in chain):
-            self.error(RATE_FORM_NOT_HERE, f"{where.label} 按周期抽查（{fields.rounds.times}次/周期），风险递加"
+        if fields.rounds.period is not Period.YEAR \
+                and any(lv.level is not None and lv.level.rounds is not None for lv in chain):
+            self.error(RATE_FORM_NOT_HERE,
+                       f"{where.label} 按周期抽查（{fields.rounds.times}次/周期），风险递加"
                        "却按年增加频次 (a profile's 次/年 cannot raise a periodic frequency)", ref.span,
                        hint="不同频次的对象分别写成 子项")
             return
@@ -1308,7 +1343,8 @@ class _Checker:
         if end < start:
             if report:
                 crossing = window.end is not None and not window.end.next_year and window.end.year is None
-                hint = ("若跨年请写 次年，例如 12月至次年2月；否则交换起止时间" if crossing else "交换起止时间")
+                hint = ("若跨年请写 次年，例如 12月至次年2月；否则交换起止时间" if crossing
+                        else "交换起止时间")
                 self.error(WINDOW_REVERSED, f"结束时间 {end.isoformat()} 早于开始时间 {start.isoformat()} "
                            "(window ends before it starts)", window.span, hint=hint)
             return None
@@ -1337,7 +1373,8 @@ class _Checker:
             return True
         return 1 <= point.day <= calendar.monthrange(self.point_year(point), point.month)[1]
 
-    def check_batches(self, fields: TaskFields, where: _Where, window_dates: tuple[date, date] | None) -> None:
+    def check_batches(self, fields: TaskFields, where: _Where,
+                      window_dates: tuple[date, date] | None) -> None:
         if not fields.batches:
             return
         previous: tuple[Batch, date] | None = None
@@ -1373,7 +1410,8 @@ class _Checker:
             self.error(BATCH_COUNT_MISMATCH, f"{where.label} 有 {len(fields.batches)} 个批次，但共 "
                        f"{planned} 轮抽查 (with several rounds, batch r is round r: the counts must agree)",
                        fields.batches[0].span,
-                       hint="频次为 1 次时，批次把这一轮分成几批完成；多轮时每轮一个批次：增减批次或修改 频次",
+                       hint="频次为 1 次时，批次把这一轮分成几批完成；"
+                            "多轮时每轮一个批次：增减批次或修改 频次",
                        related=self.related("频次在此 (the rounds)", fields.rounds.span))
 
     # -- selectors
@@ -1470,6 +1508,14 @@ def _same_rounds(rounds: Rounds | None) -> tuple[object, ...] | None:
     if rounds is None:
         return None
     return (rounds.times, rounds.period, rounds.at_least, rounds.independent)
+
+
+def _same_batches(task: Task) -> tuple[object, ...]:
+    return tuple((b.name.value, strip_spans(b.deadline)) for b in task.batches)
+
+
+def _same_draw_window(task: Task) -> object:
+    return strip_spans(task.draw_window) if task.draw_window is not None else None
 
 
 def _profile_of(task: Task) -> str | None:

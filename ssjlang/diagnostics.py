@@ -2,7 +2,8 @@
 
 Codes are stable (OPA style) and grouped by stage:
 SSJ0xx source and syntax (parser), SSJ1xx plan semantics (checker), SSJ2xx registry and roster
-intake, SSJ3xx draw, teams and schedule, SSJ4xx results intake and rendering.
+intake, SSJ3xx draw, teams and schedule, SSJ4xx results intake and rendering, SSJ5xx importing a
+plan table (`ssj import`).
 `docs/diagnostics.md` lists every code with an example and the fix.
 """
 

@@ -809,8 +809,8 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
         raise InputError(b.errors)
     if n == 0:
         b.warnings.append(warning(EMPTY_POPULATION,
-                                  f"{b.label}（{unit.name}）的抽查对象范围内没有对象，本任务未抽取 "
-                                  f"(empty scope: nothing drawn)",
+                                  f"{b.label if unit.joint else f'{b.label}（{unit.name}）'}的抽查对象范围内"
+                                  "没有对象，未抽取 (empty scope: nothing drawn)",
                                   file, unit.spans.scope,
                                   hint="检查对象范围的筛选条件是否与名录库的 行业类别 一致"))
     if unit.base is not None and n and not within(n, unit.base.count, unit.base.approx):

@@ -153,7 +153,8 @@ def rate_spec_json(spec: RateSpec) -> dict[str, JsonValue]:
                 "overall_percent": number(spec.overall_percent) if spec.overall_percent is not None else None}
     assert isinstance(spec, CountRates)
     by_count: list[JsonValue] = [
-        {"op": rule.op.value, "threshold": rule.threshold, "rate": rate_json(rule.rate)} for rule in spec.rules
+        {"op": rule.op.value, "threshold": rule.threshold, "rate": rate_json(rule.rate)}
+        for rule in spec.rules
     ]
     return {**empty, "subgroups": None, "by_count": by_count, "text": spec.text, "form": "by-count"}
 
@@ -197,7 +198,8 @@ def _body(body: Body | None) -> JsonValue:
 def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
     """One draw unit's fields (a task's, or a sub-row's with the task's inherited)."""
     scope: dict[str, JsonValue] = {"text": unit.scope_text,
-                                   "selector": selector_json(unit.selector) if unit.selector is not None else None}
+                                   "selector": (selector_json(unit.selector) if unit.selector is not None
+                                                else None)}
     return {
         "items": [item.text for item in unit.items],
         "scope": scope,
@@ -213,11 +215,13 @@ def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
         "assist": [body.name for body in unit.assist],
         "mode": "、".join(unit.modes) if unit.modes else None,
         # language v2
-        "item_details": [{"text": item.text, "basis": item.basis, "code": item.code, "category": item.category,
-                          "key": item.key, "methods": list(item.methods), "materials": list(item.materials),
+        "item_details": [{"text": item.text, "basis": item.basis, "code": item.code,
+                          "category": item.category, "key": item.key, "methods": list(item.methods),
+                          "materials": list(item.materials),
                           "inspect": [body.name for body in item.inspect],
                           "scope": ({"text": item.scope_text,
-                                     "selector": selector_json(item.selector) if item.selector is not None else None}
+                                     "selector": (selector_json(item.selector) if item.selector is not None
+                                                  else None)}
                                     if item.scope_text is not None else None)}
                          for item in unit.items],
         "base": ({"count": unit.base.count, "approx": unit.base.approx, "unit": unit.base.unit,
@@ -237,7 +241,8 @@ def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
         "remarks": unit.remarks,
         "materials": list(unit.materials),
         "group": unit.group,
-        "round_windows": [{"start": start.isoformat(), "end": end.isoformat()} for start, end in unit.round_windows],
+        "round_windows": [{"start": start.isoformat(), "end": end.isoformat()}
+                          for start, end in unit.round_windows],
         "round_draw_days": unit.round_draw_days,
         "round_draw_windows": ([{"start": w[0].isoformat(), "end": w[1].isoformat()}
                                 for w in map(unit.round_draw_window, unit.round_windows) if w is not None]
@@ -247,7 +252,8 @@ def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
 
 
 def _joint(joint: JointDraw) -> dict[str, JsonValue]:
-    """合并抽取: its name, the tasks it draws for, its own rate and remarks, and the code records use (1+2)."""
+    """合并抽取: its name, the tasks it draws for, its own rate and remarks,
+    and the code records use (1+2)."""
     return {"code": joint.unit.code.text, "name": joint.name,
             "tasks": [m.code.number if m.code.number is not None else m.code.text for m in joint.unit.joint],
             "rate": rate_spec_json(joint.unit.rate), "remarks": joint.remarks}

@@ -12,10 +12,8 @@ the end of its line. Formatting is idempotent and the output parses back to the 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from .keywords import KEYWORDS_BY_KEY, LANGUAGES
 from .nodes import (
@@ -149,7 +147,8 @@ class _Words:
                 base += f" {text(node.unstated_text.value)}"
         elif node.staff_ratio is not None:
             floor = f"{self.kw('at_least')} " if node.at_least else ""
-            base = f"{self.kw('staff_ratio')} {floor}{number(node.staff_ratio[0])}:{number(node.staff_ratio[1])}"
+            base = (f"{self.kw('staff_ratio')} {floor}"
+                    f"{number(node.staff_ratio[0])}:{number(node.staff_ratio[1])}")
         elif node.per_inspector:
             floor = f"{self.count_floor()} " if node.at_least else ""
             base = f"{self.kw('per_inspector')} {floor}{self.count(node.count or 0, unit)}"
@@ -180,7 +179,8 @@ class _Words:
         return base
 
     def rounds(self, node: Rounds) -> str:
-        """1次/年 · 不少于 1次/年 · 每季度1次 · 每月1次 各轮独立 (English: 1 per year, each quarter 1 times)."""
+        """1次/年 · 不少于 1次/年 · 每季度1次 · 每月1次 各轮独立
+        (English: 1 per year, each quarter 1 times)."""
         floor = f"{self.count_floor()} " if node.at_least else ""
         gap = " " if self.english else ""
         if node.period is Period.YEAR:
@@ -214,7 +214,8 @@ class _Words:
         return out
 
     def window(self, node: Window) -> str:
-        """3月—11月 · 12月至次年2月 · 10月31日前 · 10月底前 · 年底前 · 全年, with 暂定 before a tentative one."""
+        """3月—11月 · 12月至次年2月 · 10月31日前 · 10月底前 · 年底前 · 全年,
+        with 暂定 before a tentative one."""
         prefix = f"{self.kw('tentative')} " if node.tentative else ""
         if node.kind is WindowKind.YEAR_END:
             return prefix + self.kw("year_end")
@@ -465,7 +466,8 @@ def _rate_spec(w: _Writer, depth: int, spec: Rate | SubgroupRates | CountRates) 
         return
     w.add(depth, f"{w.kw('rate')} {w.kw('by_count')} {{", spec.span)
     for count_rule in spec.rules:
-        w.add(depth + 1, f"{words.count_condition(count_rule)}: {words.rate(count_rule.rate)};", count_rule.span)
+        w.add(depth + 1, f"{words.count_condition(count_rule)}: {words.rate(count_rule.rate)};",
+              count_rule.span)
     w.close(depth, spec.span)
 
 
@@ -682,18 +684,3 @@ def format_plan(plan: Plan, comments: tuple[Comment, ...] = (), language: str = 
     kept, ending with one newline. `ParseResult.language` tells which one a file is written in."""
     lines = _place_comments(_layout(plan, _Words(language)), comments)
     return "\n".join(lines) + "\n" if lines else ""
-
-
-# ---------------------------------------------------------------- comparison helper
-
-
-def strip_spans(node: Any) -> Any:
-    """The same AST with every span replaced by NO_SPAN: two parses of equivalent text compare equal."""
-    if isinstance(node, Span):
-        return NO_SPAN
-    if isinstance(node, tuple):
-        return tuple(strip_spans(item) for item in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {f.name: strip_spans(getattr(node, f.name)) for f in dataclasses.fields(node)}
-        return dataclasses.replace(node, **changes)
-    return node

@@ -25,10 +25,10 @@ from functools import cached_property
 # ---------------------------------------------------------------- Simplified ↔ Traditional
 
 SIMPLIFIED_TRADITIONAL = (
-    "万萬 与與 个個 为爲為 于於 亿億 体體 关關 内內 划劃 别別 务務 区區 单單 县縣 参參 发發 号號 员員 围圍 备備 "
-    "头頭 实實 对對 导導 层層 属屬 并並併 开開 录錄 总總 户戶 执執 拟擬 据據 数數 无無 时時 暂暫 机機 构構 检檢 "
-    "注註 牵牽 独獨 电電 监監 码碼 称稱 筛篩 类類 系繫 约約 级級 纳納 组組 织織 编編 网網 联聯 范範 见見 计計 "
-    "设設 证證 话話 轮輪 较較 辖轄 过過 选選 递遞 门門 间間 险險 项項 领領 预預 频頻 额額 风風"
+    "万萬 与與 个個 为爲為 于於 亿億 体體 关關 内內 划劃 别別 务務 区區 单單 县縣 参參 发發 号號 员員 围圍 "
+    "备備 头頭 实實 对對 导導 层層 属屬 并並併 开開 录錄 总總 户戶 执執 拟擬 据據 数數 无無 时時 暂暫 机機 "
+    "构構 检檢 注註 牵牽 独獨 电電 监監 码碼 称稱 筛篩 类類 系繫 约約 级級 纳納 组組 织織 编編 网網 联聯 "
+    "范範 见見 计計 设設 证證 话話 轮輪 较較 辖轄 过過 选選 递遞 门門 间間 险險 项項 领領 预預 频頻 额額 风風"
 )
 """Simplified → Traditional forms of the characters in keyword spellings, modes (县抽县查) and count
 units (户), as OpenCC's s2t writes them, with the Taiwan/Hong Kong variant second where they differ
@@ -109,10 +109,12 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("plan", "计划", "plan", meaning="plan header block"),
     _kw("fields", "名录字段", "fields", meaning="registry field declarations"),
     _kw("department", "部门", "department", meaning="department declaration"),
-    _kw("level", "层级", "level", meaning="an inspecting level: offices that each take the subjects of their area"),
+    _kw("level", "层级", "level",
+        meaning="an inspecting level: offices that each take the subjects of their area"),
     _kw("escalation", "风险递加", "escalation", meaning="credit-risk escalation profile"),
     _kw("task", "任务", "task", meaning="spot-check task"),
-    _kw("joint", "合并抽取", "joint-draw", meaning="tasks drawn together: one population, one rate, one list"),
+    _kw("joint", "合并抽取", "joint-draw",
+        meaning="tasks drawn together: one population, one rate, one list"),
     # plan header and department settings
     _kw("year", "年度", "year"),
     _kw("region", "地区", "region"),
@@ -137,7 +139,8 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("kind_date", "日期", "date"),
     # departments and levels
     _kw("alias", "又称", ("alias", "aka")),
-    _kw("unit", "单位", "unit", ("内设机构",), meaning="a department's own unit: 股室、科室、处室、中队、大队"),
+    _kw("unit", "单位", "unit", ("内设机构",),
+        meaning="a department's own unit: 股室、科室、处室、中队、大队"),
     _kw("area", "辖区", "area", meaning="the registry area values a department's office covers"),
     _kw("by", "按", "by", meaning="the registry field a level or a profile reads"),
     _kw("members", "成员", "members"),
@@ -164,7 +167,8 @@ KEYWORDS: tuple[Keyword, ...] = (
                                     "完成时限")),
     _kw("draw_window", "抽取", ("draw-window", "draw"), ("抽取时间", "抽取日期"),
         meaning="when the subjects are drawn, apart from the inspection window"),
-    _kw("each_round", "每轮", "each-round", ("各轮",), meaning="抽取 每轮 15日内: each round's draw deadline"),
+    _kw("each_round", "每轮", "each-round", ("各轮",),
+        meaning="抽取 每轮 15日内: each round's draw deadline"),
     _kw("within_days", "日内", "days", ("天内",)),
     _kw("batch", "批次", "batch"),
     _kw("due", "截止", "due", ("截至",)),
@@ -177,8 +181,10 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("assist", "配合", "assist", ("配合部门", "参与部门", "联查部门")),
     _kw("mode", "模式", "mode", ("检查模式", "抽查检查模式")),
     _kw("remarks", "备注", "remarks"),
-    _kw("group", "分组", "group", ("计划名称", "抽查领域"), meaning="the merged cell a run of task rows shares"),
-    _kw("part", "子项", "part", meaning="a sub-row under the task's 序号 with its own population, rate or bodies"),
+    _kw("group", "分组", "group", ("计划名称", "抽查领域"),
+        meaning="the merged cell a run of task rows shares"),
+    _kw("part", "子项", "part",
+        meaning="a sub-row under the task's 序号 with its own population, rate or bodies"),
     # rates
     _kw("at_least", "不低于", "at least", ("不少于", "至少", "最低"),
         meaning="a floor; 不少于 is the canonical form before a count"),
@@ -198,7 +204,8 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("staff_ratio", "人员比", "staff ratio", ("人户比",),
         meaning="inspectors : subjects, e.g. 1:2.5 (按在岗执法人员数量与被抽查对象的比)"),
     _kw("exclude", "不抽", "exclude", ("不抽查", "不纳入抽查"), meaning="a class or group that is not drawn"),
-    _kw("unstated", "待定", "unstated", meaning="the table gives no number (抽取一定比例), or no partner (配合 待定)"),
+    _kw("unstated", "待定", "unstated",
+        meaning="the table gives no number (抽取一定比例), or no partner (配合 待定)"),
     _kw("drawn_by", "由", "drawn-by",
         meaning="由 \"市局\" 抽取: another body draws these subjects, this plan does not"),
     # rounds
@@ -206,7 +213,8 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("per_quarter", "次/季度", "per quarter", ("次／季度",)),
     _kw("per_month", "次/月", "per month", ("次／月",)),
     _kw("times", "次", "times"),
-    _kw("checked", "抽查", "checked", ("各抽查",), meaning="抽查1次, 每季度各抽查1次: the verb before a count of rounds"),
+    _kw("checked", "抽查", "checked", ("各抽查",),
+        meaning="抽查1次, 每季度各抽查1次: the verb before a count of rounds"),
     _kw("quarterly", "每季度", "each quarter", ("每个季度",)),
     _kw("monthly", "每月", "each month", ("每个月",)),
     _kw("half_yearly", "每半年", "each half-year"),

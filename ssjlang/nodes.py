@@ -11,9 +11,11 @@ order and leaves it to the checker to report a missing required field (SSJ1xx).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -135,8 +137,8 @@ class Department:
 
 @dataclass(frozen=True)
 class Level:
-    """层级: an inspecting level (各县（市、区）市场监管部门, 市、区两级) made of offices (成员), each taking the
-    subjects whose registry field `by` (按) holds one of the office's 辖区 values."""
+    """层级: an inspecting level (各县（市、区）市场监管部门, 市、区两级) made of offices (成员), each
+    taking the subjects whose registry field `by` (按) holds one of the office's 辖区 values."""
 
     name: Name
     text: Text | None
@@ -351,7 +353,8 @@ Selector = Compare | And | Or | Not
 
 @dataclass(frozen=True)
 class Base:
-    """基数: the population the table states (``基数 约 40065户 "动态更新"``), checked against the registry."""
+    """基数: the population the table states (``基数 约 40065户 "动态更新"``), checked against the
+    registry."""
 
     count: int
     approx: bool
@@ -656,3 +659,33 @@ STANDARD_FIELD_ALIASES: dict[str, str] = {
     "phone": "联系电话",
 }
 """English header names accepted for the standard columns, in registries and in selectors."""
+
+
+# ---------------------------------------------------------------- comparing trees
+
+
+def equal_ignoring_spans(first: Any, second: Any) -> bool:
+    """What `strip_spans(first) == strip_spans(second)` says, without copying either tree (the importer
+    compares a 200-task plan with its reading back this way)."""
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, Span):
+        return True
+    if isinstance(first, tuple):
+        return len(first) == len(second) and all(map(equal_ignoring_spans, first, second))
+    if dataclasses.is_dataclass(first):
+        return all(equal_ignoring_spans(getattr(first, f.name), getattr(second, f.name))
+                   for f in dataclasses.fields(first))
+    return bool(first == second)
+
+
+def strip_spans(node: Any) -> Any:
+    """The same AST with every span replaced by NO_SPAN: two parses of equivalent text compare equal."""
+    if isinstance(node, Span):
+        return NO_SPAN
+    if isinstance(node, tuple):
+        return tuple(strip_spans(item) for item in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: strip_spans(getattr(node, f.name)) for f in dataclasses.fields(node)}
+        return dataclasses.replace(node, **changes)
+    return node

@@ -164,6 +164,18 @@ def _name_regex() -> str:
     return f"{char}+(?:[(（]{inner}+[)）]{char}*)*"
 
 
+@lru_cache(maxsize=1)
+def _name_pattern() -> tuple[re.Pattern[str], frozenset[str]]:
+    return re.compile(_name_regex()), frozenset(s for keyword in KEYWORDS for s in keyword.spellings)
+
+
+def is_bare_name(text: str) -> bool:
+    """Whether `text` can be written as a bare name (部门、单位、模式): the NAME terminal matches all of
+    it and it is no keyword's spelling (a department called 无 would read as 风险 无)."""
+    pattern, spellings = _name_pattern()
+    return pattern.fullmatch(text) is not None and text not in spellings
+
+
 def _lark_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -641,7 +653,8 @@ def _expected_labels(names: Any) -> list[str]:
             return (0, order[keyword.key], name)
         return (1, terminal_order.get(name, 999), name)
 
-    labels: list[str] = ["任务的字段关键字 (a task field: 事项、对象、比例、频次、时间、发起、检查、配合、模式 …)"] if grouped else []
+    labels: list[str] = ["任务的字段关键字 (a task field: "
+                         "事项、对象、比例、频次、时间、发起、检查、配合、模式 …)"] if grouped else []
     for name in sorted(names, key=sort_key):
         label = terminal_label(name)
         if label not in labels:
@@ -768,8 +781,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str, at_file_end: 
             token.type.startswith("_KW_") else None
         if guess is not None and token.type != "STRING":
             return error(SSJ010_UNEXPECTED_TOKEN,
-                         f"无法识别「{token}」：是否应为关键字「{guess.chinese}」？ (unknown word; did you mean "
-                         f"{guess.chinese}, {guess.english[0]}?)", file, span,
+                         f"无法识别「{token}」：是否应为关键字「{guess.chinese}」？ "
+                         f"(unknown word; did you mean {guess.chinese}, {guess.english[0]}?)", file, span,
                          hint=f"改为 {guess.chinese}（{guess.meaning or guess.english[0]}）" if guess.meaning
                          else f"改为 {guess.chinese}")
     message = f"这里应为 {_join_labels(_expected_labels(expected))}，但找到 {found} (unexpected token)"
@@ -1452,7 +1465,8 @@ class _Builder:
 
     def rate_staff_ratio(self, meta: Meta, children: list[Any]) -> Rate:
         floor, inspectors, subjects = children
-        return self._rate(meta, at_least=floor is not None, staff_ratio=(_decimal(inspectors), _decimal(subjects)))
+        return self._rate(meta, at_least=floor is not None,
+                          staff_ratio=(_decimal(inspectors), _decimal(subjects)))
 
     def rate_exclude(self, meta: Meta, children: list[Any]) -> Rate:
         return self._rate(meta, exclude=True)
@@ -1480,7 +1494,8 @@ class _Builder:
         return _Count(self._whole(number, "户数 (a count) "), unit)
 
     def count_unit(self, meta: Meta, children: list[Any]) -> str:
-        """The measure word as written (户 家 所 个, Traditional 戶 個 read as 户 个); English `subjects` is 户."""
+        """The measure word as written (户 家 所 个, Traditional 戶 個 read as 户 个);
+        English `subjects` is 户."""
         written = simplified(self.text[meta.start_pos:meta.end_pos])
         return written if written in _COUNT_UNIT.spellings and not written.isascii() else _COUNT_UNIT.chinese
 

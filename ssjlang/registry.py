@@ -698,6 +698,16 @@ def _decode(data: bytes, encoding: str | None, report: _Report) -> tuple[str | N
     return None, candidates[0]
 
 
+def decode_text(data: bytes, file: str,
+                encoding: str | None = None) -> tuple[str | None, str, list[Diagnostic]]:
+    """Bytes of a text table (CSV, a saved HTML page) decoded as every table is read: the forced
+    encoding, else UTF-16 by BOM, UTF-8 (BOM allowed), then GB18030; NFC. Returns the text (None when
+    it cannot be decoded), the codec used and the errors (SSJ203 at row:column, SSJ216)."""
+    report = _Report(file)
+    text, codec = _decode(data, encoding, report)
+    return text, codec, report.errors
+
+
 def _byte_position(data: bytes, offset: int, codec: str) -> tuple[int, int]:
     """Row and cell column of a byte offset (approximate for quoted multi-line cells)."""
     if codec.startswith("utf-16"):
@@ -719,6 +729,11 @@ def _delimiter(head: str | bytes) -> str:
         if tabs or commas:
             return "\t" if tabs > commas else ","
     return ","
+
+
+def text_delimiter(head: str) -> str:
+    """The delimiter of a CSV text as the registry reads it: TAB or comma (see `_delimiter`)."""
+    return _delimiter(head[:_HEAD_CHARS])
 
 
 _HEADER_SEARCH_LINES = 8
@@ -1146,6 +1161,11 @@ def _column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + ord(letter) - 64
     return number
+
+
+def xlsx_cell_text(value: object) -> str:
+    """A workbook cell's value as the text a CSV export of it carries (for readers of other tables)."""
+    return _xlsx_text(value)
 
 
 def _xlsx_text(value: object) -> str:

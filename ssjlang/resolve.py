@@ -90,8 +90,9 @@ def resolve_point(point: DatePoint, year: int, *, end: bool, inherit_year: int |
 def resolve_window(window: Window, year: int) -> tuple[date, date]:
     """First and last day of a window in plan year `year` (次年 → year + 1), both inclusive.
 
-    Deadline forms start on 1 January of the plan year (of the deadline's year when that is earlier): `10月31日前` ends on 10-31 (a day is kept),
-    `12月前` on 11-30 (before the month begins), `10月底前` on 10-31, `年底前` on 12-31; `全年` is the year.
+    Deadline forms start on 1 January of the plan year (of the deadline's year when that is earlier):
+    `10月31日前` ends on 10-31 (a day is kept), `12月前` on 11-30 (before the month begins),
+    `10月底前` on 10-31, `年底前` on 12-31; `全年` is the year.
     Raises ValueError for an impossible date.
     """
     first = date(year, 1, 1)
@@ -153,7 +154,8 @@ def period_windows(start: date, end: date, period: Period, times: int) -> list[t
     while cursor <= end:
         first_month = (cursor.month - 1) // months * months + 1
         period_end_month = first_month + months - 1
-        period_end = date(cursor.year, period_end_month, calendar.monthrange(cursor.year, period_end_month)[1])
+        period_end = date(cursor.year, period_end_month,
+                          calendar.monthrange(cursor.year, period_end_month)[1])
         piece_end = min(end, period_end)
         pieces.extend(split_window(cursor, piece_end, times))
         cursor = piece_end + timedelta(days=1)
@@ -338,7 +340,8 @@ def resolve_organisation(plan: Plan) -> r.Organisation:
         units = []
         for unit in node.units:
             unit_aliases = tuple(a.value for a in unit.aliases)
-            add((unit.name.value, *unit_aliases), r.Body(r.BodyKind.UNIT, unit.name.value, name, unit.name.value))
+            add((unit.name.value, *unit_aliases),
+                r.Body(r.BodyKind.UNIT, unit.name.value, name, unit.name.value))
             units.append((unit.name.value, unit_aliases))
 
         def text(value: Text | None) -> str | None:
@@ -407,10 +410,12 @@ def profiles_by_name(plan: Plan) -> dict[str, RiskProfile]:
 
 
 def unit_rounds(fields: TaskFields, profile: r.Profile | None, window: tuple[date, date]) -> tuple[int, int]:
-    """(base rounds, most rounds): the task's 频次 in the window, and that raised by a profile level's 频次."""
+    """(base rounds, most rounds): the task's 频次 in the window, and that raised by a profile
+    level's 频次."""
     assert fields.rounds is not None
     base = planned_round_count(fields.rounds, *window)
-    top = max([base] + [level.rounds for level in profile.levels if level.rounds is not None]) if profile else base
+    top = (max([base] + [level.rounds for level in profile.levels if level.rounds is not None])
+           if profile else base)
     return base, top
 
 
@@ -501,13 +506,15 @@ def resolve_unit(task: Task, part: Part | None, index: int | None, plan: Plan, y
         draw_window=draw_window, draw_note=draw_note, batches=batches, batch_mode=batch_mode,
         lead=body(fields.lead), guide=body(fields.guide) if fields.guide is not None else None,
         inspect=tuple(body(n) for n in fields.inspect), assist=tuple(body(n) for n in fields.assist),
-        modes=tuple(simplified(m.value) for m in fields.modes), methods=tuple(m.value for m in fields.methods),
+        modes=tuple(simplified(m.value) for m in fields.modes),
+        methods=tuple(m.value for m in fields.methods),
         category=fields.category.value if fields.category is not None else None,
         remarks=fields.remarks.value if fields.remarks is not None else None,
         group=fields.group.value if fields.group is not None else None,
         materials=tuple(m.value for m in fields.materials),
         round_draw_days=fields.draw_window.each_round_days if fields.draw_window is not None else None,
-        assist_unstated=((fields.assist_unstated.text.value if fields.assist_unstated.text is not None else "")
+        assist_unstated=((fields.assist_unstated.text.value if fields.assist_unstated.text is not None
+                          else "")
                          if fields.assist_unstated is not None else None),
         spans=r.UnitSpans(header=(part.span if part is not None else task.code.span), scope=scope.span,
                           rate=fields.rate.span, rounds=fields.rounds.span, window=window_node.span,
@@ -558,8 +565,10 @@ def resolve_joint(joint: JointDraw, units: Mapping[str, r.DrawUnit]) -> r.JointD
         name=name or "、".join(m.name for m in members), items=tuple(i for m in members for i in m.items),
         scope_text="；".join(union(m.scope_text for m in members)), selector=selector, base=None,
         directed=any(m.directed for m in members), rate=resolve_rate_spec(joint.rate),
-        inspect=union(b for m in members for b in m.inspect), assist=union(b for m in members for b in m.assist),
-        modes=union(x for m in members for x in m.modes), methods=union(x for m in members for x in m.methods),
+        inspect=union(b for m in members for b in m.inspect),
+        assist=union(b for m in members for b in m.assist),
+        modes=union(x for m in members for x in m.modes),
+        methods=union(x for m in members for x in m.methods),
         remarks=joint.remarks.value if joint.remarks is not None else None, group=None, label=None,
         materials=union(x for m in members for x in m.materials),
         spans=dataclass_replace(first.spans, header=joint.span, rate=joint.rate.span), joint=members)
@@ -587,9 +596,10 @@ def resolve_plan(plan: Plan) -> r.ResolvedPlan:
 
     return r.ResolvedPlan(
         title=header.title.value, year=year, region=text(header.region),
-        division_code=text(header.division_code), authority=text(header.authority), plan_no=text(header.plan_no),
-        doc_number=text(header.doc_number), contact=text(header.contact), phone=text(header.phone),
-        address=text(header.address), site=text(header.site), witnesses=tuple(w.value for w in header.witnesses),
+        division_code=text(header.division_code), authority=text(header.authority),
+        plan_no=text(header.plan_no), doc_number=text(header.doc_number), contact=text(header.contact),
+        phone=text(header.phone), address=text(header.address), site=text(header.site),
+        witnesses=tuple(w.value for w in header.witnesses),
         publish_risk=header.publish_risk is not None, materials=tuple(m.value for m in header.materials),
         declared_fields=tuple((d.name.value, d.kind) for d in plan.fields), fields=field_kinds(plan),
         organisation=organisation, profiles=tuple(profiles[p.name.value] for p in plan.profiles

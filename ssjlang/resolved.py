@@ -116,7 +116,8 @@ class RateForm(Enum):
 
 @dataclass(frozen=True)
 class PlannedCount:
-    """A planned count beside a rate (3%（约1200户）): the draw aims at the rate and reports the difference."""
+    """A planned count beside a rate (3%（约1200户）): the draw aims at the rate and reports the
+    difference."""
 
     count: int
     approx: bool
@@ -148,7 +149,8 @@ class RateRule:
 
     @property
     def is_floor(self) -> bool:
-        """A percent floor (不低于 p%) the realised round-1 rate must reach (here: not one drawn elsewhere)."""
+        """A percent floor (不低于 p%) the realised round-1 rate must reach
+        (here: not one drawn elsewhere)."""
         return self.form is RateForm.PERCENT and self.at_least and self.percent is not None \
             and self.drawn_by is None
 
@@ -232,8 +234,8 @@ class ClassLevel:
 
 @dataclass(frozen=True)
 class Profile:
-    """风险递加: the registry field it reads (风险等级 unless 按 says otherwise) and its classes from the lowest
-    risk to the highest, 未分类 last; `credit` is True for the credit-risk classes A–D."""
+    """风险递加: the registry field it reads (风险等级 unless 按 says otherwise) and its classes from the
+    lowest risk to the highest, 未分类 last; `credit` is True for the credit-risk classes A–D."""
 
     name: str
     description: str | None
@@ -385,7 +387,8 @@ class DrawUnit:
 
     @property
     def label_text(self) -> str:
-        """任务4, 任务1（高校）, 任务1（子项2）, 任务1、2（合并抽取）: how messages and documents name the unit."""
+        """任务4, 任务1（高校）, 任务1（子项2）, 任务1、2（合并抽取）: how messages and documents
+        name the unit."""
         if self.joint:
             return f"任务{'、'.join(member.code.text for member in self.joint)}（合并抽取）"
         if self.sub is None:

@@ -13,14 +13,26 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ssjlang.nodes import And, Compare, CompareOp, FieldKind, Money, Not, Number, Or, Selector, Text, ValueList
+from ssjlang.nodes import (
+    And,
+    Compare,
+    CompareOp,
+    FieldKind,
+    Money,
+    Not,
+    Number,
+    Or,
+    Selector,
+    Text,
+    ValueList,
+)
 from ssjlang.output import csv_bytes
 from ssjlang.resolve import canonical_field
 from ssjlang.resolved import BodyKind, ResolvedPlan, SubgroupRates
 from ssjlang.uscc import uscc_check_char
 
-STANDARD = ("统一社会信用代码", "名称", "类型", "行业类别", "风险等级", "注册资本", "地址", "所属区域", "法定代表人",
-            "联系电话")
+STANDARD = ("统一社会信用代码", "名称", "类型", "行业类别", "风险等级", "注册资本", "地址", "所属区域",
+            "法定代表人", "联系电话")
 RISKS = ("A", "B", "C", "D", "U")
 OTHER = "其他"
 PER_GROUP = 12
@@ -52,8 +64,8 @@ def _shifted(value: object, step: int) -> object:
         return text
 
 
-def satisfy(selector: Selector | None, kinds: dict[str, FieldKind], cells: dict[str, Any], negate: bool = False,
-            ) -> None:
+def satisfy(selector: Selector | None, kinds: dict[str, FieldKind], cells: dict[str, Any],
+            negate: bool = False) -> None:
     """Set `cells` (field → value; a list field → a list) so that the subject meets `selector`."""
     if selector is None:
         return
@@ -77,7 +89,8 @@ def satisfy(selector: Selector | None, kinds: dict[str, FieldKind], cells: dict[
     first = values[0] if values else OTHER
     if kind is FieldKind.LIST:
         listed = cells.setdefault(field, [])
-        if op in (CompareOp.EQ, CompareOp.CONTAINS, CompareOp.IN) and not (negate and op is CompareOp.CONTAINS):
+        if op in (CompareOp.EQ, CompareOp.CONTAINS, CompareOp.IN) \
+                and not (negate and op is CompareOp.CONTAINS):
             listed.append(str(first))
         return
     if op in (CompareOp.EQ, CompareOp.IN, CompareOp.CONTAINS, CompareOp.GE, CompareOp.LE):
@@ -97,14 +110,16 @@ def _ways(plan: ResolvedPlan) -> list[dict[str, Any]]:
     kinds = dict(plan.fields)
     out: list[dict[str, Any]] = []
     for unit in plan.units:
-        rules = [rule.selector for rule in unit.rate.rules] if isinstance(unit.rate, SubgroupRates) else [None]
+        rules = ([rule.selector for rule in unit.rate.rules] if isinstance(unit.rate, SubgroupRates)
+                 else [None])
         classes: list[tuple[str, str]] = [("", "")]
         if unit.profile is not None and not unit.profile.credit:
             classes = [(unit.profile.field, level.key) for level in unit.profile.levels if level.key != "U"]
         offices: list[tuple[str, str]] = [("", "")]
         for body in (*unit.inspecting, *unit.assist, unit.lead):
             if body.kind is BodyKind.LEVEL and body.route_field is not None:
-                offices = [(body.route_field, area) for member in body.members for area in body.areas[member][:1]]
+                offices = [(body.route_field, area)
+                           for member in body.members for area in body.areas[member][:1]]
                 break
         for rule in rules:
             for class_field, value in classes:
@@ -130,9 +145,10 @@ def registry_csv(plan: ResolvedPlan, division: str = "140502") -> bytes:
         for i in range(PER_GROUP):
             number += 1
             first17 = f"91{division}MA{number:07d}"
-            row = {"统一社会信用代码": first17 + uscc_check_char(first17), "名称": f"测试对象{number:05d}有限公司",
-                   "类型": "有限责任公司", "行业类别": "", "风险等级": RISKS[i % len(RISKS)].replace("U", ""),
-                   "注册资本": "100", "地址": f"测试路{number}号", "所属区域": "", "法定代表人": f"法人{number}",
+            row = {"统一社会信用代码": first17 + uscc_check_char(first17),
+                   "名称": f"测试对象{number:05d}有限公司", "类型": "有限责任公司", "行业类别": "",
+                   "风险等级": RISKS[i % len(RISKS)].replace("U", ""), "注册资本": "100",
+                   "地址": f"测试路{number}号", "所属区域": "", "法定代表人": f"法人{number}",
                    "联系电话": f"0356-{number:07d}"}
             for field, value in cells.items():
                 if isinstance(value, list):

@@ -340,3 +340,53 @@ def slots(leads: Sequence[str], assists: Sequence[str], qualified: set[str]) -> 
     if len(out) < 2:
         out.append((first[0], "second"))
     return out
+
+
+# ---------------------------------------------------------------- SSJ-DRAW-X5
+
+
+def joint_id(written: Sequence[str]) -> str:
+    """X5 §2: t_J, each member's t (X1 §1) in the order the members are written, joined by "+"."""
+    return "+".join(task_id(code) for code in written)
+
+
+def joint_nos(written: Sequence[str]) -> list[int | str]:
+    """X5 §6: the record's `joint`, each member's `no` (X1 §3) in the order written."""
+    return [record_no(code) for code in written]
+
+
+def joint_stream(seed: str, written: Sequence[str], round_no: int) -> str:
+    """X5 §4: S_Jr = H(S + "|task|" + t_J + "|round|" + r)."""
+    return sha(f"{seed}|task|{joint_id(written)}|round|{round_no}")
+
+
+def joint_population(ids: Sequence[str], members: Sequence[Iterable[str] | None]) -> list[str]:
+    """X5 §3: P_J, the registry's ids (in registry order, each once) that at least one member's 筛选 admits;
+    `members` holds the ids each member's 筛选 admits, or None for a member without 筛选 (then every id)."""
+    if any(admitted is None for admitted in members):
+        return list(dict.fromkeys(ids))
+    union: set[str] = set()
+    for admitted in members:
+        union.update(admitted or ())
+    return [i for i in dict.fromkeys(ids) if i in union]
+
+
+def inspected_for(subject_id: str,
+                  members: Sequence[tuple[int | str, Iterable[str] | None]]) -> list[int | str]:
+    """X5 §5: the members (`no`, in the order written) whose own 筛选 admits a drawn subject; a member without
+    筛选 (None) admits every subject."""
+    return [no for no, admitted in members if admitted is None or subject_id in set(admitted)]
+
+
+def joint_rounds(seed: str, written: Sequence[str], ids: Sequence[str], ks: Sequence[int],
+                 independent: bool = False) -> list[list[tuple[str, str]]]:
+    """X5 §4: one stratum of P_J drawn round by round with the joint streams S_Jr (SSJ-DRAW-1 §5–§7)."""
+    streams = {r: joint_stream(seed, written, r) for r in range(1, len(ks) + 1)}
+    return draw_rounds(streams, ids, ks, independent)
+
+
+def joint_visit_key(subject_id: str, round_no: int,
+                    members: Sequence[tuple[int | str, Iterable[str] | None]]) -> str:
+    """X5 §5 with SSJ-MERGE-1: the key of the one visit a pick of round r makes — the members that admit it,
+    each with round r (when no other task drew the subject)."""
+    return visit_key(subject_id, [(no, None, round_no) for no in inspected_for(subject_id, members)])

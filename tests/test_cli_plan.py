@@ -201,7 +201,8 @@ def test_fmt_rewrites_in_place_and_is_idempotent(tmp_path: Path) -> None:
     assert check.exit_code == 1 and str(plan) in check.stdout
     assert plan.read_text(encoding="utf-8") == UGLY  # --check writes nothing
     diff = run("fmt", "--diff", str(plan))
-    assert diff.exit_code == 1 and diff.stdout.startswith("---") and "+++" in diff.stdout  # a difference shown
+    # a difference shown
+    assert diff.exit_code == 1 and diff.stdout.startswith("---") and "+++" in diff.stdout
     assert plan.read_text(encoding="utf-8") == UGLY
     assert run("fmt", str(plan)).exit_code == 0
     formatted = plan.read_text(encoding="utf-8")

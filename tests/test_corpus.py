@@ -79,9 +79,10 @@ def numbers(text: str) -> list[str]:
 def _kind(column: str) -> str | None:
     """What a column of a published table is about (None: kept as it is, not compared)."""
     column = unicodedata.normalize("NFKC", column)
-    if "类别" in column and "事项" in column or column.startswith("是否"):
+    if ("类别" in column and "事项" in column) or column.startswith("是否"):
         return None
-    if any(word in column for word in ("任务名称", "计划名称", "抽查领域", "抽查类别", "行业", "权责清单事项")):
+    if any(word in column
+           for word in ("任务名称", "计划名称", "抽查领域", "抽查类别", "行业", "权责清单事项")):
         return "name"
     if any(word in column for word in ("事项", "检查内容", "抽查内容")):
         return "items"
@@ -99,10 +100,12 @@ def _kind(column: str) -> str | None:
 
 
 def _unit_texts(task: dict[str, Any], unit: dict[str, Any]) -> str:
-    texts = [task["name"], unit.get("label") or "", unit["scope"]["text"], unit["risk_text"], unit["remarks"] or "",
-             unit["category"] or "", unit["group"] or "", *unit["items"], *unit["methods"]]
+    texts = [task["name"], unit.get("label") or "", unit["scope"]["text"], unit["risk_text"],
+             unit["remarks"] or "", unit["category"] or "", unit["group"] or "", *unit["items"],
+             *unit["methods"]]
     texts += [d["scope"]["text"] for d in unit["item_details"] if d["scope"]]
-    texts += [d["basis"] or "" for d in unit["item_details"]] + [d["category"] or "" for d in unit["item_details"]]
+    texts += ([d["basis"] or "" for d in unit["item_details"]]
+              + [d["category"] or "" for d in unit["item_details"]])
     texts += [rule["label"] or "" for rule in unit["rate"]["subgroups"] or []]
     if unit["base"] and unit["base"]["note"]:
         texts.append(unit["base"]["note"])
@@ -115,7 +118,8 @@ def _unit_numbers(unit: dict[str, Any], plan: dict[str, Any]) -> set[str]:
     dump = json.dumps(unit, ensure_ascii=False)
     found = set(numbers(dump))
     found |= set(numbers(str(plan["plan"]["year"])))
-    for y, m, d in re.findall(r"(\d{4})-(\d{2})-(\d{2})", dump):  # the page text lost 年/月 in places: 2023720
+    # the page text lost 年/月 in places: 2023720
+    for y, m, d in re.findall(r"(\d{4})-(\d{2})-(\d{2})", dump):
         y, m, d = y, str(int(m)), str(int(d))
         found |= {f"{y}{m}{d}", f"{y}{m}", f"{m}{d}"}
     for profile in plan["profiles"]:
@@ -130,7 +134,8 @@ def _unit_bodies(unit: dict[str, Any], plan: dict[str, Any]) -> str:
     known = []
     for department in plan["departments"]:
         group = {department["name"], *department["aliases"], department["full_name"] or ""}
-        group |= {u["name"] for u in department["units"]} | {a for u in department["units"] for a in u["aliases"]}
+        group |= ({u["name"] for u in department["units"]}
+                  | {a for u in department["units"] for a in u["aliases"]})
         if names & group:
             known += sorted(group)
     for level in plan["levels"]:

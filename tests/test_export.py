@@ -84,8 +84,8 @@ def test_keys_in_documented_order() -> None:
     assert list(exported["rate"])[:8] == ["percent", "at_least", "count", "min_count", "count_unit",
                                           "subgroups", "by_count", "text"]
     assert {k: v for k, v in exported["rate"].items() if k in list(exported["rate"])[:8]} == {
-        "percent": 20, "at_least": True, "count": None, "min_count": None, "count_unit": None, "subgroups": None,
-        "by_count": None, "text": "不低于20%"}
+        "percent": 20, "at_least": True, "count": None, "min_count": None, "count_unit": None,
+        "subgroups": None, "by_count": None, "text": "不低于20%"}
     assert exported["scope"] == {"text": "全区汽车销售企业",
                                  "selector": {"op": "包含", "field": "行业类别", "value": "汽车销售"}}
     assert exported["window"] == {"start": "2024-03-01", "end": "2024-12-31", "text": "3月—12月"}
@@ -159,8 +159,10 @@ def test_subgroup_and_count_rates() -> None:
     [rule] = first["subgroups"]
     assert (rule["label"], rule["name"], rule["selector"]) == (
         "三级", "三级", {"op": "包含", "field": "机构等级", "value": "三级"})
-    assert {k: rule["rate"][k] for k in ("percent", "at_least", "count", "min_count", "count_unit", "text")} == {
-        "percent": 50, "at_least": True, "count": None, "min_count": None, "count_unit": None, "text": "不低于50%"}
+    assert {k: rule["rate"][k]
+            for k in ("percent", "at_least", "count", "min_count", "count_unit", "text")} == {
+        "percent": 50, "at_least": True, "count": None, "min_count": None, "count_unit": None,
+        "text": "不低于50%"}
     assert first["text"] == "三级：不低于50%"
     unlabelled = replace(subgroups, rules=(replace(subgroups.rules[0], label=None),))
     [nameless] = export_plan(plan(task(1, rate=unlabelled), fields=grade))["tasks"][0]["rate"]["subgroups"]
@@ -348,13 +350,15 @@ def test_export_of_a_rate_drawn_by_another_body() -> None:
 
 
 def test_export_of_a_headline_rate_beside_groups() -> None:
-    rate = _exported({"no": "1", "rate": '按对象 { "个体" 类型 = "个体工商户": 5% (40户) } 5% (43户)'})["tasks"][0]["rate"]
+    rate = _exported({"no": "1", "rate": '按对象 { "个体" 类型 = "个体工商户": 5% (40户) } 5% (43户)'}
+                     )["tasks"][0]["rate"]
     assert rate["overall_percent"] == 5 and rate["planned"]["count"] == 43
     assert rate["text"].startswith("5%（个体：5%（40户）")
 
 
 def test_export_of_each_rounds_draw_deadline() -> None:
-    task = _exported({"no": "1", "rounds": "每季度1次", "extra": '抽取 每轮 15日内 "每季度首月15日内抽取"'})["tasks"][0]
+    task = _exported({"no": "1", "rounds": "每季度1次",
+                      "extra": '抽取 每轮 15日内 "每季度首月15日内抽取"'})["tasks"][0]
     assert task["round_draw_days"] == 15 and task["draw_note"] == "每季度首月15日内抽取"
     assert task["round_windows"][0] == {"start": "2024-04-01", "end": "2024-06-30"}
     assert task["round_draw_windows"] == [{"start": "2024-04-01", "end": "2024-04-15"},

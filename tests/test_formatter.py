@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from ssjlang.cli import main
-from ssjlang.formatter import format_plan, strip_spans
-from ssjlang.nodes import NO_SPAN
+from ssjlang.formatter import format_plan
+from ssjlang.nodes import NO_SPAN, strip_spans
 from ssjlang.parser import parse, read_source
 
 ROOT = Path(__file__).resolve().parents[1]

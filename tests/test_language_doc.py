@@ -32,9 +32,9 @@ import pytest
 
 from ssjlang.checker import check
 from ssjlang.diagnostics import Diagnostic, Severity
-from ssjlang.formatter import format_plan, strip_spans
+from ssjlang.formatter import format_plan
 from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY
-from ssjlang.nodes import Plan, Task, TaskFields
+from ssjlang.nodes import Plan, Task, TaskFields, strip_spans
 from ssjlang.parser import parse
 from ssjlang.resolve import merged_fields, resolve_plan, resolve_window
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from ssjlang.diagnostics import Severity
-from ssjlang.formatter import strip_spans
 from ssjlang.keywords import KEYWORDS, NAME_ALTERNATIVE_KEYS, keyword_of_terminal
 from ssjlang.nodes import (
     NO_SPAN,
@@ -29,6 +28,7 @@ from ssjlang.nodes import (
     Task,
     Text,
     ValueList,
+    strip_spans,
 )
 from ssjlang.parser import MAX_NESTING, ParseResult, _parser, parse, read_source
 
@@ -97,7 +97,8 @@ def test_chengqu_plan_parses_with_all_27_tasks() -> None:
     assert window is not None and window.end is not None
     assert (window.start.month, window.end.month, window.end.next_year) == (12, 2, True)
     assert by_no[5].items is not None and len(by_no[5].items) == 6
-    assert by_no[5].items[4].text.value == "规模发卡企业登录商务部“单用途商业预付卡业务信息系统”填报情况的检查"
+    assert by_no[5].items[4].text.value == ("规模发卡企业登录商务部“单用途商业预付卡业务信息系统”"
+                                            "填报情况的检查")
     rate27 = by_no[27].rate
     assert isinstance(rate27, Rate) and rate27.percent == 6 and not rate27.at_least
     selector = by_no[27].scope.selector if by_no[27].scope else None

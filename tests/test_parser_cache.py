@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import ssjlang.parser as parser_module
-from ssjlang.formatter import strip_spans
+from ssjlang.nodes import strip_spans
 from ssjlang.parser import _parser, grammar_text, parse, parser_cache_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang.formatter import format_plan, strip_spans
+from ssjlang.formatter import format_plan
 from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY, LANGUAGES, NAME_ALTERNATIVE_KEYS
 from ssjlang.nodes import (
     NO_SPAN,
@@ -55,10 +55,12 @@ from ssjlang.nodes import (
     ValueList,
     Window,
     WindowKind,
+    strip_spans,
 )
 from ssjlang.parser import parse
 
-SETTINGS = settings(max_examples=int(os.environ.get("SSJ_PROPERTY_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get("SSJ_PROPERTY_EXAMPLES", "60")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 _RESERVED = {s.lower() for key in NAME_ALTERNATIVE_KEYS for s in KEYWORDS_BY_KEY[key].spellings}
 
@@ -110,14 +112,17 @@ percent_rates = st.builds(
                                            count_unit=u if m is not None else "户", planned=pl, annual=f[0],
                                            all_levels=f[1], ceiling=c, drawn_by=by),
     decimals, st.booleans(), st.none() | small, units, planned, flags, st.none() | decimals, drawn_by)
-count_rates = st.builds(lambda c, a, u, pl, by: _rate(count=c, at_least=a, count_unit=u, planned=pl, drawn_by=by),
+count_rates = st.builds(lambda c, a, u, pl, by: _rate(count=c, at_least=a, count_unit=u, planned=pl,
+                                                      drawn_by=by),
                         small, st.booleans(), units, planned, drawn_by)
 range_rates = st.builds(lambda low, high: _rate(percent=low, at_least=True, upper=high), decimals, decimals)
-count_ranges = st.builds(lambda low, high, u: _rate(count=low, at_least=True, count_unit=u, upper=Decimal(high)),
+count_ranges = st.builds(lambda low, high, u: _rate(count=low, at_least=True, count_unit=u,
+                                                    upper=Decimal(high)),
                          small, small, units)
 headcount_rates = st.builds(lambda c, a, u: _rate(count=c, at_least=a, count_unit=u, per_inspector=True),
                             small, st.booleans(), units)
-staff_ratios = st.builds(lambda x, y, a: _rate(staff_ratio=(x, y), at_least=a), decimals, decimals, st.booleans())
+staff_ratios = st.builds(lambda x, y, a: _rate(staff_ratio=(x, y), at_least=a),
+                         decimals, decimals, st.booleans())
 excluded = st.just(_rate(exclude=True))
 unstated = st.builds(lambda t, cap: _rate(unstated=True, unstated_text=t, ceiling=cap),
                      st.none() | texts, st.none() | decimals)
@@ -213,7 +218,8 @@ headers = st.one_of(
     st.builds(lambda t, y, r, d, a, n, c, more, w, pub, mat: PlanHeader(
         t, y, r, d, a, n, c, NO_SPAN, more[0], more[1], more[2], more[3], w, NO_SPAN if pub else None, mat),
         texts, st.none() | small.map(_integer), *[st.none() | texts] * 5,
-        st.tuples(*[st.none() | texts] * 4), st.just(()) | text_lists, st.booleans(), st.just(()) | text_lists),
+        st.tuples(*[st.none() | texts] * 4), st.just(()) | text_lists, st.booleans(),
+        st.just(()) | text_lists),
 )
 units_of = st.lists(st.builds(lambda n, a: Unit(n, tuple(a), NO_SPAN), names, st.lists(names, max_size=2)),
                     max_size=2).map(tuple)
@@ -224,10 +230,11 @@ departments = st.builds(
 org_levels = st.builds(lambda n, t, by, m: Level(n, t, by, m, NO_SPAN), names, st.none() | texts,
                        st.none() | names, name_tuples)
 joints = st.builds(lambda n, c, r, rm: JointDraw(n, tuple(TaskCode(x, NO_SPAN) for x in c), r, rm, NO_SPAN),
-                   st.none() | texts, st.lists(codes, max_size=3), st.none() | rates | subgroups | count_rules,
-                   st.none() | texts)
+                   st.none() | texts, st.lists(codes, max_size=3),
+                   st.none() | rates | subgroups | count_rules, st.none() | texts)
 plans = st.builds(
-    lambda h, f, d, p, t, lv, j: Plan(h, tuple(f), tuple(d), tuple(p), tuple(t), NO_SPAN, tuple(lv), tuple(j)),
+    lambda h, f, d, p, t, lv, j: Plan(h, tuple(f), tuple(d), tuple(p), tuple(t), NO_SPAN, tuple(lv),
+                                      tuple(j)),
     headers,
     st.lists(st.builds(lambda n, k: FieldDecl(n, k, NO_SPAN), names, st.sampled_from(list(FieldKind))),
              max_size=3),

@@ -34,6 +34,7 @@ COMMAND_MODULES: dict[str, str] = {
     "draw": "draw_commands",
     "verify": "draw_commands",
     "compile": "compile_command",
+    "import": "import_command",
     "lsp": "lsp_command",
 }
 """Which module of `ssjlang.cli` defines each command (tests check it against each `COMMANDS`)."""

@@ -116,7 +116,7 @@ def _check_source(source: _Source) -> list[Diagnostic]:
     result = parse(source.text, source.file)
     diagnostics += result.diagnostics
     if result.plan is not None:  # parse errors that still give a whole AST (SSJ020…): check it too
-        diagnostics += check(result.plan, source.file, source=source.text)
+        diagnostics += check(result.plan, source.file)
     return sorted_diagnostics(diagnostics)
 
 
@@ -179,7 +179,7 @@ def check_command(files: tuple[str, ...], fmt: str, quiet: bool, fail_level: str
 
 
 def _same_meaning(before: Plan, after_text: str, file: str) -> bool:
-    from ..formatter import strip_spans
+    from ..nodes import strip_spans
     from ..parser import parse
 
     result = parse(after_text, file)
@@ -258,7 +258,8 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
                            for line in diff)
             click.echo(text or f"# {source.file}: 仅换行符或 BOM 不同 (only line endings or BOM differ)\n",
                        nl=False)
-            exit_code = max(exit_code, EXIT_INPUT)  # like `diff` and `black --diff --check`: a change shown is exit 1
+            # like `diff` and `black --diff --check`: a change shown is exit 1
+            exit_code = max(exit_code, EXIT_INPUT)
         if check_only:
             click.echo(f"would reformat（需要排版）: {source.file}")
             exit_code = max(exit_code, EXIT_INPUT)

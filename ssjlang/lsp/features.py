@@ -21,7 +21,7 @@ from lsprotocol.types import Diagnostic as LspDiagnostic  # the editor's form of
 from ..checker import KNOWN_MODES
 from ..diagnostics import Diagnostic, Severity
 from ..doclinks import help_uri
-from ..formatter import format_plan, strip_spans
+from ..formatter import format_plan
 from ..keywords import KEYWORDS, KEYWORDS_BY_KEY, Keyword, keyword_of_terminal
 from ..nodes import (
     NO_SPAN,
@@ -46,6 +46,7 @@ from ..nodes import (
     TaskCode,
     Text,
     Window,
+    equal_ignoring_spans,
 )
 from ..parser import expected_after, parse, statement_keys
 from ..resolve import class_name
@@ -361,7 +362,7 @@ def formatting(analysis: Analysis, positions: Positions) -> list[types.TextEdit]
         return []
     formatted = format_plan(result.plan, result.comments, result.language)
     again = parse(formatted, analysis.file).plan
-    if again is None or strip_spans(again) != strip_spans(result.plan) or formatted == analysis.text:
+    if again is None or not equal_ignoring_spans(again, result.plan) or formatted == analysis.text:
         return []
     return [types.TextEdit(range=positions.whole(), new_text=formatted)]
 
