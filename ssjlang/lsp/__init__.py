@@ -2,8 +2,9 @@
 
 Installed with the extra `pip install 'ssjlang[lsp]'`. `analysis` keeps an open plan parsed and checked
 incrementally; `positions` converts spans to LSP positions (UTF-16 code units); `features` answers the
-editor's requests (completion, hover, definitions, outline, folding, quick fixes) from an analysis;
-`lens` computes the registry code lens; `keyword_docs` holds the hover text of every keyword; `server`
-wires them to pygls. Only `server` imports pygls (the rest needs only lsprotocol's types), so the
+editor's requests (completion, formatting, outline, folding, quick fixes) from an analysis, `hovers` the
+hover help (with `keyword_docs`, the text of every keyword), `navigation` definitions and references of
+departments, units, levels and profiles; `lens` computes the registry code lens; `server` wires them to
+pygls. Only `server` imports pygls (the rest needs only lsprotocol's types), so the
 features are tested in-process; `ssj check` never loads any of it.
 """

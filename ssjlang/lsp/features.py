@@ -1,11 +1,9 @@
-"""The editor's requests answered from an `Analysis` (编辑器功能): diagnostics, completion, hover, formatting,
-definitions and references, the outline, folding and quick fixes.
+"""The editor's requests answered from an `Analysis` (编辑器功能): diagnostics, completion, formatting, the
+outline, folding and quick fixes (hover is `hovers`, definitions and references `navigation`).
 
 Everything the editor offers comes from the language's own tables: completions are the terminals the
 parser accepts at the cursor (`parser.expected_after`), keywords are spelled from `ssjlang.keywords` in
-the file's language, snippets are a template plan written by the formatter, hover texts are
-`keyword_docs`, and a task's resolved window, rate and rounds come from `ssjlang.export` (in
-`resolved_task`, the one place to switch to the resolved plan of the language work).
+the file's language, and snippets are a template plan written by the formatter.
 """
 
 from __future__ import annotations
@@ -54,7 +52,7 @@ from ..wording import rate_text
 from .analysis import Analysis
 from .hovers import spell
 from .keyword_docs import KEYWORD_DOCS
-from .navigation import Declared, declared
+from .navigation import BODY_KINDS, Declared, declared
 from .positions import Positions
 
 SOURCE = "ssj"
@@ -63,7 +61,6 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
 }
 _NAME_CHAR = re.compile(r"[^\s0-9０-９\"'「」{}｛｝\[\]【】()（）,，、;；:：=≠!<>≤≥%％#/×*~～—–\-。]")
-_KEYWORD_KINDS = frozenset({"statement", "operator_word", "keyword"})
 
 NAME_ROLES: dict[str, str] = {
     "lead": "body",
@@ -180,15 +177,12 @@ def _name_role(read: list[str]) -> str | None:
     return None
 
 
-_BODY_LABELS = {"department": "部门 (department)", "unit": "单位 (unit)", "level": "层级 (level)"}
-
-
 def _names(role: str | None, found: Declarations) -> list[types.CompletionItem]:
     if role == "body":
         pairs = []
         for body in found.declared:
-            if body.kind in _BODY_LABELS:
-                pairs.append((body.name, _BODY_LABELS[body.kind]))
+            if body.kind in BODY_KINDS:
+                pairs.append((body.name, BODY_KINDS[body.kind]))
                 pairs += [(alias.value, f"{body.name} 的别名 (alias)") for alias in body.names[1:]]
         return _value_items(pairs, types.CompletionItemKind.Class)
     if role == "profile":
