@@ -27,7 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .canonical import UNWRITABLE
-from .diagnostics import Diagnostic, InputError, Related, error, has_errors, sorted_diagnostics, warning
+from .diagnostics import Diagnostic, Fix, InputError, Related, error, has_errors, sorted_diagnostics, warning
+from .fixes import replace_name, unknown_department_fixes
 from .keywords import simplified
 from .nodes import (
     STANDARD_FIELD_ALIASES,
@@ -200,9 +201,17 @@ class CheckedPlan:
     resolved: ResolvedPlan
 
 
-def check(plan: Plan, file: str) -> list[Diagnostic]:
-    """All semantic problems of `plan`, sorted by position (stable for equal positions)."""
-    return sorted_diagnostics(_Checker(plan, file).run() + unwritable_texts(plan, file))
+def check(plan: Plan, file: str, *, source: str | None = None) -> list[Diagnostic]:
+    """All semantic problems of `plan`, sorted by position (stable for equal positions).
+
+    `source`, the text the plan was parsed from, spares the walk of every text for characters documents
+    cannot hold (SSJ156) when the source has none: texts are the source's characters (an escape gives
+    only `"` `\\` LF or TAB). The walk costs more than the rest of the check on a large plan, which the
+    language server re-checks on every change."""
+    found = _Checker(plan, file).run()
+    if source is None or UNWRITABLE.search(source) is not None:
+        found += unwritable_texts(plan, file)
+    return sorted_diagnostics(found)
 
 
 def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
@@ -213,7 +222,7 @@ def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagn
     diagnostics = list(result.diagnostics)
     if result.plan is None:
         return None, diagnostics
-    diagnostics += check(result.plan, file)
+    diagnostics += check(result.plan, file, source=source)
     if has_errors(diagnostics):
         return None, sorted_diagnostics(diagnostics)
     ordered = tuple(sorted_diagnostics(diagnostics))
@@ -323,8 +332,8 @@ class _Checker:
     # -- helpers
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None,
-              related: tuple[Related, ...] = ()) -> None:
-        self.out.append(error(code, message, self.file, span, hint, related))
+              related: tuple[Related, ...] = (), fixes: tuple[Fix, ...] = ()) -> None:
+        self.out.append(error(code, message, self.file, span, hint, related, fixes))
 
     def warning(self, code: str, message: str, span: Span, hint: str | None = None,
                 related: tuple[Related, ...] = ()) -> None:
@@ -973,9 +982,10 @@ class _Checker:
 
     def unknown_body(self, name: Name) -> None:
         simple = simplified(name.value)
+        target: str | None = None
         if simple != name.value and simple in self.bodies:
-            hint = (f"这是繁体写法：计划中声明的是「{self.bodies[simple][1]}」 "
-                    f"(Traditional characters for {simple})")
+            target = self.bodies[simple][1]
+            hint = f"这是繁体写法：计划中声明的是「{target}」 (Traditional characters for {simple})"
         else:
             guess = suggest(name.value, self.bodies)
             if guess is not None:
@@ -987,7 +997,7 @@ class _Checker:
             else:
                 hint = f"计划中没有声明任何部门；在文件开头声明：部门 {name.value}"
         self.error(UNKNOWN_DEPARTMENT, f"未声明的部门「{name.value}」 (unknown department)", name.span,
-                   hint=hint)
+                   hint=hint, fixes=unknown_department_fixes(self.plan, name, target))
 
     def resolve_body(self, name: Name) -> tuple[str, str] | None:
         found = self.bodies.get(name.value)
@@ -1201,7 +1211,8 @@ class _Checker:
             hint = (f"是否应为「{guess}」？ (did you mean {guess}?)" if guess
                     else f'先声明：风险递加 {name} "…" {{ 低风险 比例×1 … }}；不递加写 风险 无')
             self.error(UNDEFINED_PROFILE, f"未声明的风险递加「{name}」 (undefined escalation profile)",
-                       ref.profile.span, hint=hint)
+                       ref.profile.span, hint=hint,
+                       fixes=(replace_name(ref.profile, guess),) if guess is not None else ())
 
     def check_unit_risk(self, fields: TaskFields, where: _Where) -> None:
         ref = fields.risk

@@ -32,6 +32,26 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text of `span` with `new_text`; a span that starts where it ends is an insertion."""
+
+    span: Span
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A structured fix (快速修复) for a diagnostic: a title saying what it does, and its edits.
+
+    An editor offers it as a quick fix; `ssj check --format json` lists it. Titles follow the house
+    style of messages (Chinese first, English gloss). Edits of one fix never overlap.
+    """
+
+    title: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One problem. For tabular inputs (registry, roster, results) span.line is the row number
     (1-based, header = row 1) and span.column the column number (1-based)."""
@@ -43,6 +63,7 @@ class Diagnostic:
     span: Span = NO_SPAN
     hint: str | None = None
     related: tuple[Related, ...] = field(default=())
+    fixes: tuple[Fix, ...] = field(default=())
 
     @property
     def is_error(self) -> bool:
@@ -73,15 +94,22 @@ class InputError(Exception):
 
 
 def error(code: str, message: str, file: str, span: Span = NO_SPAN, hint: str | None = None,
-          related: tuple[Related, ...] = ()) -> Diagnostic:
+          related: tuple[Related, ...] = (), fixes: tuple[Fix, ...] = ()) -> Diagnostic:
     """An error diagnostic: the input cannot be used as it is."""
-    return Diagnostic(code, Severity.ERROR, message, file, span, hint, related)
+    return Diagnostic(code, Severity.ERROR, message, file, span, hint, related, fixes)
 
 
 def warning(code: str, message: str, file: str, span: Span = NO_SPAN, hint: str | None = None,
-            related: tuple[Related, ...] = ()) -> Diagnostic:
+            related: tuple[Related, ...] = (), fixes: tuple[Fix, ...] = ()) -> Diagnostic:
     """A warning diagnostic: worth a look, but the pipeline goes on."""
-    return Diagnostic(code, Severity.WARNING, message, file, span, hint, related)
+    return Diagnostic(code, Severity.WARNING, message, file, span, hint, related, fixes)
+
+
+def insertion_at(span: Span, *, end: bool) -> Span:
+    """An empty span at the start (or, with `end`, the end) of `span`: where a fix inserts text."""
+    if end:
+        return Span(span.end_line, span.end_column, span.end_line, span.end_column, span.end, span.end)
+    return Span(span.line, span.column, span.line, span.column, span.start, span.start)
 
 
 def cell_span(row: int, column: int) -> Span:

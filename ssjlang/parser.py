@@ -39,6 +39,7 @@ from lark.tree import Meta
 from lark.utils import TextSlice
 
 from .diagnostics import Diagnostic, Related, error, sorted_diagnostics
+from .fixes import fullwidth_fixes
 from .inputs import PLAN as PLAN_LIMIT
 from .inputs import InputFileError, read_limited
 from .keywords import (
@@ -427,6 +428,17 @@ def normalize_newlines(text: str) -> str:
 _TOP_LEVEL_KEYS = ("plan", "fields", "department", "level", "escalation", "task")
 
 
+def statement_keys() -> tuple[str, ...]:
+    """The keys of the keywords that start a top-level statement (for highlighters and the editor)."""
+    return _TOP_LEVEL_KEYS
+
+
+def name_pattern() -> str:
+    """The regex of a bare name (NAME), for highlighters that must tell names from keywords as the
+    parser does."""
+    return _name_regex()
+
+
 @lru_cache(maxsize=1)
 def _statement_start() -> re.Pattern[str]:
     """A line that starts a top-level statement: where parsing resumes after a syntax error."""
@@ -438,11 +450,14 @@ def _statement_start() -> re.Pattern[str]:
     return re.compile(r"^[ \t\u3000]*(?:" + "|".join(alternatives) + ")", re.MULTILINE | re.IGNORECASE)
 
 
-def parse(source: str, file: str) -> ParseResult:
+def parse(source: str, file: str, *, ends_file: bool = True) -> ParseResult:
     """Parse .ssj source text into a `Plan`.
 
     plan is None when the text has a syntax error; errors that leave a well-formed AST (a field
-    given twice, a fraction where a whole number belongs) come with the plan.
+    given twice, a fraction where a whole number belongs) come with the plan. `ends_file` False says
+    the text is a run of whole statements cut from a file at `statement_bounds` with more after it
+    (the editor re-parses such pieces): a statement left open at its end is then reported as
+    running into the next statement, not into the end of the file.
     """
     text = normalize_newlines(source)
     if len(text) > MAX_SOURCE_CHARS:
@@ -450,7 +465,7 @@ def parse(source: str, file: str) -> ParseResult:
     _local.comments = []
     _local.keywords = []
     try:
-        tree, syntax = _parse_tree(text, file)
+        tree, syntax = _parse_tree(text, file, ends_file)
         comment_tokens: list[Token] = _local.comments
         keyword_tokens: list[Token] = _local.keywords
     finally:
@@ -495,26 +510,58 @@ def keyword_language(tokens: list[Token]) -> str:
     return "en" if english > chinese else "zh"
 
 
-def _parse_tree(text: str, file: str) -> tuple[Tree | None, list[Diagnostic]]:
+def statement_bounds(text: str) -> list[int]:
+    """0, the start of every line that begins with a top-level statement keyword, and len(text).
+
+    After a syntax error the parser parses each piece between two bounds on its own; the language
+    server re-parses only the pieces an edit changed.
+    """
+    return [*sorted({0, *(m.start() for m in _statement_start().finditer(text))}), len(text)]
+
+
+def first_syntax_error(text: str) -> int | None:
+    """Where parsing the whole text first fails — an offset, len(text) when the text ends inside a
+    statement — or None when it parses. The language server uses it to tell a statement left open at the
+    end of a piece from a piece cut inside a block."""
+    try:
+        _parser().parse(text)
+    except UnexpectedCharacters as exc:
+        return exc.pos_in_stream
+    except UnexpectedToken as exc:
+        return len(text) if exc.token.type == "$END" else exc.token.start_pos or 0
+    return None
+
+
+def expected_after(text: str) -> tuple[list[str], set[str]] | None:
+    """What may come next after `text`, the beginning of a statement: the types of the tokens read and
+    the terminals the parser accepts now; None when `text` already has a syntax error. The language
+    server offers completions from it, so they follow the grammar."""
+    try:
+        interactive = _parser().parse_interactive(text)
+        read = [token.type for token in interactive.iter_parse()]
+        return read, set(interactive.accepts())
+    except UnexpectedInput:
+        return None
+
+
+def _parse_tree(text: str, file: str, ends_file: bool = True) -> tuple[Tree | None, list[Diagnostic]]:
     parser = _parser()
     try:
         return parser.parse(text), []
     except UnexpectedInput:
         pass
     # Recovery: parse each top-level statement on its own; every broken one gives one diagnostic.
-    starts = sorted({0, *(m.start() for m in _statement_start().finditer(text))})
-    bounds = [*starts, len(text)]
     diagnostics: list[Diagnostic] = []
-    for begin, end in pairwise(bounds):
+    for begin, end in pairwise(statement_bounds(text)):
         try:
             parser.parse(TextSlice(text, begin, end))
         except UnexpectedInput as exc:
-            diagnostics.append(_syntax_diagnostic(exc, text, file, end == len(text)))
+            diagnostics.append(_syntax_diagnostic(exc, text, file, ends_file and end == len(text)))
     if not diagnostics:  # pragma: no cover - pieces parse but the whole did not: report the whole
         try:
             parser.parse(text)
         except UnexpectedInput as exc:
-            diagnostics.append(_syntax_diagnostic(exc, text, file, True))
+            diagnostics.append(_syntax_diagnostic(exc, text, file, ends_file))
     unique = {(d.span.start, d.message): d for d in diagnostics}
     return None, list(unique.values())
 
@@ -723,7 +770,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str, at_file_end: 
         pos = min(pos, len(text))
         line, column = _position(text, pos)
         span = Span(line, column, line, column, pos, pos)
-        at_end = at_file_end or pos >= len(text)
+        at_end = at_file_end
         found = TERMINAL_LABELS["$END"] if at_end else "下一条语句 (the next statement)"
         hint = _syntax_hint(token, expected)
     else:
@@ -763,7 +810,7 @@ def _character_diagnostic(exc: UnexpectedCharacters, text: str, file: str) -> Di
     if hint is not None:
         return error(SSJ012_FULLWIDTH,
                      f"这里不能用字符 (character not allowed here) {description}；这里应为 {expected}",
-                     file, span, hint=hint)
+                     file, span, hint=hint, fixes=fullwidth_fixes(text, pos))
     return error(SSJ011_UNKNOWN_CHARACTER,
                  f"无法识别的字符 (unrecognised character) {description}；这里应为 {expected}", file, span,
                  hint="删除该字符或检查前面的内容 (remove the character or check what comes before it)")

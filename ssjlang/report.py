@@ -16,7 +16,11 @@ from .diagnostics import Diagnostic, Related, Severity
 from .nodes import Span
 
 FORMATS = ("text", "json", "github")
+CI_FORMATS = ("sarif", "gitlab", "junit")
+"""Formats for CI systems, rendered by `ssjlang.ci_formats` (imported only when asked for)."""
 TAB_WIDTH = 4
+GITHUB_ANNOTATION_LIMIT = 10
+"""GitHub shows at most this many error annotations, and as many warnings, per step of a workflow."""
 
 
 def char_width(char: str) -> int:
@@ -207,6 +211,11 @@ def diagnostic_to_dict(diagnostic: Diagnostic) -> dict[str, object]:
             {"message": r.message, "file": r.file or diagnostic.file, **_span_json(r.span)}
             for r in diagnostic.related
         ],
+        "fixes": [
+            {"title": fix.title,
+             "edits": [{**_span_json(edit.span), "new_text": edit.new_text} for edit in fix.edits]}
+            for fix in diagnostic.fixes
+        ],
     }
 
 
@@ -248,7 +257,27 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
             message += f"\nnote: {related.message} ({where})"
         command = "error" if diagnostic.severity is Severity.ERROR else "warning"
         out.append(f"::{command} {','.join(properties)}::{_escape_data(message)}")
+    notice = _github_overflow_notice(diagnostics)
+    if notice is not None:
+        out.append(f"::notice title=ssj check::{_escape_data(notice)}")
     return "".join(line + "\n" for line in out)
+
+
+def _github_overflow_notice(diagnostics: Sequence[Diagnostic]) -> str | None:
+    """The closing notice when GitHub will not show every annotation: how many problems there are and
+    how many it leaves out, so a big plan's problems are not silently lost."""
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    limit = GITHUB_ANNOTATION_LIMIT
+    hidden = max(0, errors - limit) + max(0, warnings - limit)
+    if hidden == 0:
+        return None
+    total = len(diagnostics)
+    return (f"共 {total} 个问题（{errors} 个错误，{warnings} 个警告），GitHub 每步只标注前 {limit} 个错误和"
+            f"前 {limit} 个警告，另有 {hidden} 个未标注；完整列表见本步日志，或用 ssj check --format sarif "
+            f"上传到代码扫描 ({total} problems: GitHub annotates only {limit} errors and {limit} "
+            f"warnings per step, {hidden} are not annotated; see this step's log or upload "
+            f"ssj check --format sarif)")
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:

@@ -1,8 +1,10 @@
-"""Locations of package data: the grammar and the document templates ship inside the package.
+"""Locations of package data: the grammar, the document templates and the documentation ship inside
+the package.
 
-Installed, they are the subpackages `ssjlang.grammar`, `ssjlang.templates` and `ssjlang.spec` (setup.cfg
-maps the top-level `grammar/`, `templates/` and `docs/spec/` folders there). Run from a source checkout
-without installing, the same folders are found beside the package.
+Installed, they are the subpackages `ssjlang.grammar`, `ssjlang.templates`, `ssjlang.spec` and
+`ssjlang.docs` (setup.cfg maps the top-level `grammar/`, `templates/`, `docs/spec/` and `docs/` folders there;
+the docs travel with the package so the help link of a diagnostic opens without internet). Run from a source
+checkout without installing, the same folders are found beside the package.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ def grammar_file(name: str = "ssj.lark") -> Traversable:
 def templates_dir() -> Traversable:
     """The built-in document templates folder, installed or in the source tree."""
     return _package_data("ssjlang.templates", "templates")
+
+
+def docs_dir() -> Traversable:
+    """The documentation folder (the Markdown pages of docs/), installed or in the source tree."""
+    return _package_data("ssjlang.docs", "docs")
 
 
 def record_schema_file() -> Traversable:

@@ -96,7 +96,10 @@ def test_check_json(files: dict[str, Path]) -> None:
     assert [d["code"] for d in data] == ["SSJ104", "SSJ133"]
     first = data[0]
     assert list(first) == ["code", "severity", "message", "file", "line", "column", "end_line", "end_column",
-                           "hint", "related"]
+                           "hint", "related", "fixes"]
+    assert first["fixes"][0]["title"].startswith("改为「")
+    edit = first["fixes"][0]["edits"][0]
+    assert (edit["line"], edit["column"], edit["end_column"]) == (21, first["column"], first["end_column"])
     assert (first["severity"], first["file"], first["line"]) == ("error", str(files["broken"]), 21)
     assert BROKEN.split("\n")[20][first["column"] - 1:first["end_column"] - 1] == "城区人设局"
     assert "城区人设局" in result.stdout  # UTF-8, not \\u escapes
@@ -168,7 +171,8 @@ def test_json_for_a_whole_file_diagnostic() -> None:
     data = json.loads(render_json([warning("SSJ109", "无任务", "p.ssj")]))
     assert data == [{"code": "SSJ109", "severity": "warning", "message": "无任务", "file": "p.ssj",
                      "line": None,
-                     "column": None, "end_line": None, "end_column": None, "hint": None, "related": []}]
+                     "column": None, "end_line": None, "end_column": None, "hint": None, "related": [],
+                     "fixes": []}]
 
 
 def test_summary_and_widths() -> None:

@@ -35,6 +35,7 @@ COMMAND_MODULES: dict[str, str] = {
     "verify": "draw_commands",
     "compile": "compile_command",
     "import": "import_command",
+    "lsp": "lsp_command",
 }
 """Which module of `ssjlang.cli` defines each command (tests check it against each `COMMANDS`)."""
 

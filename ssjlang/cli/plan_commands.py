@@ -21,7 +21,7 @@ import click
 
 from ..diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from ..keywords import LANGUAGES
-from ..report import FORMATS, render, render_text, summary
+from ..report import CI_FORMATS, FORMATS, render, render_text, summary
 from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -125,28 +125,41 @@ def _check_source(source: _Source) -> list[Diagnostic]:
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for tools, github for GitHub Actions annotations.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS + CI_FORMATS), default="text", show_default=True,
+              help="text for people, json for tools, github for GitHub Actions annotations, sarif for code "
+                   "scanning (SARIF 2.1.0), gitlab for GitLab Code Quality, junit for test reports.")
 @click.option("--quiet", "-q", is_flag=True, help="Report errors only: no warnings, no summary line.")
-def check_command(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
+@click.option("--fail-level", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Exit 1 on errors only, or on warnings too.")
+@click.option("--docs-url", metavar="URL", default=None,
+              help="Base URL of the documentation for the help links of --format sarif "
+                   "(default: $SSJ_DOCS_URL, else the documentation installed with ssjlang).")
+def check_command(files: tuple[str, ...], fmt: str, quiet: bool, fail_level: str,
+                  docs_url: str | None) -> None:
     """Check plan files (检查计划): syntax and meaning, every problem in one run.
 
-    Exit 0 when there are no errors (warnings allowed), 1 when a plan has errors, 2 when a file
-    cannot be read.
+    Exit 0 when there are no errors (warnings allowed; with --fail-level warning, no warnings either),
+    1 when a plan has them, 2 when a file cannot be read.
     """
     all_diagnostics: list[Diagnostic] = []
     sources: dict[str, str | None] = {}
-    io_failed = False
+    unreadable: dict[str, str] = {}
     for argument in files:
         source = _read_stdin() if argument == "-" else _read(argument)
         if source.io_error is not None:
             _report_io("check", source)
-            io_failed = True
+            unreadable[source.file] = source.io_error
             continue
         sources[source.file] = source.text
         all_diagnostics += _check_source(source)
     shown = [d for d in all_diagnostics if d.is_error] if quiet else all_diagnostics
-    output = render(shown, fmt, sources, color=_use_color() if fmt == "text" else False)
+    if fmt in CI_FORMATS:
+        from ..ci_formats import render_ci
+
+        output = render_ci(fmt, shown, files=[*sources, *unreadable], sources=sources, unreadable=unreadable,
+                           fail_level=fail_level, docs_url=docs_url)
+    else:
+        output = render(shown, fmt, sources, color=_use_color() if fmt == "text" else False)
     if fmt == "text":
         if output:
             click.echo(output, nl=False)
@@ -156,9 +169,10 @@ def check_command(files: tuple[str, ...], fmt: str, quiet: bool) -> None:
             click.echo(summary(all_diagnostics))
     else:
         click.echo(output, nl=False)
-    if io_failed:
+    if unreadable:
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_INPUT if has_errors(all_diagnostics) else EXIT_OK)
+    failed = has_errors(all_diagnostics) or (fail_level == "warning" and bool(all_diagnostics))
+    sys.exit(EXIT_INPUT if failed else EXIT_OK)
 
 
 # ---------------------------------------------------------------- ssj fmt

@@ -1,0 +1,1 @@
+"""The documentation (package data): installed with ssjlang so diagnostic help links work offline."""
