@@ -52,14 +52,21 @@ def test_plan_documents_alone(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run(str(PLAN), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert (
-        lines
-        == sorted(lines)
-        == [f"{out.as_posix()}/计划/工作计划表.{ext}" for ext in ("docx", "html", "xlsx")]
-    )
-    assert all(Path(line).is_file() for line in lines)
+    assert result.stdout.splitlines() == [
+        f"已写入 {out.as_posix()}：4 个文件，公开版 (documents written)",
+        "  工作计划表：3",
+        f"先打开 (open first)：{out.as_posix()}/index.html",
+    ]
+    assert sorted(tree(out)) == ["index.html", *(f"计划/工作计划表.{ext}" for ext in ("docx", "html", "xlsx"))]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary directory left beside it
+
+
+def test_verbose_lists_every_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(str(PLAN), "-o", str(out), "--verbose")
+    assert result.exit_code == 0, result.stderr
+    listed = [line for line in result.stdout.splitlines() if line.startswith(out.as_posix() + "/")]
+    assert listed == sorted(listed) == [f"{out.as_posix()}/{name}" for name in sorted(tree(out))]
 
 
 def test_existing_output_needs_force(tmp_path: Path) -> None:
@@ -71,7 +78,7 @@ def test_existing_output_needs_force(tmp_path: Path) -> None:
     assert (out / "keep.txt").read_text("utf-8") == "mine"
     result = run(str(PLAN), "-o", str(out), "--force", "--format", "html")
     assert result.exit_code == 0
-    assert sorted(tree(out)) == ["计划/工作计划表.html"]
+    assert sorted(tree(out)) == ["index.html", "计划/工作计划表.html"]
 
 
 def test_draw_and_render_everything(drawn: Path) -> None:
@@ -91,7 +98,10 @@ def test_draw_and_render_everything(drawn: Path) -> None:
     publication = files["公示/抽查情况公示.html"].decode()
     assert record["seed"] in publication and record["commitment"]["digest"] in publication
     notice = files[next(n for n in files if n.startswith("通知书/V0001"))].decode()
-    assert "城区监〔2024〕1号" in notice and "2024年2月28日" in notice
+    visit = record["visits"][0]
+    prefix = "城区商务发" if visit["tasks"][0]["no"] == 4 else "城区交发"  # the 文号 of the task's 发起
+    assert f"{prefix}〔2024〕1号" in notice and "2024年2月28日" in notice
+    assert "城区监〔" not in notice  # never the plan authority's 文号 on another department's notice
 
 
 def test_compile_from_record_gives_the_same_documents(drawn: Path, tmp_path: Path) -> None:
@@ -174,7 +184,8 @@ def test_results_publication_and_row_diagnostics(drawn: Path, tmp_path: Path) ->
     out = tmp_path / "out"
     result = run(str(PLAN), "--record", str(drawn / "record"), "--results", str(good), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    html = (out / "公示" / "抽查结果公示.html").read_text("utf-8")
+    lead = "城区商务局" if visit["tasks"][0]["no"] == 4 else "城区交通局"
+    html = (out / "公示" / f"抽查结果公示-{lead}.html").read_text("utf-8")
     assert visit["subject"] in html and "未发现问题" in html
 
     bad = tmp_path / "bad.csv"
@@ -218,7 +229,8 @@ def test_template_override(tmp_path: Path) -> None:
     [
         (["--registry", str(REGISTRY)], "--roster"),
         (["--results", str(DATA / "results" / "results_ok.csv")], "--results needs a draw"),
-        (["--format", "pdf"], "unknown format pdf"),
+        (["--format", "pdf,rtf"], "unknown format rtf"),
+        (["--edition", "secret"], "'secret' is not one of 'public', 'internal'"),
         (["--date", "2024-02-30"], "is not a date"),
         (["--record", str(DATA / "fixture_record.json"), "--registry", str(REGISTRY)], "not both"),
     ],
