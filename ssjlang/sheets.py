@@ -35,26 +35,29 @@ def xlsx_bytes(workbook: Any, day: date) -> bytes:
     return normalise_ooxml(out.getvalue(), day)
 
 
-def sheet_table(sheet: Any, title: str, header: list[str], rows: list[list[Any]], widths: list[int],
+def sheet_table(sheet: Any, title: str | None, header: list[str], rows: list[list[Any]], widths: list[int],
                 landscape: bool = True, locked: int = 0) -> None:
-    """Title row (merged), header row repeated on every printed page, wrapped neutralised cells; dates as
-    Excel dates, numbers as numbers. `locked` > 0 freezes that many leading columns too."""
+    """Title row (merged; none when `title` is None, so the header is row 1 as a table to read back wants
+    it), header row repeated on every printed page, wrapped neutralised cells; dates as Excel dates,
+    numbers as numbers. `locked` > 0 freezes that many leading columns too."""
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.cell(row=1, column=1, value=neutralise_cell(title)).font = Font(
-        name=style.DOCX_FONT_HEADING, size=14, bold=True)
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    sheet.row_dimensions[1].height = 36
+    head = 1 if title is None else 2
+    if title is not None:
+        sheet.cell(row=1, column=1, value=neutralise_cell(title)).font = Font(
+            name=style.DOCX_FONT_HEADING, size=14, bold=True)
+        sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        sheet.row_dimensions[1].height = 36
     for col, text in enumerate(header, start=1):
-        c = sheet.cell(row=2, column=col, value=text)
+        c = sheet.cell(row=head, column=col, value=text)
         c.font = Font(name=style.DOCX_FONT_HEADING, size=11, bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = border
-    for r, values in enumerate(rows, start=3):
+    for r, values in enumerate(rows, start=head + 1):
         for col, value in enumerate(values, start=1):
             c = sheet.cell(row=r, column=col)
             safe = neutralise_cell(value)
@@ -68,8 +71,8 @@ def sheet_table(sheet: Any, title: str, header: list[str], rows: list[list[Any]]
             c.border = border
     for col, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = w
-    sheet.freeze_panes = f"{get_column_letter(locked + 1)}3"
-    sheet.print_title_rows = "2:2"
+    sheet.freeze_panes = f"{get_column_letter(locked + 1)}{head + 1}"
+    sheet.print_title_rows = f"{head}:{head}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.fitToWidth = 1
@@ -149,21 +152,21 @@ def entry_xlsx(title: str, department: str, issuer: str, rows: list[list[Any]], 
     workbook = new_workbook(day, f"{title} 结果录入表", issuer)
     sheet = workbook.active
     sheet.title = "结果录入"
-    sheet_table(sheet, f"{issuer} 抽查检查结果录入表（检查结果可填多项，用；隔开）", list(ENTRY_COLUMNS), rows,
-                [8, 22, 30, 8, 44, 12, 14, 12, 30, 20, 12, 30], locked=3)
+    sheet_table(sheet, None, list(ENTRY_COLUMNS), rows, [8, 22, 30, 8, 44, 12, 14, 12, 30, 20, 12, 30], locked=3)
+    sheet.oddHeader.center.text = f"{issuer} 抽查检查结果录入表（检查结果、后续处置可填多项，用；隔开）"
     options = workbook.create_sheet("选项")
     for col, values in enumerate((RESULT_CATEGORIES, DISPOSALS, METHODS), start=1):
         for r, value in enumerate(values, start=1):
             options.cell(row=r, column=col, value=value)
     options.sheet_state = "hidden"
-    last = max(len(rows) + 2, 3)
+    last = max(len(rows) + 1, 2)
     for column, source, count in (("I", "A", len(RESULT_CATEGORIES)), ("J", "B", len(DISPOSALS)),
                                   ("G", "C", len(METHODS))):
         check = DataValidation(type="list", formula1=f"=选项!${source}$1:${source}${count}", allow_blank=True,
                                showErrorMessage=False)
-        check.add(f"{column}3:{column}{last}")
+        check.add(f"{column}2:{column}{last}")
         sheet.add_data_validation(check)
     for column in ("H", "K"):
-        for r in range(3, last + 1):
+        for r in range(2, last + 1):
             sheet[f"{column}{r}"].number_format = DATE_FORMAT
     return xlsx_bytes(workbook, day)

@@ -8,17 +8,16 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import zipfile
-import zlib
 from datetime import date
 from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
+from helpers import png_scan
 from seed import SEED_CORRECTIONS, read_seed
 
 from ssjlang import officialstyle as style
@@ -523,48 +522,6 @@ def test_user_docx_template_override(tmp_path: Path, plan: dict) -> None:
 # ---------------------------------------------------------------- a real browser
 
 
-def _png_size_and_ink(data: bytes) -> tuple[int, int, int]:
-    """Width, height and the number of clearly non-white pixels of an 8-bit RGB/RGBA PNG (zlib only)."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, chunks, width, height, colour = 8, [], 0, 0, 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        body = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and colour in (2, 6)
-        elif kind == b"IDAT":
-            chunks.append(body)
-        pos += 12 + length
-    raw = zlib.decompress(b"".join(chunks))
-    bpp = 3 if colour == 2 else 4
-    stride = width * bpp
-    prev = bytearray(stride)
-    ink = 0
-    for y in range(height):
-        start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up, corner = prev[i], prev[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + ((left + up) >> 1)) & 255
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                pred = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
-                line[i] = (line[i] + pred) & 255
-        for x in range(0, stride, bpp * 4):  # sample every 4th pixel: fast enough in pure Python
-            if line[x] < 160 and line[x + 1] < 160 and line[x + 2] < 160:
-                ink += 1
-        prev = line
-    return width, height, ink
-
-
 def test_chromium_renders_the_plan_table(tmp_path: Path, plan: dict) -> None:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
@@ -597,6 +554,6 @@ def test_chromium_renders_the_plan_table(tmp_path: Path, plan: dict) -> None:
         timeout=90,
     )
     assert shot.exists()
-    width, height, ink = _png_size_and_ink(shot.read_bytes())
+    width, height, ink, _red = png_scan(shot.read_bytes())
     assert (width, height) == (1400, 1000)
     assert ink > 2000, "the page is blank"
