@@ -649,8 +649,9 @@ def results_views(plan: dict, record: dict, results: ResultSet, org: Organisatio
     views = []
     for department in sorted(per_department, key=lambda d: list(org.departments).index(d)
                              if d in org.departments else len(org.departments)):
-        rows = sorted(per_department[department], key=lambda r: (task_sort_key(r["task"]), r["date"], r["id"]))
-        for n, row in enumerate(rows, start=1):
+        rows = sorted(per_department[department], key=lambda r: (r["channel"] != "gsxt", task_sort_key(r["task"]),
+                                                                 r["date"], r["id"]))
+        for n, row in enumerate(rows, start=1):  # numbered through: enterprises first, then the others
             row["seq"] = n
         issuer = org.issuer(department or None)
         counts = Counter(c for r in rows for c in r["categories"])
