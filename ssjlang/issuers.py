@@ -1,8 +1,8 @@
 """Who issues each document, and through which channel a result is published (文书的发文机关与公示渠道).
 
-The documents read the plan as data (`export_plan`): the plan header (发文机关, 文号, 联系人, 电话, 地址, 网站,
-见证) and the departments with their units, issuing details and 辖区, the levels (层级) with their member
-offices, and per task its 发起/检查/配合 bodies and per item the department that checks it (一业一查).
+The documents read the plan as data (`export_plan`): the plan header (发文机关, 文号, 联系人, 电话, 地址,
+网站, 见证) and the departments with their units, issuing details and 辖区, the levels (层级) with their
+member offices, and per task its 发起/检查/配合 bodies and per item the department that checks it (一业一查).
 This module turns that into one answer per document:
 
 - the plan table, the draw publication and the summary: the plan's authority (发文机关);
@@ -71,8 +71,15 @@ class Issuer:
 
     def as_view(self) -> dict[str, Any]:
         """The issuer as templates read it (every field a string, "" when unknown)."""
-        return {"key": self.key, "name": self.name, "contact": self.contact or "", "phone": self.phone or "",
-                "address": self.address or "", "site": self.site or "", "site_text": self.site_text}
+        return {
+            "key": self.key,
+            "name": self.name,
+            "contact": self.contact or "",
+            "phone": self.phone or "",
+            "address": self.address or "",
+            "site": self.site or "",
+            "site_text": self.site_text,
+        }
 
 
 ISSUER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -116,7 +123,8 @@ class Organisation:
         plan_extra = extra_rows.get("", {})
         authority = header.get("authority") or plan_extra.get("name") or ""
         self.plan_issuer = Issuer(
-            "", authority,
+            "",
+            authority,
             header.get("doc_number") or plan_extra.get("doc_number"),
             header.get("contact") or plan_extra.get("contact"),
             header.get("phone") or plan_extra.get("phone"),
@@ -128,18 +136,28 @@ class Organisation:
         for name, d in self.departments.items():
             given = extra_rows.get(name, {})
             declared = d.get("full_name") if d.get("full_name") and d.get("full_name") != name else None
-            issuer = Issuer(name, declared or given.get("name") or name,
-                            d.get("doc_number") or given.get("doc_number"),
-                            d.get("contact") or given.get("contact"), d.get("phone") or given.get("phone"),
-                            d.get("address") or given.get("address"), d.get("site") or given.get("site"),
-                            given.get("first_number"))
+            issuer = Issuer(
+                name,
+                declared or given.get("name") or name,
+                d.get("doc_number") or given.get("doc_number"),
+                d.get("contact") or given.get("contact"),
+                d.get("phone") or given.get("phone"),
+                d.get("address") or given.get("address"),
+                d.get("site") or given.get("site"),
+                given.get("first_number"),
+            )
             if authority and issuer.name == authority:
                 # the plan's own authority: its 文号 and contact are the plan header's unless it has its own
                 plan = self.plan_issuer
-                issuer = replace(issuer, doc_number=issuer.doc_number or plan.doc_number,
-                                 contact=issuer.contact or plan.contact, phone=issuer.phone or plan.phone,
-                                 address=issuer.address or plan.address, site=issuer.site or plan.site,
-                                 first_number=issuer.first_number or plan.first_number)
+                issuer = replace(
+                    issuer,
+                    doc_number=issuer.doc_number or plan.doc_number,
+                    contact=issuer.contact or plan.contact,
+                    phone=issuer.phone or plan.phone,
+                    address=issuer.address or plan.address,
+                    site=issuer.site or plan.site,
+                    first_number=issuer.first_number or plan.first_number,
+                )
             self.issuers[name] = issuer
 
     # ------------------------------------------------------------ bodies
@@ -234,8 +252,9 @@ def task_sort_key(no: object) -> tuple[int, int, str]:
 # ---------------------------------------------------------------- --issuers FILE
 
 
-def load_issuers(path: Path, plan: dict[str, Any], encoding: str | None = None
-                 ) -> tuple[IssuerFile, list[Diagnostic]]:
+def load_issuers(
+    path: Path, plan: dict[str, Any], encoding: str | None = None
+) -> tuple[IssuerFile, list[Diagnostic]]:
     """Read an --issuers table (部门, 全称, 文号, 联系人, 电话, 地址, 网站, 起始号). Raises InputError with
     every problem at file:row:column; returns the rows and the warnings (SSJ432 contradictions)."""
     file = str(path)
@@ -249,10 +268,19 @@ def load_issuers(path: Path, plan: dict[str, Any], encoding: str | None = None
             if cell.lower() in lowered and key not in found:
                 found[key] = index
     if not table.header or "department" not in found:
-        raise InputError([*diagnostics, error(
-            SSJ430, "发文机关表缺少「部门」列 (no department column)", file, cell_span(max(table.header_row, 1), 1),
-            hint="第一行为表头：部门,全称,文号,联系人,电话,地址,网站,起始号；「部门」写计划中声明的部门名，"
-                 "写「发文机关」表示计划本身")])
+        raise InputError(
+            [
+                *diagnostics,
+                error(
+                    SSJ430,
+                    "发文机关表缺少「部门」列 (no department column)",
+                    file,
+                    cell_span(max(table.header_row, 1), 1),
+                    hint="第一行为表头：部门,全称,文号,联系人,电话,地址,网站,起始号；「部门」写计划中声明的部门名，"
+                    "写「发文机关」表示计划本身",
+                ),
+            ]
+        )
     org = Organisation(plan)
     authority = org.plan_issuer.name
     out = IssuerFile(file)
@@ -271,14 +299,26 @@ def load_issuers(path: Path, plan: dict[str, Any], encoding: str | None = None
             key = org.department_of(name) or ""
             if not key:
                 known = "、".join(sorted(org.departments)) or "（计划中没有声明部门）"
-                diagnostics.append(error(SSJ431, f"计划中没有部门「{name}」 (unknown department)", file,
-                                         cell_span(row_no, found["department"] + 1),
-                                         hint=f"写计划中声明的部门名或其又称：{known}；写「发文机关」表示计划本身"))
+                diagnostics.append(
+                    error(
+                        SSJ431,
+                        f"计划中没有部门「{name}」 (unknown department)",
+                        file,
+                        cell_span(row_no, found["department"] + 1),
+                        hint=f"写计划中声明的部门名或其又称：{known}；写「发文机关」表示计划本身",
+                    )
+                )
                 continue
         if key in out.rows:
-            diagnostics.append(error(SSJ433, f"部门「{name}」在发文机关表中出现两次 (department listed twice)", file,
-                                     cell_span(row_no, found["department"] + 1),
-                                     hint=f"第{out.places[key]}行已写过这个部门；合并为一行"))
+            diagnostics.append(
+                error(
+                    SSJ433,
+                    f"部门「{name}」在发文机关表中出现两次 (department listed twice)",
+                    file,
+                    cell_span(row_no, found["department"] + 1),
+                    hint=f"第{out.places[key]}行已写过这个部门；合并为一行",
+                )
+            )
             continue
         values: dict[str, Any] = {}
         for field_key in ("name", "doc_number", "contact", "phone", "address", "site"):
@@ -286,26 +326,44 @@ def load_issuers(path: Path, plan: dict[str, Any], encoding: str | None = None
                 values[field_key] = cell(field_key)
         pattern = values.get("doc_number")
         if pattern is not None and "{号}" not in pattern:
-            diagnostics.append(error(SSJ433, f"文号格式「{pattern}」中没有 {{号}} (no {{号}} in the 文号 pattern)", file,
-                                     cell_span(row_no, found["doc_number"] + 1),
-                                     hint="用 {年} 和 {号} 写出文号格式，例如 城区教科发〔{年}〕{号}号"))
+            diagnostics.append(
+                error(
+                    SSJ433,
+                    f"文号格式「{pattern}」中没有 {{号}} (no {{号}} in the 文号 pattern)",
+                    file,
+                    cell_span(row_no, found["doc_number"] + 1),
+                    hint="用 {年} 和 {号} 写出文号格式，例如 城区教科发〔{年}〕{号}号",
+                )
+            )
         first = cell("first_number")
         if first:
             if re.fullmatch(r"0*[1-9]\d{0,6}(\.0+)?", first):
                 values["first_number"] = int(float(first))
             else:
-                diagnostics.append(error(SSJ433, f"起始号「{first}」不是正整数 (first number must be a positive whole number)",
-                                         file, cell_span(row_no, found["first_number"] + 1),
-                                         hint="写本部门下一份检查通知书的序号，例如 15"))
+                diagnostics.append(
+                    error(
+                        SSJ433,
+                        f"起始号「{first}」不是正整数 (first number must be a positive whole number)",
+                        file,
+                        cell_span(row_no, found["first_number"] + 1),
+                        hint="写本部门下一份检查通知书的序号，例如 15",
+                    )
+                )
         declared = _declared(plan, key)
         for field_key, value in values.items():
             mine = declared.get(field_key)
             if mine and mine != value:
                 column = found[field_key] + 1
-                diagnostics.append(warning(SSJ432, f"「{name}」的{ISSUER_FIELDS[field_key][0]}与计划不一致：计划为「{mine}」，"
-                                           f"表中为「{value}」 (differs from the plan; the plan's value is used)",
-                                           file, cell_span(row_no, column),
-                                           hint="以计划为准；若计划有误，改计划后重新抽取，或删去表中这一格"))
+                diagnostics.append(
+                    warning(
+                        SSJ432,
+                        f"「{name}」的{ISSUER_FIELDS[field_key][0]}与计划不一致：计划为「{mine}」，"
+                        f"表中为「{value}」 (differs from the plan; the plan's value is used)",
+                        file,
+                        cell_span(row_no, column),
+                        hint="以计划为准；若计划有误，改计划后重新抽取，或删去表中这一格",
+                    )
+                )
         out.rows[key] = values
         out.places[key] = row_no
     if has_errors(diagnostics):
@@ -317,13 +375,24 @@ def _declared(plan: dict[str, Any], key: str) -> dict[str, Any]:
     """The issuing values the plan itself gives for a department ("" = the plan header)."""
     if key == "":
         header = plan["plan"]
-        return {"name": header.get("authority"), "doc_number": header.get("doc_number"),
-                "contact": header.get("contact"), "phone": header.get("phone"),
-                "address": header.get("address"), "site": header.get("site")}
+        return {
+            "name": header.get("authority"),
+            "doc_number": header.get("doc_number"),
+            "contact": header.get("contact"),
+            "phone": header.get("phone"),
+            "address": header.get("address"),
+            "site": header.get("site"),
+        }
     d = next(d for d in plan.get("departments") or () if d["name"] == key)
     full = d.get("full_name") if d.get("full_name") != key else None
-    return {"name": full, "doc_number": d.get("doc_number"), "contact": d.get("contact"),
-            "phone": d.get("phone"), "address": d.get("address"), "site": d.get("site")}
+    return {
+        "name": full,
+        "doc_number": d.get("doc_number"),
+        "contact": d.get("contact"),
+        "phone": d.get("phone"),
+        "address": d.get("address"),
+        "site": d.get("site"),
+    }
 
 
 # ---------------------------------------------------------------- --session FILE
@@ -390,30 +459,66 @@ def load_session(path: Path) -> Session:
         span = Span(number, 1, number, 1, 0, 0)
         m = re.fullmatch(r"([^:：]+?)\s*[:：]\s*(.*)", line)
         if m is None:
-            problems.append(error(SSJ434, f"这一行不是「键：值」 (not a key: value line)：{line}", file, span,
-                                  hint=f"每行写一项，例如 地点：城区市场监管局三楼会议室；可用的键：{keys}"))
+            problems.append(
+                error(
+                    SSJ434,
+                    f"这一行不是「键：值」 (not a key: value line)：{line}",
+                    file,
+                    span,
+                    hint=f"每行写一项，例如 地点：城区市场监管局三楼会议室；可用的键：{keys}",
+                )
+            )
             continue
         key, value = m.group(1), m.group(2)
         if key not in SESSION_KEYS:
-            problems.append(error(SSJ434, f"未知的键「{key}」 (unknown key)", file, span, hint=f"可用的键：{keys}"))
+            problems.append(
+                error(SSJ434, f"未知的键「{key}」 (unknown key)", file, span, hint=f"可用的键：{keys}")
+            )
         elif key in values:
-            problems.append(error(SSJ434, f"「{key}」写了两次 (key given twice)", file, span,
-                                  hint="每个键只写一行；多个见证单位用「、」隔开写在一行"))
+            problems.append(
+                error(
+                    SSJ434,
+                    f"「{key}」写了两次 (key given twice)",
+                    file,
+                    span,
+                    hint="每个键只写一行；多个见证单位用「、」隔开写在一行",
+                )
+            )
         elif not value:
-            problems.append(error(SSJ434, f"「{key}」没有内容 (empty value)", file, span,
-                                  hint=f"在「{key}：」后写上内容，或删去这一行"))
+            problems.append(
+                error(
+                    SSJ434,
+                    f"「{key}」没有内容 (empty value)",
+                    file,
+                    span,
+                    hint=f"在「{key}：」后写上内容，或删去这一行",
+                )
+            )
         else:
             values[key] = value
             if key == "时间" and _session_time(value) is None:
-                problems.append(error(SSJ435, f"抽取时间「{value}」无法识别 (cannot read the time)", file, span,
-                                      hint="写作 2024-02-28 09:30 或 2024年2月28日上午9时30分"))
+                problems.append(
+                    error(
+                        SSJ435,
+                        f"抽取时间「{value}」无法识别 (cannot read the time)",
+                        file,
+                        span,
+                        hint="写作 2024-02-28 09:30 或 2024年2月28日上午9时30分",
+                    )
+                )
     if problems:
         raise InputError(problems)
     when = _session_time(values["时间"]) if "时间" in values else None
     witnesses = tuple(w for w in re.split(r"[、，,；;]", values.get("见证", "")) if w.strip())
-    return Session(time=when[0] if when else None, day=when[1] if when else None, place=values.get("地点"),
-                   host=values.get("主持"), witnesses=tuple(w.strip() for w in witnesses),
-                   random=values.get("随机数"), note=values.get("说明"))
+    return Session(
+        time=when[0] if when else None,
+        day=when[1] if when else None,
+        place=values.get("地点"),
+        host=values.get("主持"),
+        witnesses=tuple(w.strip() for w in witnesses),
+        random=values.get("随机数"),
+        note=values.get("说明"),
+    )
 
 
 def describe_beacon(descriptor: str) -> str:

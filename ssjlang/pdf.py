@@ -4,7 +4,8 @@ WeasyPrint lays the same HTML and print CSS out as Chromium's print preview does
 margins, `break-before: page` between a notice and its 送达回证). Output is byte-identical per input: the
 creation and modification dates are the document date, no producer names the tool, no file identifier
 depends on the clock, and fonts are subset deterministically. WeasyPrint needs Pango (Debian:
-libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0) and CJK fonts (fonts-noto-cjk); `.ci/run` installs them.
+libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0) and CJK fonts (fonts-noto-cjk); `.ci/run`
+installs them.
 """
 
 from __future__ import annotations
@@ -22,10 +23,17 @@ def _weasyprint() -> Any:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the Pango shared libraries are missing
-        raise InputError([error(
-            SSJ426, f"无法生成 PDF：WeasyPrint 不可用 (WeasyPrint cannot be loaded): {exc}", "--format pdf",
-            hint="pip install weasyprint；Debian/Ubuntu 另需 apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-                 "fonts-noto-cjk；或去掉 --format 中的 pdf")]) from exc
+        raise InputError(
+            [
+                error(
+                    SSJ426,
+                    f"无法生成 PDF：WeasyPrint 不可用 (WeasyPrint cannot be loaded): {exc}",
+                    "--format pdf",
+                    hint="pip install weasyprint；Debian/Ubuntu 另需 apt-get install libpango-1.0-0 "
+                    "libpangoft2-1.0-0 fonts-noto-cjk；或去掉 --format 中的 pdf",
+                )
+            ]
+        ) from exc
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     return weasyprint

@@ -56,10 +56,30 @@ from .views import (
 )
 
 __all__ = [
-    "DEFAULT_FORMATS", "EDITIONS", "ENTRY_COLUMNS", "FORMATS", "KINDS", "NO_ROSTER_FILE", "NO_ROSTER_VIEW",
-    "PLAN_COLUMNS", "SSJ420", "SSJ421", "SSJ422", "ZIP_EPOCH", "CatalogueEntry", "RenderOptions", "Rendered",
-    "default_date", "make_environment", "normalise_ooxml", "plan_rows", "plan_view", "render_documents",
-    "render_template", "safe_filename", "verification_steps",
+    "DEFAULT_FORMATS",
+    "EDITIONS",
+    "ENTRY_COLUMNS",
+    "FORMATS",
+    "KINDS",
+    "NO_ROSTER_FILE",
+    "NO_ROSTER_VIEW",
+    "PLAN_COLUMNS",
+    "SSJ420",
+    "SSJ421",
+    "SSJ422",
+    "ZIP_EPOCH",
+    "CatalogueEntry",
+    "RenderOptions",
+    "Rendered",
+    "default_date",
+    "make_environment",
+    "normalise_ooxml",
+    "plan_rows",
+    "plan_view",
+    "render_documents",
+    "render_template",
+    "safe_filename",
+    "verification_steps",
 ]
 
 SSJ420 = "SSJ420"  # a template cannot be parsed or rendered
@@ -112,7 +132,8 @@ class CatalogueEntry:
 
 @dataclass
 class Rendered:
-    """Rendered files (relative POSIX path → bytes), the catalogue, and the warnings raised while rendering."""
+    """Rendered files (relative POSIX path → bytes), the catalogue, and the warnings raised while
+    rendering."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -222,6 +243,7 @@ def default_date(plan: dict) -> date:
 
 # ---------------------------------------------------------------- Word
 
+
 def _docx_template_bytes(name: str, templates: Path | None) -> tuple[bytes, str]:
     """A Word template: the user's DIR/docx/NAME first, else the package's."""
     if templates is not None:
@@ -284,13 +306,24 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
 class _Writer:
     """Renders one document into the formats asked for and records it in the catalogue."""
 
-    def __init__(self, out: Rendered, env: jinja2.Environment, options: RenderOptions,
-                 common: dict[str, Any]) -> None:
+    def __init__(
+        self, out: Rendered, env: jinja2.Environment, options: RenderOptions, common: dict[str, Any]
+    ) -> None:
         self.out, self.env, self.options, self.common = out, env, options, common
         self.formats = options.formats
 
-    def html(self, path: str, template: str, context: dict[str, Any], kind: str, department: str, title: str,
-             day: date, author: str, pdf_path: str | None = None) -> None:
+    def html(
+        self,
+        path: str,
+        template: str,
+        context: dict[str, Any],
+        kind: str,
+        department: str,
+        title: str,
+        day: date,
+        author: str,
+        pdf_path: str | None = None,
+    ) -> None:
         """An HTML document (when html is asked for) and its PDF (when pdf is, at `pdf_path`)."""
         wanted_html = "html" in self.formats
         wanted_pdf = "pdf" in self.formats and pdf_path is not None
@@ -302,8 +335,13 @@ class _Writer:
         if wanted_pdf:
             from .pdf import html_to_pdf
 
-            self.out.add(pdf_path, html_to_pdf(text, day, title, author), kind, department,  # type: ignore[arg-type]
-                         title + "（PDF）")
+            self.out.add(
+                pdf_path,
+                html_to_pdf(text, day, title, author),
+                kind,
+                department,  # type: ignore[arg-type]
+                title + "（PDF）",
+            )
 
 
 def render_documents(
@@ -328,19 +366,43 @@ def render_documents(
     out = Rendered()
     table = plan_view(plan, org)
     authority = org.plan_issuer.name
-    common = {"plan": table, "date": day.isoformat(), "date_cn": style.cn_date(day), "edition": edition.label,
-              "internal": edition.internal}
+    common = {
+        "plan": table,
+        "date": day.isoformat(),
+        "date_cn": style.cn_date(day),
+        "edition": edition.label,
+        "internal": edition.internal,
+    }
     write = _Writer(out, env, options, common)
 
     title = table["title"]
-    write.html("计划/工作计划表.html", "plan_table.html", {}, "plan", authority, title, day, authority,
-               "计划/工作计划表.pdf")
+    write.html(
+        "计划/工作计划表.html",
+        "plan_table.html",
+        {},
+        "plan",
+        authority,
+        title,
+        day,
+        authority,
+        "计划/工作计划表.pdf",
+    )
     if "docx" in fmt:
-        out.add("计划/工作计划表.docx", render_docx("plan_table.docx", dict(common), options.templates, day),
-                "plan", authority, title + "（Word）")
+        out.add(
+            "计划/工作计划表.docx",
+            render_docx("plan_table.docx", dict(common), options.templates, day),
+            "plan",
+            authority,
+            title + "（Word）",
+        )
     if "xlsx" in fmt:
-        out.add("计划/工作计划表.xlsx", sheets.plan_table_xlsx(table, plan_rows(plan), day), "plan", authority,
-                title + "（Excel）")
+        out.add(
+            "计划/工作计划表.xlsx",
+            sheets.plan_table_xlsx(table, plan_rows(plan), day),
+            "plan",
+            authority,
+            title + "（Excel）",
+        )
     if record is not None:
         _record_documents(plan, record, results, options, org, units, edition, day, write)
     for path, data in sorted((extra_files or {}).items()):
@@ -349,8 +411,17 @@ def render_documents(
     return out
 
 
-def _record_documents(plan: dict, record: dict, results: ResultSet | None, options: RenderOptions,
-                      org: Organisation, units: dict, edition: Edition, day: date, write: _Writer) -> None:
+def _record_documents(
+    plan: dict,
+    record: dict,
+    results: ResultSet | None,
+    options: RenderOptions,
+    org: Organisation,
+    units: dict,
+    edition: Edition,
+    day: date,
+    write: _Writer,
+) -> None:
     out, fmt = write.out, write.formats
     authority = org.plan_issuer.name
     title = plan["plan"]["title"]
@@ -358,73 +429,184 @@ def _record_documents(plan: dict, record: dict, results: ResultSet | None, optio
     for lst in lists:
         heading = f"{lst['label']} {lst['name']} 第{style.cn_number(int(lst['round']))}轮抽查名单"
         departments = "、".join(lst["departments"]) or authority
-        write.html(f"名单/{lst['slug']}.html", "draw_list.html", {"list": lst}, "list", departments, heading, day,
-                   lst["issuers"][0] if lst["issuers"] else authority, f"名单/{lst['slug']}.pdf")
+        write.html(
+            f"名单/{lst['slug']}.html",
+            "draw_list.html",
+            {"list": lst},
+            "list",
+            departments,
+            heading,
+            day,
+            lst["issuers"][0] if lst["issuers"] else authority,
+            f"名单/{lst['slug']}.pdf",
+        )
     if "xlsx" in fmt:
-        out.add("名单/抽查名单.xlsx", sheets.draw_lists_xlsx(title, authority, lists, edition.show_risk, day), "list",
-                authority, "抽查名单（全部任务，Excel）")
+        out.add(
+            "名单/抽查名单.xlsx",
+            sheets.draw_lists_xlsx(title, authority, lists, edition.show_risk, day),
+            "list",
+            authority,
+            "抽查名单（全部任务，Excel）",
+        )
     if "csv" in fmt:
-        out.add("名单/抽查名单.csv", csv_bytes(
-            ["任务序号", "轮次", *sheets.draw_list_columns(edition.show_risk)],
-            [[lst["task"], lst["round"], *row] for lst in lists for row in sheets.draw_list_rows(lst)]),
-            "list", authority, "抽查名单（全部任务，CSV）")
+        out.add(
+            "名单/抽查名单.csv",
+            csv_bytes(
+                ["任务序号", "轮次", *sheets.draw_list_columns(edition.show_risk)],
+                [[lst["task"], lst["round"], *row] for lst in lists for row in sheets.draw_list_rows(lst)],
+            ),
+            "list",
+            authority,
+            "抽查名单（全部任务，CSV）",
+        )
 
-    notices, warnings = notices_view(plan, record, org, units, options.first_number, options.date,
-                                     options.plan_file)
+    notices, warnings = notices_view(
+        plan, record, org, units, options.first_number, options.date, options.plan_file
+    )
     out.warnings.extend(warnings)
     forms = record_forms(plan, record, notices, units)
     for notice, form in zip(notices, forms, strict=True):
         keys = "、".join(i["key"] or i["name"] for i in notice["issuers"])
         who = f"{notice['visit']} {notice['subject']}"
-        write.html(f"通知书/{notice['file']}.html", "notice.html", {"notice": notice}, "notice", keys,
-                   f"{who}{'（' + notice['number'] + '）' if notice['number'] else ''}", day, notice["authority"])
-        write.html(f"记录表/{form['file']}.html", "record_form.html", {"form": form}, "form", keys, who, day,
-                   notice["authority"])
+        write.html(
+            f"通知书/{notice['file']}.html",
+            "notice.html",
+            {"notice": notice},
+            "notice",
+            keys,
+            f"{who}{'（' + notice['number'] + '）' if notice['number'] else ''}",
+            day,
+            notice["authority"],
+        )
+        write.html(
+            f"记录表/{form['file']}.html",
+            "record_form.html",
+            {"form": form},
+            "form",
+            keys,
+            who,
+            day,
+            notice["authority"],
+        )
     if notices:
-        write.html("通知书/检查通知书（合并打印）.html", "notices.html", {"notices": notices}, "notice", "",
-                   "全部检查通知书及送达回证（合并打印）", day, authority, "通知书/检查通知书（合并打印）.pdf")
-        write.html("记录表/检查情况记录表（合并打印）.html", "record_forms.html", {"forms": forms}, "form", "",
-                   "全部检查情况记录表（合并打印）", day, authority, "记录表/检查情况记录表（合并打印）.pdf")
+        write.html(
+            "通知书/检查通知书（合并打印）.html",
+            "notices.html",
+            {"notices": notices},
+            "notice",
+            "",
+            "全部检查通知书及送达回证（合并打印）",
+            day,
+            authority,
+            "通知书/检查通知书（合并打印）.pdf",
+        )
+        write.html(
+            "记录表/检查情况记录表（合并打印）.html",
+            "record_forms.html",
+            {"forms": forms},
+            "form",
+            "",
+            "全部检查情况记录表（合并打印）",
+            day,
+            authority,
+            "记录表/检查情况记录表（合并打印）.pdf",
+        )
         if "docx" in fmt:
-            out.add("通知书/检查通知书.docx", render_docx("notice.docx", {**write.common, "notices": notices},
-                                                       options.templates, day),
-                    "notice", "", "全部检查通知书及送达回证（Word）")
-            out.add("记录表/检查情况记录表.docx", render_docx("record_form.docx", {**write.common, "forms": forms},
-                                                          options.templates, day),
-                    "form", "", "全部检查情况记录表（Word）")
-    publication, warnings = publication_view(plan, record, org, units, edition, options.session,
-                                             options.cite_tool, options.plan_file)
+            out.add(
+                "通知书/检查通知书.docx",
+                render_docx("notice.docx", {**write.common, "notices": notices}, options.templates, day),
+                "notice",
+                "",
+                "全部检查通知书及送达回证（Word）",
+            )
+            out.add(
+                "记录表/检查情况记录表.docx",
+                render_docx("record_form.docx", {**write.common, "forms": forms}, options.templates, day),
+                "form",
+                "",
+                "全部检查情况记录表（Word）",
+            )
+    publication, warnings = publication_view(
+        plan, record, org, units, edition, options.session, options.cite_tool, options.plan_file
+    )
     out.warnings.extend(warnings)
-    write.html("公示/抽查情况公示.html", "publication.html", {"pub": publication}, "publication", authority,
-               f"{title} 抽查情况公示", day, authority, "公示/抽查情况公示.pdf")
+    write.html(
+        "公示/抽查情况公示.html",
+        "publication.html",
+        {"pub": publication},
+        "publication",
+        authority,
+        f"{title} 抽查情况公示",
+        day,
+        authority,
+        "公示/抽查情况公示.pdf",
+    )
     if "xlsx" in fmt:
         for department, rows in entry_rows(record, org, units).items():
             issuer = org.issuer(department or None)
             name = safe_filename(department or issuer.name)
-            out.add(f"结果录入/结果录入表-{name}.xlsx", sheets.entry_xlsx(title, department, issuer.name, rows, day),
-                    "entry", department, f"{issuer.name} 结果录入表（{len(rows)} 行）")
+            out.add(
+                f"结果录入/结果录入表-{name}.xlsx",
+                sheets.entry_xlsx(title, department, issuer.name, rows, day),
+                "entry",
+                department,
+                f"{issuer.name} 结果录入表（{len(rows)} 行）",
+            )
     if results is not None:
         result_day = options.date or results.publication_date
         for view in results_views(plan, record, results, org, units, result_day):
             base = f"公示/抽查结果公示-{view['slug']}"
             heading = f"{view['issuer']['name']} 抽查结果公示（{view['total']} 户次）"
             context = {"res": view, "date": result_day.isoformat(), "date_cn": style.cn_date(result_day)}
-            write.html(f"{base}.html", "results.html", context, "results", view["department"], heading, result_day,
-                       view["issuer"]["name"], f"{base}.pdf")
+            write.html(
+                f"{base}.html",
+                "results.html",
+                context,
+                "results",
+                view["department"],
+                heading,
+                result_day,
+                view["issuer"]["name"],
+                f"{base}.pdf",
+            )
             if "xlsx" in fmt:
-                out.add(f"{base}.xlsx", sheets.results_xlsx(title, view, result_day), "results", view["department"],
-                        heading + "（Excel）")
+                out.add(
+                    f"{base}.xlsx",
+                    sheets.results_xlsx(title, view, result_day),
+                    "results",
+                    view["department"],
+                    heading + "（Excel）",
+                )
             if "csv" in fmt:
-                out.add(f"{base}.csv", csv_bytes(sheets.RESULT_COLUMNS, sheets.result_rows(view)), "results",
-                        view["department"], heading + "（CSV）")
+                out.add(
+                    f"{base}.csv",
+                    csv_bytes(sheets.RESULT_COLUMNS, sheets.result_rows(view)),
+                    "results",
+                    view["department"],
+                    heading + "（CSV）",
+                )
     summary_day = summary_date(results, options.date, day)
-    write.html("汇总.html", "summary.html",
-               {"sum": summary_view(plan, record, results, edition), "record_plan": record["plan"],
-                "date": summary_day.isoformat(), "date_cn": style.cn_date(summary_day)},
-               "summary", authority, f"{title} 抽查汇总", summary_day, authority, "汇总.pdf")
+    write.html(
+        "汇总.html",
+        "summary.html",
+        {
+            "sum": summary_view(plan, record, results, edition),
+            "record_plan": record["plan"],
+            "date": summary_day.isoformat(),
+            "date_cn": style.cn_date(summary_day),
+        },
+        "summary",
+        authority,
+        f"{title} 抽查汇总",
+        summary_day,
+        authority,
+        "汇总.pdf",
+    )
 
 
-def _index(out: Rendered, env: jinja2.Environment, common: dict[str, Any], warnings: list[Diagnostic]) -> None:
+def _index(
+    out: Rendered, env: jinja2.Environment, common: dict[str, Any], warnings: list[Diagnostic]
+) -> None:
     """index.html: every written file by kind, then by department, with what to open first."""
     groups = []
     for kind, name in KINDS.items():
@@ -434,11 +616,36 @@ def _index(out: Rendered, env: jinja2.Environment, common: dict[str, Any], warni
         departments: dict[str, list[CatalogueEntry]] = {}
         for entry in entries:
             departments.setdefault(entry.department, []).append(entry)
-        groups.append({"kind": kind, "name": name, "count": len(entries),
-                       "departments": [{"name": d or "（合并文件）", "entries": sorted(es, key=lambda e: e.path)}
-                                       for d, es in departments.items()]})
-    first = [e for e in out.catalogue if e.path in (
-        "计划/工作计划表.html", "公示/抽查情况公示.html", "通知书/检查通知书（合并打印）.html", "汇总.html")]
-    text = render_template(env, "index.html", {**common, "groups": groups, "first": first,
-                                                "warnings": [f"{d.code}: {d.message}" for d in warnings]})
+        groups.append(
+            {
+                "kind": kind,
+                "name": name,
+                "count": len(entries),
+                "departments": [
+                    {"name": d or "（合并文件）", "entries": sorted(es, key=lambda e: e.path)}
+                    for d, es in departments.items()
+                ],
+            }
+        )
+    first = [
+        e
+        for e in out.catalogue
+        if e.path
+        in (
+            "计划/工作计划表.html",
+            "公示/抽查情况公示.html",
+            "通知书/检查通知书（合并打印）.html",
+            "汇总.html",
+        )
+    ]
+    text = render_template(
+        env,
+        "index.html",
+        {
+            **common,
+            "groups": groups,
+            "first": first,
+            "warnings": [f"{d.code}: {d.message}" for d in warnings],
+        },
+    )
     out.add("index.html", text.encode("utf-8"), "index", "", "文书目录")

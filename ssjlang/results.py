@@ -3,10 +3,10 @@
 Offices keep results in a spreadsheet, as inspectors record them on the 检查情况记录表: per subject and task
 the 检查日期, one or several 检查结果 categories (the ten standard categories, exactly, separated by ；),
 and — when the sheet has a 检查事项 column, one row per item — each item's outcome and 检查方式, the 后续处置
-taken (standard choices or 其他：…) with the date it was completed (完成日期), and 处理情况/备注. `ssj compile`
-writes an XLSX entry template per department (结果录入/) whose rows are exactly the items that department
-checks; a filled template (or several: `--results` may be repeated) is read back here. Rows whose entry
-cells are all blank (a template row not yet filled) are skipped.
+taken (standard choices or 其他：…) with the date it was completed (完成日期), and 处理情况/备注.
+`ssj compile` writes an XLSX entry template per department (结果录入/) whose rows are exactly the items
+that department checks; a filled template (or several: `--results` may be repeated) is read back here.
+Rows whose entry cells are all blank (a template row not yet filled) are skipped.
 
 Every file is read with the registry's table reader (`registry.read_table`: CSV in UTF-8, GB18030 or
 UTF-16, or XLSX; a file that is no readable table gets the intake's SSJ201–SSJ203/SSJ216), checked against
@@ -68,8 +68,11 @@ RESULT_CATEGORIES: tuple[str, ...] = (
 #: The category that says nothing was found; it cannot stand beside a finding in one cell.
 NO_FINDING = RESULT_CATEGORIES[0]
 
-#: 检查方式 an inspector may record (the plan's own 方式 are accepted too, and 其他：… in the officer's words).
-METHODS: tuple[str, ...] = ("现场检查", "书面检查", "网络监测", "抽样检测", "委托专业机构检查", "远程视频检查")
+#: 检查方式 an inspector may record (the plan's own 方式 are accepted too, and 其他：… in the officer's
+#: words).
+METHODS: tuple[str, ...] = (
+    "现场检查", "书面检查", "网络监测", "抽样检测", "委托专业机构检查", "远程视频检查",
+)
 
 #: 后续处置: the standard choices of the 检查情况记录表; 其他 takes the officer's words (其他：…).
 DISPOSALS: tuple[str, ...] = (
@@ -212,7 +215,8 @@ def _header_map(header: tuple[str, ...], header_row: int,
     taken: set[int] = set()
     for key, spellings in COLUMNS.items():
         for spelling in spellings:
-            index = next((i for i, cell in enumerate(lowered) if cell == spelling.lower() and i not in taken), None)
+            index = next((i for i, cell in enumerate(lowered)
+                          if cell == spelling.lower() and i not in taken), None)
             if index is not None:
                 found[key] = index
                 taken.add(index)
@@ -220,8 +224,8 @@ def _header_map(header: tuple[str, ...], header_row: int,
     required = "、".join(COLUMNS[k][0] for k in REQUIRED)
     diagnostics = [
         error(SSJ402, f"结果表缺少「{COLUMNS[key][0]}」列 (no {key} column)", file, cell_span(header_row, 1),
-              hint=f"表头中加入「{COLUMNS[key][0]}」列；表头须有 {required}，可选 检查事项、检查方式、后续处置、"
-                   "完成日期、处理情况/备注")
+              hint=f"表头中加入「{COLUMNS[key][0]}」列；表头须有 {required}，"
+                   "可选 检查事项、检查方式、后续处置、完成日期、处理情况/备注")
         for key in REQUIRED
         if key not in found
     ]
@@ -262,12 +266,14 @@ def _check_task(sheet: _Sheet, row: int, subject: str, task_text: str, subjects:
         return None, True
     key = task_key(task_text)
     if key not in task_numbers:
-        known = "、".join(sorted(task_numbers, key=lambda k: (not k.isdigit(), int(k) if k.isdigit() else 0, k)))
+        known = "、".join(sorted(task_numbers,
+                                 key=lambda k: (not k.isdigit(), int(k) if k.isdigit() else 0, k)))
         if key.isdigit():
-            sheet.error(SSJ404, f"计划中没有任务{key} (no such task)", row, "task", "本记录中的任务序号：" + known)
+            sheet.error(SSJ404, f"计划中没有任务{key} (no such task)", row, "task",
+                        "本记录中的任务序号：" + known)
         else:
-            sheet.error(SSJ404, f"任务序号「{task_text}」不是本记录中的任务编号 (not a task number)", row, "task",
-                        "填写计划表中该任务的序号，本记录中的任务序号：" + known)
+            sheet.error(SSJ404, f"任务序号「{task_text}」不是本记录中的任务编号 (not a task number)", row,
+                        "task", "填写计划表中该任务的序号，本记录中的任务序号：" + known)
         return None, False
     if subject in subjects and (subject, key) not in visits:
         drawn = "、".join(f"任务{n}" for n in drawn_tasks.get(subject, [])) or "无"
@@ -284,7 +290,8 @@ def _categories(sheet: _Sheet, row: int, text: str) -> tuple[tuple[str, ...], bo
     for part in (p for p in _SPLIT.split(text) if p):
         if part not in RESULT_CATEGORIES:
             close = difflib.get_close_matches(part, RESULT_CATEGORIES, n=1, cutoff=0.4)
-            hint = f"是否应为「{close[0]}」？" if close else "填写以下之一（多项用；隔开）：" + "；".join(RESULT_CATEGORIES)
+            hint = (f"是否应为「{close[0]}」？" if close
+                    else "填写以下之一（多项用；隔开）：" + "；".join(RESULT_CATEGORIES))
             sheet.error(SSJ405, f"检查结果「{part}」不是标准的抽查结果类型 "
                         f"(not a standard result category)", row, "result", hint)
             ok = False
@@ -292,8 +299,8 @@ def _categories(sheet: _Sheet, row: int, text: str) -> tuple[tuple[str, ...], bo
             found.append(part)
     if NO_FINDING in found and len(found) > 1:
         others = "；".join(c for c in found if c != NO_FINDING)
-        sheet.error(SSJ415, f"「{NO_FINDING}」与「{others}」同时出现 (no finding together with a finding)", row,
-                    "result", f"发现问题时删去「{NO_FINDING}」；未发现问题时只写「{NO_FINDING}」")
+        sheet.error(SSJ415, f"「{NO_FINDING}」与「{others}」同时出现 (no finding together with a finding)",
+                    row, "result", f"发现问题时删去「{NO_FINDING}」；未发现问题时只写「{NO_FINDING}」")
         ok = False
     return tuple(found), ok
 
@@ -308,9 +315,10 @@ def _methods(sheet: _Sheet, row: int, text: str, known: frozenset[str]) -> tuple
                 found.append(part)
             continue
         close = difflib.get_close_matches(part, sorted(known), n=1, cutoff=0.5)
-        hint = (f"是否应为「{close[0]}」？" if close else "填写以下之一（多项用、隔开）：" + "、".join(sorted(known))) + \
-            "；其他方式写作「其他：……」"
-        sheet.error(SSJ418, f"检查方式「{part}」不是已知的检查方式 (unknown inspection method)", row, "methods", hint)
+        listed = "填写以下之一（多项用、隔开）：" + "、".join(sorted(known))
+        hint = (f"是否应为「{close[0]}」？" if close else listed) + "；其他方式写作「其他：……」"
+        sheet.error(SSJ418, f"检查方式「{part}」不是已知的检查方式 (unknown inspection method)", row,
+                    "methods", hint)
         ok = False
     return tuple(found), ok
 
@@ -325,9 +333,10 @@ def _disposal(sheet: _Sheet, row: int, text: str) -> tuple[tuple[str, ...], bool
                 found.append(re.sub(r"^其他[:：]?", "其他：", part) if part.startswith("其他") else part)
             continue
         close = difflib.get_close_matches(part, DISPOSALS[:-1], n=1, cutoff=0.4)
-        hint = (f"是否应为「{close[0]}」？" if close else "填写以下之一（多项用；隔开）：" + "；".join(DISPOSALS[:-1])) + \
-            "；其他处置写作「其他：……」并写明做法"
-        sheet.error(SSJ419, f"后续处置「{part}」不是标准的处置方式 (not a standard follow-up)", row, "disposal", hint)
+        listed = "填写以下之一（多项用；隔开）：" + "；".join(DISPOSALS[:-1])
+        hint = (f"是否应为「{close[0]}」？" if close else listed) + "；其他处置写作「其他：……」并写明做法"
+        sheet.error(SSJ419, f"后续处置「{part}」不是标准的处置方式 (not a standard follow-up)", row,
+                    "disposal", hint)
         ok = False
     return tuple(found), ok
 
@@ -393,7 +402,8 @@ def _read_file(path: Path, encoding: str | None, diagnostics: list[Diagnostic], 
                             f"填写「{COLUMNS[key][0]}」，或删除这一行")
                 row_ok = False
         if not date_text and not sheet.cell(raw, "item"):
-            sheet.error(SSJ414, "「检查日期」为空 (empty date)", row_no, "date", "填写「检查日期」，或删除这一行")
+            sheet.error(SSJ414, "「检查日期」为空 (empty date)", row_no, "date",
+                        "填写「检查日期」，或删除这一行")
             row_ok = False
         row_ok = _check_subject(sheet, row_no, subject, subjects) and row_ok
         key, task_ok = _check_task(sheet, row_no, subject, task_text, subjects, context["tasks"], visits,
@@ -511,8 +521,9 @@ def load_results(
             continue
         differing = next((e for e in dates if e.date != dates[0].date), None)
         if differing is not None:
-            differing.sheet.error(SSJ417, f"{subject} 在任务{key}中的检查日期不一致：{dates[0].date.isoformat()} 与 "
-                                  f"{differing.date.isoformat()} (rows of one subject and task disagree)",  # type: ignore[union-attr]
+            first_date, other_date = dates[0].date, differing.date
+            differing.sheet.error(SSJ417, f"{subject} 在任务{key}中的检查日期不一致：{first_date} 与 "
+                                  f"{other_date} (rows of one subject and task disagree)",
                                   differing.row, "date", "同一检查对象同一任务只有一个检查日期；更正其中一行")
             continue
         parsed.append(((subject, key), group, dates[0].date))  # type: ignore[arg-type]
@@ -567,8 +578,8 @@ def load_results(
             if (subject, key) not in reported:
                 diagnostics.append(warning(
                     SSJ412, f"缺少 {subject}（{subjects[subject]['name']}）在任务{key}中的结果："
-                    f"{visit['visit']} 应于 {visit['publish_by']} 前公示 (overdue result missing)", str(files[0]),
-                    hint="检查完成后补上这一行；逾期的结果仍须公示"))
+                    f"{visit['visit']} 应于 {visit['publish_by']} 前公示 (overdue result missing)",
+                    str(files[0]), hint="检查完成后补上这一行；逾期的结果仍须公示"))
                 continue
             entered = {e.item for e in groups[(subject, key)].entries}
             if "" in entered:
@@ -576,8 +587,9 @@ def load_results(
             for item in visit_items(visit, key):
                 if item not in entered:
                     diagnostics.append(warning(
-                        SSJ412, f"缺少 {subject}（{subjects[subject]['name']}）在任务{key}中检查事项「{item}」的结果："
-                        f"{visit['visit']} 应于 {visit['publish_by']} 前公示 (overdue result missing)",
+                        SSJ412, f"缺少 {subject}（{subjects[subject]['name']}）在任务{key}中"
+                        f"检查事项「{item}」的结果：{visit['visit']} 应于 {visit['publish_by']} 前公示 "
+                        f"(overdue result missing)",
                         str(files[0]), hint="检查该事项的部门补录这一事项的结果；逾期的结果仍须公示"))
 
     if has_errors(diagnostics):

@@ -35,8 +35,15 @@ def xlsx_bytes(workbook: Any, day: date) -> bytes:
     return normalise_ooxml(out.getvalue(), day)
 
 
-def sheet_table(sheet: Any, title: str | None, header: list[str], rows: list[list[Any]], widths: list[int],
-                landscape: bool = True, locked: int = 0) -> None:
+def sheet_table(
+    sheet: Any,
+    title: str | None,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    landscape: bool = True,
+    locked: int = 0,
+) -> None:
     """Title row (merged; none when `title` is None, so the header is row 1 as a table to read back wants
     it), header row repeated on every printed page, wrapped neutralised cells; dates as Excel dates,
     numbers as numbers. `locked` > 0 freezes that many leading columns too."""
@@ -48,8 +55,11 @@ def sheet_table(sheet: Any, title: str | None, header: list[str], rows: list[lis
     head = 1 if title is None else 2
     if title is not None:
         sheet.cell(row=1, column=1, value=neutralise_cell(title)).font = Font(
-            name=style.DOCX_FONT_HEADING, size=14, bold=True)
-        sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            name=style.DOCX_FONT_HEADING, size=14, bold=True
+        )
+        sheet.cell(row=1, column=1).alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
         sheet.row_dimensions[1].height = 36
     for col, text in enumerate(header, start=1):
@@ -85,13 +95,25 @@ def plan_table_xlsx(plan_view: dict[str, Any], rows: list[list[Any]], day: date)
     workbook = new_workbook(day, plan_view["title"], plan_view["authority"])
     sheet = workbook.active
     sheet.title = "工作计划表"
-    sheet_table(sheet, plan_view["title"], list(PLAN_COLUMNS), rows, [6, 24, 48, 22, 10, 14, 30, 14, 14, 14, 10])
+    sheet_table(
+        sheet, plan_view["title"], list(PLAN_COLUMNS), rows, [6, 24, 48, 22, 10, 14, 30, 14, 14, 14, 10]
+    )
     return xlsx_bytes(workbook, day)
 
 
 def draw_list_columns(show_risk: bool) -> list[str]:
     if show_risk:
-        return ["序号", "分层", "层内顺位", "统一社会信用代码", "名称", "地址", "风险等级", "检查日期", "检查组（执法证号）"]
+        return [
+            "序号",
+            "分层",
+            "层内顺位",
+            "统一社会信用代码",
+            "名称",
+            "地址",
+            "风险等级",
+            "检查日期",
+            "检查组（执法证号）",
+        ]
     return ["序号", "统一社会信用代码", "名称", "地址", "检查日期", "检查组（执法证号）"]
 
 
@@ -101,14 +123,27 @@ def draw_list_rows(lst: dict[str, Any]) -> list[list[Any]]:
     for r in lst["rows"]:
         day = date.fromisoformat(r["date"]) if r["date"] else None
         if lst["show_risk"]:
-            rows.append([r["seq"], r["stratum"], r["rank"], r["id"], r["name"], r["address"], r["risk"], day,
-                         r["team_text"]])
+            rows.append(
+                [
+                    r["seq"],
+                    r["stratum"],
+                    r["rank"],
+                    r["id"],
+                    r["name"],
+                    r["address"],
+                    r["risk"],
+                    day,
+                    r["team_text"],
+                ]
+            )
         else:
             rows.append([r["seq"], r["id"], r["name"], r["address"], day, r["team_text"]])
     return rows
 
 
-def draw_lists_xlsx(title: str, creator: str, lists: list[dict[str, Any]], show_risk: bool, day: date) -> bytes:
+def draw_lists_xlsx(
+    title: str, creator: str, lists: list[dict[str, Any]], show_risk: bool, day: date
+) -> bytes:
     """抽查名单.xlsx: one sheet per task and round."""
     workbook = new_workbook(day, f"{title} 抽查名单", creator)
     workbook.remove(workbook.active)
@@ -123,14 +158,35 @@ def draw_lists_xlsx(title: str, creator: str, lists: list[dict[str, Any]], show_
 
 
 RESULT_COLUMNS: tuple[str, ...] = (
-    "序号", "统一社会信用代码", "名称", "检查机关", "任务序号", "检查事项", "检查日期", "检查结果", "处理情况", "公示渠道",
+    "序号",
+    "统一社会信用代码",
+    "名称",
+    "检查机关",
+    "任务序号",
+    "检查事项",
+    "检查日期",
+    "检查结果",
+    "处理情况",
+    "公示渠道",
 )
 
 
 def result_rows(view: dict[str, Any]) -> list[list[Any]]:
-    return [[r["seq"], r["id"], r["name"], r["inspector"], r["task"], r["items_text"], r["date"], r["result"],
-             r["handling"], view["gsxt_name"] if r["channel"] == "gsxt" else view["issuer"]["site_text"]]
-            for r in view["rows"]]
+    return [
+        [
+            r["seq"],
+            r["id"],
+            r["name"],
+            r["inspector"],
+            r["task"],
+            r["items_text"],
+            r["date"],
+            r["result"],
+            r["handling"],
+            view["gsxt_name"] if r["channel"] == "gsxt" else view["issuer"]["site_text"],
+        ]
+        for r in view["rows"]
+    ]
 
 
 def results_xlsx(title: str, view: dict[str, Any], day: date) -> bytes:
@@ -138,8 +194,13 @@ def results_xlsx(title: str, view: dict[str, Any], day: date) -> bytes:
     workbook = new_workbook(day, f"{title} 抽查结果公示", view["issuer"]["name"])
     sheet = workbook.active
     sheet.title = "抽查结果公示"
-    sheet_table(sheet, f"{view['issuer']['name']} 抽查结果公示", list(RESULT_COLUMNS), result_rows(view),
-                [6, 22, 30, 24, 8, 44, 12, 30, 36, 22])
+    sheet_table(
+        sheet,
+        f"{view['issuer']['name']} 抽查结果公示",
+        list(RESULT_COLUMNS),
+        result_rows(view),
+        [6, 22, 30, 24, 8, 44, 12, 30, 36, 22],
+    )
     return xlsx_bytes(workbook, day)
 
 
@@ -152,7 +213,9 @@ def entry_xlsx(title: str, department: str, issuer: str, rows: list[list[Any]], 
     workbook = new_workbook(day, f"{title} 结果录入表", issuer)
     sheet = workbook.active
     sheet.title = "结果录入"
-    sheet_table(sheet, None, list(ENTRY_COLUMNS), rows, [8, 22, 30, 8, 44, 12, 14, 12, 30, 20, 12, 30], locked=3)
+    sheet_table(
+        sheet, None, list(ENTRY_COLUMNS), rows, [8, 22, 30, 8, 44, 12, 14, 12, 30, 20, 12, 30], locked=3
+    )
     sheet.oddHeader.center.text = f"{issuer} 抽查检查结果录入表（检查结果、后续处置可填多项，用；隔开）"
     options = workbook.create_sheet("选项")
     for col, values in enumerate((RESULT_CATEGORIES, DISPOSALS, METHODS), start=1):
@@ -160,10 +223,17 @@ def entry_xlsx(title: str, department: str, issuer: str, rows: list[list[Any]], 
             options.cell(row=r, column=col, value=value)
     options.sheet_state = "hidden"
     last = max(len(rows) + 1, 2)
-    for column, source, count in (("I", "A", len(RESULT_CATEGORIES)), ("J", "B", len(DISPOSALS)),
-                                  ("G", "C", len(METHODS))):
-        check = DataValidation(type="list", formula1=f"=选项!${source}$1:${source}${count}", allow_blank=True,
-                               showErrorMessage=False)
+    for column, source, count in (
+        ("I", "A", len(RESULT_CATEGORIES)),
+        ("J", "B", len(DISPOSALS)),
+        ("G", "C", len(METHODS)),
+    ):
+        check = DataValidation(
+            type="list",
+            formula1=f"=选项!${source}$1:${source}${count}",
+            allow_blank=True,
+            showErrorMessage=False,
+        )
         check.add(f"{column}2:{column}{last}")
         sheet.add_data_validation(check)
     for column in ("H", "K"):

@@ -86,8 +86,10 @@ def _team_text(team: list[dict]) -> str:
 
 
 def _team(team: list[dict]) -> list[dict[str, Any]]:
-    return [{"name": m["name"], "badge": m["badge"], "department": m["department"], "lead": bool(m.get("lead"))}
-            for m in team]
+    return [
+        {"name": m["name"], "badge": m["badge"], "department": m["department"], "lead": bool(m.get("lead"))}
+        for m in team
+    ]
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|&#%\s\x00-\x1f]+')
@@ -135,23 +137,27 @@ def plan_view(plan: dict, org: Organisation | None = None) -> dict[str, Any]:
     org = org or Organisation(plan)
     tasks = []
     for t in plan["tasks"]:
-        tasks.append({
-            "no": t["no"],
-            "name": t["name"],
-            "checks": style.numbered_items(t["items"]),
-            "scope": t["scope"]["text"],
-            "kind": "定向抽查" if t.get("directed", True) else "不定向抽查",
-            "rate": t["rate"]["text"],
-            "rounds": t["rounds_text"],
-            "rate_rounds": style.rate_and_rounds(t["rate"]["text"], t["rounds_text"]),
-            "risk": t["risk_text"],
-            "window": t["window"]["text"],
-            "lead": t["lead"],
-            "assist": "、".join(t["assist"]),
-            "mode": t["mode"] or "",
-            "batches": [{"name": b["name"], "deadline": style.cn_date(b["deadline"])}
-                        for b in t.get("batches") or []],
-        })
+        tasks.append(
+            {
+                "no": t["no"],
+                "name": t["name"],
+                "checks": style.numbered_items(t["items"]),
+                "scope": t["scope"]["text"],
+                "kind": "定向抽查" if t.get("directed", True) else "不定向抽查",
+                "rate": t["rate"]["text"],
+                "rounds": t["rounds_text"],
+                "rate_rounds": style.rate_and_rounds(t["rate"]["text"], t["rounds_text"]),
+                "risk": t["risk_text"],
+                "window": t["window"]["text"],
+                "lead": t["lead"],
+                "assist": "、".join(t["assist"]),
+                "mode": t["mode"] or "",
+                "batches": [
+                    {"name": b["name"], "deadline": style.cn_date(b["deadline"])}
+                    for b in t.get("batches") or []
+                ],
+            }
+        )
     header = plan["plan"]
     return {
         "title": header["title"],
@@ -167,8 +173,19 @@ def plan_view(plan: dict, org: Organisation | None = None) -> dict[str, Any]:
 def plan_rows(plan: dict) -> list[list[Any]]:
     """The plan table as cells (XLSX, tests): 序号 a number where it is one, items joined by newlines."""
     return [
-        [t["no"], t["name"], "\n".join(t["checks"]), t["scope"], t["kind"], t["rate_rounds"], t["risk"],
-         t["window"], t["lead"], t["assist"], t["mode"]]
+        [
+            t["no"],
+            t["name"],
+            "\n".join(t["checks"]),
+            t["scope"],
+            t["kind"],
+            t["rate_rounds"],
+            t["risk"],
+            t["window"],
+            t["lead"],
+            t["assist"],
+            t["mode"],
+        ]
         for t in plan_view(plan)["tasks"]
     ]
 
@@ -212,8 +229,9 @@ def list_slug(task: dict, round_no: int) -> str:
     return f"{task_slug(task['no'])}{sub}-第{round_no}轮"
 
 
-def draw_lists(record: dict, org: Organisation, units: dict[tuple[str, int | None], dict],
-               edition: Edition) -> list[dict[str, Any]]:
+def draw_lists(
+    record: dict, org: Organisation, units: dict[tuple[str, int | None], dict], edition: Edition
+) -> list[dict[str, Any]]:
     """抽查名单: one list per task (sub-row) and round, issued by the task's 发起 — for a level, one section
     per office of the subjects' areas. Internal: stratum order then draw rank, with the risk class;
     public: by 检查日期 then code, without class or stratum."""
@@ -233,15 +251,22 @@ def draw_lists(record: dict, org: Organisation, units: dict[tuple[str, int | Non
                     visit = visits.get((sel["id"], key, int(rnd["round"])))
                     team = visit["team"] if visit else []
                     department = org.body_department(lead, team)
-                    rows.append({
-                        "stratum": label, "rank": sel["rank"], "id": sel["id"], "name": subject.get("name", ""),
-                        "address": subject.get("address", ""),
-                        "risk": style.risk_name(subject.get("risk")) if edition.show_risk else "",
-                        "date": visit["date"] if visit else "", "visit": visit["visit"] if visit else "",
-                        "team": _team(team), "team_text": _team_text(team),
-                        "issuer": org.issuer(department).name if department else org.plan_issuer.name,
-                        "issuer_key": department or "",
-                    })
+                    rows.append(
+                        {
+                            "stratum": label,
+                            "rank": sel["rank"],
+                            "id": sel["id"],
+                            "name": subject.get("name", ""),
+                            "address": subject.get("address", ""),
+                            "risk": style.risk_name(subject.get("risk")) if edition.show_risk else "",
+                            "date": visit["date"] if visit else "",
+                            "visit": visit["visit"] if visit else "",
+                            "team": _team(team),
+                            "team_text": _team_text(team),
+                            "issuer": org.issuer(department).name if department else org.plan_issuer.name,
+                            "issuer_key": department or "",
+                        }
+                    )
             if not edition.show_risk:
                 rows.sort(key=lambda r: (r["date"] or "9999", r["id"]))
             sections: list[dict[str, Any]] = []
@@ -253,28 +278,48 @@ def draw_lists(record: dict, org: Organisation, units: dict[tuple[str, int | Non
                             found["rows"].append(row)
                             continue
                     department = row["issuer_key"] or None
-                    sections.append({"issuer_key": row["issuer_key"],
-                                     "issuer": org.issuer(department).as_view() if department else
-                                     org.plan_issuer.as_view(), "rows": []})
+                    sections.append(
+                        {
+                            "issuer_key": row["issuer_key"],
+                            "issuer": org.issuer(department).as_view()
+                            if department
+                            else org.plan_issuer.as_view(),
+                            "rows": [],
+                        }
+                    )
                 sections[-1]["rows"].append(row)
             if not sections:
                 department = org.department_of(lead)
-                sections.append({"issuer_key": department or "", "rows": [],
-                                  "issuer": (org.issuer(department) if department else org.plan_issuer).as_view()})
+                sections.append(
+                    {
+                        "issuer_key": department or "",
+                        "rows": [],
+                        "issuer": (org.issuer(department) if department else org.plan_issuer).as_view(),
+                    }
+                )
             seq = 0
             for section in sections:
                 for row in section["rows"]:
                     seq += 1
                     row["seq"] = seq
-            lists.append({
-                "task": task["no"], "label": unit_label(task), "name": task["name"], "round": rnd["round"],
-                "lead": lead, "assist": "、".join(task["assist"]), "window": rnd["window"],
-                "population": sum(s["population"] for s in rnd["strata"]),
-                "rows": [r for s in sections for r in s["rows"]], "sections": sections,
-                "issuers": _dedupe(s["issuer"]["name"] for s in sections),
-                "departments": _dedupe(s["issuer_key"] for s in sections),
-                "slug": list_slug(task, int(rnd["round"])), "show_risk": edition.show_risk,
-            })
+            lists.append(
+                {
+                    "task": task["no"],
+                    "label": unit_label(task),
+                    "name": task["name"],
+                    "round": rnd["round"],
+                    "lead": lead,
+                    "assist": "、".join(task["assist"]),
+                    "window": rnd["window"],
+                    "population": sum(s["population"] for s in rnd["strata"]),
+                    "rows": [r for s in sections for r in s["rows"]],
+                    "sections": sections,
+                    "issuers": _dedupe(s["issuer"]["name"] for s in sections),
+                    "departments": _dedupe(s["issuer_key"] for s in sections),
+                    "slug": list_slug(task, int(rnd["round"])),
+                    "show_risk": edition.show_risk,
+                }
+            )
     return lists
 
 
@@ -298,14 +343,20 @@ class Numbering:
                 self.warned.add(issuer.name)
                 where = "计划的 部门 块" if issuer.key else "计划块"
                 example = f"{pattern}{{号}}号" if pattern and pattern.endswith("〕") else "××〔{年}〕{号}号"
-                self.warnings.append(warning(
-                    SSJ421,
-                    (f"「{issuer.name}」的文号格式「{pattern}」中没有 {{号}}，其检查通知书将不编号 (no {{号}} in the "
-                     f"文号 pattern)" if pattern else
-                     f"「{issuer.name}」没有文号格式，其检查通知书将不编号 (no 文号 pattern)"),
-                    self.file,
-                    hint=f'在{where}中写上本机关的文号格式：文号 "{example}"（××为发文机关代字），'
-                         "或在 --issuers 表的「文号」列中给出"))
+                self.warnings.append(
+                    warning(
+                        SSJ421,
+                        (
+                            f"「{issuer.name}」的文号格式「{pattern}」中没有 {{号}}，其检查通知书将不编号 "
+                            f"(no {{号}} in the 文号 pattern)"
+                            if pattern
+                            else f"「{issuer.name}」没有文号格式，其检查通知书将不编号 (no 文号 pattern)"
+                        ),
+                        self.file,
+                        hint=f'在{where}中写上本机关的文号格式：文号 "{example}"（××为发文机关代字），'
+                        "或在 --issuers 表的「文号」列中给出",
+                    )
+                )
             return ""
         number = self.next.get(issuer.key, issuer.first_number or self.first)
         self.next[issuer.key] = number + 1
@@ -317,17 +368,24 @@ def _contact_warnings(issuers: Iterable[Issuer], file: str) -> list[Diagnostic]:
     for issuer in issuers:
         missing = [what for what, value in (("联系人", issuer.contact), ("电话", issuer.phone)) if not value]
         if missing:
-            out.append(warning(
-                SSJ424, f"「{issuer.name}」没有{'和'.join(missing)}，其文书上的联系方式留空待填 "
-                f"(issuer without contact person or telephone)", file,
-                hint="在该部门的 部门 块中写 联系人 和 电话，或在 --issuers 表中给出"))
+            out.append(
+                warning(
+                    SSJ424,
+                    f"「{issuer.name}」没有{'和'.join(missing)}，其文书上的联系方式留空待填 "
+                    f"(issuer without contact person or telephone)",
+                    file,
+                    hint="在该部门的 部门 块中写 联系人 和 电话，或在 --issuers 表中给出",
+                )
+            )
     return out
 
 
 def _unit_of(units: dict[tuple[str, int | None], dict], key: str, sub: int | None) -> dict:
-    return units.get((key, sub)) or units.get((key, None)) or {"name": "", "lead": "", "assist": [],
-                                                                "item_details": [], "methods": [],
-                                                                "materials": []}
+    return (
+        units.get((key, sub))
+        or units.get((key, None))
+        or {"name": "", "lead": "", "assist": [], "item_details": [], "methods": [], "materials": []}
+    )
 
 
 def _item_detail(unit: dict, text: str) -> dict:
@@ -341,9 +399,22 @@ def visit_groups(visit: dict, units: dict[tuple[str, int | None], dict]) -> list
         key, sub = task_key(item["task"]), item.get("sub")
         if not groups or (groups[-1]["key"], groups[-1]["sub"]) != (key, sub):
             unit = _unit_of(units, key, sub)
-            label = f"任务{item['task']}" + (f"（{unit.get('label') or '子项' + str(sub)}）" if sub is not None else "")
-            groups.append({"key": key, "sub": sub, "task": item["task"], "label": label, "name": unit["name"],
-                           "lead": unit["lead"], "assist": "、".join(unit["assist"]), "unit": unit, "items": []})
+            label = f"任务{item['task']}" + (
+                f"（{unit.get('label') or '子项' + str(sub)}）" if sub is not None else ""
+            )
+            groups.append(
+                {
+                    "key": key,
+                    "sub": sub,
+                    "task": item["task"],
+                    "label": label,
+                    "name": unit["name"],
+                    "lead": unit["lead"],
+                    "assist": "、".join(unit["assist"]),
+                    "unit": unit,
+                    "items": [],
+                }
+            )
         groups[-1]["items"].append(item["item"])
     counter = 0
     for group in groups:
@@ -355,9 +426,16 @@ def visit_groups(visit: dict, units: dict[tuple[str, int | None], dict]) -> list
             detail = _item_detail(unit, text)
             methods = list(detail.get("methods") or unit.get("methods") or ())
             group["numbered"].append(f"{counter}.{text}")
-            group["details"].append({"n": counter, "text": text, "basis": detail.get("basis") or "",
-                                     "methods": methods, "materials": list(detail.get("materials") or ()),
-                                     "inspect": list(detail.get("inspect") or ())})
+            group["details"].append(
+                {
+                    "n": counter,
+                    "text": text,
+                    "basis": detail.get("basis") or "",
+                    "methods": methods,
+                    "materials": list(detail.get("materials") or ()),
+                    "inspect": list(detail.get("inspect") or ()),
+                }
+            )
     return groups
 
 
@@ -367,8 +445,12 @@ def _visit_methods(groups: list[dict], plan: dict) -> list[str]:
 
 
 def _visit_materials(groups: list[dict], plan: dict) -> list[str]:
-    found = _dedupe([*(m for g in groups for d in g["details"] for m in d["materials"]),
-                     *(m for g in groups for m in g["unit"].get("materials") or ())])
+    found = _dedupe(
+        [
+            *(m for g in groups for d in g["details"] for m in d["materials"]),
+            *(m for g in groups for m in g["unit"].get("materials") or ()),
+        ]
+    )
     return found or list(plan["plan"].get("materials") or ()) or list(DEFAULT_MATERIALS)
 
 
@@ -378,8 +460,15 @@ def notice_issuers(groups: list[dict], visit: dict, org: Organisation) -> list[s
     return _dedupe(org.body_department(g["lead"], visit["team"]) or "" for g in groups)
 
 
-def notices_view(plan: dict, record: dict, org: Organisation, units: dict[tuple[str, int | None], dict],
-                 first_number: int, day: date | None, file: str) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
+def notices_view(
+    plan: dict,
+    record: dict,
+    org: Organisation,
+    units: dict[tuple[str, int | None], dict],
+    first_number: int,
+    day: date | None,
+    file: str,
+) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
     """检查通知书: one per visit, issued by the 发起 of its tasks and numbered with the first one's 文号; the
     team's other departments are named as 联合检查 participants; 检查方式, materials, the contact, the
     channel of publication for this subject, and the 送达回证 data."""
@@ -399,38 +488,40 @@ def notices_view(plan: dict, record: dict, org: Organisation, units: dict[tuple[
         participants = [org.issuer(d).name for d in team_departments if d not in issuer_keys]
         number = numbering.take(primary)
         issued = day or date.fromisoformat(visit["date"])
-        notices.append({
-            "visit": visit["visit"],
-            "number": number,
-            "issuer": primary.as_view(),
-            "issuers": [i.as_view() for i in issuers],
-            "issuer_names": "、".join(i.name for i in issuers),
-            "participants": "、".join(participants),
-            "departments": "、".join([*(i.name for i in issuers), *participants]),
-            "subject_id": visit["subject"],
-            "subject": subject.get("name", ""),
-            "address": subject.get("address", ""),
-            "legal_rep": subject.get("legal_rep", ""),
-            "groups": [{k: v for k, v in g.items() if k != "unit"} for g in groups],
-            "item_count": sum(len(g["items"]) for g in groups),
-            "tasks_text": "、".join(f"“{g['name']}”" for g in groups),
-            "methods": "、".join(_visit_methods(groups, plan)),
-            "materials": _visit_materials(groups, plan),
-            "date": visit["date"],
-            "date_cn": style.cn_date(visit["date"]),
-            "window_cn": style.cn_date_range(visit["window"]["start"], visit["window"]["end"]),
-            "publish_by_cn": style.cn_date(visit["publish_by"]),
-            "channel": channel_text(visit["subject"], subject, primary),
-            "team": _team(visit["team"]),
-            "team_text": _team_text(visit["team"]),
-            "issued": issued.isoformat(),
-            "issued_cn": style.cn_date(issued),
-            "authority": primary.name,
-            "contact": primary.contact or "",
-            "phone": primary.phone or "",
-            "plan_title": header["title"],
-            "file": f"{visit['visit']}-{safe_filename(subject.get('name', ''))}",
-        })
+        notices.append(
+            {
+                "visit": visit["visit"],
+                "number": number,
+                "issuer": primary.as_view(),
+                "issuers": [i.as_view() for i in issuers],
+                "issuer_names": "、".join(i.name for i in issuers),
+                "participants": "、".join(participants),
+                "departments": "、".join([*(i.name for i in issuers), *participants]),
+                "subject_id": visit["subject"],
+                "subject": subject.get("name", ""),
+                "address": subject.get("address", ""),
+                "legal_rep": subject.get("legal_rep", ""),
+                "groups": [{k: v for k, v in g.items() if k != "unit"} for g in groups],
+                "item_count": sum(len(g["items"]) for g in groups),
+                "tasks_text": "、".join(f"“{g['name']}”" for g in groups),
+                "methods": "、".join(_visit_methods(groups, plan)),
+                "materials": _visit_materials(groups, plan),
+                "date": visit["date"],
+                "date_cn": style.cn_date(visit["date"]),
+                "window_cn": style.cn_date_range(visit["window"]["start"], visit["window"]["end"]),
+                "publish_by_cn": style.cn_date(visit["publish_by"]),
+                "channel": channel_text(visit["subject"], subject, primary),
+                "team": _team(visit["team"]),
+                "team_text": _team_text(visit["team"]),
+                "issued": issued.isoformat(),
+                "issued_cn": style.cn_date(issued),
+                "authority": primary.name,
+                "contact": primary.contact or "",
+                "phone": primary.phone or "",
+                "plan_title": header["title"],
+                "file": f"{visit['visit']}-{safe_filename(subject.get('name', ''))}",
+            }
+        )
     return notices, numbering.warnings + _contact_warnings(used.values(), file)
 
 
@@ -458,8 +549,11 @@ def verification_steps(record: dict) -> dict[str, Any]:
     if lines and lines[-1] == "":
         lines = lines[:-1]
     commit_cmd = "printf '%s\\n' " + " ".join(_shell_quote(x) for x in lines) + " | sha256sum"
-    seed_cmd = ("printf '%s' " + _shell_quote(f"SSJ-DRAW-1|seed|{commitment['digest']}|{record['beacon_value']}")
-                + " | sha256sum")
+    seed_cmd = (
+        "printf '%s' "
+        + _shell_quote(f"SSJ-DRAW-1|seed|{commitment['digest']}|{record['beacon_value']}")
+        + " | sha256sum"
+    )
     example: dict[str, Any] | None = None
     for task in record["tasks"]:
         for rnd in task["rounds"]:
@@ -471,10 +565,13 @@ def verification_steps(record: dict) -> dict[str, Any]:
                         "round": rnd["round"],
                         "stream": rnd["stream"],
                         "stream_cmd": "printf '%s' "
-                        + _shell_quote(f"{record['seed']}|task|{task['no']}|round|{rnd['round']}") + " | sha256sum",
+                        + _shell_quote(f"{record['seed']}|task|{task['no']}|round|{rnd['round']}")
+                        + " | sha256sum",
                         "id": sel["id"],
                         "key": sel["key"],
-                        "key_cmd": "printf '%s' " + _shell_quote(f"{rnd['stream']}|{sel['id']}") + " | sha256sum",
+                        "key_cmd": "printf '%s' "
+                        + _shell_quote(f"{rnd['stream']}|{sel['id']}")
+                        + " | sha256sum",
                     }
     return {
         "commit_cmd": commit_cmd,
@@ -495,9 +592,16 @@ def _stratum_rate(stratum: dict) -> str:
     return "—"
 
 
-def publication_view(plan: dict, record: dict, org: Organisation, units: dict[tuple[str, int | None], dict],
-                     edition: Edition, session: Session | None, cite_tool: bool,
-                     file: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+def publication_view(
+    plan: dict,
+    record: dict,
+    org: Organisation,
+    units: dict[tuple[str, int | None], dict],
+    edition: Edition,
+    session: Session | None,
+    cite_tool: bool,
+    file: str,
+) -> tuple[dict[str, Any], list[Diagnostic]]:
     """抽查情况公示: first the account a citizen reads (who drew, when, where, how the random value came
     about, who witnessed, how many per task), then as an annex the commitment, digests, keys and the
     recompute steps; what the public can and cannot check in this edition."""
@@ -507,9 +611,14 @@ def publication_view(plan: dict, record: dict, org: Organisation, units: dict[tu
     session = session or Session()
     if session.time is None or session.place is None:
         missing = "、".join(w for w, v in (("时间", session.time), ("地点", session.place)) if v is None)
-        warnings.append(warning(SSJ425, f"没有抽取现场的{missing}，抽查情况公示中从略 (draw session time or place "
-                                        f"not given)", file,
-                                hint="用 --session FILE 写明抽取的 时间、地点、主持、见证（每行一项，如 地点：…）"))
+        warnings.append(
+            warning(
+                SSJ425,
+                f"没有抽取现场的{missing}，抽查情况公示中从略 (draw session time or place not given)",
+                file,
+                hint="用 --session FILE 写明抽取的 时间、地点、主持、见证（每行一项，如 地点：…）",
+            )
+        )
     witnesses = list(session.witnesses) or list(header.get("witnesses") or ())
     tasks = []
     for task in record["tasks"]:
@@ -522,24 +631,54 @@ def publication_view(plan: dict, record: dict, org: Organisation, units: dict[tu
             strata = []
             picks = []
             for st, label in zip(rnd["strata"], labels, strict=True):
-                strata.append({"label": label, "population": st["population"], "digest": st["population_digest"],
-                               "rate": _stratum_rate(st), "k": st["k"]})
+                strata.append(
+                    {
+                        "label": label,
+                        "population": st["population"],
+                        "digest": st["population_digest"],
+                        "rate": _stratum_rate(st),
+                        "k": st["k"],
+                    }
+                )
                 for s in st["selected"]:
-                    picks.append({"stratum": label, "rank": s["rank"], "id": s["id"],
-                                  "name": subjects.get(s["id"], {}).get("name", ""), "key": s["key"]})
+                    picks.append(
+                        {
+                            "stratum": label,
+                            "rank": s["rank"],
+                            "id": s["id"],
+                            "name": subjects.get(s["id"], {}).get("name", ""),
+                            "key": s["key"],
+                        }
+                    )
             if not edition.show_risk:
                 strata.sort(key=lambda s: s["label"])
                 picks.sort(key=lambda p: p["id"])
-            rounds.append({"round": rnd["round"], "stream": rnd["stream"], "window": rnd["window"],
-                           "strata": strata, "selected": picks})
-        tasks.append({
-            "no": task["no"], "label": unit_label(task), "name": task["name"],
-            "lead": org.issuer(lead_department).name if lead_department else task["lead"],
-            "rate_text": task["rate_text"], "population": task["population"], "selected": task["selected"],
-            "realised": style.percent(task["realised_percent"]), "rounds": rounds,
-            "names": sorted(({"id": p["id"], "name": p["name"]} for r in rounds for p in r["selected"]),
-                            key=lambda p: p["id"]),
-        })
+            rounds.append(
+                {
+                    "round": rnd["round"],
+                    "stream": rnd["stream"],
+                    "window": rnd["window"],
+                    "strata": strata,
+                    "selected": picks,
+                }
+            )
+        tasks.append(
+            {
+                "no": task["no"],
+                "label": unit_label(task),
+                "name": task["name"],
+                "lead": org.issuer(lead_department).name if lead_department else task["lead"],
+                "rate_text": task["rate_text"],
+                "population": task["population"],
+                "selected": task["selected"],
+                "realised": style.percent(task["realised_percent"]),
+                "rounds": rounds,
+                "names": sorted(
+                    ({"id": p["id"], "name": p["name"]} for r in rounds for p in r["selected"]),
+                    key=lambda p: p["id"],
+                ),
+            }
+        )
     account = {
         "host": session.host or org.plan_issuer.name or "发文机关",
         "time": session.time or "",
@@ -574,8 +713,9 @@ def publication_view(plan: dict, record: dict, org: Organisation, units: dict[tu
 # ---------------------------------------------------------------- results, per department
 
 
-def _result_departments(row: ResultRow, visit: dict, org: Organisation,
-                        units: dict[tuple[str, int | None], dict]) -> dict[str, list[str]]:
+def _result_departments(
+    row: ResultRow, visit: dict, org: Organisation, units: dict[tuple[str, int | None], dict]
+) -> dict[str, list[str]]:
     """Department → the items of this result it checked: an item's 检查 department, else the task's 检查
     body, else its 发起 (a unit counts as its department, a level as the office on the team)."""
     key = task_key(row.task)
@@ -604,8 +744,14 @@ def _handling(disposal: Iterable[str], completed: date | None, note: str) -> str
     return text
 
 
-def results_views(plan: dict, record: dict, results: ResultSet, org: Organisation,
-                  units: dict[tuple[str, int | None], dict], day: date) -> list[dict[str, Any]]:
+def results_views(
+    plan: dict,
+    record: dict,
+    results: ResultSet,
+    org: Organisation,
+    units: dict[tuple[str, int | None], dict],
+    day: date,
+) -> list[dict[str, Any]]:
     """抽查结果公示, one per department that inspected: its subjects, the items it checked, 检查日期, the
     results (per item where the sheet gave them), 处理情况; the channel per subject; an objection
     paragraph with the deadline (10 working days from publication) and the department's contact."""
@@ -633,82 +779,131 @@ def results_views(plan: dict, record: dict, results: ResultSet, org: Organisatio
                 methods = _dedupe(m for i in mine for m in i.methods) or list(row.methods)
                 shown_items = [i.item for i in mine]
             else:
-                ordered, disposal, completed, note = list(row.categories), list(row.disposal), row.completed, row.note
+                ordered, disposal, completed, note = (
+                    list(row.categories),
+                    list(row.disposal),
+                    row.completed,
+                    row.note,
+                )
                 methods, shown_items = list(row.methods), items
             subject = subjects.get(row.subject, {})
             issuer = org.issuer(department or None)
-            per_department.setdefault(department, []).append({
-                "id": row.subject, "name": subject.get("name", ""), "task": row.task, "task_key": key,
-                "task_name": task_names.get(key, ""), "inspector": issuer.name,
-                "items": shown_items, "items_text": "；".join(f"{n}.{t}" for n, t in enumerate(shown_items, 1)),
-                "date": row.date, "date_cn": style.cn_date(row.date), "result": "；".join(ordered),
-                "categories": ordered, "methods": "、".join(methods), "handling": _handling(disposal, completed, note),
-                "channel": channel(row.subject, subject), "visit": row.visit,
-            })
+            per_department.setdefault(department, []).append(
+                {
+                    "id": row.subject,
+                    "name": subject.get("name", ""),
+                    "task": row.task,
+                    "task_key": key,
+                    "task_name": task_names.get(key, ""),
+                    "inspector": issuer.name,
+                    "items": shown_items,
+                    "items_text": "；".join(f"{n}.{t}" for n, t in enumerate(shown_items, 1)),
+                    "date": row.date,
+                    "date_cn": style.cn_date(row.date),
+                    "result": "；".join(ordered),
+                    "categories": ordered,
+                    "methods": "、".join(methods),
+                    "handling": _handling(disposal, completed, note),
+                    "channel": channel(row.subject, subject),
+                    "visit": row.visit,
+                }
+            )
     deadline = add_workdays(day, OBJECTION_WORKDAYS)
     views = []
-    for department in sorted(per_department, key=lambda d: list(org.departments).index(d)
-                             if d in org.departments else len(org.departments)):
-        rows = sorted(per_department[department], key=lambda r: (r["channel"] != "gsxt", task_sort_key(r["task"]),
-                                                                 r["date"], r["id"]))
+    for department in sorted(
+        per_department,
+        key=lambda d: list(org.departments).index(d) if d in org.departments else len(org.departments),
+    ):
+        rows = sorted(
+            per_department[department],
+            key=lambda r: (r["channel"] != "gsxt", task_sort_key(r["task"]), r["date"], r["id"]),
+        )
         for n, row in enumerate(rows, start=1):  # numbered through: enterprises first, then the others
             row["seq"] = n
         issuer = org.issuer(department or None)
         counts = Counter(c for r in rows for c in r["categories"])
-        views.append({
-            "department": department or issuer.name,
-            "slug": safe_filename(department or issuer.name),
-            "issuer": issuer.as_view(),
-            "rows": rows,
-            "gsxt": [r for r in rows if r["channel"] == "gsxt"],
-            "site": [r for r in rows if r["channel"] == "site"],
-            "gsxt_name": GSXT,
-            "total": len(rows),
-            "categories": [{"name": c, "count": counts.get(c, 0)} for c in RESULT_CATEGORIES if counts.get(c)],
-            "objection_days": OBJECTION_WORKDAYS,
-            "objection_by": deadline.isoformat(),
-            "objection_by_cn": style.cn_date(deadline),
-            "date": day.isoformat(),
-            "date_cn": style.cn_date(day),
-        })
+        views.append(
+            {
+                "department": department or issuer.name,
+                "slug": safe_filename(department or issuer.name),
+                "issuer": issuer.as_view(),
+                "rows": rows,
+                "gsxt": [r for r in rows if r["channel"] == "gsxt"],
+                "site": [r for r in rows if r["channel"] == "site"],
+                "gsxt_name": GSXT,
+                "total": len(rows),
+                "categories": [
+                    {"name": c, "count": counts.get(c, 0)} for c in RESULT_CATEGORIES if counts.get(c)
+                ],
+                "objection_days": OBJECTION_WORKDAYS,
+                "objection_by": deadline.isoformat(),
+                "objection_by_cn": style.cn_date(deadline),
+                "date": day.isoformat(),
+                "date_cn": style.cn_date(day),
+            }
+        )
     return views
 
 
 # ---------------------------------------------------------------- the record form and the entry templates
 
 
-def record_forms(plan: dict, record: dict, notices: list[dict[str, Any]],
-                 units: dict[tuple[str, int | None], dict]) -> list[dict[str, Any]]:
+def record_forms(
+    plan: dict, record: dict, notices: list[dict[str, Any]], units: dict[tuple[str, int | None], dict]
+) -> list[dict[str, Any]]:
     """检查情况记录表, one per visit: the subject, its notice's number, each item with its 检查方式 line and
     outcome boxes, the overall result categories, 后续处置 choices, the team and the signature lines."""
     forms = []
     for visit, notice in zip(record["visits"], notices, strict=True):
         subject = record["subjects"].get(visit["subject"], {})
         groups = visit_groups(visit, units)
-        forms.append({
-            "visit": visit["visit"], "number": notice["number"], "issuer": notice["issuer"],
-            "issuer_names": notice["issuer_names"], "departments": notice["departments"],
-            "subject": subject.get("name", ""), "subject_id": visit["subject"], "address": subject.get("address", ""),
-            "legal_rep": subject.get("legal_rep", ""), "phone": subject.get("phone", ""),
-            "date_cn": style.cn_date(visit["date"]),
-            "groups": [{k: v for k, v in g.items() if k != "unit"} for g in groups],
-            "checks": [d for g in groups for d in g["details"]],
-            "methods": list(METHODS[:4]), "categories": list(RESULT_CATEGORIES), "disposals": list(DISPOSALS),
-            "team": _team(visit["team"]), "file": notice["file"],
-            "task_labels": "、".join(f"{g['label']} {g['name']}" for g in groups),
-        })
+        forms.append(
+            {
+                "visit": visit["visit"],
+                "number": notice["number"],
+                "issuer": notice["issuer"],
+                "issuer_names": notice["issuer_names"],
+                "departments": notice["departments"],
+                "subject": subject.get("name", ""),
+                "subject_id": visit["subject"],
+                "address": subject.get("address", ""),
+                "legal_rep": subject.get("legal_rep", ""),
+                "phone": subject.get("phone", ""),
+                "date_cn": style.cn_date(visit["date"]),
+                "groups": [{k: v for k, v in g.items() if k != "unit"} for g in groups],
+                "checks": [d for g in groups for d in g["details"]],
+                "methods": list(METHODS[:4]),
+                "categories": list(RESULT_CATEGORIES),
+                "disposals": list(DISPOSALS),
+                "team": _team(visit["team"]),
+                "file": notice["file"],
+                "task_labels": "、".join(f"{g['label']} {g['name']}" for g in groups),
+            }
+        )
     return forms
 
 
 ENTRY_COLUMNS: tuple[str, ...] = (
-    "检查编号", "统一社会信用代码", "名称", "任务序号", "检查事项", "计划检查日期",
-    "检查方式", "检查日期", "检查结果", "后续处置", "完成日期", "处理情况/备注",
+    "检查编号",
+    "统一社会信用代码",
+    "名称",
+    "任务序号",
+    "检查事项",
+    "计划检查日期",
+    "检查方式",
+    "检查日期",
+    "检查结果",
+    "后续处置",
+    "完成日期",
+    "处理情况/备注",
 )
 
 
-def entry_rows(record: dict, org: Organisation, units: dict[tuple[str, int | None], dict]
-               ) -> dict[str, list[list[Any]]]:
-    """结果录入表: department → one row per (visit, task, item) it checks (谁检查、谁录入), entry cells blank."""
+def entry_rows(
+    record: dict, org: Organisation, units: dict[tuple[str, int | None], dict]
+) -> dict[str, list[list[Any]]]:
+    """结果录入表: department → one row per (visit, task, item) it checks (谁检查、谁录入), entry cells
+    blank."""
     out: dict[str, list[list[Any]]] = {}
     for visit in record["visits"]:
         subject = record["subjects"].get(visit["subject"], {})
@@ -718,13 +913,34 @@ def entry_rows(record: dict, org: Organisation, units: dict[tuple[str, int | Non
             if key in seen:
                 continue
             seen.add(key)
-            row = ResultRow(0, visit["subject"], task["no"], date.fromisoformat(visit["date"]), (), "", visit["visit"],
-                            date.fromisoformat(visit["publish_by"]))
+            row = ResultRow(
+                0,
+                visit["subject"],
+                task["no"],
+                date.fromisoformat(visit["date"]),
+                (),
+                "",
+                visit["visit"],
+                date.fromisoformat(visit["publish_by"]),
+            )
             for department, items in _result_departments(row, visit, org, units).items():
                 for item in items or [""]:
-                    out.setdefault(department, []).append([
-                        visit["visit"], visit["subject"], subject.get("name", ""), task["no"], item,
-                        date.fromisoformat(visit["date"]), "", None, "", "", None, ""])
+                    out.setdefault(department, []).append(
+                        [
+                            visit["visit"],
+                            visit["subject"],
+                            subject.get("name", ""),
+                            task["no"],
+                            item,
+                            date.fromisoformat(visit["date"]),
+                            "",
+                            None,
+                            "",
+                            "",
+                            None,
+                            "",
+                        ]
+                    )
     return out
 
 
@@ -746,8 +962,14 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def bar_chart(rows: Iterable[tuple[str, float, str]], unit: str = "", width: int = 720, bar_height: int = 18,
-              marks: Iterable[float | None] | None = None, label_columns: int = 40) -> Markup:
+def bar_chart(
+    rows: Iterable[tuple[str, float, str]],
+    unit: str = "",
+    width: int = 720,
+    bar_height: int = 18,
+    marks: Iterable[float | None] | None = None,
+    label_columns: int = 40,
+) -> Markup:
     """A horizontal bar chart as inline SVG (no JavaScript): (label, value, shown text) per bar. Labels are
     wrapped, never cut. `marks` draws a red line per bar (the plan's rate beside the realised rate)."""
     rows = list(rows)
@@ -758,23 +980,30 @@ def bar_chart(rows: Iterable[tuple[str, float, str]], unit: str = "", width: int
     wrapped = [_wrap(label, label_columns) for label, _, _ in rows]
     heights = [max(bar_height, len(lines) * line_h + 4) for lines in wrapped]
     height = sum(heights) + gap * (len(rows) + 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img">'
+    ]
     y = gap
     for (_label, value, shown), mark, lines, h in zip(rows, mark_list, wrapped, heights, strict=True):
         w = 0 if value <= 0 else max(1, round(plot_w * value / scale_max))
         top = y + (h - len(lines) * line_h) / 2
         for n, line in enumerate(lines):
-            parts.append(f'<text x="{label_w - 6}" y="{top + (n + 1) * line_h - 3:g}" text-anchor="end" '
-                         f'class="label">{escape(line)}</text>')
+            parts.append(
+                f'<text x="{label_w - 6}" y="{top + (n + 1) * line_h - 3:g}" text-anchor="end" '
+                f'class="label">{escape(line)}</text>'
+            )
         bar_y = y + (h - bar_height) / 2
         parts.append(f'<rect x="{label_w}" y="{bar_y:g}" width="{w}" height="{bar_height}" class="bar"/>')
         if mark is not None:
             mx = label_w + round(plot_w * mark / scale_max)
-            parts.append(f'<line x1="{mx}" y1="{bar_y - 3:g}" x2="{mx}" y2="{bar_y + bar_height + 3:g}" '
-                         f'class="mark"/>')
-        parts.append(f'<text x="{label_w + w + 6}" y="{bar_y + bar_height - 5:g}" class="value">{escape(shown)}'
-                     f"{escape(unit)}</text>")
+            parts.append(
+                f'<line x1="{mx}" y1="{bar_y - 3:g}" x2="{mx}" y2="{bar_y + bar_height + 3:g}" class="mark"/>'
+            )
+        parts.append(
+            f'<text x="{label_w + w + 6}" y="{bar_y + bar_height - 5:g}" class="value">{escape(shown)}'
+            f"{escape(unit)}</text>"
+        )
         y += h + gap
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -794,7 +1023,9 @@ def planned_percent(task: dict, plan_task: dict | None) -> float | None:
     count = rate.get("count") or rate.get("min_count")
     if count:
         return min(100.0, 100.0 * count / population)
-    return 100.0 * (task.get("selected") or 0) / population  # the draw's own planned k (rules by size, groups)
+    return (
+        100.0 * (task.get("selected") or 0) / population
+    )  # the draw's own planned k (rules by size, groups)
 
 
 def summary_view(plan: dict, record: dict, results: ResultSet | None, edition: Edition) -> dict[str, Any]:
@@ -811,16 +1042,28 @@ def summary_view(plan: dict, record: dict, results: ResultSet | None, edition: E
                     per_risk[subjects.get(sel["id"], {}).get("risk") or "U"] += 1
         plan_task = plan_tasks.get(task_key(task["no"]))
         reference = planned_percent(task, plan_task)
-        tasks.append({
-            "no": task["no"], "label": unit_label(task), "name": task["name"], "population": task["population"],
-            "selected": task["selected"], "floor": task["floor_percent"], "reference": reference,
-            "reference_text": style.percent(reference), "floor_text": task["rate_text"],
-            "realised": task["realised_percent"], "realised_text": style.percent(task["realised_percent"]),
-            "below": (task["floor_percent"] is not None and task["realised_percent"] is not None
-                      and task["realised_percent"] + 1e-9 < task["floor_percent"]),
-            "rounds": plan_task["rounds_text"] if plan_task else "",
-            "risk": [per_risk.get(letter, 0) for letter in style.RISK_ORDER],
-        })
+        tasks.append(
+            {
+                "no": task["no"],
+                "label": unit_label(task),
+                "name": task["name"],
+                "population": task["population"],
+                "selected": task["selected"],
+                "floor": task["floor_percent"],
+                "reference": reference,
+                "reference_text": style.percent(reference),
+                "floor_text": task["rate_text"],
+                "realised": task["realised_percent"],
+                "realised_text": style.percent(task["realised_percent"]),
+                "below": (
+                    task["floor_percent"] is not None
+                    and task["realised_percent"] is not None
+                    and task["realised_percent"] + 1e-9 < task["floor_percent"]
+                ),
+                "rounds": plan_task["rounds_text"] if plan_task else "",
+                "risk": [per_risk.get(letter, 0) for letter in style.RISK_ORDER],
+            }
+        )
     visits = record["visits"]
     pairs = sum(len(v["tasks"]) for v in visits)
     risk_totals = [sum(t["risk"][i] for t in tasks) for i in range(len(style.RISK_ORDER))]
@@ -841,14 +1084,25 @@ def summary_view(plan: dict, record: dict, results: ResultSet | None, edition: E
         "workload": workload,
         "results_done": len(results.rows) if results else None,
         "chart_rates": bar_chart(
-            [(f"{t['label']} {t['name']}", float(t["realised"] or 0), style.percent(t["realised"])) for t in tasks],
-            marks=[t["reference"] for t in tasks]),
+            [
+                (f"{t['label']} {t['name']}", float(t["realised"] or 0), style.percent(t["realised"]))
+                for t in tasks
+            ],
+            marks=[t["reference"] for t in tasks],
+        ),
         "chart_risk": bar_chart(
-            [(n, float(c), str(c)) for n, c in zip([style.RISK_NAMES[r] for r in style.RISK_ORDER], risk_totals,
-                                                   strict=True)], unit=" 户", label_columns=12),
+            [
+                (n, float(c), str(c))
+                for n, c in zip([style.RISK_NAMES[r] for r in style.RISK_ORDER], risk_totals, strict=True)
+            ],
+            unit=" 户",
+            label_columns=12,
+        ),
         "chart_departments": bar_chart(
-            [(d, float(c), str(c)) for d, c in sorted(depts.items(), key=lambda x: (-x[1], x[0]))], unit=" 人次",
-            label_columns=24),
+            [(d, float(c), str(c)) for d, c in sorted(depts.items(), key=lambda x: (-x[1], x[0]))],
+            unit=" 人次",
+            label_columns=24,
+        ),
     }
 
 
@@ -859,4 +1113,3 @@ def summary_date(results: ResultSet | None, given: date | None, fallback: date) 
     if results is not None and results.rows:
         return max(r.date for r in results.rows)
     return fallback
-

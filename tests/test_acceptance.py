@@ -667,7 +667,8 @@ def test_draw_publication_lets_the_public_recompute(compiled: Compiled, record: 
 def test_results_publication_and_summary(compiled: Compiled, export: dict[str, Any]) -> None:
     """抽查结果公示 (HTML, XLSX) carries every results row; 汇总 has every task and inline SVG charts."""
     out, _, rows = compiled
-    pages = {p.stem.split("-", 1)[1]: p.read_text(encoding="utf-8") for p in (out / "公示").glob("抽查结果公示-*.html")}
+    pages = {p.stem.split("-", 1)[1]: p.read_text(encoding="utf-8")
+             for p in (out / "公示").glob("抽查结果公示-*.html")}
     sheets = {p.stem.split("-", 1)[1]: {str(c.value) for row in openpyxl.load_workbook(p).active.iter_rows()
                                          for c in row if c.value is not None}
               for p in (out / "公示").glob("抽查结果公示-*.xlsx")}
@@ -683,7 +684,8 @@ def test_results_publication_and_summary(compiled: Compiled, export: dict[str, A
 
 
 OTHER_LEADS_MUST_NOT_SHOW = "晋城市城区市场监督管理局"
-"""The plan's authority (城区市场监管局's full name in data/issuers.csv): no issuer of another lead's document."""
+"""The plan's authority (城区市场监管局's full name in data/issuers.csv): never the issuer of another lead's
+document."""
 
 
 def _issuers_of(page: str) -> dict[str, Any]:
@@ -761,8 +763,8 @@ def test_public_edition_contains_no_risk_class(compiled: Compiled, export: dict[
 
 def test_internal_edition_keeps_the_risk_classes(tmp_path: Path, compiled: Compiled) -> None:
     out = tmp_path / "internal"
-    args = ["compile", PLAN, "--record", compiled[0] / "record", "--issuers", REPO / option(README, "--issuers"),
-            "--edition", "internal", "--format", "html", "-o", out]
+    args = ["compile", PLAN, "--record", compiled[0] / "record", "--issuers",
+            REPO / option(README, "--issuers"), "--edition", "internal", "--format", "html", "-o", out]
     result = cli(*args)
     assert result.exit_code == 0, result.output
     assert "内部版" in result.stdout
@@ -772,12 +774,13 @@ def test_internal_edition_keeps_the_risk_classes(tmp_path: Path, compiled: Compi
 
 
 PDF_CHUNKS = 4
-"""The combined notices are laid out in this many parts, so that pytest-xdist spreads the work over the cores."""
+"""The combined notices are laid out in this many parts, so that pytest-xdist spreads the work over the
+cores."""
 
 
 @pytest.mark.parametrize("chunk", range(PDF_CHUNKS))
-def test_every_notice_prints_on_one_page_and_its_receipt_on_the_next(compiled: Compiled, record: dict[str, Any],
-                                                                     chunk: int) -> None:
+def test_every_notice_prints_on_one_page_and_its_receipt_on_the_next(
+        compiled: Compiled, record: dict[str, Any], chunk: int) -> None:
     """Every visit of the combined printable notices laid out by WeasyPrint (what `--format pdf` writes; the
     PDF's pages are these pages): exactly two A4 pages per visit, the visit's bookmark on its notice page
     and its receipt's on the next. (A full PDF is written and read back with pypdf in test_documents.)"""

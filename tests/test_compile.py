@@ -57,7 +57,8 @@ def test_plan_documents_alone(tmp_path: Path) -> None:
         "  工作计划表：3",
         f"先打开 (open first)：{out.as_posix()}/index.html",
     ]
-    assert sorted(tree(out)) == ["index.html", *(f"计划/工作计划表.{ext}" for ext in ("docx", "html", "xlsx"))]
+    plan_files = [f"计划/工作计划表.{ext}" for ext in ("docx", "html", "xlsx")]
+    assert sorted(tree(out)) == ["index.html", *plan_files]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary directory left beside it
 
 

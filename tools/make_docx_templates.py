@@ -180,7 +180,8 @@ def plan_table() -> Document:
     cells = table.rows[2].cells
     for cell, value in zip(cells, values, strict=True):
         if value is not None:
-            _cell_text(cell, value, 9, center=value in ("{{ t.no }}", "{{ t.kind }}", "{{ t.window }}", "{{ t.mode }}"))
+            centred = ("{{ t.no }}", "{{ t.kind }}", "{{ t.window }}", "{{ t.mode }}")
+            _cell_text(cell, value, 9, center=value in centred)
     _cell_paragraphs(cells[2], ["{%p for item in t.checks %}", "{{ item }}", "{%p endfor %}"])
     _cell_paragraphs(cells[5], ["{{ t.rate }}", "{{ t.rounds }}"])
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 9)
@@ -194,12 +195,14 @@ NOTICE_BASIS = (
     "（国发〔2019〕5号）和《{{ n.plan_title }}》，经随机抽取，你单位被确定为{{ n.tasks_text }}的检查对象。"
     "按照“进一次门、查多项”的要求，{{ n.issuer_names }}"
     "{% if n.participants %}会同{{ n.participants }}组成联合检查组，{% else %}检查组{% endif %}"
-    "定于{{ n.date_cn }}到你单位实施检查（本次抽查的检查期限为{{ n.window_cn }}，检查日期如需调整将另行告知）。"
+    "定于{{ n.date_cn }}到你单位实施检查（本次抽查的检查期限为{{ n.window_cn }}，"
+    "检查日期如需调整将另行告知）。"
     "现将有关事项通知如下："
 )
 NOTICE_RIGHTS = (
     "检查人员少于两人或者未出示行政执法证件的，你单位有权拒绝检查；检查人员与你单位有直接利害关系或者有其他关系"
-    "可能影响公正检查的，你单位有权在检查开始前向{{ n.issuer.name }}或当场向检查组申请回避；对检查结果有异议的，"
+    "可能影响公正检查的，你单位有权在检查开始前向{{ n.issuer.name }}或当场向检查组申请回避；"
+    "对检查结果有异议的，"
     "有权陈述和申辩。你单位应当如实提供材料、回答询问，配合检查，不得拒绝、阻碍检查或者隐瞒真实情况、弄虚作假；"
     "拒不配合检查情节严重的，将依法处理并向社会公示。"
 )
@@ -261,11 +264,12 @@ def notice() -> Document:
     _para(doc, "{%p endfor %}")
     _small(doc, "二、检查方式：{{ n.methods }}", font=DOCX_FONT_HEADING)
     _small(doc, "三、请备齐以下材料（复印件加盖公章）", font=DOCX_FONT_HEADING)
-    _small(doc, "{% for m in n.materials %}{{ loop.index }}.{{ m }}{% if not loop.last %}；{% else %}。{% endif %}"
-                "{% endfor %}", indent=True)
+    _small(doc, "{% for m in n.materials %}{{ loop.index }}.{{ m }}"
+                "{% if not loop.last %}；{% else %}。{% endif %}{% endfor %}", indent=True)
     _small(doc, "四、检查人员", font=DOCX_FONT_HEADING)
-    _small(doc, "{% for m in n.team %}{{ m.name }}（{{ m.department }}，执法证号 {{ m.badge }}{% if m.lead %}，主检"
-                "{% endif %}）{% if not loop.last %}、{% endif %}{% endfor %}", indent=True)
+    _small(doc, "{% for m in n.team %}{{ m.name }}（{{ m.department }}，执法证号 {{ m.badge }}"
+                "{% if m.lead %}，主检{% endif %}）{% if not loop.last %}、{% endif %}{% endfor %}",
+           indent=True)
     _small(doc, "五、你单位的权利和义务", font=DOCX_FONT_HEADING)
     _small(doc, NOTICE_RIGHTS, indent=True)
     _small(doc, "六、检查结果公示", font=DOCX_FONT_HEADING)
@@ -288,8 +292,8 @@ def notice() -> Document:
         _cell_text(row.cells[0], label, 12, DOCX_FONT_HEADING, center=True)
         if value:
             _cell_text(row.cells[1], value, 12, DOCX_FONT_BODY)
-    _small(doc, "说明：受送达人拒绝签收的，送达人可以邀请有关基层组织或者所在单位的代表到场，说明情况，在送达回证上记明"
-                "拒收事由和日期，由送达人、见证人签名或者盖章，把文书留在受送达人的住所，即视为送达。"
+    _small(doc, "说明：受送达人拒绝签收的，送达人可以邀请有关基层组织或者所在单位的代表到场，说明情况，"
+                "在送达回证上记明拒收事由和日期，由送达人、见证人签名或者盖章，把文书留在受送达人的住所，即视为送达。"
                 "本回证由{{ n.issuer.name }}存档。")
     _para(doc, "{%p if not loop.last %}")
     _page_break(doc)
@@ -325,11 +329,12 @@ def record_form() -> Document:
              ("法定代表人（负责人）", "{{ f.legal_rep }}", "联系电话", "{{ f.phone }}"),
              ("地址", "{{ f.address }}", "计划检查日期", "{{ f.date_cn }}"),
              ("抽查任务", "{{ f.task_labels }}", "实际检查日期", "　　年　　月　　日"),
-             ("检查部门", "{{ f.departments }}", "检查人员", "{% for m in f.team %}{{ m.name }}{% if not loop.last %}、"
-              "{% endif %}{% endfor %}")]
+             ("检查部门", "{{ f.departments }}", "检查人员",
+              "{% for m in f.team %}{{ m.name }}{% if not loop.last %}、{% endif %}{% endfor %}")]
     for row, values in zip(info.rows, cells, strict=True):
         for n, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            _cell_text(cell, value, 10.5, DOCX_FONT_HEADING if n % 2 == 0 else DOCX_FONT_TABLE, center=n % 2 == 0)
+            label = n % 2 == 0
+            _cell_text(cell, value, 10.5, DOCX_FONT_HEADING if label else DOCX_FONT_TABLE, center=label)
     _para(doc, "")
     items = doc.add_table(rows=4, cols=4)
     items.style = doc.styles["Table Grid"]
@@ -349,8 +354,8 @@ def record_form() -> Document:
     result.style = doc.styles["Table Grid"]
     _grid(result, (34, 146))
     rows = (("检查结果（可多选）", "{% for c in f.categories %}□{{ c }}　{% endfor %}"),
-            ("后续处置（可多选）", "{% for d in f.disposals %}□{{ d }}{% if d == '其他' %}：＿＿＿＿{% endif %}　"
-             "{% endfor %}处置完成日期：　　年　　月　　日"),
+            ("后续处置（可多选）", "{% for d in f.disposals %}□{{ d }}"
+             "{% if d == '其他' %}：＿＿＿＿{% endif %}　{% endfor %}处置完成日期：　　年　　月　　日"),
             ("检查情况说明（发现的问题及依据）", ""))
     for row, (label, value) in zip(result.rows, rows, strict=True):
         _cell_text(row.cells[0], label, 10.5, DOCX_FONT_HEADING, center=True)

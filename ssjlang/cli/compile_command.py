@@ -265,7 +265,8 @@ def compile_command(
 SHORT_WARNINGS = 8
 
 
-def _summary(output: Path, rendered: Rendered, edition: str, warnings: list[Diagnostic], verbose: bool) -> None:
+def _summary(output: Path, rendered: Rendered, edition: str, warnings: list[Diagnostic],
+             verbose: bool) -> None:
     """The terminal summary: files per kind, the warnings again (one line each), the index to open."""
     from ..diagnostics import sorted_diagnostics
 
