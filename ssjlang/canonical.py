@@ -73,6 +73,23 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters an XLSX or DOCX cannot hold (XML 1.0): C0 controls other than TAB, LF and CR, U+FFFE, U+FFFF
+and lone surrogates. Intake and `ssj check` name them (SSJ259, SSJ156); writers replace them
+(output.xml_safe)."""
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+"""The years a date in an input may fall in (plan years are 2000–2100 too): anything outside is a typing
+mistake (9999-12-30, 1900-01-01), and refusing it keeps date arithmetic (20 working days later) away from
+the end of the calendar."""
+
+
+def in_date_range(day: date) -> bool:
+    """Whether `day` lies in FIRST_YEAR–LAST_YEAR."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def date_parts(text: str) -> tuple[int, int, int] | None:
     """(year, month, day) of text written in a form `parse_date` accepts, whether or not that day exists:
     lets a message tell "2024-02-30 does not exist" from "not a date"."""

@@ -16,14 +16,17 @@ Decisions the language leaves to the checker (also in the docs):
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from .canonical import UNWRITABLE
 from .diagnostics import Diagnostic, InputError, Related, error, has_errors, sorted_diagnostics, warning
 from .keywords import simplified
 from .nodes import (
@@ -61,6 +64,7 @@ from .nodes import (
     WindowKind,
 )
 from .resolve import (
+    KEY_ITEM_CATEGORIES,
     RISK_FIELD,
     canonical_field,
     merged_fields,
@@ -74,7 +78,7 @@ from .resolve import (
     split_window,
 )
 from .resolved import ResolvedPlan
-from .wording import COUNT_OP_WORDS, format_decimal, rate_text
+from .wording import COUNT_OP_WORDS, format_decimal, rate_text, window_text
 
 # ---------------------------------------------------------------- codes (docs/diagnostics/ssj1.md)
 
@@ -127,6 +131,10 @@ ALL_LEVELS_WITHOUT_LEVEL = "SSJ152"
 REPEATED_FULL_RATE = "SSJ153"
 PROFILE_CLASS_KIND = "SSJ154"
 KEY_ITEMS_CAPPED = "SSJ155"
+UNWRITABLE_CHARACTER = "SSJ156"
+DRAWN_ELSEWHERE = "SSJ157"
+BAD_JOINT = "SSJ158"
+JOINT_MISMATCH = "SSJ159"
 
 ALL_CODES: tuple[str, ...] = tuple(
     sorted({value for value in globals().values()
@@ -144,6 +152,10 @@ ESCALATION_CHAIN: tuple[RiskClass, ...] = (RiskClass.LOW, RiskClass.MEDIUM, Risk
 
 MODE_PATTERN = re.compile(r"[省市县区](?:\(区\)|（区）|\(县\)|（县）|\(市\)|（市）)?抽[省市县区]"
                           r"(?:\(区\)|（区）|\(县\)|（县）|\(市\)|（市）)?查")
+TASK_CODE_RESERVED = frozenset("|.+,")
+"""Characters a text 序号 cannot hold: SSJ-DRAW-1's stream text uses |, sub-row keys `.` (4.1), joint draws
+`+` (1+2), lists of visit keys `,`."""
+
 KNOWN_MODES: tuple[str, ...] = ("县抽县查", "区抽区查", "市抽市查", "市抽县(区)查", "市抽县查", "省抽市查",
                                 "省抽省查")
 DOC_NUMBER_PLACEHOLDERS = frozenset({"年", "号"})
@@ -189,7 +201,7 @@ class CheckedPlan:
 
 def check(plan: Plan, file: str) -> list[Diagnostic]:
     """All semantic problems of `plan`, sorted by position (stable for equal positions)."""
-    return sorted_diagnostics(_Checker(plan, file).run())
+    return sorted_diagnostics(_Checker(plan, file).run() + unwritable_texts(plan, file))
 
 
 def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
@@ -305,7 +317,7 @@ class _Checker:
         self.profiles: dict[str, RiskProfile] = {}
         self.profile_ok: dict[str, bool] = {}
         self.fields: dict[str, FieldKind] = {}
-        self.checked_spans: set[tuple[str, Span]] = set()
+        self.checked_spans: set[tuple[str, int, int, int, int, int]] = set()
 
     # -- helpers
 
@@ -323,7 +335,7 @@ class _Checker:
     def first_time(self, what: str, span: Span) -> bool:
         """Whether a written field is checked for the first time (sub-rows inherit their task's fields:
         a field written once is checked once, however many sub-rows use it)."""
-        key = (what, span)
+        key = (what, span.line, span.column, span.end_line, span.end_column, span.start)
         if key in self.checked_spans:
             return False
         self.checked_spans.add(key)
@@ -341,6 +353,7 @@ class _Checker:
         self.check_task_numbers()
         for task in self.plan.tasks:
             self.check_task(task)
+        self.check_joints()
         unique: dict[tuple[str, Span], Diagnostic] = {}
         for diagnostic in self.out:  # a task's field inherited by several sub-rows is reported once
             unique.setdefault((diagnostic.code, diagnostic.span), diagnostic)
@@ -520,6 +533,12 @@ class _Checker:
                 ok = False
                 continue
             key = shown.strip()
+            if named and key == RiskClass.UNCLASSIFIED.value:
+                self.error(PROFILE_CLASS_KIND, f"风险递加「{profile.name.value}」中的「U」留给未分类的对象 (\"U\" "
+                           "stands for the subjects in no class)", level.span,
+                           hint="不在任何一类的对象写 未分类 …；字段取值恰为 U 时请在名录库中改用其他写法")
+                ok = False
+                continue
             if key in seen:
                 self.error(BAD_PROFILE_LEVEL, f"风险递加「{profile.name.value}」中 {shown} 重复 "
                            "(risk class listed twice)", level.span, hint="每个风险等级只写一行",
@@ -596,6 +615,13 @@ class _Checker:
             if not code.text.strip():
                 self.error(BAD_TASK_NUMBER, "任务序号为空 (empty task number)", code.span,
                            hint='写出序号，例如 任务 4 "…" 或 任务 "SJ-2023-01" "…"')
+                continue
+            bad = sorted({c for c in code.text if c in TASK_CODE_RESERVED or unicodedata.category(c)[0] == "C"})
+            if bad:
+                shown = "、".join(repr(c)[1:-1] for c in bad)
+                self.error(BAD_TASK_NUMBER, f"任务序号「{code.text}」含有不能用的字符 {shown} (a task code cannot "
+                           "hold | . + , or control characters)", code.span,
+                           hint="这些字符用于随机流、子项和合并抽取的编号（4.1、1+2）；改用 - 或 _，例如 \"SJ-2023-01\"")
                 continue
             if code.number is not None and code.number < 1:
                 self.error(BAD_TASK_NUMBER, f"任务序号 {code.text} 必须是正整数 (task number must be ≥ 1)",
@@ -674,6 +700,14 @@ class _Checker:
             self.check_window(fields.window)
         if fields.draw_window is not None and fields.draw_window.window is not None:
             self.check_window(fields.draw_window.window)
+        days = fields.draw_window.each_round_days if fields.draw_window is not None else None
+        if days is not None and not 1 <= days <= 92 and fields.draw_window is not None:
+            self.error(BAD_COUNT, f"每轮 {days} 日内抽取：天数应为 1 到 92 (each round's draw takes 1–92 days)",
+                       fields.draw_window.span, hint="例如 抽取 每轮 15日内（每个季度第一个月的15日内完成抽取）")
+        if fields.assist_unstated is not None and fields.assist_unstated.text is not None \
+                and not fields.assist_unstated.text.value.strip():
+            self.error(EMPTY_TEXT, f"{where.label} 的配合部门说明为空 (empty text)",
+                       fields.assist_unstated.text.span, hint="删除空的引号或写出原表文字")
         if fields.draw_window is not None and fields.draw_window.text is not None \
                 and not fields.draw_window.text.value.strip():
             self.error(EMPTY_TEXT, f"{where.label} 的抽取时间说明为空 (empty text)", fields.draw_window.text.span,
@@ -736,13 +770,76 @@ class _Checker:
         self.check_unit_bodies(fields, where)
         if fields.items and fields.rate is not None and all(
                 (item.category or fields.category) is not None
-                and (item.category or fields.category).value.strip() in {"重点检查事项", "重点事项"}  # type: ignore[union-attr]
+                and (item.category or fields.category).value.strip() in KEY_ITEM_CATEGORIES  # type: ignore[union-attr]
                 for item in fields.items):
             cap = self.rate_cap(fields.rate)
             if cap is not None:
                 self.warning(KEY_ITEMS_CAPPED, f"{where.label} 的事项都是重点检查事项，比例却有上限 "
                              "(key check items have no upper limit)", cap,
                              hint="重点检查事项不设比例上限；删去上限，或把事项类别改为 一般检查事项")
+
+    # -- joint draws
+
+    def check_joints(self) -> None:
+        """合并抽取: each names two or more declared tasks without sub-rows, none in two joint draws, and a rate;
+        its tasks must be drawable as one: the same rounds, window and risk profile (SSJ-DRAW-X5)."""
+        tasks = {task.code.stream_id: task for task in self.plan.tasks}
+        joined: dict[str, Span] = {}
+        for joint in self.plan.joints:
+            shown = f"合并抽取「{joint.name.value}」" if joint.name is not None else "合并抽取"
+            if joint.name is not None and not joint.name.value.strip():
+                self.error(EMPTY_TEXT, "合并抽取的名称为空 (empty joint-draw name)", joint.name.span,
+                           hint="写出名称或删去空的引号")
+            members: list[Task] = []
+            for code in joint.tasks:
+                task = tasks.get(code.stream_id)
+                if task is None:
+                    known = "、".join(t.code.text for t in self.plan.tasks[:12])
+                    self.error(BAD_JOINT, f"{shown}的任务 {code.text} 没有声明 (no such task)", code.span,
+                               hint=f"写本计划中的任务序号：{known}")
+                elif code.stream_id in joined:
+                    self.error(BAD_JOINT, f"任务 {code.text} 已在合并抽取中 (a task joins one joint draw once)",
+                               code.span, hint="一个任务只能合并抽取一次；删去重复的序号",
+                               related=self.related("已在此合并 (joined here)", joined[code.stream_id]))
+                elif task.parts:
+                    self.error(BAD_JOINT, f"任务 {code.text} 有子项，不能合并抽取 (a task with sub-rows cannot "
+                               "join a joint draw)", code.span,
+                               hint="把子项写成单独的任务再合并，或不合并抽取")
+                else:
+                    joined[code.stream_id] = code.span
+                    members.append(task)
+            if len(joint.tasks) < 2:
+                self.error(BAD_JOINT, f"{shown}至少要有两个任务 (a joint draw joins two or more tasks)", joint.span,
+                           hint="写出合并抽取的任务序号，例如 任务 1、2")
+            if joint.rate is None:
+                self.error(BAD_JOINT, f"{shown}缺少 比例 (missing rate: the joint draw's own rate)", joint.span,
+                           hint="写出合并抽取的比例，例如 比例 按对象 { \"企业\" 类型 = \"企业\": 1.5% }")
+            else:
+                self.check_rate_spec(joint.rate)
+                if isinstance(joint.rate, Rate) and joint.rate.exclude:
+                    self.error(RATE_FORM_NOT_HERE, "合并抽取不能写 不抽 (exclude is for a class or a group)",
+                               joint.rate.span, hint="不合并抽取就删去这个 合并抽取 块")
+            if joint.remarks is not None and not joint.remarks.value.strip():
+                self.error(EMPTY_TEXT, f"{shown}的备注为空 (empty text)", joint.remarks.span,
+                           hint="删除空的备注或写出内容")
+            self.check_joint_members(shown, members)
+
+    def check_joint_members(self, shown: str, members: list[Task]) -> None:
+        """One draw has one set of rounds, one window and one risk profile: the members must agree on them."""
+        if len(members) < 2:
+            return
+        first = members[0]
+        for other in members[1:]:
+            for label, english, mine, theirs in (
+                    ("频次", "rounds", _same_rounds(first.rounds), _same_rounds(other.rounds)),
+                    ("时间", "window", self.unit_window(first), self.unit_window(other)),
+                    ("风险", "risk", _profile_of(first), _profile_of(other))):
+                if mine != theirs:
+                    self.error(JOINT_MISMATCH,
+                               f"{shown}的任务 {other.code.text} 与任务 {first.code.text} 的{label}不同 "
+                               f"(tasks drawn together must have the same {english})", other.span,
+                               hint=f"合并抽取的任务一次抽取，{label}须一致；核对计划表，或不合并抽取",
+                               related=self.related(f"任务 {first.code.text}", first.span))
 
     def rate_cap(self, spec: Rate | SubgroupRates | CountRates) -> Span | None:
         rates = [spec] if isinstance(spec, Rate) else [rule.rate for rule in spec.rules]
@@ -951,12 +1048,31 @@ class _Checker:
             self.error(RATE_FORM_NOT_HERE, f"「{word}」只能写在任务的比例上 ({word} qualifies a task's rate)",
                        rate.span, hint=f"把 {word} 写在任务的 比例 后")
             ok = False
+        if rate.drawn_by is not None:
+            ok = self.check_drawn_by(rate, context) and ok
         if rate.unstated:
             self.warning(UNSTATED_RATE,
                          f"比例「{rate_text(rate)}」没有写明数值：抽取时这一部分不抽，须先写明比例或户数 "
                          "(no number given: nothing is drawn for it until one is written)", rate.span,
                          hint="按计划表补上比例，例如 比例 不低于 5%；确实不抽写 不抽")
         return ok
+
+    def check_drawn_by(self, rate: Rate, context: str) -> bool:
+        """由 X 抽取: another body draws these subjects; this plan lists them and draws none (SSJ157)."""
+        assert rate.drawn_by is not None
+        if not rate.drawn_by.value.strip():
+            self.error(EMPTY_TEXT, "由谁抽取为空 (empty: drawn by whom?)", rate.drawn_by.span,
+                       hint='写出负责抽取的单位，例如 由 "联合双随机牵头单位" 抽取')
+            return False
+        if context == "profile" or rate.exclude or rate.unstated:
+            self.error(RATE_FORM_NOT_HERE, f"「{_rate_forms(rate)}」不能写 由…抽取 (drawn-by follows a task's or "
+                       "a group's rate)", rate.span, hint="由…抽取 写在任务或 按对象 某一组的比例后")
+            return False
+        self.warning(DRAWN_ELSEWHERE,
+                     f"比例「{rate_text(rate)}」：本计划只列出，不抽取这部分对象 "
+                     "(drawn by another body: this plan draws none of them)", rate.span,
+                     hint="由牵头单位或上级统一抽取的对象不在本计划抽取；由本单位抽取时删去 由…抽取")
+        return True
 
     def whole_ppm(self, percent: Decimal, span: Span) -> bool:
         try:
@@ -976,6 +1092,16 @@ class _Checker:
                 for rule in spec.rules:
                     self.check_selector(rule.selector)
                     self.check_rate(rule.rate, "subgroup")
+                if spec.overall is not None:
+                    if not Decimal(0) < spec.overall <= Decimal(100):
+                        self.error(RATE_OUT_OF_RANGE, f"抽查比例 {format_decimal(spec.overall)}% 不在 (0, 100%] "
+                                   "之内 (rate must be above 0% and at most 100%)", spec.span,
+                                   hint="按对象 块后的比例是计划表的总比例，例如 } 5% (43户)")
+                    else:
+                        self.whole_ppm(spec.overall, spec.span)
+                if spec.planned is not None and spec.planned.count <= 0:
+                    self.error(BAD_COUNT, f"计划户数 {spec.planned.count} 必须大于 0 (count must be at least 1)",
+                               spec.planned.span, hint="写计划表给出的总户数，例如 } (20户)")
         elif self.first_time("by-count", spec.span):
             for count_rule in spec.rules:
                 self.check_rate(count_rule.rate, "count")
@@ -1160,6 +1286,13 @@ class _Checker:
         if needs_plan_year and self.year is None:
             return None
         start, end = resolve_window(window, self.year if self.year is not None else 0)
+        if window.kind is WindowKind.BEFORE and window.start is not None and window.start.year is None \
+                and self.year is not None and end.year < self.year:
+            if report:
+                self.error(BAD_DATE, f"「{window_text(window)}」在计划年度 {self.year} 开始之前就已截止 "
+                           "(a deadline before the plan year begins)", window.span,
+                           hint="1月前 没有日期可检查；写 年底前、次年1月前，或写明截止日期，如 1月31日前")
+            return None
         if end < start:
             if report:
                 crossing = window.end is not None and not window.end.next_year and window.end.year is None
@@ -1320,6 +1453,17 @@ _MISSING_HINTS = {
 }
 
 
+def _same_rounds(rounds: Rounds | None) -> tuple[object, ...] | None:
+    """What makes two tasks' 频次 the same draw rounds (not where they are written)."""
+    if rounds is None:
+        return None
+    return (rounds.times, rounds.period, rounds.at_least, rounds.independent)
+
+
+def _profile_of(task: Task) -> str | None:
+    return task.risk.profile.value if task.risk is not None and task.risk.profile is not None else None
+
+
 def _is_iso_date(text: str) -> bool:
     if not ISO_DATE.fullmatch(text.strip()):
         return False
@@ -1391,3 +1535,31 @@ def _range_text(low: int, high: int | None) -> str:
 
 def _count_condition(rule: CountRule) -> str:
     return f"{COUNT_OP_WORDS.get(rule.op, rule.op.value)} {rule.threshold}"
+
+
+def unwritable_texts(plan: Plan, file: str) -> list[Diagnostic]:
+    """SSJ156 (warning) for every text of the plan holding a character an XLSX or DOCX cannot hold
+    (canonical.UNWRITABLE: U+0001–U+001F but TAB/LF/CR, U+FFFE, U+FFFF), usually pasted in by accident.
+    The documents still write (the character shows as �); the warning says where it came from.
+
+    The AST is walked generically (every node with a `value` text and a `span`), so texts of constructs
+    added later are covered too."""
+    found: list[Diagnostic] = []
+    stack: list[object] = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            continue
+        value, span = getattr(node, "value", None), getattr(node, "span", None)
+        if isinstance(value, str) and isinstance(span, Span):
+            bad = UNWRITABLE.search(value)
+            if bad is not None:
+                found.append(warning(UNWRITABLE_CHARACTER,
+                                     f"文本中有控制字符 U+{ord(bad.group()):04X}，XLSX/DOCX 文书无法容纳，"
+                                     f"将显示为 � (a character documents cannot hold)", file, span,
+                                     hint="删除该字符（常由复制粘贴带入）"))
+        stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return found

@@ -75,7 +75,9 @@ EXTENSION_STRATA = "SSJ-DRAW-X3"
 """Strata by any registry column, excluded and unstated strata, range caps: docs/spec/SSJ-DRAW-X3.md."""
 EXTENSION_ROUNDS = "SSJ-DRAW-X4"
 """Calendar-period rounds, independent rounds, batches splitting a round: docs/spec/SSJ-DRAW-X4.md."""
-EXTENSION_ORDER = (EXTENSION_TASK_IDS, EXTENSION_TOTALS, EXTENSION_STRATA, EXTENSION_ROUNDS)
+EXTENSION_JOINT = "SSJ-DRAW-X5"
+"""Joint draws (合并抽取): several tasks drawn as one: docs/spec/SSJ-DRAW-X5.md."""
+EXTENSION_ORDER = (EXTENSION_TASK_IDS, EXTENSION_TOTALS, EXTENSION_STRATA, EXTENSION_ROUNDS, EXTENSION_JOINT)
 PLANNED_TOLERANCE = Fraction(1, 10)
 """约 N户 (and 基数 约 N户) allow the realised number to differ from N by 10 % of N (SSJ324, SSJ325)."""
 
@@ -537,7 +539,7 @@ class _UnitBuilder:
     def label(self) -> str:
         """任务4 as messages write it (任务1（高校） for a sub-row)."""
         unit = self.unit
-        return f"任务 {unit.code.text}" if unit.sub is None else unit.label_text
+        return f"任务 {unit.code.text}" if unit.sub is None and not unit.joint else unit.label_text
 
     def level_rounds(self, key: str) -> int:
         base = self.unit.rounds
@@ -553,9 +555,9 @@ class _UnitBuilder:
         order = _class_order(self.profile)
         all_ids = [i for key in order for i in ids_by_class.get(key, [])]
         plain_label = group if group is not None else ALL_LABEL
-        if rate.form in (RateForm.EXCLUDE, RateForm.UNSTATED):
+        note = rate.not_drawn
+        if note is not None:
             self.extensions.add(EXTENSION_STRATA)
-            note = "不抽" if rate.form is RateForm.EXCLUDE else f"待定：{rate.note or rate.text}"
             if rate.form is RateForm.UNSTATED and all_ids:
                 self.warnings.append(warning(
                     UNSTATED_NOT_DRAWN,
@@ -575,7 +577,8 @@ class _UnitBuilder:
         if rate.form is RateForm.COUNT:
             return self.count_strata(ids_by_class, rate, group, prefix)
         if rate.planned is not None:
-            total = sample_size(len(all_ids), rate.ppm, None, rate.min_count)
+            drawn = [i for key in order if not self.profile.level(key).exclude for i in ids_by_class.get(key, [])]
+            total = sample_size(len(drawn), rate.ppm, None, rate.min_count)
             return self.total_strata(ids_by_class, rate, group, prefix, Total(
                 group, total, f"{rate.text}：按比例计算总数", rate.planned.count, rate.planned.approx))
         out: list[Stratum] = []
@@ -610,10 +613,10 @@ class _UnitBuilder:
 
     def plain_stratum(self, label: str, risk: str | None, ids: Sequence[str], rate: RateRule, rounds: int,
                       group: str | None) -> Stratum:
-        if rate.form is RateForm.EXCLUDE or rate.form is RateForm.UNSTATED:
+        note = rate.not_drawn
+        if note is not None:
             self.extensions.add(EXTENSION_STRATA)
-            return Stratum(label, risk, tuple(ids), rounds=rounds, group=group, fixed_k=0,
-                           note="不抽" if rate.form is RateForm.EXCLUDE else f"待定：{rate.note or rate.text}")
+            return Stratum(label, risk, tuple(ids), rounds=rounds, group=group, fixed_k=0, note=note)
         if rate.form is RateForm.COUNT:
             return self.annual(Stratum(label, risk, tuple(ids), count=rate.count, rounds=rounds, group=group), rate)
         return self.annual(Stratum(label, risk, tuple(ids), rate_ppm=rate.ppm, min_count=rate.min_count,
@@ -635,8 +638,8 @@ class _UnitBuilder:
         order = _class_order(self.profile)
         all_ids = [i for key in order for i in ids_by_class.get(key, [])]
         base = self.unit.rounds
-        out = [Stratum(prefix + ALL_LABEL if group is None else group, None, tuple(all_ids),
-                       count=rate.count, rounds=base, group=group)]
+        out = [self.annual(Stratum(prefix + ALL_LABEL if group is None else group, None, tuple(all_ids),
+                                   count=rate.count, rounds=base, group=group), rate)]
         top = max([base] + [self.level_rounds(key) for key in order])
         for r in range(base + 1, top + 1):
             classes = [key for key in order if self.level_rounds(key) >= r]
@@ -682,13 +685,13 @@ class _UnitBuilder:
             return [self.annual(stratum, rate)]
         self.extensions.add(EXTENSION_TOTALS)
         keys = [key for key in order if ids_by_class.get(key)]
-        base_ppm = rate.ppm if rate.ppm is not None else PPM
         weights: list[int] = []
         rates: list[int | None] = []
         for key in keys:
             level = self.profile.level(key)
             n = len(ids_by_class[key])
-            if level.exclude:
+            if level.exclude or (level.rate is not None and level.rate.not_drawn is not None):
+                self.extensions.add(EXTENSION_STRATA)
                 weights.append(0)
                 rates.append(0)
             elif level.rate is not None and level.rate.form is RateForm.COUNT:
@@ -698,17 +701,21 @@ class _UnitBuilder:
                 ppm = level.rate.ppm or 0
                 weights.append(n * ppm)
                 rates.append(ppm)
-            else:
-                ppm = escalated(base_ppm, level.multiplier)
+            elif rate.ppm is not None:
+                ppm = escalated(rate.ppm, level.multiplier)
                 weights.append(n * ppm)
                 rates.append(ppm)
+            else:  # a headcount total has no base rate: the multipliers alone weigh the classes
+                weights.append(int((n * PPM * (level.multiplier or Decimal(1))).to_integral_value(
+                    rounding=ROUND_CEILING)))
+                rates.append(None)
         ks = allocate(total.total, weights, [len(ids_by_class[key]) for key in keys])
         out = []
         for key, ppm, k in zip(keys, rates, ks, strict=True):
             level = self.profile.level(key)
+            note = "不抽" if level.exclude else (level.rate.not_drawn if level.rate is not None else None)
             stratum = Stratum(prefix + key, key, tuple(ids_by_class[key]), rate_ppm=ppm,
-                              rounds=self.level_rounds(key), group=group, fixed_k=k,
-                              note="不抽" if level.exclude else None)
+                              rounds=self.level_rounds(key), group=group, fixed_k=k, note=note)
             out.append(self.annual(stratum, rate))
         return out
 
@@ -738,6 +745,8 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
     n = len(population)
     if unit.code.number is None or unit.sub is not None:
         b.extensions.add(EXTENSION_TASK_IDS)
+    if unit.joint:
+        b.extensions.add(EXTENSION_JOINT)
     if unit.rounds_spec.independent or (unit.batch_mode is not None and unit.batch_mode.value == "split") \
             or unit.rounds_spec.period.value != "year":
         b.extensions.add(EXTENSION_ROUNDS)
@@ -805,11 +814,12 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
                                   file, unit.spans.scope,
                                   hint="检查对象范围的筛选条件是否与名录库的 行业类别 一致"))
     if unit.base is not None and n and not within(n, unit.base.count, unit.base.approx):
-        b.extensions.add(EXTENSION_TOTALS)
         b.warnings.append(warning(
             BASE_DIFFERS, f"{b.label} 计划写明基数{'约' if unit.base.approx else ''}{unit.base.count}"
             f"{unit.base.unit}，名录库中范围内有 {n} 个对象 (the registry differs from the plan's 基数)",
             file, unit.spans.scope, hint="核对名录库是否完整、筛选条件是否与计划一致"))
+    if b.totals:  # the record's `totals` are SSJ-DRAW-X2's
+        b.extensions.add(EXTENSION_TOTALS)
     for total in b.totals:
         if total.planned is not None and not within(total.total, total.planned, total.approx):
             b.warnings.append(warning(
@@ -819,6 +829,41 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
                 file, unit.spans.rate, hint="核对名录库和计划的比例、户数；抽取按比例计算的总数进行"))
     return UnitDesign(unit, n, tuple(strata), rounds, tuple(windows), tuple(floors), tuple(b.totals),
                       tuple(b.warnings), frozenset(b.extensions))
+
+
+def uncovered_areas(unit: DrawUnit, population: Sequence[object],
+                    office_of: Callable[[Body, object], str | None],
+                    matcher: Callable[[object], Callable[[object], bool]], file: str) -> list[Diagnostic]:
+    """SSJ-ORG-1 §1 over the whole population, before anything is drawn: every subject a level may visit
+    (as a task's inspecting or assisting body, or an item's own body for the subjects the item applies to)
+    has an office whose 辖区 holds its area — so whether a draw is refused never depends on the seed."""
+    wanted: dict[Body, Callable[[object], bool] | None] = {}
+    for member in unit.joint or (unit,):
+        for body in (*member.inspecting, *member.assist):
+            if body.is_level:
+                wanted[body] = None
+        for item in member.items:
+            for body in item.inspect:
+                if not body.is_level or (body in wanted and wanted[body] is None):
+                    continue
+                test = matcher(item.selector) if item.selector is not None else None
+                earlier = wanted.get(body)
+                wanted[body] = test if earlier is None or test is None else (
+                    lambda s, a=earlier, b=test: a(s) or b(s))
+    out: list[Diagnostic] = []
+    for body, applies in wanted.items():
+        values: dict[str, int] = {}
+        for subject in population:
+            if (applies is None or applies(subject)) and office_of(body, subject) is None:
+                value = canonical_text(str(getattr(subject, "fields", {}).get(body.route_field, "") or ""))
+                values[value] = values.get(value, 0) + 1
+        if values:
+            shown = "、".join(f"「{v or '（空）'}」{n} 户" for v, n in sorted(values.items())[:8])
+            out.append(error(AREA_NOT_COVERED,
+                             f"{unit.label_text}：层级「{body.name}」的成员都不管辖这些对象所在的区域：{shown} "
+                             "(subjects whose area no office of the level covers)", file, unit.spans.header,
+                             hint=f"在层级「{body.name}」的成员部门中用 辖区 写出这些区域值，或核对名录库的区域字段"))
+    return out
 
 
 def _with_working_days(unit: DrawUnit, label: str, windows: list[tuple[date, date]], file: str,
@@ -867,7 +912,7 @@ def run_unit(seed_hex: str, design: UnitDesign, file: str) -> UnitResult:
     every = tuple(sd for r in rounds for sd in r.strata)
     realised: list[tuple[Floor, int, int]] = []
     problems: list[Diagnostic] = []
-    label = f"任务 {unit.code.text}" if unit.sub is None else unit.label_text
+    label = f"任务 {unit.code.text}" if unit.sub is None and not unit.joint else unit.label_text
     for floor in design.floors:
         members = [s for s in design.strata if floor.group is None or s.group == floor.group]
         population = sum(len(s.ids) for s in members)
@@ -934,18 +979,23 @@ def _draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, fi
     designs: list[UnitDesign] = []
     out = PlanDraw()
     index = SubjectIndex(subjects)
-    units = sorted(plan.units, key=lambda u: (u.code.sort_key, u.sub or 0))
+    units = sorted(plan.units, key=lambda u: u.order_key)
     for unit in units:
         try:
             if unit.selector is None:
                 out.warnings.append(warning(
-                    NO_SELECTOR, f"任务 {unit.code.text} 的对象范围没有筛选条件，按整个名录库抽取 "
+                    NO_SELECTOR, f"{unit.label_text} 的对象范围没有筛选条件，按整个名录库抽取 "
                     f"(no selector: the whole registry is in scope)",
                     file, unit.spans.scope,
                     hint='用 筛选 写明对象范围，例如 筛选 行业类别 包含 "汽车销售"'))
                 population: Sequence[object] = subjects
             else:
                 population = select_subjects(unit.selector, subjects, kinds, file, index)
+            if office_of is not None:
+                uncovered = uncovered_areas(unit, population, office_of, matcher, file)
+                if uncovered:
+                    errors += uncovered
+                    continue
             route = (lambda s, body=unit.inspecting[0]: office_of(body, s)) if office_of is not None else None
             design = design_unit(unit, population, file, matcher, headcounts, route)
         except InputError as exc:

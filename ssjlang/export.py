@@ -19,6 +19,7 @@ from .resolved import (
     ClassLevel,
     CountRates,
     DrawUnit,
+    JointDraw,
     Profile,
     RateRule,
     RateSpec,
@@ -68,9 +69,10 @@ def export_plan(plan: ResolvedPlan) -> dict[str, JsonValue]:
             for d in organisation.departments
         ],
         "profiles": [_profile(profile) for profile in plan.profiles],
-        "tasks": [_task(task) for task in plan.tasks],
+        "tasks": [_task(task, plan.joints) for task in plan.tasks],
         "levels": [{"name": level.name, "text": level.text, "field": level.route_field,
                     "members": list(level.members)} for level in organisation.levels],
+        "joints": [_joint(joint) for joint in plan.joints],
     }
 
 
@@ -126,6 +128,7 @@ def _rate_extras(rate: RateRule) -> dict[str, JsonValue]:
         "annual": rate.annual,
         "all_levels": rate.all_levels,
         "note": rate.note,
+        "drawn_by": rate.drawn_by,
     }
 
 
@@ -146,7 +149,8 @@ def rate_spec_json(spec: RateSpec) -> dict[str, JsonValue]:
         planned = ({"count": spec.planned.count, "approx": spec.planned.approx, "unit": spec.planned.unit}
                    if spec.planned is not None else None)
         return {**empty, "subgroups": subgroups, "by_count": None, "text": spec.text, "form": "subgroups",
-                "planned": planned}
+                "planned": planned,
+                "overall_percent": number(spec.overall_percent) if spec.overall_percent is not None else None}
     assert isinstance(spec, CountRates)
     by_count: list[JsonValue] = [
         {"op": rule.op.value, "threshold": rule.threshold, "rate": rate_json(rule.rate)} for rule in spec.rules
@@ -233,10 +237,23 @@ def unit_json(unit: DrawUnit) -> dict[str, JsonValue]:
         "remarks": unit.remarks,
         "materials": list(unit.materials),
         "group": unit.group,
+        "round_windows": [{"start": start.isoformat(), "end": end.isoformat()} for start, end in unit.round_windows],
+        "round_draw_days": unit.round_draw_days,
+        "round_draw_windows": ([{"start": w[0].isoformat(), "end": w[1].isoformat()}
+                                for w in map(unit.round_draw_window, unit.round_windows) if w is not None]
+                               if unit.round_draw_days is not None else None),
+        "assist_unstated": unit.assist_unstated,
     }
 
 
-def _task(task: ResolvedTask) -> dict[str, JsonValue]:
+def _joint(joint: JointDraw) -> dict[str, JsonValue]:
+    """合并抽取: its name, the tasks it draws for, its own rate and remarks, and the code records use (1+2)."""
+    return {"code": joint.unit.code.text, "name": joint.name,
+            "tasks": [m.code.number if m.code.number is not None else m.code.text for m in joint.unit.joint],
+            "rate": rate_spec_json(joint.unit.rate), "remarks": joint.remarks}
+
+
+def _task(task: ResolvedTask, joints: tuple[JointDraw, ...] = ()) -> dict[str, JsonValue]:
     main = task.main
     no: JsonValue = task.code.number if task.code.number is not None else task.code.text
     out: dict[str, JsonValue] = {"no": no, "name": task.name}
@@ -244,4 +261,6 @@ def _task(task: ResolvedTask) -> dict[str, JsonValue]:
     out["code"] = task.code.text
     out["parts"] = ([{"sub": unit.sub, "label": unit.label, **unit_json(unit)} for unit in task.units]
                     if task.has_parts else [])
+    out["joint"] = next((j.unit.code.text for j in joints
+                         if any(m.code.stream_id == task.code.stream_id for m in j.unit.joint)), None)
     return out

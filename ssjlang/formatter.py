@@ -33,6 +33,7 @@ from .nodes import (
     FieldDecl,
     FieldKind,
     Item,
+    JointDraw,
     Level,
     Money,
     Not,
@@ -53,6 +54,7 @@ from .nodes import (
     Span,
     SubgroupRates,
     Task,
+    TaskCode,
     TaskFields,
     Text,
     Unit,
@@ -169,6 +171,8 @@ class _Words:
             base += f" ({about}{self.count(node.planned.count, node.planned.unit)})"
         if node.ceiling is not None:
             base += f" ({self.kw('at_most')} {number(node.ceiling)}%)"
+        if node.drawn_by is not None:
+            base += f" {self.kw('drawn_by')} {text(node.drawn_by.value)} {self.kw('draw_window')}"
         if node.all_levels:
             base = f"{self.kw('all_levels')} {base}"
         if node.annual:
@@ -448,9 +452,14 @@ def _rate_spec(w: _Writer, depth: int, spec: Rate | SubgroupRates | CountRates) 
         for rule in spec.rules:
             label = f"{text(rule.label.value)} " if rule.label is not None else ""
             w.add(depth + 1, f"{label}{words.selector(rule.selector)}: {words.rate(rule.rate)};", rule.span)
+        closing = "}"
+        if spec.overall is not None:
+            closing += f" {number(spec.overall)}%"
         if spec.planned is not None:
             about = f"{w.kw('about')} " if spec.planned.approx else ""
-            w.add(depth, f"}} ({about}{words.count(spec.planned.count, spec.planned.unit)})", None, closing=True)
+            closing += f" ({about}{words.count(spec.planned.count, spec.planned.unit)})"
+        if closing != "}":
+            w.add(depth, closing, None, closing=True)
         else:
             w.close(depth, spec.span)
         return
@@ -496,6 +505,8 @@ def _draw_window(w: _Writer, node: DrawWindow) -> str:
     out = w.kw("draw_window")
     if node.window is not None:
         out += f" {w.words.window(node.window)}"
+    if node.each_round_days is not None:
+        out += f" {w.kw('each_round')} {node.each_round_days}{w.kw('within_days')}"
     if node.text is not None:
         out += f" {text(node.text.value)}"
     return out
@@ -540,6 +551,10 @@ def _task_fields(w: _Writer, depth: int, node: TaskFields) -> None:
         w.add(depth, f"{w.kw('inspect')} {words.names(node.inspect)}", node.inspect[0].span)
     if node.assist:
         w.add(depth, f"{w.kw('assist')} {words.names(node.assist)}", node.assist[0].span)
+    elif node.assist_unstated is not None:
+        note = node.assist_unstated.text
+        w.add(depth, f"{w.kw('assist')} {w.kw('unstated')}" + (f" {text(note.value)}" if note else ""),
+              node.assist_unstated.span)
     if node.modes:
         w.add(depth, f"{w.kw('mode')} {words.names(node.modes)}", node.modes[0].span)
     if node.methods:
@@ -554,8 +569,7 @@ def _has_attributes(item: Item) -> bool:
 
 
 def _task(w: _Writer, node: Task) -> None:
-    code = node.code.text if node.code.number is not None else text(node.code.text)
-    w.add(0, f"{w.kw('task')} {code} {text(node.name.value)} {{", node.span)
+    w.add(0, f"{w.kw('task')} {_task_code(node.code)} {text(node.name.value)} {{", node.span)
     _task_fields(w, 1, node)
     for part in node.parts:
         _part(w, part)
@@ -567,6 +581,22 @@ def _part(w: _Writer, node: Part) -> None:
     w.add(1, f"{w.kw('part')}{label} {{", node.span)
     _task_fields(w, 2, node)
     w.close(1, node.span)
+
+
+def _task_code(node: TaskCode) -> str:
+    return node.text if node.number is not None else text(node.text)
+
+
+def _joint(w: _Writer, node: JointDraw) -> None:
+    name = f" {text(node.name.value)}" if node.name is not None else ""
+    w.add(0, f"{w.kw('joint')}{name} {{", node.span)
+    if node.tasks:
+        w.add(1, f"{w.kw('task')} {'、'.join(_task_code(code) for code in node.tasks)}", node.tasks[0].span)
+    if node.rate is not None:
+        _rate_spec(w, 1, node.rate)
+    if node.remarks is not None:
+        w.add(1, f"{w.kw('remarks')} {text(node.remarks.value)}", node.remarks.span)
+    w.close(0, node.span)
 
 
 def _layout(plan: Plan, words: _Words) -> list[_Line]:
@@ -592,6 +622,9 @@ def _layout(plan: Plan, words: _Words) -> list[_Line]:
         w.blank()
     for task in plan.tasks:
         _task(w, task)
+        w.blank()
+    for joint in plan.joints:
+        _joint(w, joint)
         w.blank()
     while w.lines and w.lines[-1].content == "":
         w.lines.pop()

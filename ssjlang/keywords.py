@@ -26,9 +26,9 @@ from functools import cached_property
 
 SIMPLIFIED_TRADITIONAL = (
     "万萬 与與 个個 为爲為 于於 亿億 体體 关關 内內 划劃 别別 务務 区區 单單 县縣 参參 发發 号號 员員 围圍 备備 "
-    "头頭 实實 对對 导導 层層 属屬 并並 开開 录錄 总總 户戶 执執 拟擬 据據 数數 无無 时時 暂暫 机機 构構 检檢 "
+    "头頭 实實 对對 导導 层層 属屬 并並併 开開 录錄 总總 户戶 执執 拟擬 据據 数數 无無 时時 暂暫 机機 构構 检檢 "
     "注註 牵牽 独獨 电電 监監 码碼 称稱 筛篩 类類 系繫 约約 级級 纳納 组組 织織 编編 网網 联聯 范範 见見 计計 "
-    "设設 证證 话話 轮輪 较較 辖轄 过過 选選 递遞 门門 间間 险險 项項 预預 频頻 额額 风風"
+    "设設 证證 话話 轮輪 较較 辖轄 过過 选選 递遞 门門 间間 险險 项項 领領 预預 频頻 额額 风風"
 )
 """Simplified → Traditional forms of the characters in keyword spellings, modes (县抽县查) and count
 units (户), as OpenCC's s2t writes them, with the Taiwan/Hong Kong variant second where they differ
@@ -112,6 +112,7 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("level", "层级", "level", meaning="an inspecting level: offices that each take the subjects of their area"),
     _kw("escalation", "风险递加", "escalation", meaning="credit-risk escalation profile"),
     _kw("task", "任务", "task", meaning="spot-check task"),
+    _kw("joint", "合并抽取", "joint-draw", meaning="tasks drawn together: one population, one rate, one list"),
     # plan header and department settings
     _kw("year", "年度", "year"),
     _kw("region", "地区", "region"),
@@ -161,8 +162,10 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("none", "无", "none", ("不涉及",)),
     _kw("window", "时间", "window", ("起止时间", "抽查时间", "检查时间", "抽查检查起止时间", "实施时间",
                                     "完成时限")),
-    _kw("draw_window", "抽取", "draw-window", ("抽取时间", "抽取日期"),
+    _kw("draw_window", "抽取", ("draw-window", "draw"), ("抽取时间", "抽取日期"),
         meaning="when the subjects are drawn, apart from the inspection window"),
+    _kw("each_round", "每轮", "each-round", ("各轮",), meaning="抽取 每轮 15日内: each round's draw deadline"),
+    _kw("within_days", "日内", "days", ("天内",)),
     _kw("batch", "批次", "batch"),
     _kw("due", "截止", "due", ("截至",)),
     _kw("directed", "定向", "directed", ("定向抽查",)),
@@ -195,7 +198,9 @@ KEYWORDS: tuple[Keyword, ...] = (
     _kw("staff_ratio", "人员比", "staff ratio", ("人户比",),
         meaning="inspectors : subjects, e.g. 1:2.5 (按在岗执法人员数量与被抽查对象的比)"),
     _kw("exclude", "不抽", "exclude", ("不抽查", "不纳入抽查"), meaning="a class or group that is not drawn"),
-    _kw("unstated", "待定", "unstated", meaning="the table gives no number (抽取一定比例)"),
+    _kw("unstated", "待定", "unstated", meaning="the table gives no number (抽取一定比例), or no partner (配合 待定)"),
+    _kw("drawn_by", "由", "drawn-by",
+        meaning="由 \"市局\" 抽取: another body draws these subjects, this plan does not"),
     # rounds
     _kw("per_year", "次/年", "per year", ("次／年",)),
     _kw("per_quarter", "次/季度", "per quarter", ("次／季度",)),
@@ -237,9 +242,9 @@ NAME_STOP_KEYS: tuple[str, ...] = ("contains", "not_in", "in", "and", "or", "ali
 """Keywords that may follow a bare name without a space (``行业类别包含"x"``); a name stops before
 their Chinese spellings, so no name can contain them."""
 
-NAME_ALTERNATIVE_KEYS: tuple[str, ...] = ("none", "not")
+NAME_ALTERNATIVE_KEYS: tuple[str, ...] = ("none", "not", "unstated")
 """Keywords that may stand where a bare name may stand (``风险 无`` / ``风险 信用分类``;
-``非 X`` / ``X = 1``).
+``非 X`` / ``X = 1``; ``配合 待定`` / ``配合 市公安局``).
 The grammar gives them one terminal per spelling so the lexer matches them as whole words only."""
 
 TERMINAL_LABELS: dict[str, str] = {

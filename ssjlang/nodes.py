@@ -225,6 +225,7 @@ class Rate:
     - a headcount rule: ``每名执法人员 10户`` → count=10, per_inspector; ``人员比 1:2.5`` → staff_ratio
     - not drawn: ``不抽`` → exclude; a number the table does not give: ``待定 "抽取一定比例"`` → unstated
     - a ceiling: ``10% 不高于 10%``, ``待定 "…" 不高于 10%`` → ceiling=10 (escalation never goes above it)
+    - drawn by another body: ``5%（约1户）由 "联合双随机牵头单位" 抽取`` → drawn_by (this plan draws none)
     - planned count beside it: ``3%（约1200户）`` → planned; ``全年`` (annual: spread over the year's
       rounds) and ``各级合计`` (one rate for the organising level and those below) qualify the whole rate.
 
@@ -248,6 +249,7 @@ class Rate:
     annual: bool = False
     all_levels: bool = False
     ceiling: Decimal | None = None
+    drawn_by: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -384,11 +386,13 @@ class SubgroupRule:
 @dataclass(frozen=True)
 class SubgroupRates:
     """比例 按对象 { … }: rates per sub-population; a subject belongs to the first rule it matches.
-    `planned` is a total the table gives beside the rules (按照B40%(13户),C80%(7户) … 20户)."""
+    `planned` is a total the table gives beside the rules (按照B40%(13户),C80%(7户) … 20户); `overall` the
+    headline rate the table prints beside them (抽查比例 5%), which the rules refine."""
 
     rules: tuple[SubgroupRule, ...]
     span: Span
     planned: Planned | None = None
+    overall: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -459,12 +463,22 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Unstated:
+    """待定 where the table says a thing is so without naming it (是否部门联合抽查：是 — no partner named)."""
+
+    text: Text | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class DrawWindow:
-    """抽取时间: when subjects are drawn, as a window, a text, or both."""
+    """抽取时间: when subjects are drawn, as a window, a text, or both; or each round's draw within its
+    first `each_round_days` days (每个季度第一个月的15日内完成本季度抽取 → 抽取 每轮 15日内)."""
 
     window: Window | None
     text: Text | None
     span: Span
+    each_round_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -552,6 +566,7 @@ class TaskFields:
     guide: Name | None = None
     inspect: tuple[Name, ...] = ()
     assist: tuple[Name, ...] = ()
+    assist_unstated: Unstated | None = None
     modes: tuple[Name, ...] = ()
     methods: tuple[Text, ...] = ()
     category: Text | None = None
@@ -589,6 +604,20 @@ class Plan:
     tasks: tuple[Task, ...]
     span: Span
     levels: tuple[Level, ...] = ()
+    joints: tuple[JointDraw, ...] = ()
+
+
+@dataclass(frozen=True)
+class JointDraw:
+    """合并抽取: tasks drawn together — one population (every subject of any of them), one rate, one list;
+    each drawn subject is inspected for every task whose population holds it (weishan 2024: 名称登记事项与
+    公示信息的检查合并抽取，企业比例为1.5%)."""
+
+    name: Text | None
+    tasks: tuple[TaskCode, ...]
+    rate: RateSpec | None
+    remarks: Text | None
+    span: Span
 
 
 @dataclass(frozen=True)

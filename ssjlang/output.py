@@ -4,7 +4,11 @@ Everything is written into a temporary file or directory beside the target (same
 then renamed into place, so a reader never sees a half-written file or directory. An existing target
 is never replaced unless `force` is given, and never at all when it is not what is being written (a
 device such as /dev/full, a FIFO, a directory where a file goes, a file where a directory goes); on
-any error the temporary copy is removed and the old target, if any, is left as it was.
+any error the temporary copy is removed and the old target, if any, is left as it was. A directory is
+swapped in with Linux renameat2(RENAME_EXCHANGE), so even SIGKILL at any instant leaves the whole old or
+the whole new directory; working copies are flock'ed so that the next run can tell the leftovers of a
+killed run from a live run's and clean them up (`tidy_leftovers`). File names built from data are
+confined to the output directory (`confined`).
 
 Tables leave here as CSV the way Chinese offices open them (`csv_bytes`): UTF-8 with BOM, CRLF, and
 every cell that a spreadsheet would run as a formula neutralised (`safe_cell`, `neutralise_cell`, also
@@ -15,13 +19,25 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import ctypes
+import errno
+import functools
 import io
 import os
+import re
 import shutil
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+
+from .canonical import UNWRITABLE
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no flock, so leftovers of killed runs are left alone
+    fcntl = None  # type: ignore[assignment]
 
 
 class OutputExistsError(FileExistsError):
@@ -45,6 +61,92 @@ class OutputPathError(OSError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+# ---------------------------------------------------------------- leftovers of killed runs
+
+#: mkdtemp/mkstemp's random part: 8 characters of this alphabet (how a leftover is told from a sibling).
+_LEFTOVER = re.compile(r"[a-z0-9_]{8}")
+_SUFFIXES = (".tmp", ".old")
+
+
+def _lock(fd: int, wait: bool) -> bool:
+    """flock(2) an open file or directory; False when another live process holds it (only when not
+    waiting). The kernel drops the lock when its holder dies, even by SIGKILL: that is how a leftover
+    of a killed run is told from the working copy of a run still going on."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _parent_locked(parent: Path) -> Iterator[None]:
+    """Hold the directory `parent` locked: creating a working copy, swapping it in, and tidying up
+    leftovers never interleave between processes (tidying never sees a half-made swap)."""
+    try:
+        fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield  # nothing to lock (a parent we may not open): the writes themselves will say why
+        return
+    try:
+        _lock(fd, wait=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _open_locked(path: Path) -> int:
+    """Open a working copy of ours (file or directory) and lock it for as long as this process lives."""
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if path.is_dir() else 0))
+    _lock(fd, wait=True)
+    return fd
+
+
+def _leftovers(target: Path) -> list[Path]:
+    """`.NAME.xxxxxxxx.tmp` / `.old` beside `target`: working copies and set-aside old versions."""
+    prefix = f".{target.name}."
+    found: list[Path] = []
+    try:
+        entries = sorted(os.listdir(target.parent))
+    except OSError:
+        return []
+    for name in entries:
+        if name.startswith(prefix) and name.endswith(_SUFFIXES) and _LEFTOVER.fullmatch(name[len(prefix):-4]):
+            found.append(target.parent / name)
+    return found
+
+
+def tidy_leftovers(target: Path) -> None:
+    """Clean up after earlier runs that were killed while writing `target` (best effort, never raises).
+
+    A working copy (`.NAME.*.tmp`) or a set-aside old version (`.NAME.*.old`) that no live process holds
+    locked is a leftover: it is removed, except that when `target` itself is missing — a run of the
+    rename fallback killed between its two renames — the old version is first put back as `target`.
+    Without flock (not POSIX) a live run cannot be told from a dead one, so nothing is touched.
+    """
+    if fcntl is None:
+        return
+    target = Path(target)
+    with contextlib.suppress(OSError), _parent_locked(target.parent):
+        for leftover in _leftovers(target):
+            try:
+                fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW
+                             | (getattr(os, "O_DIRECTORY", 0) if leftover.is_dir() else 0))
+            except OSError:
+                continue
+            try:
+                if not _lock(fd, wait=False):
+                    continue  # a live run's working copy
+                old = leftover / "old"
+                if leftover.suffix == ".old" and not os.path.lexists(target) and os.path.lexists(old):
+                    os.rename(old, target)
+                _remove(leftover)
+            finally:
+                os.close(fd)
 
 
 # ---------------------------------------------------------------- target checks
@@ -90,9 +192,11 @@ def _check_parent(path: Path) -> None:
 
 def check_file_target(path: Path, force: bool = False) -> None:
     """Raise unless `path` may be written as a regular file: OutputPathError (never replaceable) or
-    OutputExistsError (exists, no `force`). The CLI calls it before the work, the writers again."""
+    OutputExistsError (exists, no `force`). The CLI calls it before the work, the writers again; both
+    first tidy up leftovers of killed runs (`tidy_leftovers`)."""
     path = Path(path)
     _check_parent(path)
+    tidy_leftovers(path)
     mode = _existing_mode(path)
     if mode is not None and not stat.S_ISREG(mode):
         if stat.S_ISDIR(mode):
@@ -104,9 +208,16 @@ def check_file_target(path: Path, force: bool = False) -> None:
 
 
 def check_directory_target(path: Path, force: bool = False) -> None:
-    """Raise unless `path` may be written as a directory (the directory-level twin of `check_file_target`)."""
+    """Raise unless `path` may be written as a directory (the directory-level twin of `check_file_target`;
+    an old output that a killed run left set aside is put back first, so "exists" is the truth)."""
     path = Path(path)
     _check_parent(path)
+    tidy_leftovers(path)
+    _check_directory(path, force)
+
+
+def _check_directory(path: Path, force: bool) -> None:
+    """`check_directory_target` without the tidy-up (for use while the parent is locked)."""
     mode = _existing_mode(path)
     if mode is not None and not stat.S_ISDIR(mode):
         raise OutputPathError(path, f"「{path}」是{_kind(mode)}，不是目录 (not a directory)，"
@@ -126,20 +237,22 @@ def _umask() -> int:
 
 
 def write_bytes_atomic(path: Path, data: bytes, force: bool = False) -> Path:
-    """Write a file through a temporary sibling and `os.replace` (never a torn file)."""
+    """Write a file through a locked temporary sibling and `os.replace` (never a torn file)."""
     path = Path(path)
     check_file_target(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp makes 0600: a new file gets the usual permissions, a replaced one keeps its own
     mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with _parent_locked(path.parent):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        _lock(fd, wait=True)
     try:
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            os.replace(tmp, path)  # still locked: a concurrent tidy-up never takes it for a leftover
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -152,37 +265,100 @@ def write_text_atomic(path: Path, text: str, force: bool = False, encoding: str 
     return write_bytes_atomic(path, text.encode(encoding), force)
 
 
+RENAME_EXCHANGE = 2
+"""renameat2(2) flag: swap two paths in one step (Linux 3.15+, glibc 2.28+)."""
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """libc's renameat2 through ctypes, or None where there is none (not Linux, an old or other libc)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function  # type: ignore[no-any-return]
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths atomically (renameat2 RENAME_EXCHANGE); False where the system or the file
+    system cannot, so the caller falls back to two renames."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _swap_in(tmp: Path, target: Path) -> Path | None:
+    """Put the finished working copy `tmp` in place of `target`; returns what now holds the old version
+    (to delete), or None.
+
+    Linux: one renameat2(RENAME_EXCHANGE) — at every instant `target` is the whole old or the whole new
+    directory. Elsewhere (or a file system without it) the fallback moves the old one aside into a locked
+    `.NAME.*.old` and renames the new one in; a run killed between the two leaves no `target`, and the
+    next run's `tidy_leftovers` puts the old version back.
+    """
+    if not (target.exists() or target.is_symlink()):
+        os.replace(tmp, target)
+        return None
+    if exchange(tmp, target):
+        return tmp
+    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+    fd = _open_locked(aside)
+    try:
+        old = aside / "old"
+        os.replace(target, old)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            os.replace(old, target)
+            raise
+    except BaseException:
+        _remove(aside)
+        raise
+    finally:
+        os.close(fd)
+    return aside
+
+
 @contextlib.contextmanager
 def atomic_directory(target: Path, force: bool = False) -> Iterator[Path]:
     """Yield an empty temporary directory that becomes `target` when the block succeeds.
 
-    With `force`, an existing target directory is moved aside, the new directory renamed in, and the
-    old one deleted; if the block raises, the temporary directory is removed and `target` untouched.
+    With `force`, an existing target is swapped with the new directory (`_swap_in`) and then deleted;
+    if the block raises, the temporary directory is removed and `target` untouched. The working copy is
+    flock'ed while this process lives, so a run killed at any point leaves only leftovers that the next
+    run tidies up (`tidy_leftovers`), never a partial `target`.
     """
     target = Path(target)
     check_directory_target(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    with _parent_locked(target.parent):
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+        fd = _open_locked(tmp)
+    old: Path | None = None
     try:
         os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
-        check_directory_target(target, force)
-        if target.exists() or target.is_symlink():
-            aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-            old = aside / "old"
-            os.replace(target, old)
-            try:
-                os.replace(tmp, target)
-            except BaseException:
-                os.replace(old, target)
-                _remove(aside)
-                raise
-            _remove(aside)
-        else:
-            os.replace(tmp, target)
+        with _parent_locked(target.parent):
+            _check_directory(target, force)
+            old = _swap_in(tmp, target)
     except BaseException:
         _remove(tmp)
         raise
+    finally:
+        os.close(fd)
+    if old is not None:
+        _remove(old)
 
 
 def _remove(path: Path) -> None:
@@ -194,15 +370,35 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+def confined(root: Path, name: str) -> Path:
+    """`root / name` for a relative POSIX name built from data (a visit id, a task or subject name),
+    refused unless it stays inside `root`: no absolute name, no `..`, no NUL or backslash, and the
+    resolved parent (symbolic links followed) inside the resolved root."""
+    parts = name.split("/")
+    if (not name or name.startswith("/") or "\\" in name or "\x00" in name
+            or any(part in ("", ".", "..") for part in parts)):
+        raise OutputPathError(root / name, f"文件名「{name!r}」会写到输出目录之外或不是合法的文件名 "
+                                           "(file name escapes the output directory)：输出未写入")
+    path = root.joinpath(*parts)
+    base = root.resolve()
+    if not path.parent.resolve().is_relative_to(base):
+        raise OutputPathError(path, f"文件名「{name!r}」会写到输出目录 {root} 之外 "
+                                    "(file name escapes the output directory)：输出未写入")
+    return path
+
+
 def write_directory_atomic(target: Path, files: Mapping[str, bytes], force: bool = False) -> list[Path]:
-    """Write `files` (relative name → bytes) as the directory `target`, all or nothing.
+    """Write `files` (relative name → bytes) as the directory `target`, all or nothing; every name is
+    confined to the directory (`confined`), whatever data it was built from.
 
     Returns the final paths in the order given.
     """
     target = Path(target)
+    for name in files:
+        confined(target, name)  # refuse before any work: nothing is written
     with atomic_directory(target, force) as tmp:
         for name, data in files.items():
-            path = tmp / name
+            path = confined(tmp, name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     return [target / name for name in files]
@@ -213,6 +409,13 @@ def write_directory_atomic(target: Path, files: Mapping[str, bytes], force: bool
 
 #: Cells that a spreadsheet would run as a formula (CSV/XLSX formula injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xml_safe(text: str) -> str:
+    """Text an XLSX or DOCX can hold: each character XML 1.0 forbids (canonical.UNWRITABLE: U+0001,
+    U+FFFE, a lone surrogate…) replaced by U+FFFD �, so a stray control character in a registry or a plan
+    shows as � instead of crashing the writer."""
+    return UNWRITABLE.sub("\ufffd", text)
 
 
 def neutralise_cell(value: object) -> object:

@@ -11,9 +11,9 @@ base names, so the same inputs always give a byte-identical record.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,11 @@ from .canonical import canonical_text
 from .checker import CheckedPlan, load_plan
 from .diagnostics import Diagnostic, InputError, error
 from .export import number
-from .nodes import RiskClass
+from .inputs import RECORD as RECORD_LIMIT
+from .inputs import read_limited
+from .nodes import RiskClass, Span
 from .output import csv_bytes, write_directory_atomic
+from .recordschema import JsonPath, Problem, RecordSyntaxError, parse_record, schema_problem, short, where
 from .resolved import Body, BodyKind, DrawUnit, Organisation, ResolvedPlan
 from .workdays import calendar_info
 
@@ -126,6 +129,8 @@ def _unit_json(result: draw.UnitResult) -> dict[str, Any]:
     if unit.sub is not None:
         entry["sub"] = unit.sub
         entry["label"] = unit.label
+    if unit.joint:
+        entry["joint"] = [record_no(member) for member in unit.joint]
     entry["name"] = unit.name
     entry["lead"] = unit.lead.name
     entry["assist"] = [body.name for body in unit.assist]
@@ -189,8 +194,9 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
     record: dict[str, Any] = {"spec": draw.SPEC}
-    if result.extensions:
-        record["extensions"] = list(result.extensions)
+    extensions = [*result.extensions, *([ORG_EXTENSION] if inputs.roster is not None and organised(plan) else [])]
+    if extensions:
+        record["extensions"] = extensions
     record.update({
         "generator": f"ssjlang {__version__}",
         "commitment": commitment,
@@ -208,6 +214,22 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         "warnings": warnings + list(visits["warnings"]),
     })
     return record
+
+
+ORG_EXTENSION = "SSJ-ORG-1"
+"""Teams and visits of inspecting bodies, units, levels and per-item departments: docs/spec/SSJ-ORG-1.md."""
+
+
+def organised(plan: ResolvedPlan) -> bool:
+    """Whether a plan's visits follow SSJ-ORG-1: some task names an inspecting body (检查), a unit or a level
+    among its bodies, or items with their own department or subjects."""
+    return any(unit_organised(unit) for unit in plan.units)
+
+
+def unit_organised(unit: DrawUnit) -> bool:
+    """Whether a unit's visits follow SSJ-ORG-1 rather than SSJ-TEAM-1's lead and assisting departments."""
+    return bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist)) \
+        or any(item.inspect or item.selector is not None for item in unit.items)
 
 
 def office_of(body: Body, subject: Any) -> str | None:
@@ -261,18 +283,15 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
 
     selections: list[Selection] = []
     infos: dict[tuple[int | str, int | None], TaskInfo] = {}
-    uncovered: dict[str, dict[str, int]] = {}
     for r in result.units:
-        unit = r.design.unit
-        no = record_no(unit)
-        infos[(no, unit.sub)] = TaskInfo(no, unit.name, teams.department(unit.inspecting[0]),
-                                         tuple(teams.department(b) for b in unit.assist),
-                                         tuple(i.text for i in unit.items), unit.sub)
-        organised = bool(unit.inspect) or any(b.kind is not BodyKind.DEPARTMENT for b in (unit.lead, *unit.assist)) \
-            or any(item.inspect for item in unit.items)
-        item_bodies = tuple(dict.fromkeys(b for item in unit.items for b in item.inspect))
-        item_tests = [(item.text, _item_test(item.selector, kinds)) for item in unit.items]
-        per_subject_items = any(test is not None for _, test in item_tests)
+        drawn = r.design.unit
+        members = drawn.joint or (drawn,)  # a joint draw's subjects are inspected for each task that holds them
+        tests = [_item_test(m.selector, kinds) if drawn.joint else None for m in members]
+        prepared = [_UnitVisits.of(m, kinds) for m in members]
+        for unit in members:
+            infos[(record_no(unit), unit.sub)] = TaskInfo(
+                record_no(unit), unit.name, teams.department(unit.inspecting[0]),
+                tuple(teams.department(b) for b in unit.assist), tuple(i.text for i in unit.items), unit.sub)
         for rd in r.rounds:
             if rd.window is None:
                 continue
@@ -282,35 +301,49 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
                     start, end = rd.window
                     if p.id in batch_of:
                         start, end = batch_of[p.id].window
-                    inspect: tuple[str, ...] = ()
-                    assist: tuple[str, ...] = ()
                     subject = by_id[p.id]
-                    if organised:
-                        inspect = tuple(_staffing(teams, b, subject, uncovered) for b in unit.inspecting)
-                        assist = tuple(_staffing(teams, b, subject, uncovered) for b in (*unit.assist, *item_bodies))
-                    items = (tuple(text for text, test in item_tests if test is None or test(subject))
-                             if per_subject_items else None)
-                    selections.append(Selection(no, rd.round, p.id, start, end, unit.sub, inspect, assist, items))
-    if uncovered:
-        raise InputError([_uncovered(level, values, file) for level, values in sorted(uncovered.items())])
+                    for how, test in zip(prepared, tests, strict=True):
+                        if test is None or test(subject):
+                            selections.append(how.selection(teams, subject, p.id, rd.round, (start, end)))
     return plan_visits(selections, infos, roster, seed, year).to_json()
 
 
-def _staffing(teams: _Teams, body: Body, subject: Any, uncovered: dict[str, dict[str, int]]) -> str:
-    office = office_of(body, subject)
-    if body.is_level and office is None:
-        value = canonical_text(str(getattr(subject, "fields", {}).get(body.route_field, "") or ""))
-        uncovered.setdefault(body.name, {}).setdefault(value, 0)
-        uncovered[body.name][value] += 1
-    return teams.department(body, office)
+@dataclass(frozen=True)
+class _UnitVisits:
+    """How one task's selections become visits, prepared once per task: whether SSJ-ORG-1 routes them, the
+    bodies its items add, and its items' compiled 对象 筛选 (None: every item applies to every subject)."""
 
+    unit: DrawUnit
+    routed: bool
+    item_bodies: tuple[Body, ...]
+    item_tests: tuple[tuple[str, Any], ...] | None
 
-def _uncovered(level: str, values: Mapping[str, int], file: str) -> Diagnostic:
-    shown = "、".join(f"「{v or '（空）'}」{n} 户" for v, n in sorted(values.items())[:8])
-    return error(draw.AREA_NOT_COVERED,
-                 f"层级「{level}」的成员都不管辖这些对象所在的区域：{shown} (subjects whose area no office "
-                 f"of the level covers)", file,
-                 hint=f"在层级「{level}」的成员部门中用 辖区 写出这些区域值，或核对名录库的区域字段")
+    @classmethod
+    def of(cls, unit: DrawUnit, kinds: Mapping[str, Any]) -> _UnitVisits:
+        tests = tuple((item.text, _item_test(item.selector, kinds)) for item in unit.items)
+        return cls(unit, unit_organised(unit), tuple(dict.fromkeys(b for item in unit.items for b in item.inspect)),
+                   tests if any(test is not None for _, test in tests) else None)
+
+    def selection(self, teams: _Teams, subject: Any, subject_id: str, round_no: int,
+                  window: tuple[Any, Any]) -> Any:
+        """The task's selection of a drawn subject: its window, the offices that inspect and assist (levels
+        routed by the subject's area; the draw made sure one covers it), the items that apply to it and the
+        bodies of those items."""
+        from .visits import Selection
+
+        unit = self.unit
+        applies = [test is None or test(subject) for _, test in self.item_tests] if self.item_tests else None
+        inspect: tuple[str, ...] = ()
+        assist: tuple[str, ...] = ()
+        if self.routed:
+            bodies = self.item_bodies if applies is None else tuple(dict.fromkeys(
+                b for item, ok in zip(unit.items, applies, strict=True) if ok for b in item.inspect))
+            inspect = tuple(teams.department(b, office_of(b, subject)) for b in unit.inspecting)
+            assist = tuple(teams.department(b, office_of(b, subject)) for b in (*unit.assist, *bodies))
+        items = (tuple(text for (text, _), ok in zip(self.item_tests, applies, strict=True) if ok)
+                 if self.item_tests is not None and applies is not None else None)
+        return Selection(record_no(unit), round_no, subject_id, window[0], window[1], unit.sub, inspect, assist,
+                         items)
 
 
 def record_json(record: Mapping[str, Any]) -> str:
@@ -326,9 +359,22 @@ VISITS_HEADER = ("编号", "检查日期", "公示截止", "统一社会信用�
                  "检查事项", "检查人员", "主检")
 
 
-def list_file_name(task_no: int, round_no: int) -> str:
-    """名单-任务04-第1轮.csv: the draw list file of one task round (zero-padded so names sort)."""
-    return f"名单-任务{task_no:02d}-第{round_no}轮.csv"
+def list_file_name(task_no: int | str, round_no: int, sub: int | None = None) -> str:
+    """名单-任务04-第1轮.csv: the draw list file of one task round (zero-padded so names sort);
+    名单-任务01-子项2-第1轮.csv for a sub-row, 名单-任务SJ-2023-01-第1轮.csv for a text code (characters a
+    file name cannot hold become _, and a short digest of the code then keeps two such codes apart)."""
+    if isinstance(task_no, int):
+        task = f"{task_no:02d}"
+    else:
+        task = _FILE_UNSAFE.sub("_", task_no).strip(".") or "_"
+        if task != task_no:
+            task += "-" + draw.H(task_no)[:8]
+    part = f"-子项{sub}" if sub is not None else ""
+    return f"名单-任务{task}{part}-第{round_no}轮.csv"
+
+
+_FILE_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]')
+"""Characters a draw list's file name cannot hold (path separators, Windows-reserved, control, space)."""
 
 
 def _risk_name(letter: str) -> str:
@@ -350,7 +396,7 @@ def record_files(record: Mapping[str, Any]) -> dict[str, bytes]:
                     s = subjects.get(pick["id"], {})
                     rows.append((stratum["label"], pick["rank"], pick["id"], s.get("name", ""),
                                  s.get("address", ""), _risk_name(s.get("risk", "")), pick["key"]))
-            files[list_file_name(task["no"], rd["round"])] = csv_bytes(LIST_HEADER, rows)
+            files[list_file_name(task["no"], rd["round"], task.get("sub"))] = csv_bytes(LIST_HEADER, rows)
     visit_rows = []
     for visit in record["visits"]:
         s = subjects.get(visit["subject"], {})
@@ -373,38 +419,46 @@ def write_record(record: dict[str, Any], out_dir: Path, force: bool) -> list[Pat
 
 
 def load_record(record_path: Path, complete: bool = False, plan: CheckedPlan | None = None) -> dict[str, Any]:
-    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable.
+    """A record file (or a record directory holding record.json) as a dict; SSJ320 when unusable, OSError
+    when it cannot be read at all (missing, not a regular file, over its size cap).
 
-    `complete` (for rendering documents from it) also demands the whole record schema, so that a
-    damaged or hand-edited record is refused with the place named instead of breaking a document;
-    verification leaves it off and names the first difference from the recomputed draw instead.
-    `plan` (the checked plan the documents are rendered for) also demands that the record was drawn
-    from that very plan: its committed P equals the plan's and its tasks are the plan's tasks (SSJ423)."""
+    Nothing reads a record before it is whole: the file is read within its size cap (inputs.RECORD),
+    parsed without the hazards of plain JSON parsing and validated against docs/spec/record.schema.json
+    (recordschema), so a damaged or hand-edited record is refused with the place named instead of breaking
+    a document. `complete` (for rendering documents from it) also demands what a schema cannot say: every
+    drawn or visited subject is described, and the record is consistent in itself — C = H(T), T made of
+    the committed digests and descriptor, S from C and the beacon value, every stream and key from S (an
+    altered record is refused). Verification leaves that off: it recomputes all of it and names the
+    first difference instead. `plan` (the checked plan the documents are rendered for) also demands that
+    the record was drawn from that very plan: its committed P equals the plan's and its tasks are the
+    plan's tasks (SSJ423)."""
     path = Path(record_path)
     if path.is_dir():
         path = path / RECORD_FILE
+    hint = "给出 ssj draw 写出的 record.json 或其所在目录"
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError([error(BAD_RECORD, f"无法读取抽查记录 (cannot read the record)：{exc}", str(path),
-                                hint="给出 ssj draw 写出的 record.json 或其所在目录")]) from exc
-    usable = (isinstance(data, dict) and data.get("spec") == draw.SPEC
-              and isinstance(data.get("commitment"), dict))
-    if not usable:
+        data = parse_record(read_limited(path, RECORD_LIMIT))  # OSError (I/O: exit 2) passes through
+    except RecordSyntaxError as exc:
+        span = Span(exc.line, exc.column, exc.line, exc.column, 0, 0)
+        raise InputError([error(BAD_RECORD, f"无法读取抽查记录：{exc.chinese} (cannot read the record: "
+                                            f"{exc.english})", str(path), span, hint=hint)]) from exc
+    if not (isinstance(data, dict) and data.get("spec") == draw.SPEC):
         raise InputError([error(BAD_RECORD,
                                 f"{path.name} 不是 {draw.SPEC} 抽查记录 (not a {draw.SPEC} record)",
                                 str(path), hint="给出 ssj draw 写出的 record.json")])
-    problem = record_shape_problem(data) if complete or plan is not None else None
-    if problem is not None:
-        where, what, gloss = problem
-        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {_where(where)} {what} "
-                                            f"(damaged record: {gloss})", str(path),
-                                hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
-                                     "或从公示的原件重新下载")])
-    if plan is not None:
+    problem = schema_problem(data)
+    if problem is None and plan is not None:  # "another plan" says more than "altered": checked first
         mismatch = plan_mismatch(data, plan, str(path))
         if mismatch is not None:
             raise InputError([mismatch])
+    if problem is None and complete:
+        problem = record_shape_problem(data) or record_consistency_problem(data)
+    if problem is not None:
+        place, what, gloss = problem
+        raise InputError([error(BAD_RECORD, f"抽查记录 {path.name} 的 {where(place, data)} {what} "
+                                            f"(damaged record: {gloss})", str(path),
+                                hint="记录已损坏或被手工改动：用 ssj draw 重新生成的 record.json，"
+                                     "或从公示的原件重新下载")])
     return data
 
 
@@ -454,101 +508,9 @@ def _numbers(numbers: list[str]) -> str:
     return "、".join(numbers)
 
 
-_DATE = "date"
-"""Shape marker: an ISO date string (2024-03-05)."""
-_TASK_NO = "task-no"
-"""Shape marker: a task number (an integer) or a task code written as text."""
-_NULLABLE = "nullable"
-
-_TEAM_MEMBER = {"badge": str, "name": str, "department": str, "lead": bool}
-_WINDOW = {"start": _DATE, "end": _DATE}
-_RECORD_SHAPE: dict[str, Any] = {
-    "spec": str, "generator": str,
-    "commitment": {"text": str, "digest": str, "plan": str, "registry": str, "roster": str, "beacon": str},
-    "beacon_value": str, "seed": str,
-    "plan": {"file": str, "title": str, "year": int, "region": str},
-    "registry": {"file": str, "subjects": int},
-    "roster": (_NULLABLE, {"file": str, "inspectors": int}),
-    "tasks": [{
-        "no": _TASK_NO, "name": str, "lead": str, "assist": [str], "rate_text": str, "population": int,
-        "selected": int,
-        "rounds": [{"round": int, "stream": str, "window": _WINDOW,
-                    "strata": [{"label": str, "population": int, "eligible": int, "k": int,
-                                "selected": [{"rank": int, "id": str, "key": str}]}]}],
-    }],
-    "subjects": ({str: {"name": str, "address": str, "legal_rep": str}},),
-    "visits": [{"visit": str, "subject": str, "tasks": [{"no": _TASK_NO, "round": int}],
-                "items": [{"task": _TASK_NO, "item": str}], "window": _WINDOW, "date": _DATE,
-                "publish_by": _DATE, "team": [_TEAM_MEMBER]}],
-    "workload": [{"badge": str, "name": str, "department": str, "visits": int}],
-    "warnings": [str],
-}
-"""What the documents and the verification read from a record: keys, JSON types, ISO dates.
-A dict is an object with these keys (others allowed), a one-element list a list of that shape,
-a one-element tuple holding {str: shape} an object of any keys, (_NULLABLE, shape) the shape or null."""
-
-_TYPE_NAMES = {str: ("文本", "a string"), int: ("整数", "an integer"), bool: ("true/false", "true or false")}
-
-
-def _shape_problem(path: JsonPath, value: Any, shape: Any) -> tuple[JsonPath, str, str] | None:
-    """The first place where `value` departs from `shape`, with what is wrong in words: Chinese, then
-    the English gloss."""
-    if isinstance(shape, tuple) and shape[0] == _NULLABLE:
-        return None if value is None else _shape_problem(path, value, shape[1])
-    if isinstance(shape, tuple):
-        if not isinstance(value, dict):
-            return path, "应为对象", "must be a JSON object"
-        inner = shape[0][str]
-        for key, item in value.items():
-            found = _shape_problem((*path, key), item, inner)
-            if found is not None:
-                return found
-        return None
-    if isinstance(shape, dict):
-        if not isinstance(value, dict):
-            return path, "应为对象", "must be a JSON object"
-        for key, inner in shape.items():
-            if key not in value:
-                return (*path, key), "缺失", "missing"
-            found = _shape_problem((*path, key), value[key], inner)
-            if found is not None:
-                return found
-        return None
-    if isinstance(shape, list):
-        if not isinstance(value, list):
-            return path, "应为列表", "must be a JSON list"
-        for index, item in enumerate(value):
-            found = _shape_problem((*path, index), item, shape[0])
-            if found is not None:
-                return found
-        return None
-    if shape == _TASK_NO:  # a number, or a code that is not all digits (SJ-2023-01)
-        if (isinstance(value, str) and value and not value.isdigit()) or (
-                isinstance(value, int) and not isinstance(value, bool)):
-            return None
-        found = _short(json.dumps(value, ensure_ascii=False))
-        return path, f"应为整数或文字编号，实为 {found}", "must be a task number"
-    if shape == _DATE:
-        if not isinstance(value, str):
-            return path, f"应为日期文本，如 2024-03-05，实为 {_short(json.dumps(value))}", "must be a date"
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return path, f"「{_short(value)}」不是有效日期，应写作 2024-03-05", "not a date"
-        return None
-    if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
-        chinese, english = _TYPE_NAMES[shape]
-        found = _short(json.dumps(value, ensure_ascii=False))
-        return path, f"应为{chinese}，实为 {found}", f"must be {english}"
-    return None
-
-
-def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str, str] | None:
-    """The first departure of a loaded record from the record schema, or None when it has the shape
-    the documents need; also that every drawn or visited subject is described in `subjects`."""
-    found = _shape_problem((), record, _RECORD_SHAPE)
-    if found is not None:
-        return found
+def record_shape_problem(record: Mapping[str, Any]) -> Problem | None:
+    """What the record schema cannot say about a schema-valid record: every drawn or visited subject is
+    described in `subjects` (the documents show its name and address)."""
     subjects = record["subjects"]
     for t, task in enumerate(record["tasks"]):
         for r, rnd in enumerate(task["rounds"]):
@@ -556,64 +518,107 @@ def record_shape_problem(record: Mapping[str, Any]) -> tuple[JsonPath, str, str]
                 for i, sel in enumerate(stratum["selected"]):
                     if sel["id"] not in subjects:
                         return (("tasks", t, "rounds", r, "strata", s, "selected", i, "id"),
-                                f"{sel['id']} 不在 subjects 中", "subject not described in the record")
+                                f"{short(sel['id'])} 不在 subjects 中", "subject not described in the record")
     for v, visit in enumerate(record["visits"]):
         if visit["subject"] not in subjects:
             return (("visits", v, "subject"),
-                    f"{visit['subject']} 不在 subjects 中", "subject not described in the record")
+                    f"{short(visit['subject'])} 不在 subjects 中", "subject not described in the record")
     return None
 
 
-JsonPath = tuple[str | int, ...]
-"""Where a value stands in a record: keys and list positions from the top."""
+def record_consistency_problem(record: Mapping[str, Any]) -> Problem | None:
+    """The first place where a schema-valid record contradicts itself (SSJ-DRAW-1 §3–§5): T is made of the
+    committed digests and descriptor, C = H(T), S = H(C and the beacon value), every stream S_tr and every
+    key K follows from S, every stratum lists k selections, every visit number is used once. An altered
+    record fails here even when its plan digest is right."""
+    committed = record["commitment"]
+    try:
+        text = draw.commitment_text(committed["plan"], committed["registry"], committed["roster"],
+                                    committed["beacon"])
+        seed = draw.seed(committed["digest"], record["beacon_value"])
+    except InputError:
+        return ("commitment", "beacon"), "或 beacon_value 为空", "empty beacon descriptor or value"
+    if committed["text"] != text:
+        return (("commitment", "text"), "与承诺中的摘要 P、R、Q 和随机源描述不符",
+                "T does not match the committed digests")
+    if committed["digest"] != draw.H(text):
+        return ("commitment", "digest"), "不等于 H(T)", "C is not H(T)"
+    if record["seed"] != seed:
+        return ("seed",), "不等于由 C 和随机源数值算出的种子", "S does not follow from C and the beacon value"
+    for t, task in enumerate(record["tasks"]):
+        for r, rnd in enumerate(task["rounds"]):
+            stream = draw.stream(seed, task["no"], rnd["round"], task.get("sub"))
+            if rnd["stream"] != stream:
+                return (("tasks", t, "rounds", r, "stream"), "不等于由种子 S 算出的随机流",
+                        "S_tr does not follow from S")
+            for s, stratum in enumerate(rnd["strata"]):
+                if len(stratum["selected"]) != stratum["k"]:
+                    return (("tasks", t, "rounds", r, "strata", s, "k"),
+                            f"为 {stratum['k']}，但抽中名单有 {len(stratum['selected'])} 户",
+                            "k differs from the selections listed")
+                for i, pick in enumerate(stratum["selected"]):
+                    if pick["key"] != draw.subject_key(stream, pick["id"]):
+                        return (("tasks", t, "rounds", r, "strata", s, "selected", i, "key"),
+                                "不等于由随机流和统一社会信用代码算出的随机键",
+                                "K does not follow from S_tr and the id")
+    seen: set[str] = set()
+    for v, visit in enumerate(record["visits"]):
+        if visit["visit"] in seen:
+            return ("visits", v, "visit"), f"{visit['visit']} 重复", "visit number used twice"
+        seen.add(visit["visit"])
+    return None
 
 
-def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
-        return text[:8] + "…"
-    return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _where(path: JsonPath) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
-
-
-def _walk(path: JsonPath, recorded: Any, computed: Any) -> Iterator[tuple[JsonPath, str]]:
+def _walk(path: JsonPath, recorded: Any, computed: Any,
+          top: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     """Differences between two JSON values (where, and what in words), depth first in the recomputed
-    record's key order."""
+    record's key order; places are named as in the recomputed record `top` (a task by its number)."""
     if isinstance(computed, dict) and isinstance(recorded, dict):
         for key in computed:
             if (*path, key) in IGNORED_IN_VERIFY:
                 continue
             if key not in recorded:
-                yield (*path, key), f"记录中缺少 {_where((*path, key))} (missing from the record)"
+                yield (*path, key), f"记录中缺少 {where((*path, key), top)} (missing from the record)"
                 return
-            yield from _walk((*path, key), recorded[key], computed[key])
+            yield from _walk((*path, key), recorded[key], computed[key], top)
         extra = [k for k in recorded if k not in computed and (*path, k) not in IGNORED_IN_VERIFY]
         if extra:
-            yield ((*path, extra[0]), f"记录中的 {_where((*path, extra[0]))} 在重新计算的结果中不存在 "
+            yield ((*path, extra[0]), f"记录中的 {where((*path, extra[0]), top)} 在重新计算的结果中不存在 "
                                       f"(not in the recomputed draw)")
         return
     if isinstance(computed, list) and isinstance(recorded, list):
         for i, (a, b) in enumerate(zip(recorded, computed, strict=False)):
-            yield from _walk((*path, i), a, b)
+            yield from _walk((*path, i), a, b, top)
         if len(recorded) != len(computed):
-            yield path, (f"{_where(path)} 在记录中有 {len(recorded)} 项，重新计算为 {len(computed)} 项 "
+            yield path, (f"{where(path, top)} 在记录中有 {len(recorded)} 项，重新计算为 {len(computed)} 项 "
                          f"(entry count differs)")
         return
     if recorded != computed or type(recorded) is not type(computed):
-        yield path, (f"{_where(path)} 不一致 (differs)：记录中为 {_short(recorded)}，"
-                     f"重新计算为 {_short(computed)}")
+        mine, theirs = short_pair(recorded, computed)
+        yield path, f"{where(path, top)} 不一致 (differs)：记录中为 {mine}，重新计算为 {theirs}"
 
 
-def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], where: JsonPath) -> str:
+def short_pair(recorded: object, computed: object) -> tuple[str, str]:
+    """Two differing values as a message shows them: shortened (`short`), but never so short that they
+    look the same — two keys sharing their first 8 hex digits are shown to 4 digits past the first one
+    that differs."""
+    mine, theirs = short(recorded), short(computed)
+    if mine != theirs or not (isinstance(recorded, str) and isinstance(computed, str)):
+        return mine, theirs
+    same = next((i for i, (x, y) in enumerate(zip(recorded, computed, strict=False)) if x != y),
+                min(len(recorded), len(computed)))
+    cut = same + 5
+    return ((recorded[:cut] + "…" if len(recorded) > cut else recorded),
+            (computed[:cut] + "…" if len(computed) > cut else computed))
+
+
+def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], place: JsonPath) -> str:
     """Why a date-dependent difference may be innocent: the record was drawn with another holiday calendar.
 
     Said only when the difference lies in the calendar-dependent part and the versions differ; a
     calendar version difference alone (same schedule) is no difference at all.
     """
-    if not where or where[0] not in CALENDAR_DEPENDENT:
+    if not place or place[0] not in CALENDAR_DEPENDENT:
         return ""
     mine = recomputed.get("calendar") or {}
     theirs = record.get("calendar")
@@ -628,15 +633,15 @@ def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], whe
             f"请安装记录所用版本 (pip install chinesecalendar=={theirs.get('version')}) 后重新核验")
 
 
-def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roster_path: Path | None,
-                  encoding: str | None = None) -> list[str]:
+def verify_record(record_path: Path | Mapping[str, Any], plan_path: Path, registry_path: Path,
+                  roster_path: Path | None, encoding: str | None = None) -> list[str]:
     """Recompute a published draw: [] when it matches, else the first difference in words.
 
     Digests are compared first so the message names the input that differs; then T, C and the
     seed; then the whole recomputed record against the published one. A different holiday-calendar
     version is reported only when the recomputed dates (or what depends on them) differ.
     """
-    record = load_record(record_path)
+    record = record_path if isinstance(record_path, Mapping) else load_record(record_path)
     committed = record["commitment"]
     inputs = _load_inputs(plan_path, registry_path, roster_path, encoding)
     for key, name, english, mine in (
@@ -644,8 +649,9 @@ def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roste
             ("registry", "检查对象名录库", "registry", inputs.registry_digest),
             ("roster", "执法检查人员名录", "roster", inputs.roster_digest)):
         if committed.get(key) != mine:
-            return [f"{name}摘要不一致 ({english} digest differs)：记录中为 {_short(committed.get(key))}，"
-                    f"重新计算为 {_short(mine)}——所给的{name}不是承诺时的那一份"]
+            theirs, ours = short_pair(committed.get(key), mine)
+            return [f"{name}摘要不一致 ({english} digest differs)：记录中为 {theirs}，"
+                    f"重新计算为 {ours}——所给的{name}不是承诺时的那一份"]
     descriptor = str(committed.get("beacon", ""))
     try:
         expected = _commitment(inputs, descriptor)
@@ -654,19 +660,21 @@ def verify_record(record_path: Path, plan_path: Path, registry_path: Path, roste
     if committed.get("text") != expected["text"]:
         return ["承诺文本 T 与其中的摘要和随机源描述不符 (commitment text differs)——公布的承诺被改动过"]
     if committed.get("digest") != expected["digest"]:
-        return [f"承诺摘要 C 不一致 (commitment digest differs)：记录中为 {_short(committed.get('digest'))}，"
-                f"重新计算为 {_short(expected['digest'])}——C 不等于 H(T)"]
+        theirs, ours = short_pair(committed.get("digest"), expected["digest"])
+        return [f"承诺摘要 C 不一致 (commitment digest differs)：记录中为 {theirs}，"
+                f"重新计算为 {ours}——C 不等于 H(T)"]
     value = str(record.get("beacon_value", ""))
     try:
         seed = draw.seed(expected["digest"], value)
     except InputError as exc:
         return [f"随机源数值无法使用 (beacon value unusable)：{exc.diagnostics[0].message}"]
     if record.get("seed") != seed:
-        return [f"种子 S 不一致 (seed differs)：记录中为 {_short(record.get('seed'))}，"
-                f"重新计算为 {_short(seed)}——记录中的随机源数值或种子被改动过"]
+        theirs, ours = short_pair(record.get("seed"), seed)
+        return [f"种子 S 不一致 (seed differs)：记录中为 {theirs}，"
+                f"重新计算为 {ours}——记录中的随机源数值或种子被改动过"]
     recomputed = _build_record(inputs, Path(plan_path), Path(registry_path), roster_path, descriptor, value,
                                None)
-    for where, difference in _walk((), record, recomputed):
+    for place, difference in _walk((), record, recomputed, recomputed):
         return [difference + "——记录与其输入文件得出的抽取结果不符 (the record does not match its inputs)"
-                + _calendar_note(record, recomputed, where)]
+                + _calendar_note(record, recomputed, place)]
     return []

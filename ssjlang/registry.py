@@ -48,14 +48,19 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .canonical import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    UNWRITABLE,
     WHITE_SPACE,
     canonical_text,
     date_parts,
     digest_of_blocks,
     digest_of_sorted_rows,
+    in_date_range,
     parse_date,
 )
 from .diagnostics import Diagnostic, InputError, Related, cell_span, error, warning
+from .inputs import TABLE, InputFileError, check_zip, read_limited, text_codec_problem
 from .nodes import STANDARD_FIELD_ALIASES, STANDARD_FIELDS, RiskClass
 from .uscc import (
     ALPHABET,
@@ -85,6 +90,9 @@ BAD_DATE = "SSJ214"  # roster 不可用日期 not a date or range
 BLANK_REQUIRED = "SSJ215"  # roster 姓名 or 部门 blank
 BAD_ENCODING_NAME = "SSJ216"  # encoding= names no codec
 NUMBER_AS_ID = "SSJ217"  # an id or badge in scientific notation (Excel stored it as a number: digits lost)
+UNBALANCED_QUOTE = "SSJ218"  # a CSV quote that never closes (or swallows the rows after it into one cell)
+TRUNCATED = "SSJ219"  # the file ends in the middle of its last row
+MERGED_CELLS = "SSJ220"  # XLSX merged cells among the data rows (all but the first cell read as blank)
 
 BAD_CHECK_CHAR = "SSJ250"  # warning: an 18-character USCC whose check character is wrong
 LEGACY_NUMBER = "SSJ251"  # warning: a 15-digit 注册号 instead of a USCC
@@ -95,6 +103,7 @@ BLANK_NAME = "SSJ255"  # warning: a subject without a 名称
 INVISIBLE_IN_ID = "SSJ256"  # warning: an id holding an invisible format character (U+FEFF BOM, U+200B…)
 FULL_WIDTH_ID = "SSJ257"  # warning: an id written with full-width letters or digits (９１１４…)
 FORMULA_WITHOUT_VALUE = "SSJ258"  # warning: XLSX formula cells with no cached value, read as blank
+UNWRITABLE_CHARACTER = "SSJ259"  # warning: a control character a workbook cannot hold (U+0001, U+FFFE…)
 
 WARNINGS_PER_CODE = 50
 """Per warning code and file, how many are listed one by one before a single summary (SSJ253)."""
@@ -523,6 +532,33 @@ class _Table:
     encoding: str
     close: Callable[[], None] = lambda: None
     lines: _CsvLines | None = None  # the CSV fast path: the same records as UTF-8 lines
+    merged: tuple[_Merge, ...] = ()  # XLSX merged ranges (checked once the header row is known)
+
+
+class _Merge(NamedTuple):
+    """An XLSX merged range: its reference (C2:C4) and where it starts and ends."""
+
+    ref: str
+    first_row: int
+    last_row: int
+    first_column: int
+
+
+def _refuse_merged(table: _Table, header_row: int, report: _Report) -> None:
+    """SSJ220 for every merged range that reaches below the header row.
+
+    A merged range keeps its value in its first cell only; the other cells read as blank (openpyxl, and
+    Excel's own CSV export, do the same), so subjects would silently lose a 行业类别 and drop out of a
+    selector. Refused rather than filled in: filling guesses what the office meant and would give the
+    workbook another digest R than its CSV export. A merged title row above the header is fine.
+    """
+    for merge in table.merged:
+        if merge.last_row > header_row:
+            report.error(MERGED_CELLS, f"{merge.ref} 是合并单元格：除左上角外都会读作空白 "
+                         f"(merged cells: all but the first cell read as blank)", row=merge.first_row,
+                         column=merge.first_column,
+                         hint=f"在 Excel 或 WPS 中选中 {merge.ref} → 取消合并单元格，把值填入每一格"
+                              "（定位条件 → 空值，输入 = 上一格，Ctrl+Enter），再保存")
 
 
 class TableText(NamedTuple):
@@ -561,6 +597,9 @@ def read_table(path: Path, encoding: str | None = None,
     number, cells = rows[start]
     while cells and not cells[-1]:
         cells = cells[:-1]
+    _refuse_merged(table, number, report)
+    if report.errors:
+        return None, report.errors + list(report.finish())
     return TableText(tuple(cells), number, rows[start + 1:], table.encoding), list(report.finish())
 
 
@@ -575,17 +614,23 @@ def _open_table(path: Path, encoding: str | None, report: _Report,
                 sheet_names: tuple[str, ...]) -> _Table | None:
     """The table's rows as canonical cells, or None after reporting why the file is no table."""
     try:
-        data = path.read_bytes()
+        data = read_limited(path, TABLE)  # a regular file, bounded: never /dev/zero or a FIFO
     except IsADirectoryError:
         report.error(UNREADABLE, "这是一个目录，不是表格文件 (a directory, not a table file)",
                      hint="给出 CSV 或 XLSX 文件的路径")
         return None
     except OSError as exc:
         report.error(UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror or exc}",
-                     hint="检查路径是否正确、文件是否存在、是否有读取权限")
+                     hint="检查路径是否正确、文件是否存在、是否有读取权限；表格应为普通的 CSV 或 XLSX 文件")
         return None
     if data.startswith(_ZIP_MAGIC):
-        return _open_xlsx(path, report, sheet_names)
+        try:
+            check_zip(data, path)  # a zip bomb is refused before anything is inflated
+        except InputFileError as exc:
+            report.error(UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror}", row=1, column=1,
+                         hint="工作簿解压后过大：另存为 CSV，或确认给出的是名录文件")
+            return None
+        return _open_xlsx(io.BytesIO(data), report, sheet_names)
     if data.startswith(_OLE_MAGIC):
         report.error(NOT_A_TABLE,
                      "这是 Excel 97–2003 (.xls) 文件，不能直接读取 (old .xls workbooks are not read)",
@@ -598,6 +643,7 @@ def _open_table(path: Path, encoding: str | None, report: _Report,
     if encoding is None and b"\x00" not in data:
         lines = _utf8_lines(data)
         if lines is not None:  # the common case, never decoded as a whole
+            _check_last_line(lines.lines, lines.delimiter, data.endswith((b"\n", b"\r")), report)
             return _Table(lines.rows(), lines.encoding, lines=lines)
     text, used = _decode(data, encoding, report)
     del data
@@ -614,12 +660,11 @@ def _open_table(path: Path, encoding: str | None, report: _Report,
 def _decode(data: bytes, encoding: str | None, report: _Report) -> tuple[str | None, str]:
     """Strict decoding: the forced encoding, else UTF-16 by BOM, UTF-8 (BOM allowed), then GB18030."""
     if encoding is not None:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            report.error(BAD_ENCODING_NAME, f"未知的编码「{encoding}」 (unknown encoding)",
+        if text_codec_problem(encoding) is not None:  # unknown, or rot13/base64/zlib/undefined
+            report.error(BAD_ENCODING_NAME, f"未知的编码或不是文本编码「{encoding}」 (unknown encoding)",
                          hint="常用编码：utf-8、utf-8-sig、gb18030 (兼容 gbk、gb2312)、utf-16")
             return None, encoding
+        codec = codecs.lookup(encoding).name
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
             codec = "utf-8-sig"
         candidates = [codec]
@@ -657,8 +702,8 @@ def _byte_position(data: bytes, offset: int, codec: str) -> tuple[int, int]:
     """Row and cell column of a byte offset (approximate for quoted multi-line cells)."""
     if codec.startswith("utf-16"):
         return 1, 1
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    row = data.count(b"\n", 0, line_start) + 1
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1  # lone CRs end lines too
+    row = len(data[:line_start].splitlines()) + 1
     prefix = data[line_start:offset].decode(codec, errors="replace")
     delimiter = "\t" if prefix.count("\t") > prefix.count(",") else ","
     cells = next(csv.reader([prefix], delimiter=delimiter), [""])
@@ -683,19 +728,39 @@ _HEAD_CHARS = 1 << 16
 def _csv_table(text: str, encoding: str, report: _Report) -> _Table:
     """CSV records as canonical cells; row numbers count records (what a spreadsheet shows as rows)."""
     delimiter = _delimiter(text[:_HEAD_CHARS])
-    if '"' not in text and (delimiter == "\t" or "\t" not in text):
+    unwritable = UNWRITABLE.search(text) is not None
+    if '"' not in text and (delimiter == "\t" or "\t" not in text) and not unwritable:
         # Without quotes no cell holds a line break, a delimiter or (comma-separated) a TAB, and the text
         # is already NFC: splitting is the CSV parse, and only white space at cell edges needs work.
         has_space = _CELL_SPACE[delimiter].search(text) is not None
         lines = _CsvLines.split(text.encode("utf-8"), delimiter, has_space, encoding)
+        _check_last_line(lines.lines, delimiter.encode("utf-8"), text.endswith(("\n", "\r")), report)
         return _Table(lines.rows(), encoding, lines=lines)
-    return _Table(_csv_rows(text, delimiter, report), encoding)
+    return _Table(_csv_rows(text, delimiter, report, unwritable), encoding)
 
 
-def _csv_rows(text: str, delimiter: str, report: _Report) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _csv_rows(text: str, delimiter: str, report: _Report, unwritable: bool = False) -> Iterator[Row]:
+    """csv.reader's records as canonical cells, watching what it would accept silently: a quote that never
+    closes (the rest of the file becomes one cell), a quoted cell that swallowed whole rows (a line break
+    and the delimiter inside one cell), a last row cut short (SSJ218, SSJ219)."""
+    size = len(text)
+    ends_with_line_break = text.endswith(("\n", "\r"))
+    source = io.StringIO(text, newline="")
     del text
+    consumed: list[str] = []  # the file lines of the record being read
+    read = 0  # characters of the file handed to the reader so far
+
+    def physical_lines() -> Iterator[str]:
+        nonlocal read
+        for line in source:
+            consumed.append(line)
+            read += len(line)
+            yield line
+
+    reader = csv.reader(physical_lines(), delimiter=delimiter)
     number = 0
+    line = 1  # the file line the next record starts on
+    widest = 0
     clean = _canonical_cell_nfc
     while True:
         try:
@@ -707,7 +772,98 @@ def _csv_rows(text: str, delimiter: str, report: _Report) -> Iterator[Row]:
                          row=number + 1, column=1, hint="检查该行的引号是否成对")
             return
         number += 1
-        yield number, [clean(c) for c in record]
+        at_end = read == size
+        if (len(consumed) > 1 or at_end) and not _quotes_closed(record, consumed, delimiter, number, line,
+                                                                at_end, report):
+            return
+        if at_end and not ends_with_line_break and 0 < len(record) < widest:
+            _truncated(report, number, len(record), widest)
+        line += len(consumed)
+        consumed.clear()
+        widest = max(widest, len(record))
+        cells = [clean(c) for c in record]
+        if unwritable:
+            _report_unwritable(cells, number, report)
+        yield number, cells
+
+
+def _quotes_closed(record: list[str], lines: list[str], delimiter: str, row: int, line: int, at_end: bool,
+                   report: _Report) -> bool:
+    """Whether a record that spans several file lines, or ends the file, closed its quotes; else SSJ218 at
+    the cell where the quote opened.
+
+    csv.reader takes a quote that never closes as a cell running to the end of the file, and a quote that
+    closes rows later as one cell holding those rows: both without a word. The first is told by reading the
+    record as csv.reader does (`_ends_inside_quotes`); the second by a cell holding a line break *and* the
+    delimiter — what a real multi-line cell (an address on two lines) does not hold."""
+    where = f"第 {row} 行" if row == line else f"第 {row} 行（文件第 {line} 行）"
+    if at_end and any('"' in text for text in lines) and _ends_inside_quotes("".join(lines), delimiter):
+        column = len(record)
+        message = (f"{where}第 {column} 列的引号没有闭合，文件其余部分都会被读进这一个单元格 "
+                   f"(unbalanced quote: never closed)")
+    else:
+        column = next((i + 1 for i, cell in enumerate(record)
+                       if ("\n" in cell or "\r" in cell) and delimiter in cell), 0)
+        if not column:
+            return True
+        closed, swallowed = line + len(lines) - 1, len(lines) - 1
+        message = (f"{where}第 {column} 列的引号到第 {closed} 行才闭合，"
+                   f"其间 {swallowed} 行被读进了一个单元格 (unbalanced quote: rows swallowed into one cell)")
+    report.error(UNBALANCED_QUOTE, message, row=row, column=column,
+                 hint="在该单元格末尾补上引号，或去掉多余的引号；单元格内的引号要写成两个（\"\"）")
+    return False
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Whether csv.reader (lenient, as used here) ends `text` inside a quoted cell: a `"` that opens a cell
+    and is never closed. A `"` inside an unquoted cell is an ordinary character, `""` an escaped one."""
+    quoted, at_cell_start, i = False, True, 0
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == '"':
+                if text.startswith('"', i + 1):
+                    i += 1
+                else:
+                    quoted = False
+        elif char == '"' and at_cell_start:
+            quoted = True
+        at_cell_start = not quoted and (char == delimiter or char in "\r\n")
+        i += 1
+    return quoted
+
+
+def _truncated(report: _Report, row: int, cells: int, width: int) -> None:
+    report.error(TRUNCATED, f"文件在第 {row} 行中间结束：该行只有 {cells} 列，应有 {width} 列，且没有换行符 "
+                 f"(the file ends in the middle of a row: truncated?)", row=row, column=max(cells, 1),
+                 hint="文件可能没有完整复制或下载：重新导出或重新下载该文件")
+
+
+def _check_last_line(lines: Sequence[bytes], delimiter: bytes | str, ends_with_line_break: bool,
+                     report: _Report) -> None:
+    """SSJ219 for a CSV without quotes whose last line, without a final line break, has fewer cells than
+    the widest of the lines above it that the header search looks at (a file cut off mid-row)."""
+    if ends_with_line_break or len(lines) < 2:
+        return
+    sep = delimiter.encode("utf-8") if isinstance(delimiter, str) else delimiter
+    last = lines[-1].count(sep) + 1
+    widest = max(line.count(sep) + 1 for line in lines[:_HEADER_SEARCH_LINES])
+    if lines[-1].strip() and last < widest:
+        _truncated(report, len(lines), last, widest)
+
+
+#: canonical.UNWRITABLE as UTF-8 bytes (less NUL, refused as binary content, and surrogates, never UTF-8).
+_UNWRITABLE_BYTES = re.compile(b"[\x01-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def _report_unwritable(cells: Sequence[str], row: int, report: _Report) -> None:
+    """SSJ259 for each cell holding a character a workbook cannot hold (documents show it as U+FFFD)."""
+    for column, cell in enumerate(cells, start=1):
+        found = UNWRITABLE.search(cell)
+        if found is not None:
+            report.warning(UNWRITABLE_CHARACTER, f"单元格中有控制字符 U+{ord(found.group()):04X}，"
+                           f"XLSX/DOCX 文书无法容纳，将显示为 � (a character documents cannot hold)",
+                           row, column, hint="删除该字符（常由复制粘贴或其他系统导出带入）")
 
 
 # White space a cell may start or end with (canonical text strips it), less the line breaks and, in a
@@ -732,7 +888,7 @@ def _utf8_lines(data: bytes) -> _CsvLines | None:
     base = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     end = data.find(b"\n", base)
     delimiter = _delimiter(data[base:base + _HEAD_CHARS])
-    if b'"' in data or (delimiter == "," and b"\t" in data):
+    if b'"' in data or (delimiter == "," and b"\t" in data) or _UNWRITABLE_BYTES.search(data) is not None:
         return None
     crlf = end > base and data[end - 1:end] == b"\r"
     sep = b"\r\n" if crlf else b"\n"
@@ -859,11 +1015,11 @@ class _CsvLines:
         return False
 
 
-def _open_xlsx(path: Path, report: _Report, sheet_names: tuple[str, ...]) -> _Table | None:
+def _open_xlsx(source: io.BytesIO, report: _Report, sheet_names: tuple[str, ...]) -> _Table | None:
     import openpyxl  # imported here: CSV-only runs do not pay for it
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         report.error(NOT_A_TABLE,
                      f"无法作为 XLSX 工作簿读取 (not a readable XLSX workbook): {type(exc).__name__}",
@@ -880,6 +1036,7 @@ def _open_xlsx(path: Path, report: _Report, sheet_names: tuple[str, ...]) -> _Ta
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) dimension
     _report_formulas_without_values(sheet, report)
+    merged = _merged_ranges(sheet)
 
     def rows() -> Iterator[Row]:
         try:
@@ -889,7 +1046,46 @@ def _open_xlsx(path: Path, report: _Report, sheet_names: tuple[str, ...]) -> _Ta
             report.error(NOT_A_TABLE, f"XLSX 工作表读取失败 (damaged worksheet): {type(exc).__name__}",
                          row=1, column=1, hint="用 Excel 或 WPS 打开后另存为 .xlsx 或 CSV")
 
-    return _Table(rows(), "xlsx", workbook.close)
+    return _Table(rows(), "xlsx", workbook.close, merged=merged)
+
+
+_MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]{0,200}?\bref=\"([A-Z]{1,3})([0-9]{1,7})"
+                        rb"(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_MERGE_OVERLAP = 512
+"""Bytes kept from one chunk to the next: longer than any tag `_MERGE_TAG` matches, so a tag cut by a
+chunk end (which does not match: the closing quote is missing) is found whole in the next window."""
+
+
+def _merged_ranges(sheet: Any) -> tuple[_Merge, ...]:
+    """The sheet's merged ranges, read from its XML (openpyxl's read-only sheets do not give them), a
+    megabyte at a time as for formula cells."""
+    source = getattr(sheet, "_get_source", None)
+    if source is None:
+        return ()
+    found: dict[int, _Merge] = {}  # by the tag's offset in the XML: a tag in the overlap counts once
+    offset, tail = 0, b""
+    try:
+        with source() as stream:
+            while True:
+                chunk = stream.read(1 << 20)
+                window = tail + chunk
+                for m in _MERGE_TAG.finditer(window):
+                    found.setdefault(offset + m.start(), _merge(m))
+                if not chunk:
+                    break
+                keep = min(len(window), _MERGE_OVERLAP)
+                offset += len(window) - keep
+                tail = window[len(window) - keep:]
+    except Exception:  # a damaged sheet is reported by the reading itself (SSJ202)
+        return ()
+    return tuple(found[k] for k in sorted(found))
+
+
+def _merge(m: re.Match[bytes]) -> _Merge:
+    first_col, first_row = m.group(1).decode(), int(m.group(2))
+    last_col, last_row = (m.group(3) or m.group(1)).decode(), int(m.group(4) or m.group(2))
+    ref = f"{first_col}{first_row}:{last_col}{last_row}"
+    return _Merge(ref, first_row, last_row, _column_number(first_col))
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
@@ -1171,6 +1367,7 @@ def _read_registry(path: Path, table: _Table, report: _Report) -> Registry | Non
     header, pending = _find_header(table.rows, standard_field, "统一社会信用代码", report)
     if header is None:
         return None
+    _refuse_merged(table, header.row, report)
     if "统一社会信用代码" not in header.standard:
         _missing_column(report, header, "统一社会信用代码", "id", "id、社会信用代码、注册号")
         return None
@@ -1736,6 +1933,8 @@ def _parse_date(text: str, item: str) -> date:
     found = parse_date(text)
     if found is None:
         raise ValueError(item if date_parts(text) is None else f"{item}（日期不存在）")
+    if not in_date_range(found):
+        raise ValueError(f"{item}（不在 {FIRST_YEAR}—{LAST_YEAR} 年之间）")
     return found
 
 
@@ -1766,6 +1965,7 @@ def _read_roster(path: Path, table: _Table, departments: Mapping[str, str], repo
     header, pending = _find_header(table.rows, _roster_field, "执法证号", report)
     if header is None:
         return None
+    _refuse_merged(table, header.row, report)
     std = header.standard
     required = (("执法证号", "badge", "badge、执法证件号"), ("姓名", "name", "name"),
                 ("部门", "department", "department、所属部门"),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import traceback
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,14 +23,20 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup
 
 from . import officialstyle as style
 from . import sheets
 from .diagnostics import Diagnostic, InputError, error
+from .inputs import TEMPLATE as TEMPLATE_LIMIT
+from .inputs import check_zip, read_limited
 from .issuers import IssuerFile, Organisation, Session, unit_index
 from .nodes import Span
 from .ooxml import ZIP_EPOCH, normalise_ooxml
-from .output import csv_bytes
+from .output import csv_bytes, xml_safe
 from .resources import templates_dir
 from .results import ResultSet
 from .views import (
@@ -157,13 +162,54 @@ def _package_source(name: str) -> tuple[str, str, Callable[[], bool]] | None:
     return node.read_text(encoding="utf-8"), f"<ssjlang>/templates/{name}", lambda: True
 
 
+#: The largest string or list a template may build with `*`, and the largest power it may compute.
+MAX_TEMPLATE_ITEMS = 1_000_000
+MAX_POWER_BITS = 4096
+
+
+class TemplateSandbox(SandboxedEnvironment):
+    """Jinja's sandbox for templates shared between offices: no attribute path to Python internals
+    (`cycler.__init__.__globals__.os` is refused), and no `**` or `*` that would take the machine's time
+    or memory (`10**10**10`, `"x" * 10**10`)."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """`**` and `*`, refused beyond MAX_POWER_BITS / MAX_TEMPLATE_ITEMS."""
+        if operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0 \
+                    and max(abs(left), 2).bit_length() * right > MAX_POWER_BITS:
+                raise SecurityError(f"{left} ** {right} is too large")
+            return left**right
+        for sequence, count in ((left, right), (right, left)):
+            if isinstance(sequence, str | list | tuple) and isinstance(count, int) \
+                    and len(sequence) * count > MAX_TEMPLATE_ITEMS:
+                raise SecurityError(f"a sequence of {len(sequence)} repeated {count} times is too long")
+        return left * right
+
+
+def _user_loader(directory: Path) -> jinja2.FunctionLoader:
+    """The office's `--templates DIR`: names inside DIR only (no `..`), regular files within the template
+    cap, UTF-8 (a file that is none of these is a template error naming it)."""
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        path = directory.joinpath(*split_template_path(name))
+        if not path.exists():
+            return None
+        data = read_limited(path, TEMPLATE_LIMIT)
+        return data.decode("utf-8-sig"), str(path), lambda: True
+
+    return jinja2.FunctionLoader(load)
+
+
 def make_environment(templates: Path | None = None) -> jinja2.Environment:
-    """The HTML environment: user templates first, autoescape for .html, StrictUndefined, style filters."""
+    """The HTML environment (sandboxed): user templates first, autoescape for .html, StrictUndefined,
+    style filters."""
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(templates), encoding="utf-8"))
+        loaders.append(_user_loader(Path(templates)))
     loaders.append(jinja2.FunctionLoader(_package_source))
-    env = jinja2.Environment(
+    env = TemplateSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
@@ -186,51 +232,58 @@ def _add_filters(env: jinja2.Environment) -> None:
     env.globals["FONT_TABLE"] = style.FONT_TABLE
 
 
-def _template_error(exc: Exception, name: str) -> InputError:
-    """A template problem as a diagnostic at the template's file:line (from Jinja's rewritten traceback)."""
-    file = name
-    line = getattr(exc, "lineno", None) or 0
+def _template_place(exc: BaseException) -> tuple[str | None, int]:
+    """The template file and line an error arose at: a syntax error says so, otherwise the innermost
+    template frame of Jinja's rewritten traceback (its frames carry the template's file name and line)."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        file = exc.filename or exc.name or name
-    else:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if (
-                frame.filename.endswith(".html")
-                or frame.filename.endswith(".j2")
-                or "<ssjlang>" in frame.filename
-            ):
-                file, line = frame.filename, frame.lineno or 0
+        return exc.filename or exc.name, exc.lineno or 0
+    place: tuple[str | None, int] = (None, 0)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.name == "top-level template code" or frame.name.startswith(("block ", "macro ")):
+            place = (frame.filename, frame.lineno or 0)
+    return place
+
+
+def _template_error(exc: BaseException, name: str, origin: str | None = None,
+                    word: bool = False) -> InputError:
+    """A template problem as SSJ420 at the template's file:line; `word` for a Word template, whose lines
+    are those of its document XML."""
+    file, line = _template_place(exc)
+    if word:
+        file = origin or file or name
+        line = line or getattr(exc, "lineno", None) or 0
+    elif file is None:
+        file = origin or name
+    what = "：模板递归过深，是否包含了自身？" if isinstance(exc, RecursionError) else ""
+    reason = str(exc) if not isinstance(exc, RecursionError) else "recursion too deep"
+    kind = "Word 模板" if word else "模板"
+    where = f"（文档 XML 第 {line} 行）" if word and line else ""
     span = Span(line, 1, line, 1, 0, 0) if line else Span(0, 0, 0, 0, 0, 0)
-    return InputError(
-        [
-            error(
-                SSJ420,
-                f"模板 {name} 出错 (template error): {exc}",
-                file,
-                span,
-                hint="修正模板（可复制软件包自带的版本重新开始）；模板中用到的每个变量都必须存在",
-            )
-        ]
-    )
+    hint = ("修正模板中的 {{ … }} 和 {%p … %} 标记；模板用到的每个变量都必须存在（见 docs/documents.md）"
+            if word else "修正模板（可复制软件包自带的版本重新开始）；模板中用到的每个变量都必须存在")
+    return InputError([error(SSJ420, f"{kind} {name} 出错{where}{what} (template error: "
+                                     f"{type(exc).__name__}: {reason})", file, span, hint=hint)])
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    """Render one HTML template; template problems become an `InputError` (SSJ420)."""
+    """Render one HTML template; any failure of the template itself (syntax, a missing variable, 1/0,
+    an overflow, a self-include, a sandbox refusal, an unreadable override file) becomes SSJ420 at its
+    file and line — a template is a small program an office writes, and what it does wrong is its error."""
     try:
-        return env.get_template(name).render(context)
+        template = env.get_template(name)
     except jinja2.TemplateNotFound as exc:
-        raise InputError(
-            [
-                error(
-                    SSJ420,
-                    f"找不到模板 {name} (template not found)",
-                    name,
-                    hint="软件包自带的模板缺失；请重新安装 ssjlang",
-                )
-            ]
-        ) from exc
-    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise _template_error(exc, name) from exc
+        if exc.name != name:
+            raise _template_error(exc, name) from exc
+        raise InputError([error(SSJ420, f"找不到模板 {name} (template not found)", name,
+                                hint="软件包自带的模板缺失；请重新安装 ssjlang")]) from exc
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError, RecursionError) as exc:
+        raise _template_error(exc, name, getattr(exc, "filename", None)) from exc
+    try:
+        return template.render(context)
+    except InputError:
+        raise
+    except Exception as exc:  # whatever a template does wrong is its error
+        raise _template_error(exc, name, template.filename) from exc
 
 
 def default_date(plan: dict) -> date:
@@ -248,22 +301,28 @@ def _docx_template_bytes(name: str, templates: Path | None) -> tuple[bytes, str]
     """A Word template: the user's DIR/docx/NAME first, else the package's."""
     if templates is not None:
         candidate = templates / "docx" / name
-        if candidate.is_file():
-            return candidate.read_bytes(), str(candidate)
+        if candidate.exists():
+            try:
+                data = read_limited(candidate, TEMPLATE_LIMIT)
+                check_zip(data, candidate)
+            except OSError as exc:
+                raise InputError([error(SSJ422, f"无法打开 Word 模板 {name} (cannot open the Word template): "
+                                                f"{exc.strerror or exc}", str(candidate),
+                                        hint="给出 .docx 文件，或删除它以使用软件包自带的模板")]) from exc
+            return data, str(candidate)
     node = templates_dir().joinpath("docx").joinpath(name)
     return node.read_bytes(), f"<ssjlang>/templates/docx/{name}"
 
 
 def render_docx(name: str, context: dict[str, Any], templates: Path | None, day: date) -> bytes:
     """Render a docxtpl (Jinja-in-Word) template; output is normalised so it is byte-identical per input."""
-    from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
 
     data, origin = _docx_template_bytes(name, templates)
     try:
         template = DocxTemplate(io.BytesIO(data))
         template.init_docx()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except Exception as exc:  # a damaged .docx fails in many ways (zip, XML, parts)
         raise InputError(
             [
                 error(
@@ -274,22 +333,12 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
                 )
             ]
         ) from exc
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = TemplateSandbox(undefined=jinja2.StrictUndefined, autoescape=True)
     _add_filters(env)
     try:
-        template.render(context, jinja_env=env, autoescape=True)
-    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise InputError(
-            [
-                error(
-                    SSJ420,
-                    f"Word 模板 {name} 出错 (Word template error): {exc}",
-                    origin,
-                    hint="修正模板中的 {{ … }} 和 {%p … %} 标记；模板用到的每个变量都必须存在"
-                    "（见 docs/documents.md）",
-                )
-            ]
-        ) from exc
+        template.render(_xml_safe_data(context), jinja_env=env, autoescape=True)
+    except Exception as exc:  # as render_template: the template's own error
+        raise _template_error(exc, name, origin, word=True) from exc
     props = template.docx.core_properties
     stamp = datetime(day.year, day.month, day.day)
     props.created = stamp
@@ -298,6 +347,17 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
     out = io.BytesIO()
     template.save(out)
     return normalise_ooxml(out.getvalue(), day)
+
+
+def _xml_safe_data(value: Any) -> Any:
+    """A render context with every string made `xml_safe` (Word templates: lxml refuses U+0001)."""
+    if isinstance(value, str):
+        return type(value)(xml_safe(value)) if isinstance(value, Markup) else xml_safe(value)
+    if isinstance(value, dict):
+        return {key: _xml_safe_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe_data(item) for item in value)
+    return value
 
 
 # ---------------------------------------------------------------- the document set

@@ -12,10 +12,13 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import fields as dataclass_fields
+from dataclasses import replace as dataclass_replace
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
 from . import resolved as r
+from .canonical import canonical_text
 from .keywords import simplified
 from .nodes import (
     STANDARD_FIELD_ALIASES,
@@ -24,6 +27,8 @@ from .nodes import (
     DatePoint,
     FieldKind,
     Item,
+    JointDraw,
+    Or,
     Part,
     Period,
     Plan,
@@ -32,14 +37,16 @@ from .nodes import (
     RiskLevel,
     RiskProfile,
     Rounds,
+    Selector,
     SubgroupRates,
     Task,
+    TaskCode,
     TaskFields,
     Text,
     Window,
     WindowKind,
 )
-from .wording import COUNT_OP_WORDS, rate_text, rounds_text, selector_text, window_text
+from .wording import COUNT_OP_WORDS, format_decimal, rate_text, rounds_text, selector_text, window_text
 
 PPM = 1_000_000
 """100 % in parts per million."""
@@ -210,13 +217,12 @@ def resolve_rate(rate: Rate) -> r.RateRule:
         at_least=rate.at_least, count=rate.count, min_count=rate.min_count, upper_ppm=upper_ppm,
         upper_count=upper_count, staff_ratio=rate.staff_ratio, planned=planned, annual=rate.annual,
         all_levels=rate.all_levels, unit=rate.count_unit,
-        note=rate.unstated_text.value if rate.unstated_text is not None else None)
+        note=rate.unstated_text.value if rate.unstated_text is not None else None,
+        drawn_by=rate.drawn_by.value if rate.drawn_by is not None else None)
 
 
 def subgroup_name(label: Text | None, index: int) -> str:
     """The name of the index-th (0-based) sub-population: its label, or 第N组."""
-    from .canonical import canonical_text
-
     return canonical_text(label.value) if label is not None else f"第{index + 1}组"
 
 
@@ -234,7 +240,9 @@ def resolve_rate_spec(spec: Rate | SubgroupRates | CountRates) -> r.RateSpec:
         if spec.planned is not None:
             planned = r.PlannedCount(spec.planned.count, spec.planned.approx, spec.planned.unit)
             text += f"（合计{'约' if planned.approx else ''}{planned.count}{planned.unit}）"
-        return r.SubgroupRates(rules, text, spec.span, planned)
+        if spec.overall is not None:
+            text = f"{format_decimal(spec.overall)}%（{text}）"
+        return r.SubgroupRates(rules, text, spec.span, planned, spec.overall)
     count_rules = tuple(r.CountRate(rule.op, rule.threshold, resolve_rate(rule.rate), rule.span)
                         for rule in spec.rules)
     text = "；".join(f"总数{COUNT_OP_WORDS.get(rule.op, rule.op.value)}{rule.threshold}：{rule.rate.text}"
@@ -261,8 +269,9 @@ def canonical_field(name: str) -> str:
 
 
 def class_key(risk: RiskClass | Text) -> str:
-    """The registry value of a profile class: A–D, U, or the written value (重点)."""
-    return risk.value if isinstance(risk, RiskClass) else risk.value.strip()
+    """The registry value of a profile class: A–D, U, or the written value (重点) in canonical text, as the
+    registry's cells are compared."""
+    return risk.value if isinstance(risk, RiskClass) else canonical_text(risk.value)
 
 
 def class_name(risk: RiskClass | Text) -> str:
@@ -338,7 +347,7 @@ def resolve_organisation(plan: Plan) -> r.Organisation:
         issuer = r.Issuer(text(node.full_name) or name, text(node.doc_number), text(node.contact),
                           text(node.phone), text(node.address), text(node.site))
         departments.append(r.Department(name, aliases, tuple(units), issuer,
-                                        tuple(a.value.strip() for a in node.area)))
+                                        tuple(canonical_text(a.value) for a in node.area)))
     areas_of = {d.name: d.areas for d in departments}
     levels: list[r.Body] = []
     for level in plan.levels:
@@ -497,6 +506,9 @@ def resolve_unit(task: Task, part: Part | None, index: int | None, plan: Plan, y
         remarks=fields.remarks.value if fields.remarks is not None else None,
         group=fields.group.value if fields.group is not None else None,
         materials=tuple(m.value for m in fields.materials),
+        round_draw_days=fields.draw_window.each_round_days if fields.draw_window is not None else None,
+        assist_unstated=((fields.assist_unstated.text.value if fields.assist_unstated.text is not None else "")
+                         if fields.assist_unstated is not None else None),
         spans=r.UnitSpans(header=(part.span if part is not None else task.code.span), scope=scope.span,
                           rate=fields.rate.span, rounds=fields.rounds.span, window=window_node.span,
                           risk=risk.span if risk is not None else task.span,
@@ -522,6 +534,36 @@ def _item(item: Item, fields: TaskFields, organisation: r.Organisation) -> r.Ite
                   tuple(organisation.body(n.value) for n in item.inspect),
                   item.scope.text.value if item.scope is not None else None,
                   item.scope.selector if item.scope is not None else None)
+
+
+def resolve_joint(joint: JointDraw, units: Mapping[str, r.DrawUnit]) -> r.JointDraw:
+    """合并抽取 as one draw unit (SSJ-DRAW-X5): code `1+2` (the tasks' 序号 joined by +), the union of the
+    tasks' populations, the joint rate; rounds, window and profile from the first task (the checker made
+    every task agree on them); bodies, modes, items and methods of all the tasks, in task order."""
+    members = tuple(units[code.stream_id] for code in joint.tasks)
+    first = members[0]
+    assert joint.rate is not None
+    selectors = [m.selector for m in members]
+    selector: Selector | None = None
+    if all(s is not None for s in selectors):
+        distinct = list(dict.fromkeys(selectors))
+        selector = distinct[0] if len(distinct) == 1 else Or(tuple(distinct), joint.span)  # type: ignore[arg-type]
+
+    def union(values: Iterable[Any]) -> tuple[Any, ...]:
+        return tuple(dict.fromkeys(values))
+
+    name = joint.name.value if joint.name is not None else None
+    unit = dataclass_replace(
+        first, code=TaskCode("+".join(m.code.stream_id for m in members), joint.span),
+        name=name or "、".join(m.name for m in members), items=tuple(i for m in members for i in m.items),
+        scope_text="；".join(union(m.scope_text for m in members)), selector=selector, base=None,
+        directed=any(m.directed for m in members), rate=resolve_rate_spec(joint.rate),
+        inspect=union(b for m in members for b in m.inspect), assist=union(b for m in members for b in m.assist),
+        modes=union(x for m in members for x in m.modes), methods=union(x for m in members for x in m.methods),
+        remarks=joint.remarks.value if joint.remarks is not None else None, group=None, label=None,
+        materials=union(x for m in members for x in m.materials),
+        spans=dataclass_replace(first.spans, header=joint.span, rate=joint.rate.span), joint=members)
+    return r.JointDraw(name, unit, unit.remarks, joint.span)
 
 
 def resolve_plan(plan: Plan) -> r.ResolvedPlan:
@@ -553,4 +595,6 @@ def resolve_plan(plan: Plan) -> r.ResolvedPlan:
         organisation=organisation, profiles=tuple(profiles[p.name.value] for p in plan.profiles
                                                   if profiles.get(p.name.value) is not None
                                                   and profiles[p.name.value].span == p.span),
-        tasks=tuple(tasks))
+        tasks=tuple(tasks),
+        joints=tuple(resolve_joint(joint, {t.code.stream_id: t.units[0] for t in tasks if not t.has_parts})
+                     for joint in plan.joints))

@@ -8,7 +8,8 @@ that inherit their task's fields. Export, draw, record and render read this tree
 re-resolves a window, a rate or a department, or re-checks a rule the checker owns.
 
 A plan-table row is a `ResolvedTask`; what is drawn is a `DrawUnit`: the task itself, or each of its
-sub-rows. Numbers that enter a sample size are integers (ppm, counts); nothing here is floating point.
+sub-rows, or several tasks drawn together (合并抽取, `JointDraw`). Numbers that enter a sample size are
+integers (ppm, counts); nothing here is floating point.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
 
@@ -59,7 +60,8 @@ class Body:
     text: str
     members: tuple[str, ...] = ()
     route_field: str | None = None
-    areas: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    areas: Mapping[str, tuple[str, ...]] = dataclass_field(default_factory=dict, hash=False)
+    """(Not hashed — a mapping cannot be — but compared: a body is hashed by what names it.)"""
 
     @property
     def is_level(self) -> bool:
@@ -141,11 +143,26 @@ class RateRule:
     all_levels: bool = False
     unit: str = "户"
     note: str | None = None
+    drawn_by: str | None = None
+    """由 X 抽取: who draws these subjects instead of this plan (none are drawn here)."""
 
     @property
     def is_floor(self) -> bool:
-        """A percent floor (不低于 p%) the realised round-1 rate must reach."""
-        return self.form is RateForm.PERCENT and self.at_least and self.percent is not None
+        """A percent floor (不低于 p%) the realised round-1 rate must reach (here: not one drawn elsewhere)."""
+        return self.form is RateForm.PERCENT and self.at_least and self.percent is not None \
+            and self.drawn_by is None
+
+    @property
+    def not_drawn(self) -> str | None:
+        """Why this plan draws none of the rate's subjects (the stratum's note), or None: 不抽, 待定：…,
+        由…抽取."""
+        if self.form is RateForm.EXCLUDE:
+            return "不抽"
+        if self.form is RateForm.UNSTATED:
+            return f"待定：{self.note or self.text}"
+        if self.drawn_by is not None:
+            return f"由{self.drawn_by}抽取"
+        return None
 
 
 @dataclass(frozen=True)
@@ -162,10 +179,14 @@ class SubgroupRate:
 
 @dataclass(frozen=True)
 class SubgroupRates:
+    """比例 按对象: rates per sub-population, a planned total beside them, and the headline rate the table
+    prints (`overall_percent`: for the documents; the draw uses the rules)."""
+
     rules: tuple[SubgroupRate, ...]
     text: str
     span: Span
     planned: PlannedCount | None = None
+    overall_percent: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -355,13 +376,33 @@ class DrawUnit:
     materials: tuple[str, ...]
     spans: UnitSpans
     group: str | None = None
+    round_draw_days: int | None = None
+    """抽取 每轮 N日内: each round's subjects are drawn within the first N days of its window."""
+    assist_unstated: str | None = None
+    """配合 待定: a joint check whose partner departments the table does not name ("" without a note)."""
+    joint: tuple[DrawUnit, ...] = ()
+    """合并抽取: the tasks this unit draws for together (empty for a task's own unit)."""
 
     @property
     def label_text(self) -> str:
-        """任务4, 任务1（高校）, 任务1（子项2）: how messages and documents name the unit."""
+        """任务4, 任务1（高校）, 任务1（子项2）, 任务1、2（合并抽取）: how messages and documents name the unit."""
+        if self.joint:
+            return f"任务{'、'.join(member.code.text for member in self.joint)}（合并抽取）"
         if self.sub is None:
             return f"任务{self.code.text}"
         return f"任务{self.code.text}（{self.label or f'子项{self.sub}'}）"
+
+    @property
+    def order_key(self) -> tuple[tuple[int, int, str], int]:
+        """Draw and record order: by 序号 (a joint draw at its first task's place), then sub-row."""
+        code = self.joint[0].code if self.joint else self.code
+        return (code.sort_key, self.sub or 0)
+
+    def round_draw_window(self, window: tuple[date, date]) -> tuple[date, date] | None:
+        """The days a round with this window is drawn in (抽取 每轮 N日内), or None when not stated."""
+        if self.round_draw_days is None:
+            return None
+        return window[0], min(window[1], window[0] + timedelta(days=self.round_draw_days - 1))
 
     @property
     def inspecting(self) -> tuple[Body, ...]:
@@ -408,8 +449,35 @@ class ResolvedPlan:
     organisation: Organisation
     profiles: tuple[Profile, ...]
     tasks: tuple[ResolvedTask, ...]
+    joints: tuple[JointDraw, ...] = ()
 
     @property
     def units(self) -> tuple[DrawUnit, ...]:
-        """Every draw unit in plan order (a task's sub-rows in their order)."""
-        return tuple(unit for task in self.tasks for unit in task.units)
+        """Every draw unit in plan order (a task's sub-rows in their order); the tasks of a joint draw are
+        drawn by its one unit, at the place of its first task."""
+        by_first = {joint.unit.joint[0].code.stream_id: joint.unit for joint in self.joints}
+        joined = {member.code.stream_id for joint in self.joints for member in joint.unit.joint}
+        out: list[DrawUnit] = []
+        for task in self.tasks:
+            key = task.code.stream_id
+            if key in by_first:
+                out.append(by_first[key])
+            elif key not in joined:
+                out.extend(task.units)
+        return tuple(out)
+
+    def joint_of(self, code: TaskCode) -> JointDraw | None:
+        """The joint draw a task is drawn in, if any."""
+        return next((j for j in self.joints if any(m.code.stream_id == code.stream_id for m in j.unit.joint)),
+                    None)
+
+
+@dataclass(frozen=True)
+class JointDraw:
+    """合并抽取: tasks drawn together as one `unit` (SSJ-DRAW-X5): the union of their populations, the joint
+    rate, the first task's rounds and window (which every member shares)."""
+
+    name: str | None
+    unit: DrawUnit
+    remarks: str | None
+    span: Span

@@ -1,8 +1,8 @@
 """Locations of package data: the grammar and the document templates ship inside the package.
 
-Installed, they are the subpackages `ssjlang.grammar` and `ssjlang.templates` (setup.cfg maps the
-top-level `grammar/` and `templates/` folders there). Run from a source checkout without installing,
-the same folders are found beside the package.
+Installed, they are the subpackages `ssjlang.grammar`, `ssjlang.templates` and `ssjlang.spec` (setup.cfg
+maps the top-level `grammar/`, `templates/` and `docs/spec/` folders there). Run from a source checkout
+without installing, the same folders are found beside the package.
 """
 
 from __future__ import annotations
@@ -30,3 +30,8 @@ def grammar_file(name: str = "ssj.lark") -> Traversable:
 def templates_dir() -> Traversable:
     """The built-in document templates folder, installed or in the source tree."""
     return _package_data("ssjlang.templates", "templates")
+
+
+def record_schema_file() -> Traversable:
+    """docs/spec/record.schema.json: the draw record's JSON Schema, installed or in the source tree."""
+    return _package_data("ssjlang.spec", "docs/spec").joinpath("record.schema.json")

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .canonical import canonical_id, canonical_text, parse_date
+from .canonical import FIRST_YEAR, LAST_YEAR, canonical_id, canonical_text, in_date_range, parse_date
 from .diagnostics import Diagnostic, InputError, Related, cell_span, error, has_errors, warning
 from .registry import read_table
 from .workdays import add_workdays
@@ -44,11 +44,11 @@ SSJ411 = "SSJ411"  # name column disagrees with the record (warning)
 SSJ412 = "SSJ412"  # a drawn subject's result is overdue and missing (warning)
 SSJ413 = "SSJ413"  # no data rows
 SSJ414 = "SSJ414"  # a required cell is empty
-SSJ415 = "SSJ415"  # 未发现问题 together with a finding in one cell
-SSJ416 = "SSJ416"  # 检查事项 is not an item of that task for that subject
-SSJ417 = "SSJ417"  # the rows of one subject and task disagree (检查日期), or an item has no result
-SSJ418 = "SSJ418"  # 检查方式 is not a known inspection method
-SSJ419 = "SSJ419"  # 后续处置 is not a standard choice, or 完成日期 precedes 检查日期
+SSJ415 = "SSJ415"  # a date outside 2000–2100
+SSJ416 = "SSJ416"  # 未发现问题 together with a finding in one cell
+SSJ417 = "SSJ417"  # 检查事项 is not an item of that task for that subject
+SSJ418 = "SSJ418"  # dates that cannot be: one subject and task on different dates, completed before inspected
+SSJ419 = "SSJ419"  # 检查方式 or 后续处置 is not a standard choice
 
 #: The standard result categories (抽查结果类型), exactly as published.
 RESULT_CATEGORIES: tuple[str, ...] = (
@@ -284,7 +284,7 @@ def _check_task(sheet: _Sheet, row: int, subject: str, task_text: str, subjects:
 
 
 def _categories(sheet: _Sheet, row: int, text: str) -> tuple[tuple[str, ...], bool]:
-    """The categories of a 检查结果 cell (several separated by ；), SSJ405/SSJ415 for bad ones."""
+    """The categories of a 检查结果 cell (several separated by ；), SSJ405/SSJ416 for bad ones."""
     found: list[str] = []
     ok = True
     for part in (p for p in _SPLIT.split(text) if p):
@@ -299,7 +299,7 @@ def _categories(sheet: _Sheet, row: int, text: str) -> tuple[tuple[str, ...], bo
             found.append(part)
     if NO_FINDING in found and len(found) > 1:
         others = "；".join(c for c in found if c != NO_FINDING)
-        sheet.error(SSJ415, f"「{NO_FINDING}」与「{others}」同时出现 (no finding together with a finding)",
+        sheet.error(SSJ416, f"「{NO_FINDING}」与「{others}」同时出现 (no finding together with a finding)",
                     row, "result", f"发现问题时删去「{NO_FINDING}」；未发现问题时只写「{NO_FINDING}」")
         ok = False
     return tuple(found), ok
@@ -317,7 +317,7 @@ def _methods(sheet: _Sheet, row: int, text: str, known: frozenset[str]) -> tuple
         close = difflib.get_close_matches(part, sorted(known), n=1, cutoff=0.5)
         listed = "填写以下之一（多项用、隔开）：" + "、".join(sorted(known))
         hint = (f"是否应为「{close[0]}」？" if close else listed) + "；其他方式写作「其他：……」"
-        sheet.error(SSJ418, f"检查方式「{part}」不是已知的检查方式 (unknown inspection method)", row,
+        sheet.error(SSJ419, f"检查方式「{part}」不是已知的检查方式 (unknown inspection method)", row,
                     "methods", hint)
         ok = False
     return tuple(found), ok
@@ -414,6 +414,10 @@ def _read_file(path: Path, encoding: str | None, diagnostics: list[Diagnostic], 
             sheet.error(SSJ406, f"检查日期「{date_text}」不是有效日期 (not a date)", row_no, "date",
                         "日期写作 2024-03-05 或 2024年3月5日")
             row_ok = False
+        elif inspected is not None and not in_date_range(inspected):
+            sheet.error(SSJ415, f"检查日期 {inspected.isoformat()} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间 "
+                        f"(date out of range)", row_no, "date", "核对年份：检查日期应在本次抽查的年度内")
+            inspected, row_ok = None, False
         categories, ok = _categories(sheet, row_no, sheet.cell(raw, "result"))
         row_ok = row_ok and ok
         found_methods, ok = _methods(sheet, row_no, sheet.cell(raw, "methods"), methods)
@@ -426,13 +430,18 @@ def _read_file(path: Path, encoding: str | None, diagnostics: list[Diagnostic], 
             sheet.error(SSJ406, f"完成日期「{completed_text}」不是有效日期 (not a date)", row_no, "completed",
                         "日期写作 2024-03-05 或 2024年3月5日；处置尚未完成时留空")
             row_ok = False
+        elif completed is not None and not in_date_range(completed):
+            sheet.error(SSJ415, f"完成日期 {completed.isoformat()} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间 "
+                        f"(date out of range)", row_no, "completed", "核对年份")
+            completed = None
+            row_ok = False
         item = sheet.cell(raw, "item")
         if item and key is not None and (subject, key) in visits:
             listed = visit_items(visits[(subject, key)], key)
             if item not in listed:
                 close = difflib.get_close_matches(item, listed, n=1, cutoff=0.5)
                 hint = f"是否应为「{close[0]}」？" if close else "本次检查的事项：" + "；".join(listed)
-                sheet.error(SSJ416, f"「{item}」不是{visits[(subject, key)]['visit']}中任务{key}的检查事项 "
+                sheet.error(SSJ417, f"「{item}」不是{visits[(subject, key)]['visit']}中任务{key}的检查事项 "
                             f"(not an item of this task for this subject)", row_no, "item", hint)
                 row_ok = False
         name = sheet.cell(raw, "name")
@@ -454,7 +463,7 @@ def _read_file(path: Path, encoding: str | None, diagnostics: list[Diagnostic], 
                                          cell_span(twin.row, twin.sheet.col("id")), twin.sheet.file),))
             continue
         if inspected is not None and completed is not None and completed < inspected:
-            sheet.error(SSJ419, f"完成日期 {completed.isoformat()} 早于检查日期 {inspected.isoformat()} "
+            sheet.error(SSJ418, f"完成日期 {completed.isoformat()} 早于检查日期 {inspected.isoformat()} "
                         f"(follow-up completed before the inspection)", row_no, "completed",
                         "核对完成日期：后续处置只能在检查之后完成")
             row_ok = False
@@ -522,7 +531,7 @@ def load_results(
         differing = next((e for e in dates if e.date != dates[0].date), None)
         if differing is not None:
             first_date, other_date = dates[0].date, differing.date
-            differing.sheet.error(SSJ417, f"{subject} 在任务{key}中的检查日期不一致：{first_date} 与 "
+            differing.sheet.error(SSJ418, f"{subject} 在任务{key}中的检查日期不一致：{first_date} 与 "
                                   f"{other_date} (rows of one subject and task disagree)",
                                   differing.row, "date", "同一检查对象同一任务只有一个检查日期；更正其中一行")
             continue

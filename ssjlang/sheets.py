@@ -10,7 +10,7 @@ from typing import Any
 
 from . import officialstyle as style
 from .ooxml import normalise_ooxml
-from .output import neutralise_cell
+from .output import neutralise_cell, xml_safe
 from .results import DISPOSALS, METHODS, RESULT_CATEGORIES
 from .views import ENTRY_COLUMNS, PLAN_COLUMNS
 
@@ -24,9 +24,14 @@ def new_workbook(day: date, title: str, creator: str) -> Any:
     stamp = datetime(day.year, day.month, day.day)
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
-    workbook.properties.creator = creator
-    workbook.properties.title = title
+    workbook.properties.creator = xml_safe(creator)
+    workbook.properties.title = xml_safe(title)
     return workbook
+
+
+def xlsx_cell(value: object) -> object:
+    """A cell value as it goes into a workbook: formulas neutralised, characters XML forbids replaced."""
+    return neutralise_cell(xml_safe(value) if isinstance(value, str) else value)
 
 
 def xlsx_bytes(workbook: Any, day: date) -> bytes:
@@ -54,7 +59,7 @@ def sheet_table(
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     head = 1 if title is None else 2
     if title is not None:
-        sheet.cell(row=1, column=1, value=neutralise_cell(title)).font = Font(
+        sheet.cell(row=1, column=1, value=xlsx_cell(title)).font = Font(
             name=style.DOCX_FONT_HEADING, size=14, bold=True
         )
         sheet.cell(row=1, column=1).alignment = Alignment(
@@ -70,7 +75,7 @@ def sheet_table(
     for r, values in enumerate(rows, start=head + 1):
         for col, value in enumerate(values, start=1):
             c = sheet.cell(row=r, column=col)
-            safe = neutralise_cell(value)
+            safe = xlsx_cell(value)
             c.value = safe
             if isinstance(safe, str):
                 c.data_type = "s"
@@ -220,7 +225,7 @@ def entry_xlsx(title: str, department: str, issuer: str, rows: list[list[Any]], 
     options = workbook.create_sheet("选项")
     for col, values in enumerate((RESULT_CATEGORIES, DISPOSALS, METHODS), start=1):
         for r, value in enumerate(values, start=1):
-            options.cell(row=r, column=col, value=value)
+            options.cell(row=r, column=col, value=xlsx_cell(value))
     options.sheet_state = "hidden"
     last = max(len(rows) + 1, 2)
     for column, source, count in (

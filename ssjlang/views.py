@@ -201,13 +201,11 @@ def stratum_labels(strata: list[dict], edition: Edition) -> list[str]:
         return [s["label"] for s in strata]
     groups: dict[str, list[int]] = {}
     for i, s in enumerate(strata):
-        if s.get("risk") or s["label"] != "全部":
+        if s.get("risk"):  # a class stratum; a sub-population alone (三级) or 全部 is no class
             group = s["label"].rsplit("/", 1)[0] if "/" in s["label"] else ""
             groups.setdefault(group, []).append(i)
     labels = [s["label"] for s in strata]
     for group, members in groups.items():
-        if len(members) == 1 and not strata[members[0]].get("risk"):
-            continue
         for n, i in enumerate(sorted(members, key=lambda i: strata[i]["population_digest"]), start=1):
             labels[i] = f"{group}/第{n}层" if group else f"第{n}层"
     return labels
@@ -519,7 +517,7 @@ def notices_view(
                 "contact": primary.contact or "",
                 "phone": primary.phone or "",
                 "plan_title": header["title"],
-                "file": f"{visit['visit']}-{safe_filename(subject.get('name', ''))}",
+                "file": f"{safe_filename(visit['visit'])}-{safe_filename(subject.get('name', ''))}",
             }
         )
     return notices, numbering.warnings + _contact_warnings(used.values(), file)
@@ -636,7 +634,8 @@ def publication_view(
                         "label": label,
                         "population": st["population"],
                         "digest": st["population_digest"],
-                        "rate": _stratum_rate(st),
+                        # a class stratum's rate would tell its class: shown only where classes are
+                        "rate": _stratum_rate(st) if edition.show_risk or not st.get("risk") else "—",
                         "k": st["k"],
                     }
                 )

@@ -40,7 +40,8 @@ def format_decimal(value: Decimal) -> str:
 
 def rate_text(rate: Rate) -> str:
     """The plan-table rendering, with the count unit as written: 不低于10%, 20%, 20家, 不少于2所,
-    10%（不少于2户）, 3%（约1200户）, 10%—20%, 60—70家, 每名执法人员不少于10户, 人员比1:2.5, 不抽, 待定."""
+    10%（不少于2户）, 3%（约1200户）, 10%—20%, 60—70家, 每名执法人员不少于10户, 人员比1:2.5, 不抽, 待定,
+    5%（约1户），由联合双随机牵头单位抽取."""
     unit = rate.count_unit
     if rate.exclude:
         text = "不抽"
@@ -68,6 +69,8 @@ def rate_text(rate: Rate) -> str:
         text += f"（{'约' if rate.planned.approx else ''}{rate.planned.count}{rate.planned.unit}）"
     if rate.ceiling is not None:
         text += f"（不高于{format_decimal(rate.ceiling)}%）"
+    if rate.drawn_by is not None:
+        text += f"，由{rate.drawn_by.value}抽取"
     if rate.all_levels:
         text = "各级合计" + text
     if rate.annual:

@@ -370,13 +370,13 @@ def test_item_level_problems_are_reported_at_their_cells(tmp_path: Path, record:
     with pytest.raises(InputError) as info:
         load_results(path, record)
     found = {(d.code, d.span.line, d.span.column) for d in info.value.diagnostics}
-    assert ("SSJ416", 2, 3) in found  # not an item of task 4 for this subject
-    assert ("SSJ418", 3, 4) in found  # unknown 检查方式
-    assert ("SSJ415", 3, 6) in found  # 未发现问题 beside a finding
+    assert ("SSJ417", 2, 3) in found  # not an item of task 4 for this subject
+    assert ("SSJ419", 3, 4) in found  # unknown 检查方式
+    assert ("SSJ416", 3, 6) in found  # 未发现问题 beside a finding
     assert ("SSJ419", 3, 7) in found  # 罚款 is not a standard 后续处置
-    assert ("SSJ419", 3, 8) in found  # completed before the inspection
+    assert ("SSJ418", 3, 8) in found  # completed before the inspection
     assert ("SSJ407", 5, 1) in found  # the same item twice
-    hint = next(d.hint for d in info.value.diagnostics if d.code == "SSJ416")
+    hint = next(d.hint for d in info.value.diagnostics if d.code == "SSJ417")
     assert "对从事汽车销售及其相关服务活动的检查" in (hint or "")
 
 
@@ -390,7 +390,7 @@ def test_dates_of_one_subject_and_task_must_agree(tmp_path: Path, record: dict) 
     )
     with pytest.raises(InputError) as info:
         load_results(path, record)
-    assert [(d.code, d.span.line) for d in info.value.diagnostics if d.is_error] == [("SSJ417", 3)]
+    assert [(d.code, d.span.line) for d in info.value.diagnostics if d.is_error] == [("SSJ418", 3)]
 
 
 def test_results_from_several_files_one_per_department(tmp_path: Path, record: dict) -> None:

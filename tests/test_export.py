@@ -69,7 +69,7 @@ def export_plan(plan: Plan) -> dict[str, object]:
 def test_keys_in_documented_order() -> None:
     data = export_plan(plan(task(4, risk=RiskRef(name("信用分类"), None, sp())), profiles=(profile(),)))
     # the keys of the first version come first, in their order; language v2's additions follow
-    assert list(data) == ["plan", "fields", "departments", "profiles", "tasks", "levels"]
+    assert list(data) == ["plan", "fields", "departments", "profiles", "tasks", "levels", "joints"]
     assert list(data["plan"]) == ["title", "year", "region", "division_code", "authority", "doc_number",
                                   "contact", "plan_no", "phone", "address", "site", "witnesses",
                                   "publish_risk", "materials"]
@@ -79,7 +79,8 @@ def test_keys_in_documented_order() -> None:
                                    "assist", "mode"]
     assert list(exported)[15:] == ["item_details", "base", "rounds", "risk_label", "draw_window", "draw_note",
                                    "batch_mode", "guide", "inspect", "modes", "methods", "category",
-                                   "remarks", "materials", "group", "code", "parts"]
+                                   "remarks", "materials", "group", "round_windows", "round_draw_days",
+                                   "round_draw_windows", "assist_unstated", "code", "parts", "joint"]
     assert list(exported["rate"])[:8] == ["percent", "at_least", "count", "min_count", "count_unit",
                                           "subgroups", "by_count", "text"]
     assert {k: v for k, v in exported["rate"].items() if k in list(exported["rate"])[:8]} == {

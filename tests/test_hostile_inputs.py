@@ -30,35 +30,6 @@ def no_traceback(result: Result) -> None:
     assert "Traceback" not in result.output + result.stderr
 
 
-@pytest.fixture(scope="module")
-def small_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example registry cut to the plan's two industries plus a few hundred others (fast draws)."""
-    with (ROOT / "data" / "registry.csv").open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    wanted = [r for r in rows[1:] if "汽车销售" in r[9] or "机动车维修" in r[9]][:60] + rows[1:300]
-    seen: set[str] = set()
-    out = [rows[0]]
-    for row in wanted:
-        if row[0] not in seen:
-            seen.add(row[0])
-            out.append(row)
-    path = tmp_path_factory.mktemp("registry") / "registry.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(out)
-    return path
-
-
-@pytest.fixture(scope="module")
-def record(small_registry: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("drawn") / "out"
-    result = ssj("draw", str(PLAN), "--registry", str(small_registry), "--roster", str(ROSTER), *BEACON,
-                 "-o", str(out))
-    assert result.exit_code == 0, result.output + result.stderr
-    data: dict[str, Any] = json.loads((out / "record.json").read_text("utf-8"))
-    assert data["visits"], "the example draw has visits to damage"
-    return data
-
-
 def _set_date_number(r: dict[str, Any]) -> None:
     r["visits"][0]["date"] = 20240304
 
@@ -107,7 +78,7 @@ DAMAGE: list[tuple[Callable[[dict[str, Any]], None], str]] = [
     (_team_null, "visits[0].team 应为列表"),
     (_subjects_list, "subjects 应为对象"),
     (_item_without_text, "visits[0].items[0].item 缺失"),
-    (_task_no_text, "visits[0].tasks[0].no 应为整数"),
+    (_task_no_text, "visits[0].tasks[0].no 应为任务序号"),
     (_unknown_subject, "visits[0].subject NOPE 不在 subjects 中"),
     (_workload_object, "workload 应为列表"),
 ]

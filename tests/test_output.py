@@ -142,3 +142,108 @@ def test_replacing_a_file_keeps_its_permissions(tmp_path: Path) -> None:
     write_text_atomic(target, "new", force=True)
     assert target.read_text(encoding="utf-8") == "new"
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+# ---------------------------------------------------------------- confinement and leftovers
+
+
+@pytest.mark.parametrize("name", ["../victim/PWNED.html", "/etc/PWNED", "a/../../b", "", "a//b", "./x",
+                                  "a\\..\\b", "nul\x00.html"])
+def test_a_name_escaping_the_output_directory_writes_nothing(tmp_path: Path, name: str) -> None:
+    from ssjlang.output import confined
+
+    out = tmp_path / "out"
+    with pytest.raises(OutputPathError) as caught:
+        write_directory_atomic(out, {"ok.txt": b"1", name: b"x"})
+    assert "(file name escapes the output directory)" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    with pytest.raises(OutputPathError):
+        confined(out, name)
+
+
+def test_a_symbolic_link_inside_the_output_cannot_lead_out(tmp_path: Path) -> None:
+    from ssjlang.output import confined
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "link").symlink_to(tmp_path)
+    with pytest.raises(OutputPathError):
+        confined(root, "link/x.html")
+    assert confined(root, "名单/任务04-第1轮.html") == root / "名单" / "任务04-第1轮.html"
+
+
+def _leftover_names(tmp_path: Path) -> list[str]:
+    return sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+
+
+def test_leftovers_of_killed_runs_are_removed_and_a_live_run_is_left_alone(tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    write_directory_atomic(out, {"a.txt": b"1"})
+    dead_tmp = tmp_path / ".out.abcd1234.tmp"
+    (dead_tmp / "sub").mkdir(parents=True)
+    dead_old = tmp_path / ".out.zz_99xyz.old"
+    (dead_old / "old").mkdir(parents=True)
+    dead_file = tmp_path / ".plan.ssj.q1w2e3r4.tmp"
+    dead_file.write_bytes(b"half")
+    other = tmp_path / ".out.v2.abcd1234.tmp"  # a leftover of "out.v2", not of "out"
+    other.mkdir()
+    live = tmp_path / ".out.live0000.tmp"
+    live.mkdir()
+    fd = os.open(live, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a run still writing (another open file description: blocks tidy)
+    try:
+        import subprocess
+        import sys
+        done = subprocess.run([sys.executable, "-c", "import sys; from ssjlang.output import tidy_leftovers;"
+                               "tidy_leftovers(sys.argv[1]); tidy_leftovers(sys.argv[2])",
+                               str(out), str(tmp_path / "plan.ssj")],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    finally:
+        os.close(fd)
+    assert _leftover_names(tmp_path) == [".out.live0000.tmp", ".out.v2.abcd1234.tmp"]
+    assert (out / "a.txt").read_bytes() == b"1"
+
+
+def test_the_old_version_set_aside_by_a_killed_fallback_run_is_put_back(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    aside = tmp_path / ".out.k1ll3d00.old"
+    (aside / "old").mkdir(parents=True)
+    (aside / "old" / "a.txt").write_bytes(b"old")
+    with pytest.raises(OutputExistsError):
+        check_directory_target(out, force=False)  # the old output is back: it does exist
+    assert (out / "a.txt").read_bytes() == b"old" and _leftover_names(tmp_path) == []
+
+
+@pytest.mark.parametrize("exchange_works", [True, False])
+def test_replacement_with_and_without_rename_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      exchange_works: bool) -> None:
+    from ssjlang import output
+
+    if not exchange_works:
+        monkeypatch.setattr(output, "exchange", lambda first, second: False)
+    elif output._renameat2() is None:
+        pytest.skip("no renameat2 on this system")
+    out = tmp_path / "out"
+    write_directory_atomic(out, {"a.txt": b"1"})
+    write_directory_atomic(out, {"b.txt": b"2", "sub/c.txt": b"3"}, force=True)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["b.txt", "sub", "sub/c.txt"]
+    assert _leftover_names(tmp_path) == []
+
+
+def test_exchange_swaps_two_directories(tmp_path: Path) -> None:
+    from ssjlang.output import _renameat2, exchange
+
+    if _renameat2() is None:
+        pytest.skip("no renameat2 on this system")
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_bytes(b"a")
+    (b / "x").write_bytes(b"b")
+    assert exchange(a, b)
+    assert (a / "x").read_bytes() == b"b" and (b / "x").read_bytes() == b"a"
+    with pytest.raises(FileNotFoundError):
+        exchange(a, tmp_path / "missing")

@@ -264,7 +264,7 @@ def test_verify_detects_tampered_selection(tmp_path: Path, inputs: dict[str, Pat
     stratum["selected"][0]["id"] = uscc(40)
     path = _write(tmp_path, tampered)
     (message,) = verify_record(path, inputs["plan"], inputs["registry"], inputs["roster"])
-    assert message.startswith(f"tasks[0].rounds[0].strata[0].selected[0].id 不一致 (differs)：记录中为 "
+    assert message.startswith(f"任务4.rounds[0].strata[0].selected[0].id 不一致 (differs)：记录中为 "
                               f"{uscc(40)}，重新计算为 {original}——记录与其输入文件得出的抽取结果不符")
     assert "calendar" not in message
 
@@ -328,7 +328,7 @@ def test_draw_without_roster_renders_its_documents(inputs: dict[str, Path], tmp_
     checked = load_plan(inputs["plan"])
     assert load_record(path, complete=True, plan=checked) == record
     rendered = render_documents(export_plan(checked.resolved), record, None,
-                                RenderOptions(formats=frozenset({"html", "csv"})))
+                                RenderOptions(formats=frozenset({"html", "csv"}), cite_tool=True))
     publication = rendered.files["公示/抽查情况公示.html"].decode("utf-8")
     assert "ssj verify record.json --plan plan.ssj --registry registry.csv</pre>" in publication
     assert "执法检查人员名录库摘要 Q（未提供，0 人）" in publication

@@ -17,21 +17,34 @@ from ..diagnostics import Diagnostic, InputError, sorted_diagnostics
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 existing_file = click.Path(exists=True, dir_okay=False, path_type=Path)
-encoding_option = click.option("--encoding", metavar="E", default=None,
+
+
+def _text_encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--encoding must name a text encoding: rot13, base64, zlib or `undefined` are refused (exit 2)."""
+    from ..inputs import text_codec_problem
+
+    problem = text_codec_problem(value) if value is not None else None
+    if problem is not None:
+        raise click.BadParameter(f"{problem}；常用编码：utf-8、gb18030 (兼容 gbk)、utf-16",
+                                 param_hint="--encoding")
+    return value
+
+
+encoding_option = click.option("--encoding", metavar="E", default=None, callback=_text_encoding,
                                help="Encoding of CSV inputs (default: detect UTF-8 / GB18030).")
 
 
 def plan_sources(paths: Sequence[Path | None]) -> dict[str, str | None]:
     """Source text of the .ssj inputs, so diagnostics can show the offending line."""
+    from ..parser import read_source
+
     out: dict[str, str | None] = {}
     for path in paths:
         if path is not None and path.suffix.lower() == ".ssj":
-            try:
-                out[str(path)] = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                out[str(path)] = None
+            out[str(path)] = read_source(path)[0]  # bounded, never raises
     return out
 
 
@@ -45,9 +58,14 @@ def emit_diagnostics(diagnostics: Sequence[Diagnostic], paths: Sequence[Path | N
 
 
 def fail_input(exc: InputError, paths: Sequence[Path | None]) -> NoReturn:
-    """Report the diagnostics of bad input and exit 1."""
+    """Report the diagnostics of bad input and exit 1 — or 2 when every error is a file that cannot be read
+    at all (SSJ002, SSJ201: missing, unreadable, not a regular file, over its size cap): an I/O failure."""
+    from ..parser import SSJ002_UNREADABLE
+    from ..registry import UNREADABLE
+
     emit_diagnostics(exc.diagnostics, paths)
-    raise SystemExit(EXIT_INPUT)
+    errors = {d.code for d in exc.diagnostics if d.is_error}
+    raise SystemExit(EXIT_USAGE if errors and errors <= {SSJ002_UNREADABLE, UNREADABLE} else EXIT_INPUT)
 
 
 def fail_io(message: str) -> NoReturn:

@@ -48,12 +48,18 @@ def _parse_formats(text: str) -> frozenset[str]:
 def _parse_date(text: str | None) -> date | None:
     if text is None:
         return None
+    from ..canonical import FIRST_YEAR, LAST_YEAR, in_date_range
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise click.BadParameter(
             f"{text!r} is not a date; write it as 2024-03-05", param_hint="--date"
         ) from exc
+    if not in_date_range(day):
+        raise click.BadParameter(f"{text} 不在 {FIRST_YEAR}—{LAST_YEAR} 年之间 (date out of range)",
+                                 param_hint="--date")
+    return day
 
 
 @click.command("compile")

@@ -119,15 +119,22 @@ def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beac
 @click.argument("record", type=click.Path(exists=True, path_type=Path))
 @click.option("--plan", "plan", type=existing_file, required=True, help="The plan file the record names.")
 @_registry_option
-@click.option("--roster", type=existing_file, default=None, help="The inspector roster the record names.")
+@click.option("--roster", type=existing_file, default=None,
+              help="The inspector roster the record names; required when the record commits to one "
+                   "(its roster digest Q is not -).")
 @encoding_option
 def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None,
                    encoding: str | None) -> None:
     """Recompute a published draw: prints "verified", or the first difference (exit 1)."""
-    from ..record import BAD_RECORD, verify_record
+    from ..record import BAD_RECORD, NO_ROSTER, load_record, verify_record
 
     try:
-        differences = verify_record(record, plan, registry, roster, encoding)
+        data = load_record(record)
+        committed_roster = data["commitment"]["roster"]
+        if roster is None and committed_roster != NO_ROSTER:
+            raise click.UsageError(f"记录承诺了执法检查人员名录（Q={committed_roster[:8]}…），"
+                                   "核验需要 --roster (the record was drawn with a roster: give --roster)")
+        differences = verify_record(data, plan, registry, roster, encoding)
     except InputError as exc:
         if all(d.severity is Severity.ERROR and d.code == BAD_RECORD for d in exc.diagnostics):
             emit_diagnostics(exc.diagnostics, [])

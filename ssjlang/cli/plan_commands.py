@@ -51,10 +51,15 @@ class _Source:
 
 def _io_problem(path: Path) -> str | None:
     """Why `path` cannot be read at all (exit 2), or None. Content problems are diagnostics."""
+    from ..inputs import not_regular
+
     if not path.exists():
         return "文件不存在 (no such file)"
     if path.is_dir():
         return "这是一个目录，不是计划文件 (is a directory, not a plan file)"
+    problem = not_regular(path.stat().st_mode)
+    if problem is not None:  # /dev/zero, a FIFO: never read (it would not end, or block)
+        return problem
     if not os.access(path, os.R_OK):
         return "没有读取权限 (permission denied)"
     return None
@@ -71,18 +76,23 @@ def _read(argument: str) -> _Source:
         text, diagnostics = read_source(path)
     except OSError as exc:  # vanished or unreadable between the check and the read
         return _Source(argument, None, io_error=f"无法读取 (cannot read): {exc.strerror or exc}")
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raw = None
+    raw = None
+    if text is not None:
+        from ..inputs import PLAN, read_limited
+
+        try:
+            raw = read_limited(path, PLAN)
+        except OSError:
+            raw = None
     return _Source(argument, text, list(diagnostics), raw=raw)
 
 
 def _read_stdin() -> _Source:
     """`-`: the plan on standard input, decoded like a file (UTF-8, BOM and CRLF removed)."""
+    from ..inputs import PLAN
     from ..parser import read_source
 
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(PLAN.bytes() + 1)  # bounded: `ssj fmt - < /dev/zero` ends
     with tempfile.TemporaryDirectory(prefix="ssj-fmt-") as tmp:
         path = Path(tmp) / "stdin.ssj"
         path.write_bytes(data)
@@ -239,7 +249,13 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
             click.echo(f"would reformat（需要排版）: {source.file}")
             exit_code = max(exit_code, EXIT_INPUT)
         elif not show_diff:
-            _replace_file(Path(argument), formatted)
+            try:
+                _replace_file(Path(argument), formatted)
+            except OSError as exc:  # a read-only or full file system: the plan is left as it was
+                click.echo(f"ssj fmt: 无法写入 {source.file} (cannot write): {exc.strerror or exc}；"
+                           "文件未改动", err=True)
+                exit_code = EXIT_USAGE
+                continue
             click.echo(f"reformatted（已排版）: {source.file}", err=True)
     sys.exit(exit_code)
 
