@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
