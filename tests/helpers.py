@@ -7,7 +7,9 @@ tests exercise the same types as a real draw; keyword arguments keep them indepe
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import struct
+import subprocess
 import sys
 import zlib
 from datetime import date
@@ -90,3 +92,25 @@ def png_scan(data: bytes, step: int = 4) -> tuple[int, int, int, int]:
                 red += 1
         prev = line
     return width, height, ink, red
+
+
+def chromium_screenshot(tmp_path: Path, name: str, html: bytes,
+                        size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A page as Debian's headless Chromium shows it, scanned by `png_scan`: (width, height, ink, red).
+    Skips the calling test when Chromium is not installed (CI installs it: .ci/run)."""
+    import pytest
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install -y chromium fonts-noto-cjk)")
+    page = tmp_path / f"{name}.html"
+    page.write_bytes(html)
+    shot = tmp_path / f"{name}.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+                    f"--window-size={size[0]},{size[1]}", page.as_uri()],
+                   check=True, capture_output=True, timeout=90)
+    assert shot.exists()
+    return png_scan(shot.read_bytes())

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from helpers import png_scan
+from helpers import chromium_screenshot
 
 from ssjlang.diagnostics import InputError
 from ssjlang.issuers import Organisation, channel, describe_beacon, load_issuers, load_session
@@ -661,36 +659,6 @@ def test_pdf_is_deterministic_and_names_no_tool(plan: dict, record: dict) -> Non
 # ---------------------------------------------------------------- screenshots (a real browser)
 
 
-def _screenshot(tmp_path: Path, name: str, html: bytes, size: str = "1000,1400") -> tuple[int, int, int, int]:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("chromium is not installed (Debian: apt-get install -y chromium fonts-noto-cjk)")
-    page = tmp_path / f"{name}.html"
-    page.write_bytes(html)
-    shot = tmp_path / f"{name}.png"
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={shot}",
-            f"--window-size={size}",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=90,
-    )
-    return png_scan(shot.read_bytes())
-
-
 @pytest.fixture(scope="module")
 def screenshots_set(plan: dict, record: dict) -> dict[str, bytes]:
     results, _ = load_results(DATA / "results" / "results_ok.csv", record)
@@ -710,7 +678,7 @@ def screenshots_set(plan: dict, record: dict) -> dict[str, bytes]:
 def test_chromium_renders_the_documents(
     tmp_path: Path, screenshots_set: dict[str, bytes], name: str, path: str, red: bool
 ) -> None:
-    width, height, ink, reds = _screenshot(tmp_path, name, screenshots_set[path])
+    width, height, ink, reds = chromium_screenshot(tmp_path, name, screenshots_set[path], (1000, 1400))
     assert (width, height) == (1000, 1400)
     assert ink > 1500, f"{name}: the page is blank"
     # the notice's and the results' red issuer header; the summary's red reference marks

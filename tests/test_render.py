@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from helpers import png_scan
+from helpers import chromium_screenshot
 from seed import SEED_CORRECTIONS, read_seed
 
 from ssjlang import officialstyle as style
@@ -530,37 +530,8 @@ def test_user_docx_template_override(tmp_path: Path, plan: dict) -> None:
 
 
 def test_chromium_renders_the_plan_table(tmp_path: Path, plan: dict) -> None:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("chromium is not installed (Debian: apt-get install -y chromium fonts-noto-cjk)")
-    page = tmp_path / "plan.html"
-    page.write_bytes(
-        render_documents(plan, None, None, RenderOptions(formats=frozenset({"html"}))).files[
-            "计划/工作计划表.html"
-        ]
-    )
-    shot = tmp_path / "plan.png"
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={shot}",
-            "--window-size=1400,1000",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=90,
-    )
-    assert shot.exists()
-    width, height, ink, _red = png_scan(shot.read_bytes())
+    files = render_documents(plan, None, None, RenderOptions(formats=frozenset({"html"}))).files
+    page = files["计划/工作计划表.html"]
+    width, height, ink, _red = chromium_screenshot(tmp_path, "plan", page, (1400, 1000))
     assert (width, height) == (1400, 1000)
     assert ink > 2000, "the page is blank"

@@ -225,6 +225,20 @@ RECEIPT_ROWS = (
 BODY_PT = 11.5
 
 
+def _a4_form(title: str, size: float, leading: float,
+             margins_mm: tuple[float, float, float, float]) -> Document:
+    """A portrait A4 form document: body font size and line spacing, margins top, bottom, left, right."""
+    doc = _document(title)
+    normal = doc.styles["Normal"]
+    _fonts(normal, DOCX_FONT_BODY, size)
+    normal.paragraph_format.line_spacing = Pt(leading)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(margins_mm[0]), Mm(margins_mm[1])
+    section.left_margin, section.right_margin = Mm(margins_mm[2]), Mm(margins_mm[3])
+    return doc
+
+
 def _page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -236,14 +250,7 @@ def _small(doc: Document, text: str, **kwargs: object) -> None:
 def notice() -> Document:
     """检查通知书 and its 送达回证: every visit in one document, the notice on one page and the receipt on the
     next (A4 portrait, narrow margins, 11.5 pt: a form handed over on site)."""
-    doc = _document("检查通知书")
-    normal = doc.styles["Normal"]
-    _fonts(normal, DOCX_FONT_BODY, BODY_PT)
-    normal.paragraph_format.line_spacing = Pt(17)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(16), Mm(14)
-    section.left_margin, section.right_margin = Mm(18), Mm(18)
+    doc = _a4_form("检查通知书", BODY_PT, 17, (16, 14, 18, 18))
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "{%p for n in notices %}")
     _para(doc, "{%p for i in n.issuers %}")
@@ -308,14 +315,7 @@ FORM_ITEM_WIDTHS_MM = (11, 83, 46, 40)
 def record_form() -> Document:
     """检查情况记录表: every visit in one document, one form each: the subject, its items with a line each
     for 检查方式 and the outcome, the result categories, 后续处置 choices, the team and signatures."""
-    doc = _document("检查情况记录表")
-    normal = doc.styles["Normal"]
-    _fonts(normal, DOCX_FONT_BODY, 11)
-    normal.paragraph_format.line_spacing = Pt(16)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(14), Mm(14)
-    section.left_margin, section.right_margin = Mm(15), Mm(15)
+    doc = _a4_form("检查情况记录表", 11, 16, (14, 14, 15, 15))
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "{%p for f in forms %}")
     _para(doc, "{{ f.issuer_names }}", size=12, align=center)
