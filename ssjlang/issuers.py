@@ -31,6 +31,7 @@ from typing import Any
 
 from .canonical import canonical_text, parse_date
 from .diagnostics import Diagnostic, InputError, cell_span, error, has_errors, warning
+from .inputs import PLAN, read_limited
 from .nodes import Span
 from .registry import read_table
 
@@ -444,7 +445,7 @@ def load_session(path: Path) -> Session:
     """Read a --session file: UTF-8 (or GB18030) text, one `键：值` per line, keys 时间 地点 主持 见证 随机数
     说明; `#` starts a comment. Raises InputError with every problem at file:line."""
     file = str(path)
-    data = Path(path).read_bytes()
+    data = read_limited(Path(path), PLAN)  # a few lines; an OSError (a FIFO, too large) names the file
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -248,3 +248,34 @@ def test_plan_with_errors_exits_1(tmp_path: Path) -> None:
     result = run(str(broken), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1 and f"{broken}:" in result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_bad_issuers_and_session_files_exit_1_naming_the_place(tmp_path: Path) -> None:
+    issuers = tmp_path / "issuers.csv"
+    issuers.write_text("部门,全称\n城区不存在局,某局\n", "utf-8")
+    result = run(str(PLAN), "--issuers", str(issuers), "-o", str(tmp_path / "o1"))
+    assert result.exit_code == 1 and f"{issuers}:2:1: error[SSJ431]" in result.stderr
+    session = tmp_path / "session.txt"
+    session.write_text("时间：二月底\n", "utf-8")
+    result = run(str(PLAN), "--session", str(session), "-o", str(tmp_path / "o2"))
+    assert result.exit_code == 1 and f"{session}:1:1: error[SSJ435]" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
+
+
+def test_results_in_several_files_and_the_internal_edition(drawn: Path, tmp_path: Path) -> None:
+    record = json.loads((drawn / "record" / "record.json").read_text("utf-8"))
+    files = []
+    for n, visit in enumerate(record["visits"][:2]):
+        path = tmp_path / f"r{n}.csv"
+        path.write_text("统一社会信用代码,任务序号,检查日期,检查结果\n"
+                        f"{visit['subject']},{visit['tasks'][0]['no']},{visit['date']},未发现问题\n", "utf-8")
+        files += ["--results", str(path)]
+    out = tmp_path / "out"
+    result = run(str(PLAN), "--record", str(drawn / "record"), *files, "--edition", "internal",
+                 "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "内部版" in result.stdout
+    published = "".join(p.read_text("utf-8") for p in (out / "公示").glob("抽查结果公示-*.html"))
+    assert all(v["subject"] in published for v in record["visits"][:2])
+    assert "风险等级" in (out / "名单" / "任务04-第1轮.html").read_text("utf-8")

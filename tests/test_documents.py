@@ -634,26 +634,29 @@ def test_docx_table_grids_agree_with_their_cells(plan: dict, record: dict) -> No
 
 
 def test_pdf_is_deterministic_and_names_no_tool(plan: dict, record: dict) -> None:
+    """--format pdf on one task and its first two visits (small, so the suite stays quick): every printable
+    document as PDF, byte-identical on a rerun, dated by the document date, naming no tool."""
     pypdf = pytest.importorskip("pypdf")
     options = RenderOptions(formats=frozenset({"pdf"}), date=date(2024, 2, 28))
-    small = {**record, "visits": record["visits"][:2]}
-    first = render_documents(plan, small, None, options)
-    again = render_documents(plan, small, None, options)
+    one_task = {**plan, "tasks": plan["tasks"][:1]}
+    small = {**record, "tasks": record["tasks"][:1], "visits": record["visits"][1:3]}
+    first = render_documents(one_task, small, None, options)
     pdfs = sorted(n for n in first.files if n.endswith(".pdf"))
-    assert "通知书/检查通知书（合并打印）.pdf" in pdfs and "公示/抽查情况公示.pdf" in pdfs
-    for name in pdfs:
+    assert pdfs == ["公示/抽查情况公示.pdf", "名单/任务04-第1轮.pdf", "汇总.pdf", "计划/工作计划表.pdf",
+                    "记录表/检查情况记录表（合并打印）.pdf", "通知书/检查通知书（合并打印）.pdf"]
+    assert not [n for n in first.files if n.endswith(".html") and n != "index.html"]  # pdf alone asked for
+    again = render_documents(one_task, small, None, options)
+    for name in ("通知书/检查通知书（合并打印）.pdf", "公示/抽查情况公示.pdf"):
         assert first.files[name] == again.files[name], name
     data = first.files["通知书/检查通知书（合并打印）.pdf"]
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 4  # each notice one page, each receipt one page
     assert reader.metadata["/CreationDate"].startswith("D:20240228")
     assert b"WeasyPrint" not in data and b"ssjlang" not in data
-    outline = [
-        (item.title, reader.get_destination_page_number(item))
-        for item in reader.outline
-        if not isinstance(item, list)
-    ]
-    assert [page for _, page in outline] == [0, 2]
+    outline = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline
+               if not isinstance(item, list)]
+    assert outline == [(f"{v['visit']} {record['subjects'][v['subject']]['name']}", 2 * n)
+                       for n, v in enumerate(small["visits"])]
 
 
 # ---------------------------------------------------------------- screenshots (a real browser)

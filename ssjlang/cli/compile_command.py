@@ -235,7 +235,7 @@ def compile_command(
         except InputError as exc:
             fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
         except OSError as exc:
-            fail_io(cannot_read(results_paths[0], exc))
+            fail_io(cannot_read(exc.filename or results_paths[0], exc))
         warnings.extend(result_warnings)
 
     options = RenderOptions(
@@ -313,7 +313,7 @@ def _issuers_and_session(plan_data: dict[str, Any], issuers_path: Path | None, s
     except InputError as exc:
         fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
     except OSError as exc:
-        fail_io(cannot_read(session_path or issuers_path or plan, exc))
+        fail_io(cannot_read(exc.filename or session_path or issuers_path or plan, exc))
     return issuers, session
 
 
