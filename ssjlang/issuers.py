@@ -106,7 +106,7 @@ class IssuerFile:
 
 class Organisation:
     """The plan's bodies as the documents need them: every name, alias and unit → its department, each
-    department's issuer (plan values, then --issuers), the levels, the tasks' bodies per draw unit."""
+    department's issuer (plan values, then --issuers), the plan's own issuer, and the levels."""
 
     def __init__(self, plan: dict[str, Any], extra: IssuerFile | None = None) -> None:
         header = plan["plan"]
