@@ -314,7 +314,8 @@ def _docx_template_bytes(name: str, templates: Path | None) -> tuple[bytes, str]
     return node.read_bytes(), f"<ssjlang>/templates/docx/{name}"
 
 
-def render_docx(name: str, context: dict[str, Any], templates: Path | None, day: date) -> bytes:
+def render_docx(name: str, context: dict[str, Any], templates: Path | None, day: date, title: str = "",
+                author: str = "") -> bytes:
     """Render a docxtpl (Jinja-in-Word) template; output is normalised so it is byte-identical per input."""
     from docxtpl import DocxTemplate
 
@@ -344,6 +345,9 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
     props.created = stamp
     props.modified = stamp
     props.last_printed = stamp
+    props.title = xml_safe(title)  # the document's, not the template's (nor the template's own comments)
+    props.author = xml_safe(author)
+    props.comments = ""
     out = io.BytesIO()
     template.save(out)
     return normalise_ooxml(out.getvalue(), day)
@@ -450,7 +454,7 @@ def render_documents(
     if "docx" in fmt:
         out.add(
             "计划/工作计划表.docx",
-            render_docx("plan_table.docx", dict(common), options.templates, day),
+            render_docx("plan_table.docx", dict(common), options.templates, day, title, authority),
             "plan",
             authority,
             title + "（Word）",
@@ -574,14 +578,16 @@ def _record_documents(
         if "docx" in fmt:
             out.add(
                 "通知书/检查通知书.docx",
-                render_docx("notice.docx", {**write.common, "notices": notices}, options.templates, day),
+                render_docx("notice.docx", {**write.common, "notices": notices}, options.templates, day,
+                            "检查通知书", authority),
                 "notice",
                 "",
                 "全部检查通知书及送达回证（Word）",
             )
             out.add(
                 "记录表/检查情况记录表.docx",
-                render_docx("record_form.docx", {**write.common, "forms": forms}, options.templates, day),
+                render_docx("record_form.docx", {**write.common, "forms": forms}, options.templates, day,
+                            "检查情况记录表", authority),
                 "form",
                 "",
                 "全部检查情况记录表（Word）",

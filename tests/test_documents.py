@@ -628,6 +628,9 @@ def test_docx_table_grids_agree_with_their_cells(plan: dict, record: dict) -> No
         for c in docx.Document(io.BytesIO(out.files["计划/工作计划表.docx"])).tables[0].rows[0].cells
     ]
     assert len(set(widths)) > 3  # not all columns the same width
+    for name, title in zip(names, (plan["plan"]["title"], "检查通知书", "检查情况记录表"), strict=True):
+        core = docx.Document(io.BytesIO(out.files[name])).core_properties
+        assert (core.title, core.author, core.comments) == (title, "晋城市城区市场监督管理局", ""), name
 
 
 # ---------------------------------------------------------------- PDF
