@@ -142,7 +142,7 @@ def _parse_date(text: str | None) -> date | None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="The {号} of the first inspection notice.",
+    help="The {号} of each issuer's first inspection notice.",
 )
 @encoding_option
 @click.option(
