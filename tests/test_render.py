@@ -311,6 +311,8 @@ def test_notice_html_content(record: dict, rendered: Rendered) -> None:
     assert "国发〔2019〕5号" in html and "回避" in html and "检查方式：现场检查" in html
     assert re.search(r"李明.*14050200101.*主检", html, flags=re.S)
     assert "联系人：孙志强" in html and "联系电话：0356-2021304" in html
+    # a joint notice: the 发起 issues it, the team's other department is named as taking part
+    assert "晋城市城区商务局会同晋城市城区市场监督管理局组成联合检查组" in html
     assert "最迟于2024年4月1日前公示" in html  # the publication deadline, worded as one
     assert "请备齐以下材料" in html and "营业执照" in html
     assert "<style>" in html and "@page" in html and "<link" not in html  # self-contained
