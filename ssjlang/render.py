@@ -1,9 +1,12 @@
 """Render the official documents (`ssj compile`) from the plan as data and the draw record.
 
 Everything here takes plain dicts (the `export_plan` schema and the draw record schema in
-docs/architecture.md), so rendering never depends on the AST. Output is a mapping of relative paths to
-bytes: the CLI writes it atomically, tests compare it byte for byte. Determinism: no clock (the 成文日期 is a
-parameter), sorted iteration, fixed zip timestamps and core properties in DOCX/XLSX.
+docs/architecture.md), so rendering never depends on the AST. What each document says is decided in
+`views` (issuers by `issuers.Organisation`, the public and internal editions); this module renders the
+views through the templates into HTML, Word, Excel, CSV and PDF. Output is a mapping of relative paths to
+bytes plus a catalogue (kind, department, title) that `index.html` and the terminal summary list: the CLI
+writes it atomically, tests compare it byte for byte. Determinism: no clock (the 成文日期 is a parameter),
+sorted iteration, fixed zip timestamps and core properties in DOCX/XLSX, fixed PDF metadata.
 
 Templates are Jinja: a user's `--templates DIR` is searched first, then the package's `templates/`, so an
 office overrides one document by copying one file (HTML in DIR/, Word in DIR/docx/).
@@ -12,11 +15,8 @@ office overrides one document by copying one file (HTML in DIR/, Word in DIR/doc
 from __future__ import annotations
 
 import io
-import re
 import traceback
-import zipfile
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,45 +26,127 @@ import jinja2
 import jinja2.runtime
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import officialstyle as style
-from .diagnostics import Diagnostic, InputError, error, warning
+from . import sheets
+from .diagnostics import Diagnostic, InputError, error
 from .inputs import TEMPLATE as TEMPLATE_LIMIT
 from .inputs import check_zip, read_limited
+from .issuers import IssuerFile, Organisation, Session, unit_index
 from .nodes import Span
-from .output import csv_bytes, neutralise_cell, xml_safe
+from .ooxml import ZIP_EPOCH, normalise_ooxml
+from .output import csv_bytes, xml_safe
 from .resources import templates_dir
-from .results import RESULT_CATEGORIES, ResultSet
+from .results import ResultSet
+from .views import (
+    ENTRY_COLUMNS,
+    NO_ROSTER_FILE,
+    NO_ROSTER_VIEW,
+    PLAN_COLUMNS,
+    SSJ421,
+    Edition,
+    draw_lists,
+    entry_rows,
+    notices_view,
+    plan_rows,
+    plan_view,
+    publication_view,
+    record_forms,
+    results_views,
+    safe_filename,
+    summary_date,
+    summary_view,
+    verification_steps,
+)
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "EDITIONS",
+    "ENTRY_COLUMNS",
+    "FORMATS",
+    "KINDS",
+    "NO_ROSTER_FILE",
+    "NO_ROSTER_VIEW",
+    "PLAN_COLUMNS",
+    "SSJ420",
+    "SSJ421",
+    "SSJ422",
+    "ZIP_EPOCH",
+    "CatalogueEntry",
+    "RenderOptions",
+    "Rendered",
+    "default_date",
+    "make_environment",
+    "normalise_ooxml",
+    "plan_rows",
+    "plan_view",
+    "render_documents",
+    "render_template",
+    "safe_filename",
+    "verification_steps",
+]
 
 SSJ420 = "SSJ420"  # a template cannot be parsed or rendered
-SSJ421 = "SSJ421"  # the plan has no usable 文号 pattern (warning)
 SSJ422 = "SSJ422"  # a Word template cannot be opened
 
-FORMATS: tuple[str, ...] = ("html", "docx", "xlsx", "csv")
+FORMATS: tuple[str, ...] = ("html", "docx", "xlsx", "csv", "pdf")
 DEFAULT_FORMATS: frozenset[str] = frozenset({"html", "docx", "xlsx"})
+EDITIONS: tuple[str, ...] = ("public", "internal")
 
-#: The fixed zip entry time of DOCX/XLSX (the earliest a zip can hold), so outputs are byte-identical.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: Document kinds in the order the index and the terminal summary list them: key → name.
+KINDS: dict[str, str] = {
+    "plan": "工作计划表",
+    "list": "抽查名单",
+    "notice": "检查通知书（含送达回证）",
+    "form": "检查情况记录表",
+    "publication": "抽查情况公示",
+    "results": "抽查结果公示",
+    "entry": "结果录入表",
+    "summary": "抽查汇总",
+    "record": "抽查记录（供核验，非公开文书）",
+}
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """What to render and how. `date` is the 成文日期; None derives it from the plan (first window start)."""
+    """What to render and how. `date` is the 成文日期; None derives it from the plan (first window start).
+    `edition` public (no subject's risk class) or internal; `issuers` an --issuers table; `session` the
+    draw session (--session); `cite_tool` names the program and `ssj verify` in the draw publication."""
 
     formats: frozenset[str] = DEFAULT_FORMATS
     templates: Path | None = None
     date: date | None = None
     first_number: int = 1
     plan_file: str = "plan"
+    edition: str = "public"
+    issuers: IssuerFile | None = None
+    session: Session | None = None
+    cite_tool: bool = False
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One written file as the index lists it."""
+
+    path: str
+    kind: str
+    department: str
+    title: str
 
 
 @dataclass
 class Rendered:
-    """Rendered files (relative POSIX path → bytes) and the warnings raised while rendering."""
+    """Rendered files (relative POSIX path → bytes), the catalogue, and the warnings raised while
+    rendering."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    catalogue: list[CatalogueEntry] = field(default_factory=list)
+
+    def add(self, path: str, data: bytes, kind: str, department: str, title: str) -> None:
+        self.files[path] = data
+        self.catalogue.append(CatalogueEntry(path, kind, department, title))
 
 
 # ---------------------------------------------------------------- environment
@@ -204,9 +286,6 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise _template_error(exc, name, template.filename) from exc
 
 
-# ---------------------------------------------------------------- dates and numbers
-
-
 def default_date(plan: dict) -> date:
     """The 成文日期 when none is given: the plan's first window start (else 1 January of the plan year)."""
     starts = [t["window"]["start"] for t in plan["tasks"] if t.get("window") and t["window"].get("start")]
@@ -215,559 +294,7 @@ def default_date(plan: dict) -> date:
     return date(int(plan["plan"]["year"]), 1, 1)
 
 
-def notice_numbering(
-    plan: dict, count: int, first: int, file: str = "plan"
-) -> tuple[list[str], list[Diagnostic]]:
-    """文号 of each notice in visit order, and a warning when the plan's pattern cannot number them."""
-    pattern = plan["plan"].get("doc_number")
-    year = int(plan["plan"]["year"])
-    warnings: list[Diagnostic] = []
-    if not pattern:
-        warnings.append(
-            warning(
-                SSJ421,
-                "计划没有文号格式，检查通知书将不编号 (no 文号 pattern)",
-                file,
-                hint='在 计划 块中加入本机关的文号格式：文号 "××〔{年}〕{号}号"，×× 换成本机关的发文机关代字',
-            )
-        )
-        return [""] * count, warnings
-    if "{号}" not in pattern and count > 1:
-        warnings.append(
-            warning(
-                SSJ421,
-                f"文号格式「{pattern}」中没有 {{号}}，所有检查通知书的文号都相同 "
-                f"(no {{号}} in the 文号 pattern)",
-                file,
-                hint=f'用 {{号}} 表示序号，例如：文号 "{pattern}{{号}}号"' if pattern.endswith("〕") else
-                '用 {号} 表示序号：文号 "××〔{年}〕{号}号"，×× 为本机关的发文机关代字',
-            )
-        )
-    return [style.doc_number(pattern, year, first + i) for i in range(count)], warnings
-
-
-# ---------------------------------------------------------------- view models
-
-
-def plan_view(plan: dict) -> dict[str, Any]:
-    """The plan table (工作计划表) as rows of the seed's ten columns."""
-    tasks = []
-    for t in plan["tasks"]:
-        tasks.append(
-            {
-                "no": t["no"],
-                "name": t["name"],
-                "checks": style.numbered_items(t["items"]),
-                "scope": t["scope"]["text"],
-                "rate": t["rate"]["text"],
-                "rounds": t["rounds_text"],
-                "rate_rounds": style.rate_and_rounds(t["rate"]["text"], t["rounds_text"]),
-                "risk": t["risk_text"],
-                "window": t["window"]["text"],
-                "lead": t["lead"],
-                "assist": "、".join(t["assist"]),
-                "mode": t["mode"] or "",
-                "batches": [
-                    {"name": b["name"], "deadline": style.cn_date(b["deadline"])}
-                    for b in t.get("batches") or []
-                ],
-            }
-        )
-    header = plan["plan"]
-    return {
-        "title": header["title"],
-        "year": header["year"],
-        "region": header.get("region") or "",
-        "authority": header.get("authority") or "",
-        "contact": header.get("contact") or "",
-        "tasks": tasks,
-    }
-
-
-PLAN_COLUMNS: tuple[str, ...] = (
-    "序号",
-    "抽查任务名称",
-    "抽查事项",
-    "抽查对象范围",
-    "抽查比例及频次",
-    "智慧监管（信用风险分类）要求",
-    "抽查检查起止时间",
-    "发起部门",
-    "配合部门",
-    "抽查检查模式",
-)
-
-
-def plan_rows(plan: dict) -> list[list[str]]:
-    """The plan table as plain text cells (XLSX, tests): items joined by newlines."""
-    return [
-        [
-            str(t["no"]),
-            t["name"],
-            "\n".join(t["checks"]),
-            t["scope"],
-            t["rate_rounds"],
-            t["risk"],
-            t["window"],
-            t["lead"],
-            t["assist"],
-            t["mode"],
-        ]
-        for t in plan_view(plan)["tasks"]
-    ]
-
-
-def _visit_lookup(record: dict) -> dict[tuple[str, int, int], dict]:
-    index: dict[tuple[str, int, int], dict] = {}
-    for visit in record["visits"]:
-        for task in visit["tasks"]:
-            index[(visit["subject"], int(task["no"]), int(task["round"]))] = visit
-    return index
-
-
-def _team_text(team: list[dict]) -> str:
-    return "；".join(f"{m['name']}（{m['badge']}{'，主检' if m.get('lead') else ''}）" for m in team)
-
-
-def draw_lists(record: dict) -> list[dict[str, Any]]:
-    """抽查名单: one list per task and round, subjects in stratum order then draw rank."""
-    visits = _visit_lookup(record)
-    subjects = record["subjects"]
-    lists = []
-    for task in record["tasks"]:
-        for rnd in task["rounds"]:
-            rows = []
-            for stratum in rnd["strata"]:
-                for sel in stratum["selected"]:
-                    subject = subjects.get(sel["id"], {})
-                    visit = visits.get((sel["id"], int(task["no"]), int(rnd["round"])))
-                    team = visit["team"] if visit else []
-                    rows.append(
-                        {
-                            "seq": len(rows) + 1,
-                            "stratum": stratum["label"],
-                            "rank": sel["rank"],
-                            "id": sel["id"],
-                            "name": subject.get("name", ""),
-                            "address": subject.get("address", ""),
-                            "risk": style.risk_name(subject.get("risk")),
-                            "date": visit["date"] if visit else "",
-                            "visit": visit["visit"] if visit else "",
-                            "team": [
-                                {
-                                    "name": m["name"],
-                                    "badge": m["badge"],
-                                    "department": m["department"],
-                                    "lead": bool(m.get("lead")),
-                                }
-                                for m in team
-                            ],
-                            "team_text": _team_text(team),
-                        }
-                    )
-            lists.append(
-                {
-                    "task": task["no"],
-                    "name": task["name"],
-                    "round": rnd["round"],
-                    "lead": task["lead"],
-                    "assist": "、".join(task["assist"]),
-                    "window": rnd["window"],
-                    "population": sum(s["population"] for s in rnd["strata"]),
-                    "rows": rows,
-                    "slug": f"任务{int(task['no']):02d}-第{rnd['round']}轮",
-                }
-            )
-    return lists
-
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|&#%\s\x00-\x1f]+')
-
-
-def safe_filename(text: str, limit: int = 40) -> str:
-    """A file-name-safe fragment (Windows-reserved characters and white space removed, length capped)."""
-    cleaned = _UNSAFE.sub("", text).strip(".")
-    return cleaned[:limit] or "_"
-
-
-def notices_view(
-    plan: dict, record: dict, options: RenderOptions
-) -> tuple[list[dict[str, Any]], list[Diagnostic]]:
-    """检查通知书: one per visit, every item of every task in the visit, the team with 主检 marked."""
-    tasks = {int(t["no"]): t for t in plan["tasks"]}
-    numbers, warnings = notice_numbering(plan, len(record["visits"]), options.first_number, options.plan_file)
-    header = plan["plan"]
-    notices = []
-    for visit, number in zip(record["visits"], numbers, strict=True):
-        subject = record["subjects"].get(visit["subject"], {})
-        groups: list[dict[str, Any]] = []
-        for item in visit["items"]:
-            no = int(item["task"])
-            if not groups or groups[-1]["task"] != no:
-                task = tasks.get(no, {"name": "", "lead": "", "assist": []})
-                groups.append(
-                    {
-                        "task": no,
-                        "name": task["name"],
-                        "lead": task["lead"],
-                        "assist": "、".join(task["assist"]),
-                        "checks": [],
-                    }
-                )
-            groups[-1]["checks"].append(item["item"])
-        counter = 0
-        for group in groups:
-            group["numbered"] = []
-            for text in group["checks"]:
-                counter += 1
-                group["numbered"].append(f"{counter}.{text}")
-        departments: list[str] = []
-        for group in groups:
-            for dept in [group["lead"], *tasks.get(group["task"], {"assist": []})["assist"]]:
-                if dept and dept not in departments:
-                    departments.append(dept)
-        issued = options.date or date.fromisoformat(visit["date"])
-        team = [
-            {
-                "name": m["name"],
-                "badge": m["badge"],
-                "department": m["department"],
-                "lead": bool(m.get("lead")),
-            }
-            for m in visit["team"]
-        ]
-        notices.append(
-            {
-                "visit": visit["visit"],
-                "number": number,
-                "subject_id": visit["subject"],
-                "subject": subject.get("name", ""),
-                "address": subject.get("address", ""),
-                "legal_rep": subject.get("legal_rep", ""),
-                "groups": groups,
-                "departments": "、".join(departments),
-                "tasks_text": "、".join(f"“{g['name']}”" for g in groups),
-                "date": visit["date"],
-                "date_cn": style.cn_date(visit["date"]),
-                "window_cn": style.cn_date_range(visit["window"]["start"], visit["window"]["end"]),
-                "publish_by_cn": style.cn_date(visit["publish_by"]),
-                "team": team,
-                "team_text": _team_text(visit["team"]),
-                "issued": issued.isoformat(),
-                "issued_cn": style.cn_date(issued),
-                "authority": header.get("authority") or "",
-                "contact": header.get("contact") or "",
-                "plan_title": header["title"],
-                "file": f"{safe_filename(visit['visit'])}-{safe_filename(subject.get('name', ''))}",
-            }
-        )
-    return notices, warnings
-
-
-def _shell_quote(text: str) -> str:
-    """POSIX single-quoting, so a descriptor with a quote or $ still hashes exactly."""
-    return "'" + text.replace("'", "'\"'\"'") + "'"
-
-
-NO_ROSTER_FILE = "-"
-"""`roster_file` of a record drawn without a roster (its committed Q is `-`): verify takes no --roster."""
-
-NO_ROSTER_VIEW: dict[str, Any] = {"file": "未提供", "inspectors": 0}
-"""What the publication shows as the roster of a record drawn without one (`"roster": null`)."""
-
-
-def verification_steps(record: dict) -> dict[str, Any]:
-    """The shell commands anyone runs to re-derive C, S and one key from the published record.
-
-    `roster_file` is `-` for a record drawn without a roster (`"roster": null`, Q = `-`)."""
-    commitment = record["commitment"]
-    lines = commitment["text"].split("\n")
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
-    commit_cmd = "printf '%s\\n' " + " ".join(_shell_quote(x) for x in lines) + " | sha256sum"
-    seed_cmd = (
-        "printf '%s' "
-        + _shell_quote(f"SSJ-DRAW-1|seed|{commitment['digest']}|{record['beacon_value']}")
-        + " | sha256sum"
-    )
-    example: dict[str, Any] | None = None
-    for task in record["tasks"]:
-        for rnd in task["rounds"]:
-            for stratum in rnd["strata"]:
-                if stratum["selected"] and example is None:
-                    sel = stratum["selected"][0]
-                    example = {
-                        "task": task["no"],
-                        "round": rnd["round"],
-                        "stream": rnd["stream"],
-                        "stream_cmd": "printf '%s' "
-                        + _shell_quote(f"{record['seed']}|task|{task['no']}|round|{rnd['round']}")
-                        + " | sha256sum",
-                        "id": sel["id"],
-                        "key": sel["key"],
-                        "key_cmd": "printf '%s' "
-                        + _shell_quote(f"{rnd['stream']}|{sel['id']}")
-                        + " | sha256sum",
-                    }
-    return {
-        "commit_cmd": commit_cmd,
-        "seed_cmd": seed_cmd,
-        "example": example,
-        "plan_file": record["plan"]["file"],
-        "registry_file": record["registry"]["file"],
-        "roster_file": record["roster"]["file"] if record.get("roster") else NO_ROSTER_FILE,
-    }
-
-
-def _stratum_rate(stratum: dict) -> str:
-    """A stratum's rate as the publication shows it: `20%`, or `2户` for an absolute count (rate_ppm null)."""
-    if stratum.get("rate_ppm") is not None:
-        return style.percent(stratum["rate_ppm"] / 10_000)
-    if stratum.get("count") is not None:
-        return f"{stratum['count']}户"
-    return "—"
-
-
-def publication_view(record: dict) -> dict[str, Any]:
-    """抽查情况公示: commitment, beacon, seed, per task counts and selected subjects, how to verify."""
-    subjects = record["subjects"]
-    tasks = []
-    for task in record["tasks"]:
-        rounds = []
-        for rnd in task["rounds"]:
-            strata = []
-            for st in rnd["strata"]:
-                strata.append(
-                    {
-                        "label": st["label"],
-                        "risk": style.risk_name(st["risk"]) if st.get("risk") else "全部",
-                        "population": st["population"],
-                        "digest": st["population_digest"],
-                        "rate": _stratum_rate(st),
-                        "k": st["k"],
-                        "selected": [
-                            {
-                                "rank": s["rank"],
-                                "id": s["id"],
-                                "name": subjects.get(s["id"], {}).get("name", ""),
-                                "key": s["key"],
-                            }
-                            for s in st["selected"]
-                        ],
-                    }
-                )
-            rounds.append(
-                {"round": rnd["round"], "stream": rnd["stream"], "window": rnd["window"], "strata": strata}
-            )
-        tasks.append(
-            {
-                "no": task["no"],
-                "name": task["name"],
-                "lead": task["lead"],
-                "assist": "、".join(task["assist"]),
-                "rate_text": task["rate_text"],
-                "population": task["population"],
-                "selected": task["selected"],
-                "realised": style.percent(task["realised_percent"]),
-                "rounds": rounds,
-            }
-        )
-    return {
-        "commitment": record["commitment"],
-        "beacon_value": record["beacon_value"],
-        "seed": record["seed"],
-        "plan": record["plan"],
-        "registry": record["registry"],
-        "roster": record["roster"] if record.get("roster") else NO_ROSTER_VIEW,
-        "tasks": tasks,
-        "spec": record["spec"],
-        "generator": record["generator"],
-        "verify": verification_steps(record),
-        "warnings": list(record.get("warnings") or []),
-    }
-
-
-def results_view(record: dict, results: ResultSet) -> dict[str, Any]:
-    """抽查结果公示 grouped by task (plan order), rows by 检查日期 then code; category counts."""
-    subjects = record["subjects"]
-    by_task: dict[int, list[dict[str, Any]]] = {}
-    for row in sorted(results.rows, key=lambda r: (r.task, r.date, r.subject)):
-        by_task.setdefault(row.task, []).append(
-            {
-                "id": row.subject,
-                "name": subjects.get(row.subject, {}).get("name", ""),
-                "date": row.date.isoformat(),
-                "date_cn": style.cn_date(row.date),
-                "result": row.category,
-                "note": row.note,
-                "visit": row.visit,
-            }
-        )
-    groups = []
-    for task in record["tasks"]:
-        rows = by_task.get(int(task["no"]), [])
-        if rows:
-            groups.append(
-                {
-                    "no": task["no"],
-                    "name": task["name"],
-                    "lead": task["lead"],
-                    "assist": "、".join(task["assist"]),
-                    "selected": task["selected"],
-                    "rows": rows,
-                }
-            )
-    counts = Counter(r.category for r in results.rows)
-    return {
-        "groups": groups,
-        "total": len(results.rows),
-        "categories": [{"name": c, "count": counts.get(c, 0)} for c in RESULT_CATEGORIES],
-        "published": results.publication_date.isoformat(),
-        "published_cn": style.cn_date(results.publication_date),
-    }
-
-
-def bar_chart(
-    rows: Iterable[tuple[str, float, str]],
-    unit: str = "",
-    width: int = 640,
-    bar_height: int = 18,
-    marks: Iterable[float | None] | None = None,
-) -> Markup:
-    """A horizontal bar chart as inline SVG (no JavaScript): (label, value, shown text) per bar.
-
-    `marks` draws a thin line per bar (e.g. the plan's floor rate beside the realised rate)."""
-    rows = list(rows)
-    mark_list = list(marks) if marks is not None else [None] * len(rows)
-    label_w, gap, right = 260, 6, 90
-    scale_max = max([v for _, v, _ in rows] + [m for m in mark_list if m is not None] + [1e-9])
-    plot_w = width - label_w - right
-    height = len(rows) * (bar_height + gap) + gap
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img">'
-    ]
-    for i, ((label, value, shown), mark) in enumerate(zip(rows, mark_list, strict=True)):
-        y = gap + i * (bar_height + gap)
-        w = 0 if value <= 0 else max(1, round(plot_w * value / scale_max))
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_height - 5}" text-anchor="end" class="label">'
-            f"{escape(label)}</text>"
-        )
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_height}" class="bar"/>')
-        if mark is not None:
-            mx = label_w + round(plot_w * mark / scale_max)
-            parts.append(f'<line x1="{mx}" y1="{y - 2}" x2="{mx}" y2="{y + bar_height + 2}" class="mark"/>')
-        parts.append(
-            f'<text x="{label_w + w + 6}" y="{y + bar_height - 5}" class="value">{escape(shown)}'
-            f"{escape(unit)}</text>"
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
-def summary_view(plan: dict, record: dict, results: ResultSet | None) -> dict[str, Any]:
-    """汇总: counts per task and risk class, realised vs floor rates, merged visits, inspector workloads."""
-    subjects = record["subjects"]
-    floors = {int(t["no"]): t for t in plan["tasks"]}
-    tasks = []
-    for task in record["tasks"]:
-        per_risk = Counter()
-        for rnd in task["rounds"]:
-            for st in rnd["strata"]:
-                for sel in st["selected"]:
-                    per_risk[subjects.get(sel["id"], {}).get("risk") or "U"] += 1
-        plan_task = floors.get(int(task["no"]))
-        tasks.append(
-            {
-                "no": task["no"],
-                "name": task["name"],
-                "population": task["population"],
-                "selected": task["selected"],
-                "floor": task["floor_percent"],
-                "floor_text": task["rate_text"],
-                "realised": task["realised_percent"],
-                "realised_text": style.percent(task["realised_percent"]),
-                "below": (
-                    task["floor_percent"] is not None
-                    and task["realised_percent"] is not None
-                    and task["realised_percent"] + 1e-9 < task["floor_percent"]
-                ),
-                "rounds": plan_task["rounds_text"] if plan_task else "",
-                "risk": [per_risk.get(letter, 0) for letter in style.RISK_ORDER],
-            }
-        )
-    visits = record["visits"]
-    multi = [v for v in visits if len(v["tasks"]) > 1]
-    pairs = sum(len(v["tasks"]) for v in visits)
-    risk_totals = [sum(t["risk"][i] for t in tasks) for i in range(len(style.RISK_ORDER))]
-    workload = sorted(record["workload"], key=lambda w: (-int(w["visits"]), w["department"], w["badge"]))
-    depts = Counter()
-    for w in record["workload"]:
-        depts[w["department"]] += int(w["visits"])
-    results_done = len(results.rows) if results else None
-    return {
-        "tasks": tasks,
-        "risk_names": [style.RISK_NAMES[r] for r in style.RISK_ORDER],
-        "risk_totals": risk_totals,
-        "visits": len(visits),
-        "multi": len(multi),
-        "pairs": pairs,
-        "saved": pairs - len(visits),
-        "max_tasks": max((len(v["tasks"]) for v in visits), default=0),
-        "workload": workload,
-        "results_done": results_done,
-        "chart_rates": bar_chart(
-            [
-                (f"{t['no']} {t['name'][:14]}", float(t["realised"] or 0), style.percent(t["realised"]))
-                for t in tasks
-            ],
-            marks=[float(t["floor"]) if t["floor"] is not None else None for t in tasks],
-        ),
-        "chart_risk": bar_chart(
-            [
-                (n, float(c), str(c))
-                for n, c in zip([style.RISK_NAMES[r] for r in style.RISK_ORDER], risk_totals, strict=True)
-            ],
-            unit=" 户",
-        ),
-        "chart_departments": bar_chart(
-            [(d, float(c), str(c)) for d, c in sorted(depts.items(), key=lambda x: (-x[1], x[0]))],
-            unit=" 人次",
-        ),
-    }
-
-
-# ---------------------------------------------------------------- OOXML (DOCX, XLSX)
-
-
-def _core_stamp(day: date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
-
-
-def normalise_ooxml(data: bytes, day: date) -> bytes:
-    """Rewrite a DOCX/XLSX zip byte-deterministically: fixed entry times and attributes, core properties
-    created/modified set to the document date instead of the clock."""
-    stamp = _core_stamp(day)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = content.decode("utf-8")
-                for tag in ("created", "modified"):
-                    text = re.sub(
-                        rf"(<dcterms:{tag}\b[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text
-                    )
-                text = re.sub(r"(<cp:lastPrinted>)[^<]*(</cp:lastPrinted>)", rf"\g<1>{stamp}\g<2>", text)
-                content = text.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            target.writestr(entry, content)
-    return out.getvalue()
+# ---------------------------------------------------------------- Word
 
 
 def _docx_template_bytes(name: str, templates: Path | None) -> tuple[bytes, str]:
@@ -787,7 +314,8 @@ def _docx_template_bytes(name: str, templates: Path | None) -> tuple[bytes, str]
     return node.read_bytes(), f"<ssjlang>/templates/docx/{name}"
 
 
-def render_docx(name: str, context: dict[str, Any], templates: Path | None, day: date) -> bytes:
+def render_docx(name: str, context: dict[str, Any], templates: Path | None, day: date, title: str = "",
+                author: str = "") -> bytes:
     """Render a docxtpl (Jinja-in-Word) template; output is normalised so it is byte-identical per input."""
     from docxtpl import DocxTemplate
 
@@ -817,26 +345,12 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
     props.created = stamp
     props.modified = stamp
     props.last_printed = stamp
+    props.title = xml_safe(title)  # the document's, not the template's (nor the template's own comments)
+    props.author = xml_safe(author)
+    props.comments = ""
     out = io.BytesIO()
     template.save(out)
     return normalise_ooxml(out.getvalue(), day)
-
-
-def _new_workbook(day: date, title: str) -> Any:
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    stamp = datetime(day.year, day.month, day.day)
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    workbook.properties.creator = "ssjlang"
-    workbook.properties.title = xml_safe(title)
-    return workbook
-
-
-def _xlsx_cell(value: object) -> object:
-    """A cell value as it goes into a workbook: formulas neutralised, characters XML forbids replaced."""
-    return neutralise_cell(xml_safe(value) if isinstance(value, str) else value)
 
 
 def _xml_safe_data(value: Any) -> Any:
@@ -850,153 +364,48 @@ def _xml_safe_data(value: Any) -> Any:
     return value
 
 
-def _xlsx_bytes(workbook: Any, day: date) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return normalise_ooxml(out.getvalue(), day)
-
-
-def _sheet_table(
-    sheet: Any,
-    title: str,
-    header: list[str],
-    rows: list[list[Any]],
-    widths: list[int],
-    landscape: bool = True,
-) -> None:
-    """Title row (merged), header row repeated on every printed page, wrapped neutralised cells."""
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.cell(row=1, column=1, value=_xlsx_cell(title)).font = Font(
-        name=style.DOCX_FONT_HEADING, size=14, bold=True
-    )
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    sheet.row_dimensions[1].height = 36
-    for col, text in enumerate(header, start=1):
-        c = sheet.cell(row=2, column=col, value=text)
-        c.font = Font(name=style.DOCX_FONT_HEADING, size=11, bold=True)
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        c.border = border
-    for r, values in enumerate(rows, start=3):
-        for col, value in enumerate(values, start=1):
-            c = sheet.cell(row=r, column=col)
-            safe = _xlsx_cell(value)
-            c.value = safe
-            if isinstance(safe, str):
-                c.data_type = "s"
-            c.font = Font(name=style.DOCX_FONT_TABLE, size=10.5)
-            c.alignment = Alignment(vertical="center", wrap_text=True)
-            c.border = border
-    for col, w in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = w
-    sheet.freeze_panes = "A3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def plan_table_xlsx(plan: dict, day: date) -> bytes:
-    """工作计划表.xlsx: the ten seed columns, one task per row."""
-    workbook = _new_workbook(day, plan["plan"]["title"])
-    sheet = workbook.active
-    sheet.title = "工作计划表"
-    _sheet_table(
-        sheet,
-        plan["plan"]["title"],
-        list(PLAN_COLUMNS),
-        plan_rows(plan),
-        [6, 24, 48, 22, 14, 30, 14, 14, 14, 10],
-    )
-    return _xlsx_bytes(workbook, day)
-
-
-DRAW_LIST_COLUMNS: tuple[str, ...] = (
-    "序号",
-    "分层",
-    "层内顺位",
-    "统一社会信用代码",
-    "名称",
-    "地址",
-    "风险等级",
-    "检查日期",
-    "检查组（执法证号）",
-)
-
-
-def _draw_list_rows(lst: dict[str, Any]) -> list[list[Any]]:
-    return [
-        [
-            r["seq"],
-            r["stratum"],
-            r["rank"],
-            r["id"],
-            r["name"],
-            r["address"],
-            r["risk"],
-            r["date"],
-            r["team_text"],
-        ]
-        for r in lst["rows"]
-    ]
-
-
-def draw_lists_xlsx(record: dict, lists: list[dict[str, Any]], day: date) -> bytes:
-    """抽查名单.xlsx: one sheet per task and round."""
-    workbook = _new_workbook(day, f"{record['plan']['title']} 抽查名单")
-    workbook.remove(workbook.active)
-    for lst in lists:
-        sheet = workbook.create_sheet(title=lst["slug"][:31])
-        title = f"任务{lst['task']} {lst['name']} 第{style.cn_number(int(lst['round']))}轮抽查名单"
-        _sheet_table(
-            sheet, title, list(DRAW_LIST_COLUMNS), _draw_list_rows(lst), [6, 8, 8, 22, 34, 34, 10, 12, 44]
-        )
-    if not lists:
-        workbook.create_sheet(title="抽查名单")
-    return _xlsx_bytes(workbook, day)
-
-
-RESULT_COLUMNS: tuple[str, ...] = (
-    "任务序号",
-    "抽查任务名称",
-    "统一社会信用代码",
-    "名称",
-    "检查日期",
-    "检查结果",
-    "处理情况/备注",
-)
-
-
-def _result_rows(view: dict[str, Any]) -> list[list[Any]]:
-    return [
-        [g["no"], g["name"], r["id"], r["name"], r["date"], r["result"], r["note"]]
-        for g in view["groups"]
-        for r in g["rows"]
-    ]
-
-
-def results_xlsx(record: dict, view: dict[str, Any], day: date) -> bytes:
-    """抽查结果公示.xlsx: one row per inspected subject, grouped by task."""
-    workbook = _new_workbook(day, f"{record['plan']['title']} 抽查结果公示")
-    sheet = workbook.active
-    sheet.title = "抽查结果公示"
-    _sheet_table(
-        sheet,
-        f"{record['plan']['title']} 抽查结果公示",
-        list(RESULT_COLUMNS),
-        _result_rows(view),
-        [8, 30, 22, 34, 12, 30, 40],
-    )
-    return _xlsx_bytes(workbook, day)
-
-
 # ---------------------------------------------------------------- the document set
+
+
+class _Writer:
+    """Renders one document into the formats asked for and records it in the catalogue."""
+
+    def __init__(
+        self, out: Rendered, env: jinja2.Environment, options: RenderOptions, common: dict[str, Any]
+    ) -> None:
+        self.out, self.env, self.options, self.common = out, env, options, common
+        self.formats = options.formats
+
+    def html(
+        self,
+        path: str,
+        template: str,
+        context: dict[str, Any],
+        kind: str,
+        department: str,
+        title: str,
+        day: date,
+        author: str,
+        pdf_path: str | None = None,
+    ) -> None:
+        """An HTML document (when html is asked for) and its PDF (when pdf is, at `pdf_path`)."""
+        wanted_html = "html" in self.formats
+        wanted_pdf = "pdf" in self.formats and pdf_path is not None
+        if not (wanted_html or wanted_pdf):
+            return
+        text = render_template(self.env, template, {**self.common, **context})
+        if wanted_html:
+            self.out.add(path, text.encode("utf-8"), kind, department, title)
+        if wanted_pdf:
+            from .pdf import html_to_pdf
+
+            self.out.add(
+                pdf_path,
+                html_to_pdf(text, day, title, author),
+                kind,
+                department,  # type: ignore[arg-type]
+                title + "（PDF）",
+            )
 
 
 def render_documents(
@@ -1004,69 +413,305 @@ def render_documents(
     record: dict | None = None,
     results: ResultSet | None = None,
     options: RenderOptions | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    prior_warnings: tuple[Diagnostic, ...] | list[Diagnostic] = (),
 ) -> Rendered:
-    """Every document for `ssj compile`: the plan table always; with a record the draw lists, notices,
-    publication and summary; with results the 抽查结果公示. Raises `InputError` on template problems."""
+    """Every document for `ssj compile`: the plan table always; with a record the draw lists, notices with
+    their receipts, record forms, the draw publication, the entry templates and the summary; with results
+    each department's 抽查结果公示; `extra_files` (the record directory) are listed too; `index.html` lists
+    everything. Raises `InputError` on template problems."""
     options = options or RenderOptions()
     env = make_environment(options.templates)
     fmt = options.formats
+    org = Organisation(plan, options.issuers)
+    units = unit_index(plan)
+    edition = Edition(options.edition, org.publish_risk)
     day = options.date or default_date(plan)
     out = Rendered()
-    common = {"plan": plan_view(plan), "date": day.isoformat(), "date_cn": style.cn_date(day)}
+    table = plan_view(plan, org)
+    authority = org.plan_issuer.name
+    common = {
+        "plan": table,
+        "date": day.isoformat(),
+        "date_cn": style.cn_date(day),
+        "edition": edition.label,
+        "internal": edition.internal,
+    }
+    write = _Writer(out, env, options, common)
 
-    def html(path: str, template: str, context: dict[str, Any]) -> None:
-        out.files[path] = render_template(env, template, {**common, **context}).encode("utf-8")
-
-    if "html" in fmt:
-        html("计划/工作计划表.html", "plan_table.html", {})
+    title = table["title"]
+    write.html(
+        "计划/工作计划表.html",
+        "plan_table.html",
+        {},
+        "plan",
+        authority,
+        title,
+        day,
+        authority,
+        "计划/工作计划表.pdf",
+    )
     if "docx" in fmt:
-        out.files["计划/工作计划表.docx"] = render_docx(
-            "plan_table.docx", dict(common), options.templates, day
+        out.add(
+            "计划/工作计划表.docx",
+            render_docx("plan_table.docx", dict(common), options.templates, day, title, authority),
+            "plan",
+            authority,
+            title + "（Word）",
         )
     if "xlsx" in fmt:
-        out.files["计划/工作计划表.xlsx"] = plan_table_xlsx(plan, day)
-    if record is None:
-        return out
-
-    lists = draw_lists(record)
-    notices, warnings = notices_view(plan, record, options)
-    out.warnings.extend(warnings)
-    if "html" in fmt:
-        for lst in lists:
-            html(f"名单/{lst['slug']}.html", "draw_list.html", {"list": lst})
-        for notice in notices:
-            html(f"通知书/{notice['file']}.html", "notice.html", {"notice": notice})
-        html("通知书/检查通知书（合并打印）.html", "notices.html", {"notices": notices})
-        html("公示/抽查情况公示.html", "publication.html", {"pub": publication_view(record)})
-    if "docx" in fmt:
-        out.files["通知书/检查通知书.docx"] = render_docx(
-            "notice.docx", {**common, "notices": notices}, options.templates, day
+        out.add(
+            "计划/工作计划表.xlsx",
+            sheets.plan_table_xlsx(table, plan_rows(plan), day),
+            "plan",
+            authority,
+            title + "（Excel）",
         )
-    if "xlsx" in fmt:
-        out.files["名单/抽查名单.xlsx"] = draw_lists_xlsx(record, lists, day)
-    if "csv" in fmt:
-        out.files["名单/抽查名单.csv"] = csv_bytes(
-            ["任务序号", "轮次", *DRAW_LIST_COLUMNS],
-            [[lst["task"], lst["round"], *row] for lst in lists for row in _draw_list_rows(lst)],
-        )
-
-    view = results_view(record, results) if results is not None else None
-    if view is not None:
-        result_day = options.date or results.publication_date  # type: ignore[union-attr]
-        if "html" in fmt:
-            html(
-                "公示/抽查结果公示.html",
-                "results.html",
-                {"res": view, "date": result_day.isoformat(), "date_cn": style.cn_date(result_day)},
-            )
-        if "xlsx" in fmt:
-            out.files["公示/抽查结果公示.xlsx"] = results_xlsx(record, view, result_day)
-        if "csv" in fmt:
-            out.files["公示/抽查结果公示.csv"] = csv_bytes(RESULT_COLUMNS, _result_rows(view))
-    if "html" in fmt:
-        html(
-            "汇总.html",
-            "summary.html",
-            {"sum": summary_view(plan, record, results), "record_plan": record["plan"]},
-        )
+    if record is not None:
+        _record_documents(plan, record, results, options, org, units, edition, day, write)
+    for path, data in sorted((extra_files or {}).items()):
+        out.add(path, data, "record", authority, path.rsplit("/", 1)[-1])
+    _index(out, env, common, [*prior_warnings, *out.warnings])
     return out
+
+
+def _record_documents(
+    plan: dict,
+    record: dict,
+    results: ResultSet | None,
+    options: RenderOptions,
+    org: Organisation,
+    units: dict,
+    edition: Edition,
+    day: date,
+    write: _Writer,
+) -> None:
+    out, fmt = write.out, write.formats
+    authority = org.plan_issuer.name
+    title = plan["plan"]["title"]
+    lists = draw_lists(record, org, units, edition)
+    for lst in lists:
+        heading = f"{lst['label']} {lst['name']} 第{style.cn_number(int(lst['round']))}轮抽查名单"
+        departments = "、".join(lst["departments"]) or authority
+        write.html(
+            f"名单/{lst['slug']}.html",
+            "draw_list.html",
+            {"list": lst},
+            "list",
+            departments,
+            heading,
+            day,
+            lst["issuers"][0] if lst["issuers"] else authority,
+            f"名单/{lst['slug']}.pdf",
+        )
+    if "xlsx" in fmt:
+        out.add(
+            "名单/抽查名单.xlsx",
+            sheets.draw_lists_xlsx(title, authority, lists, edition.show_risk, day),
+            "list",
+            authority,
+            "抽查名单（全部任务，Excel）",
+        )
+    if "csv" in fmt:
+        out.add(
+            "名单/抽查名单.csv",
+            csv_bytes(
+                ["任务序号", "轮次", *sheets.draw_list_columns(edition.show_risk)],
+                [[lst["task"], lst["round"], *row] for lst in lists for row in sheets.draw_list_rows(lst)],
+            ),
+            "list",
+            authority,
+            "抽查名单（全部任务，CSV）",
+        )
+
+    notices, warnings = notices_view(
+        plan, record, org, units, options.first_number, options.date, options.plan_file
+    )
+    out.warnings.extend(warnings)
+    forms = record_forms(plan, record, notices, units)
+    for notice, form in zip(notices, forms, strict=True):
+        keys = "、".join(i["key"] or i["name"] for i in notice["issuers"])
+        who = f"{notice['visit']} {notice['subject']}"
+        write.html(
+            f"通知书/{notice['file']}.html",
+            "notice.html",
+            {"notice": notice},
+            "notice",
+            keys,
+            f"{who}{'（' + notice['number'] + '）' if notice['number'] else ''}",
+            day,
+            notice["authority"],
+        )
+        write.html(
+            f"记录表/{form['file']}.html",
+            "record_form.html",
+            {"form": form},
+            "form",
+            keys,
+            who,
+            day,
+            notice["authority"],
+        )
+    if notices:
+        write.html(
+            "通知书/检查通知书（合并打印）.html",
+            "notices.html",
+            {"notices": notices},
+            "notice",
+            "",
+            "全部检查通知书及送达回证（合并打印）",
+            day,
+            authority,
+            "通知书/检查通知书（合并打印）.pdf",
+        )
+        write.html(
+            "记录表/检查情况记录表（合并打印）.html",
+            "record_forms.html",
+            {"forms": forms},
+            "form",
+            "",
+            "全部检查情况记录表（合并打印）",
+            day,
+            authority,
+            "记录表/检查情况记录表（合并打印）.pdf",
+        )
+        if "docx" in fmt:
+            out.add(
+                "通知书/检查通知书.docx",
+                render_docx("notice.docx", {**write.common, "notices": notices}, options.templates, day,
+                            "检查通知书", authority),
+                "notice",
+                "",
+                "全部检查通知书及送达回证（Word）",
+            )
+            out.add(
+                "记录表/检查情况记录表.docx",
+                render_docx("record_form.docx", {**write.common, "forms": forms}, options.templates, day,
+                            "检查情况记录表", authority),
+                "form",
+                "",
+                "全部检查情况记录表（Word）",
+            )
+    publication, warnings = publication_view(
+        plan, record, org, units, edition, options.session, options.cite_tool, options.plan_file
+    )
+    out.warnings.extend(warnings)
+    write.html(
+        "公示/抽查情况公示.html",
+        "publication.html",
+        {"pub": publication},
+        "publication",
+        authority,
+        f"{title} 抽查情况公示",
+        day,
+        authority,
+        "公示/抽查情况公示.pdf",
+    )
+    if "xlsx" in fmt:
+        for department, rows in entry_rows(record, org, units).items():
+            issuer = org.issuer(department or None)
+            name = safe_filename(department or issuer.name)
+            out.add(
+                f"结果录入/结果录入表-{name}.xlsx",
+                sheets.entry_xlsx(title, department, issuer.name, rows, day),
+                "entry",
+                department,
+                f"{issuer.name} 结果录入表（{len(rows)} 行）",
+            )
+    if results is not None:
+        result_day = options.date or results.publication_date
+        for view in results_views(plan, record, results, org, units, result_day):
+            base = f"公示/抽查结果公示-{view['slug']}"
+            heading = f"{view['issuer']['name']} 抽查结果公示（{view['total']} 户次）"
+            context = {"res": view, "date": result_day.isoformat(), "date_cn": style.cn_date(result_day)}
+            write.html(
+                f"{base}.html",
+                "results.html",
+                context,
+                "results",
+                view["department"],
+                heading,
+                result_day,
+                view["issuer"]["name"],
+                f"{base}.pdf",
+            )
+            if "xlsx" in fmt:
+                out.add(
+                    f"{base}.xlsx",
+                    sheets.results_xlsx(title, view, result_day),
+                    "results",
+                    view["department"],
+                    heading + "（Excel）",
+                )
+            if "csv" in fmt:
+                out.add(
+                    f"{base}.csv",
+                    csv_bytes(sheets.RESULT_COLUMNS, sheets.result_rows(view)),
+                    "results",
+                    view["department"],
+                    heading + "（CSV）",
+                )
+    summary_day = summary_date(results, options.date, day)
+    write.html(
+        "汇总.html",
+        "summary.html",
+        {
+            "sum": summary_view(plan, record, results, edition),
+            "record_plan": record["plan"],
+            "date": summary_day.isoformat(),
+            "date_cn": style.cn_date(summary_day),
+        },
+        "summary",
+        authority,
+        f"{title} 抽查汇总",
+        summary_day,
+        authority,
+        "汇总.pdf",
+    )
+
+
+def _index(
+    out: Rendered, env: jinja2.Environment, common: dict[str, Any], warnings: list[Diagnostic]
+) -> None:
+    """index.html: every written file by kind, then by department, with what to open first."""
+    groups = []
+    for kind, name in KINDS.items():
+        entries = [e for e in out.catalogue if e.kind == kind]
+        if not entries:
+            continue
+        departments: dict[str, list[CatalogueEntry]] = {}
+        for entry in entries:
+            departments.setdefault(entry.department, []).append(entry)
+        groups.append(
+            {
+                "kind": kind,
+                "name": name,
+                "count": len(entries),
+                "departments": [
+                    {"name": d or "（合并文件）", "entries": sorted(es, key=lambda e: e.path)}
+                    for d, es in departments.items()
+                ],
+            }
+        )
+    first = [
+        e
+        for e in out.catalogue
+        if e.path
+        in (
+            "计划/工作计划表.html",
+            "公示/抽查情况公示.html",
+            "通知书/检查通知书（合并打印）.html",
+            "汇总.html",
+        )
+    ]
+    text = render_template(
+        env,
+        "index.html",
+        {
+            **common,
+            "groups": groups,
+            "first": first,
+            "warnings": [f"{d.code}: {d.message}" for d in warnings],
+        },
+    )
+    out.add("index.html", text.encode("utf-8"), "index", "", "文书目录")

@@ -569,14 +569,19 @@ def test_shipped_results_are_the_generators_for_the_readme_draw(record: dict[str
 
 
 def test_compile_with_the_readme_command_writes_every_document(compiled: Compiled, drawn: Drawn) -> None:
-    """Exit 0; stdout lists every file written; the record is byte-identical to `ssj draw`'s; the only
-    warnings are the plan's expected ones (no results warning: the dates are the visits', within deadline)."""
+    """Exit 0; fewer than 30 lines on the terminal: files per kind, the warnings (the plan's expected ones
+    only — no results warning: the dates are the visits', within deadline), the index to open; index.html
+    links every file written; the record is byte-identical to `ssj draw`'s."""
     out, result, _ = compiled
     assert result["returncode"] == 0, result["stderr"]
+    lines = result["stdout"].splitlines() + result["stderr"].splitlines()
+    assert len(lines) < 30, lines
     files = sorted(p for p in out.rglob("*") if p.is_file())
-    listed = result["stdout"].splitlines()
-    assert listed == sorted(listed)
-    assert {Path(line).resolve() for line in listed} == {p.resolve() for p in files}
+    assert f"：{len(files)} 个文件，公开版 (documents written)" in result["stdout"]
+    assert result["stdout"].splitlines()[-1].endswith("/index.html")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    linked = {html.unescape(h) for h in re.findall(r'href="([^"]+)"', index)}
+    assert linked == {p.relative_to(out).as_posix() for p in files if p.name != "index.html"}
     assert (out / "record" / "record.json").read_bytes() == (drawn[0] / "record.json").read_bytes()
     assert Counter(re.findall(r"\[(SSJ\d+)\]", result["stderr"])) == EXPECTED_PLAN_WARNINGS, result["stderr"]
     for page in out.rglob("*.html"):
@@ -592,7 +597,7 @@ def test_plan_table_in_html_docx_and_xlsx(compiled: Compiled, export: dict[str, 
     positions = [page.index(html.escape(n)) for n in names]
     assert positions == sorted(positions)
     sheet = openpyxl.load_workbook(out / "工作计划表.xlsx").active
-    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次",
+    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查类型", "抽查比例及频次",
               "智慧监管（信用风险分类）要求", "抽查检查起止时间", "发起部门", "配合部门", "抽查检查模式"]
     table = [[c.value for c in row] for row in sheet.iter_rows()]
     start = table.index(header) + 1
@@ -611,7 +616,7 @@ def test_one_draw_list_per_task_round(compiled: Compiled, record: dict[str, Any]
     assert set(book.sheetnames) == set(rounds)
     for name, rd in rounds.items():
         ids = sorted(s["id"] for st in rd["strata"] for s in st["selected"])
-        column = [str(c.value) for c in book[name]["D"] if c.value is not None]
+        column = [str(c.value) for c in book[name]["B"] if c.value is not None]  # public: code in B
         in_sheet = sorted(v for v in column if re.fullmatch(r"[0-9A-Z]{18}", v))
         assert in_sheet == ids, name
         page = (out / f"{name}.html").read_text(encoding="utf-8")
@@ -626,17 +631,22 @@ def test_one_notice_per_visit(compiled: Compiled, record: dict[str, Any]) -> Non
                 for v in record["visits"]}
     notices = {p.name for p in out.glob("V*.html")}
     assert notices == set(expected)
-    pattern = re.compile(r"城区市监发〔2024〕(\d+)号")
+    pattern = re.compile(r"(\w+)〔2024〕(\d+)号")
     merged = (out / "检查通知书（合并打印）.html").read_text(encoding="utf-8")
     word = zipfile.ZipFile(out / "检查通知书.docx").read("word/document.xml").decode("utf-8")
-    in_merged = Counter(pattern.findall(merged))
-    in_word = Counter(pattern.findall(word))
-    for n, (name, visit) in enumerate(sorted(expected.items()), start=1):
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for name, visit in sorted(expected.items()):
         text = (out / name).read_text(encoding="utf-8")
-        assert set(pattern.findall(text)) == {str(n)} and visit["subject"] in text, name
+        found = set(pattern.findall(text))
+        assert len(found) == 1 and visit["subject"] in text, name
+        prefix, number = found.pop()
+        numbers[prefix].append(int(number))
         assert all(m["badge"] in text for m in visit["team"]), name
-    numbers = {str(n) for n in range(1, len(expected) + 1)}
-    assert set(in_merged) == numbers and set(in_word) == numbers
+    for prefix, issued in numbers.items():  # every issuer numbers its own notices 1, 2, 3 … in visit order
+        assert issued == list(range(1, len(issued) + 1)), prefix
+    everything = {f"{p}〔2024〕{n}号" for p, ns in numbers.items() for n in ns}
+    assert set(re.findall(r"\w+〔2024〕\d+号", merged)) == everything
+    assert set(re.findall(r"\w+〔2024〕\d+号", word)) == everything
 
 
 def test_draw_publication_lets_the_public_recompute(compiled: Compiled, record: dict[str, Any]) -> None:
@@ -651,23 +661,147 @@ def test_draw_publication_lets_the_public_recompute(compiled: Compiled, record: 
             for st in rd["strata"]:
                 assert st["population_digest"] in page
                 assert all(s["key"] in page and s["id"] in page for s in st["selected"])
-    assert "sha256sum" in page and "ssj verify" in page
+    assert "sha256sum" in page and "ssj verify" not in page and "ssjlang" not in page  # no tool name
 
 
 def test_results_publication_and_summary(compiled: Compiled, export: dict[str, Any]) -> None:
     """抽查结果公示 (HTML, XLSX) carries every results row; 汇总 has every task and inline SVG charts."""
     out, _, rows = compiled
-    page = (out / "公示" / "抽查结果公示.html").read_text(encoding="utf-8")
-    sheet = openpyxl.load_workbook(out / "公示" / "抽查结果公示.xlsx").active
-    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
-    assert rows
-    for row in rows:
-        subject, category = row["统一社会信用代码"], row["检查结果"]
-        assert subject in page and category in page
-        assert subject in cells and category in cells
+    pages = {p.stem.split("-", 1)[1]: p.read_text(encoding="utf-8")
+             for p in (out / "公示").glob("抽查结果公示-*.html")}
+    sheets = {p.stem.split("-", 1)[1]: {str(c.value) for row in openpyxl.load_workbook(p).active.iter_rows()
+                                         for c in row if c.value is not None}
+              for p in (out / "公示").glob("抽查结果公示-*.xlsx")}
+    leads = {str(t["no"]): t["lead"] for t in export["tasks"]}
+    assert rows and set(pages) == set(sheets) == {leads[row["任务序号"]] for row in rows}
+    for row in rows:  # each result is published by the department that inspected it (the task's 发起)
+        subject, category, lead = row["统一社会信用代码"], row["检查结果"], leads[row["任务序号"]]
+        assert subject in pages[lead] and category in pages[lead]
+        assert subject in sheets[lead] and category in sheets[lead]
     summary = (out / "汇总.html").read_text(encoding="utf-8")
     assert "<svg" in summary
     assert all(html.escape(t["name"]) in summary for t in export["tasks"])
+
+
+OTHER_LEADS_MUST_NOT_SHOW = "晋城市城区市场监督管理局"
+"""The plan's authority (城区市场监管局's full name in data/issuers.csv): never the issuer of another lead's
+document."""
+
+
+def _issuers_of(page: str) -> dict[str, Any]:
+    """Where a notice names its issuer: the red header lines, the 文号, the seal block, the 回避 address."""
+    notice = page.split('<section class="receipt"', 1)[0]
+    seal = re.search(r'<div class="seal">(.*?)</div></div>', notice, re.S)
+    recusal = re.search(r"有权在检查开始前向(.+?)或当场向检查组申请回避", notice)
+    return {"header": re.findall(r'<div class="authority heading">([^<]+)</div>', notice),
+            "number": re.findall(r'<div class="docno">([^<]*)</div>', notice),
+            "seal": re.findall(r"<div>([^<]+)<span class=\"stamp\">", seal.group(1)) if seal else [],
+            "recusal": recusal.group(1) if recusal else None}
+
+
+def test_every_document_is_issued_by_its_lead(compiled: Compiled, record: dict[str, Any],
+                                              export: dict[str, Any]) -> None:
+    """A notice's header, 文号, seal and 回避 address are its tasks' 发起 departments only; a task's 名单 is
+    signed by its 发起; each 抽查结果公示 by the department that inspected (here the 发起)."""
+    out = compiled[0]
+    full = {row["部门"]: row["全称"] for row in csv.DictReader(
+        (REPO / option(README, "--issuers")).read_text(encoding="utf-8-sig").splitlines())}
+    leads = {t["no"]: t["lead"] for t in export["tasks"]}
+    prefixes = {row["全称"]: row["文号"].split("〔")[0] for row in csv.DictReader(
+        (REPO / option(README, "--issuers")).read_text(encoding="utf-8-sig").splitlines()) if row["文号"]}
+    prefixes["晋城市城区市场监督管理局"] = export["plan"]["doc_number"].split("〔")[0]
+    checked_other = 0
+    for visit in record["visits"]:
+        name = re.sub(r'[\\/:*?"<>|&#%\s]', "", record["subjects"][visit["subject"]]["name"])
+        page = (out / "通知书" / f"{visit['visit']}-{name}.html").read_text(encoding="utf-8")
+        issuers = [full[leads[t["no"]]] for t in visit["tasks"]]
+        issuers = list(dict.fromkeys(issuers))
+        found = _issuers_of(page)
+        assert found["header"] == found["seal"] == issuers, visit["visit"]
+        assert found["number"][0].startswith(prefixes[issuers[0]]), visit["visit"]
+        assert found["recusal"] == issuers[0]
+        if OTHER_LEADS_MUST_NOT_SHOW not in issuers:
+            checked_other += 1
+            assert "城区市监发" not in page, visit["visit"]
+    assert checked_other > 400  # most tasks are led by other departments
+    for task in record["tasks"]:
+        for rd in task["rounds"]:
+            page = (out / "名单" / f"任务{task['no']:02d}-第{rd['round']}轮.html").read_text(encoding="utf-8")
+            signature = re.search(r'<div class="signature small"><div>([^<]+)</div>', page)
+            assert signature and signature.group(1) == full[leads[task["no"]]], task["no"]
+    for page in (out / "公示").glob("抽查结果公示-*.html"):
+        department = page.stem.split("-", 1)[1]
+        text = page.read_text(encoding="utf-8")
+        assert f'<div class="authority heading">{full[department]}</div>' in text
+        if department != "城区市场监管局":
+            assert OTHER_LEADS_MUST_NOT_SHOW not in text
+
+
+RISK_WORDS = ("低风险", "一般风险", "较高风险", "高风险", "未分类", "风险等级")
+
+
+def _readable_text(path: Path) -> str:
+    if path.suffix in (".docx", ".xlsx"):
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    return path.read_text(encoding="utf-8-sig")
+
+
+def test_public_edition_contains_no_risk_class(compiled: Compiled, export: dict[str, Any]) -> None:
+    """Every file of the public edition (the record directory, the auditors' copy, apart) is free of risk
+    class words once the plan's own policy text (智慧监管 column, profile descriptions) is taken out."""
+    out = compiled[0]
+    policy = {t["risk_text"] for t in export["tasks"]} | {p["description"] for p in export["profiles"]}
+    files = [p for p in out.rglob("*") if p.is_file() and p.relative_to(out).parts[0] != "record"]
+    assert len(files) > 1000
+    for path in files:
+        text = _readable_text(path)
+        for words in sorted((w for w in policy if w), key=len, reverse=True):
+            text = text.replace(words, "").replace(html.escape(words), "")
+        assert not [w for w in RISK_WORDS if w in text], path
+
+
+def test_internal_edition_keeps_the_risk_classes(tmp_path: Path, compiled: Compiled) -> None:
+    out = tmp_path / "internal"
+    args = ["compile", PLAN, "--record", compiled[0] / "record", "--issuers",
+            REPO / option(README, "--issuers"), "--edition", "internal", "--format", "html", "-o", out]
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert "内部版" in result.stdout
+    page = (out / "名单" / "任务04-第1轮.html").read_text(encoding="utf-8")
+    assert "<th>风险等级</th>" in page and "低风险" in page
+    assert "按信用风险分类" in (out / "汇总.html").read_text(encoding="utf-8")
+
+
+PDF_CHUNKS = 4
+"""The combined notices are laid out in this many parts, so that pytest-xdist spreads the work over the
+cores."""
+
+
+@pytest.mark.parametrize("chunk", range(PDF_CHUNKS))
+def test_every_notice_prints_on_one_page_and_its_receipt_on_the_next(
+        compiled: Compiled, record: dict[str, Any], chunk: int) -> None:
+    """Every visit of the combined printable notices laid out by WeasyPrint (what `--format pdf` writes; the
+    PDF's pages are these pages): exactly two A4 pages per visit, the visit's bookmark on its notice page
+    and its receipt's on the next. (A full PDF is written and read back with pypdf in test_documents.)"""
+    from ssjlang.pdf import layout
+
+    page = (compiled[0] / "通知书" / "检查通知书（合并打印）.html").read_text(encoding="utf-8")
+    head, body = page.split('<div class="visit"', 1)
+    parts = ['<div class="visit"' + part for part in body.split('<div class="visit"')]
+    parts[-1] = parts[-1].split("</body>", 1)[0]
+    visits = record["visits"]
+    assert len(parts) == len(visits)
+    size = -(-len(visits) // PDF_CHUNKS)
+    mine = range(chunk * size, min(len(visits), (chunk + 1) * size))
+    document = layout(head + "".join(parts[i] for i in mine) + "</body>\n</html>\n")
+    assert len(document.pages) == 2 * len(mine)
+    marks = [(label, target[0], [(c[0], c[1][0]) for c in children])
+             for label, target, children, _state in document.make_bookmark_tree()]
+    for n, (label, page_no, children) in zip(mine, marks, strict=True):
+        visit = visits[n]
+        assert label.split()[0] == visit["visit"] and page_no == 2 * (n - mine.start), label
+        assert children == [(f"{visit['visit']} 送达回证", page_no + 1)], label
 
 
 # ---------------------------------------------------------------- language (smoke; details live elsewhere)

@@ -52,14 +52,22 @@ def test_plan_documents_alone(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run(str(PLAN), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert (
-        lines
-        == sorted(lines)
-        == [f"{out.as_posix()}/计划/工作计划表.{ext}" for ext in ("docx", "html", "xlsx")]
-    )
-    assert all(Path(line).is_file() for line in lines)
+    assert result.stdout.splitlines() == [
+        f"已写入 {out.as_posix()}：4 个文件，公开版 (documents written)",
+        "  工作计划表：3",
+        f"先打开 (open first)：{out.as_posix()}/index.html",
+    ]
+    plan_files = [f"计划/工作计划表.{ext}" for ext in ("docx", "html", "xlsx")]
+    assert sorted(tree(out)) == ["index.html", *plan_files]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary directory left beside it
+
+
+def test_verbose_lists_every_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(str(PLAN), "-o", str(out), "--verbose")
+    assert result.exit_code == 0, result.stderr
+    listed = [line for line in result.stdout.splitlines() if line.startswith(out.as_posix() + "/")]
+    assert listed == sorted(listed) == [f"{out.as_posix()}/{name}" for name in sorted(tree(out))]
 
 
 def test_existing_output_needs_force(tmp_path: Path) -> None:
@@ -71,7 +79,7 @@ def test_existing_output_needs_force(tmp_path: Path) -> None:
     assert (out / "keep.txt").read_text("utf-8") == "mine"
     result = run(str(PLAN), "-o", str(out), "--force", "--format", "html")
     assert result.exit_code == 0
-    assert sorted(tree(out)) == ["计划/工作计划表.html"]
+    assert sorted(tree(out)) == ["index.html", "计划/工作计划表.html"]
 
 
 def test_draw_and_render_everything(drawn: Path) -> None:
@@ -91,7 +99,10 @@ def test_draw_and_render_everything(drawn: Path) -> None:
     publication = files["公示/抽查情况公示.html"].decode()
     assert record["seed"] in publication and record["commitment"]["digest"] in publication
     notice = files[next(n for n in files if n.startswith("通知书/V0001"))].decode()
-    assert "城区监〔2024〕1号" in notice and "2024年2月28日" in notice
+    visit = record["visits"][0]
+    prefix = "城区商务发" if visit["tasks"][0]["no"] == 4 else "城区交发"  # the 文号 of the task's 发起
+    assert f"{prefix}〔2024〕1号" in notice and "2024年2月28日" in notice
+    assert "城区监〔" not in notice  # never the plan authority's 文号 on another department's notice
 
 
 def test_compile_from_record_gives_the_same_documents(drawn: Path, tmp_path: Path) -> None:
@@ -174,7 +185,8 @@ def test_results_publication_and_row_diagnostics(drawn: Path, tmp_path: Path) ->
     out = tmp_path / "out"
     result = run(str(PLAN), "--record", str(drawn / "record"), "--results", str(good), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    html = (out / "公示" / "抽查结果公示.html").read_text("utf-8")
+    lead = "城区商务局" if visit["tasks"][0]["no"] == 4 else "城区交通局"
+    html = (out / "公示" / f"抽查结果公示-{lead}.html").read_text("utf-8")
     assert visit["subject"] in html and "未发现问题" in html
 
     bad = tmp_path / "bad.csv"
@@ -218,7 +230,8 @@ def test_template_override(tmp_path: Path) -> None:
     [
         (["--registry", str(REGISTRY)], "--roster"),
         (["--results", str(DATA / "results" / "results_ok.csv")], "--results needs a draw"),
-        (["--format", "pdf"], "unknown format pdf"),
+        (["--format", "pdf,rtf"], "unknown format rtf"),
+        (["--edition", "secret"], "'secret' is not one of 'public', 'internal'"),
         (["--date", "2024-02-30"], "is not a date"),
         (["--record", str(DATA / "fixture_record.json"), "--registry", str(REGISTRY)], "not both"),
     ],
@@ -235,3 +248,34 @@ def test_plan_with_errors_exits_1(tmp_path: Path) -> None:
     result = run(str(broken), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1 and f"{broken}:" in result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_bad_issuers_and_session_files_exit_1_naming_the_place(tmp_path: Path) -> None:
+    issuers = tmp_path / "issuers.csv"
+    issuers.write_text("部门,全称\n城区不存在局,某局\n", "utf-8")
+    result = run(str(PLAN), "--issuers", str(issuers), "-o", str(tmp_path / "o1"))
+    assert result.exit_code == 1 and f"{issuers}:2:1: error[SSJ431]" in result.stderr
+    session = tmp_path / "session.txt"
+    session.write_text("时间：二月底\n", "utf-8")
+    result = run(str(PLAN), "--session", str(session), "-o", str(tmp_path / "o2"))
+    assert result.exit_code == 1 and f"{session}:1:1: error[SSJ435]" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
+
+
+def test_results_in_several_files_and_the_internal_edition(drawn: Path, tmp_path: Path) -> None:
+    record = json.loads((drawn / "record" / "record.json").read_text("utf-8"))
+    files = []
+    for n, visit in enumerate(record["visits"][:2]):
+        path = tmp_path / f"r{n}.csv"
+        path.write_text("统一社会信用代码,任务序号,检查日期,检查结果\n"
+                        f"{visit['subject']},{visit['tasks'][0]['no']},{visit['date']},未发现问题\n", "utf-8")
+        files += ["--results", str(path)]
+    out = tmp_path / "out"
+    result = run(str(PLAN), "--record", str(drawn / "record"), *files, "--edition", "internal",
+                 "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "内部版" in result.stdout
+    published = "".join(p.read_text("utf-8") for p in (out / "公示").glob("抽查结果公示-*.html"))
+    assert all(v["subject"] in published for v in record["visits"][:2])
+    assert "风险等级" in (out / "名单" / "任务04-第1轮.html").read_text("utf-8")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +200,7 @@ def test_control_characters_in_a_gb18030_registry_are_named(tmp_path: Path) -> N
 
 
 def test_results_notes_with_control_characters_are_written(record: dict[str, Any], tmp_path: Path) -> None:
-    from ssjlang.render import results_view, results_xlsx
+    from ssjlang.render import RenderOptions, render_documents
 
     visit = record["visits"][0]
     text = ("统一社会信用代码,任务序号,检查日期,检查结果,处理情况/备注\n"
@@ -209,7 +208,9 @@ def test_results_notes_with_control_characters_are_written(record: dict[str, Any
     results, warnings = load_results(_csv(tmp_path, text, name="results.csv"), record)
     assert [(d.code, d.span.line, d.span.column) for d in warnings if d.code == "SSJ259"] == [
         ("SSJ259", 2, 5)]
-    data = results_xlsx(record, results_view(record, results), date(2024, 4, 1))
+    plan = json.loads((Path(__file__).parent / "data" / "fixture_plan.json").read_text("utf-8"))
+    files = render_documents(plan, record, results, RenderOptions(formats=frozenset({"xlsx"}))).files
+    data = next(v for k, v in files.items() if k.startswith("公示/抽查结果公示-") and k.endswith(".xlsx"))
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert "已\ufffd整改\ufffd" in [c for row in sheet.iter_rows(values_only=True) for c in row]
 

@@ -328,7 +328,7 @@ def test_draw_without_roster_renders_its_documents(inputs: dict[str, Path], tmp_
     checked = load_plan(inputs["plan"])
     assert load_record(path, complete=True, plan=checked) == record
     rendered = render_documents(export_plan(checked.resolved), record, None,
-                                RenderOptions(formats=frozenset({"html", "csv"})))
+                                RenderOptions(formats=frozenset({"html", "csv"}), cite_tool=True))
     publication = rendered.files["公示/抽查情况公示.html"].decode("utf-8")
     assert "ssj verify record.json --plan plan.ssj --registry registry.csv</pre>" in publication
     assert "执法检查人员名录库摘要 Q（未提供，0 人）" in publication

@@ -1,4 +1,4 @@
-"""Write the Word templates templates/docx/plan_table.docx and templates/docx/notice.docx (docxtpl).
+"""Write the Word templates templates/docx/plan_table.docx, notice.docx and record_form.docx (docxtpl).
 
 The templates are Jinja-in-Word: staff open them in Word/WPS, change fonts, margins, wording or the red
 header, keep the {{ … }} and {%p … %} / {%tr … %} tags, and save them into their --templates DIR/docx/.
@@ -27,12 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ssjlang.officialstyle import DOCX_FONT_BODY, DOCX_FONT_HEADING, DOCX_FONT_TABLE  # noqa: E402
-from ssjlang.render import PLAN_COLUMNS, normalise_ooxml  # noqa: E402
+from ssjlang.ooxml import normalise_ooxml  # noqa: E402
+from ssjlang.views import PLAN_COLUMNS  # noqa: E402
 
 #: Core-property date of the shipped templates (fixed so the files never change without a reason).
 TEMPLATE_DATE = date(2024, 1, 1)
 
-PLAN_WIDTHS_MM = (10, 30, 62, 30, 20, 40, 20, 20, 20, 15)
+PLAN_WIDTHS_MM = (10, 28, 58, 28, 14, 18, 36, 18, 20, 20, 15)
 
 
 def _fonts(run_or_style: object, name: str, size: float | None = None, bold: bool = False) -> None:
@@ -60,14 +61,14 @@ def _document(title: str) -> Document:
     normal.paragraph_format.line_spacing = Pt(28)
     props = doc.core_properties
     stamp = datetime(TEMPLATE_DATE.year, TEMPLATE_DATE.month, TEMPLATE_DATE.day)
-    props.author = "ssjlang"
-    props.last_modified_by = "ssjlang"
+    props.author = ""
+    props.last_modified_by = ""
     props.title = title
     props.created = stamp
     props.modified = stamp
     props.last_printed = stamp
     props.revision = 1
-    props.comments = "ssjlang template (docxtpl): keep the Jinja tags when editing"
+    props.comments = "docxtpl template: keep the Jinja tags when editing"
     return doc
 
 
@@ -125,6 +126,27 @@ def _repeat_header(row: object) -> None:
     trpr.append(header)
 
 
+def _grid(table: object, widths_mm: tuple[float, ...]) -> None:
+    """Fixed column widths that Word and LibreOffice both keep: every cell's tcW and the table's tblGrid
+    (LibreOffice lays tables out from tblGrid, which python-docx fills with equal columns) agree."""
+    tbl = table._tbl  # type: ignore[attr-defined]
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:  # type: ignore[attr-defined]
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+    tblpr = tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    total = tblpr.find(qn("w:tblW"))
+    if total is None:
+        total = OxmlElement("w:tblW")
+        tblpr.append(total)
+    total.set(qn("w:type"), "dxa")
+    total.set(qn("w:w"), str(sum(int(Mm(w).twips) for w in widths_mm)))
+
+
 def plan_table() -> Document:
     """工作计划表: A4 landscape, the ten seed columns, one row per task via {%tr for %}."""
     doc = _document("{{ plan.title }}")
@@ -137,9 +159,7 @@ def plan_table() -> Document:
     table = doc.add_table(rows=4, cols=len(PLAN_COLUMNS))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for row in table.rows:
-        for cell, width in zip(row.cells, PLAN_WIDTHS_MM, strict=True):
-            cell.width = Mm(width)
+    _grid(table, PLAN_WIDTHS_MM)
     for cell, name in zip(table.rows[0].cells, PLAN_COLUMNS, strict=True):
         _cell_text(cell, name, 10, DOCX_FONT_HEADING, center=True)
     _repeat_header(table.rows[0])
@@ -149,6 +169,7 @@ def plan_table() -> Document:
         "{{ t.name }}",
         None,
         "{{ t.scope }}",
+        "{{ t.kind }}",
         None,
         "{{ t.risk }}",
         "{{ t.window }}",
@@ -159,9 +180,10 @@ def plan_table() -> Document:
     cells = table.rows[2].cells
     for cell, value in zip(cells, values, strict=True):
         if value is not None:
-            _cell_text(cell, value, 9, center=value in ("{{ t.no }}", "{{ t.window }}", "{{ t.mode }}"))
+            centred = ("{{ t.no }}", "{{ t.kind }}", "{{ t.window }}", "{{ t.mode }}")
+            _cell_text(cell, value, 9, center=value in centred)
     _cell_paragraphs(cells[2], ["{%p for item in t.checks %}", "{{ item }}", "{%p endfor %}"])
-    _cell_paragraphs(cells[4], ["{{ t.rate }}", "{{ t.rounds }}"])
+    _cell_paragraphs(cells[5], ["{{ t.rate }}", "{{ t.rounds }}"])
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 9)
     _para(doc, "{{ plan.authority }}", size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "{{ date_cn }}", size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -169,73 +191,181 @@ def plan_table() -> Document:
 
 
 NOTICE_BASIS = (
-    "根据《优化营商环境条例》第五十四条、《国务院办公厅关于推广随机抽查规范事中事后监管的通知》"
-    "（国办发〔2015〕58号）、"
-    "《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》（国发〔2019〕5号）"
-    "和《{{ n.plan_title }}》，"
-    "经随机抽取，你单位被确定为{{ n.tasks_text }}的检查对象。按照“进一次门、查多项事”的要求，"
-    "{{ n.departments }}"
-    "组成联合检查组，定于{{ n.date_cn }}对你单位进行检查（检查时间范围：{{ n.window_cn }}）。检查事项如下："
+    "根据《优化营商环境条例》第五十四条、《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》"
+    "（国发〔2019〕5号）和《{{ n.plan_title }}》，经随机抽取，你单位被确定为{{ n.tasks_text }}的检查对象。"
+    "按照“进一次门、查多项”的要求，{{ n.issuer_names }}"
+    "{% if n.participants %}会同{{ n.participants }}组成联合检查组，{% else %}检查组{% endif %}"
+    "定于{{ n.date_cn }}到你单位实施检查（本次抽查的检查期限为{{ n.window_cn }}，"
+    "检查日期如需调整将另行告知）。"
+    "现将有关事项通知如下："
 )
 NOTICE_RIGHTS = (
-    "你单位的权利：检查人员少于两人或者未出示行政执法证件的，你单位有权拒绝检查；检查人员与你单位有直接利害关系"
-    "或者有其他关系可能影响公正检查的，你单位有权申请其回避（回避申请可在检查开始前向{{ n.authority }}提出，"
-    "也可当场"
-    "向检查组提出）；对检查结果有异议的，你单位有权陈述和申辩。"
-)
-NOTICE_DUTIES = (
-    "你单位的义务：如实提供检查所需的证照、台账、票据等材料，如实回答询问，配合检查，不得拒绝、阻碍检查，"
-    "不得隐瞒真实情况、弄虚作假。拒不配合检查情节严重的，将依法记录并向社会公示。"
+    "检查人员少于两人或者未出示行政执法证件的，你单位有权拒绝检查；检查人员与你单位有直接利害关系或者有其他关系"
+    "可能影响公正检查的，你单位有权在检查开始前向{{ n.issuer.name }}或当场向检查组申请回避；"
+    "对检查结果有异议的，"
+    "有权陈述和申辩。你单位应当如实提供材料、回答询问，配合检查，不得拒绝、阻碍检查或者隐瞒真实情况、弄虚作假；"
+    "拒不配合检查情节严重的，将依法处理并向社会公示。"
 )
 NOTICE_PUBLISH = (
-    "抽查检查结果将于检查完成之日起20个工作日内（本次检查预计于{{ n.publish_by_cn }}前）"
-    "通过国家企业信用信息公示系统向社会公示。"
+    "检查结果将自检查完成之日起20个工作日内通过{{ n.channel }}向社会公示（按上述检查日期计，最迟于"
+    "{{ n.publish_by_cn }}前公示）。"
 )
+RECEIPT_ROWS = (
+    ("送达文书名称及文号", "检查通知书{% if n.number %}（{{ n.number }}）{% endif %}"),
+    ("受送达人", "{{ n.subject }}"),
+    ("统一社会信用代码", "{{ n.subject_id }}"),
+    ("送达地点", "{{ n.address }}"),
+    ("送达方式", "□直接送达　□留置送达　□邮寄送达　□电子送达"),
+    ("送达人（签名）", "　　　　　　　　　　　　年　　月　　日"),
+    ("受送达人签名或盖章", "　　　　　　　　　　　　年　　月　　日"),
+    ("代收人及代收理由", ""),
+    ("见证人（留置送达时）", ""),
+    ("备注", ""),
+)
+BODY_PT = 11.5
+
+
+def _a4_form(title: str, size: float, leading: float,
+             margins_mm: tuple[float, float, float, float]) -> Document:
+    """A portrait A4 form document: body font size and line spacing, margins top, bottom, left, right."""
+    doc = _document(title)
+    normal = doc.styles["Normal"]
+    _fonts(normal, DOCX_FONT_BODY, size)
+    normal.paragraph_format.line_spacing = Pt(leading)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(margins_mm[0]), Mm(margins_mm[1])
+    section.left_margin, section.right_margin = Mm(margins_mm[2]), Mm(margins_mm[3])
+    return doc
+
+
+def _page_break(doc: Document) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _small(doc: Document, text: str, **kwargs: object) -> None:
+    _para(doc, text, size=BODY_PT, **kwargs)  # type: ignore[arg-type]
 
 
 def notice() -> Document:
-    """检查通知书: every visit in one document, a page break between notices (A4 portrait, 公文 margins)."""
-    doc = _document("检查通知书")
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    """检查通知书 and its 送达回证: every visit in one document, the notice on one page and the receipt on the
+    next (A4 portrait, narrow margins, 11.5 pt: a form handed over on site)."""
+    doc = _a4_form("检查通知书", BODY_PT, 17, (16, 14, 18, 18))
     center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "{%p for n in notices %}")
-    _para(doc, "{{ n.authority }}", font=DOCX_FONT_HEADING, size=26, align=center, color=RGBColor(0xCC, 0, 0))
-    _para(doc, "检查通知书", font=DOCX_FONT_HEADING, size=22, align=center)
-    _para(doc, "{{ n.number }}", align=center)
-    _para(doc, "")
-    _para(doc, "{{ n.subject }}（统一社会信用代码：{{ n.subject_id }}）：")
-    _para(doc, NOTICE_BASIS, indent=True)
+    _para(doc, "{%p for i in n.issuers %}")
+    _para(doc, "{{ i.name }}", font=DOCX_FONT_HEADING, size=17, align=center, color=RGBColor(0xCC, 0, 0))
+    _para(doc, "{%p endfor %}")
+    _para(doc, "检查通知书", font=DOCX_FONT_HEADING, size=19, align=center)
+    _small(doc, "{{ n.number }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _small(doc, "{{ n.subject }}（统一社会信用代码：{{ n.subject_id }}）：")
+    _small(doc, NOTICE_BASIS, indent=True)
+    _small(doc, "一、检查事项", font=DOCX_FONT_HEADING)
     _para(doc, "{%p for g in n.groups %}")
-    _para(
-        doc,
-        "任务{{ g.task }}：{{ g.name }}（发起部门：{{ g.lead }}；配合部门：{{ g.assist }}）",
-        font=DOCX_FONT_HEADING,
-        indent=True,
-    )
+    _para(doc, "{%p if n.groups|length > 1 %}")
+    _small(doc, "{{ g.label }}：{{ g.name }}", indent=True)
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p for item in g.numbered %}")
-    _para(doc, "{{ item }}", indent=True)
+    _small(doc, "{{ item }}", indent=True)
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endfor %}")
-    _para(doc, "检查人员：", indent=True)
-    _para(doc, "{%p for m in n.team %}")
-    _para(
-        doc,
-        "{{ m.name }}（{{ m.department }}，执法证号{{ m.badge }}{% if m.lead %}，主检{% endif %}）",
-        indent=True,
-    )
+    _small(doc, "二、检查方式：{{ n.methods }}", font=DOCX_FONT_HEADING)
+    _small(doc, "三、请备齐以下材料（复印件加盖公章）", font=DOCX_FONT_HEADING)
+    _small(doc, "{% for m in n.materials %}{{ loop.index }}.{{ m }}"
+                "{% if not loop.last %}；{% else %}。{% endif %}{% endfor %}", indent=True)
+    _small(doc, "四、检查人员", font=DOCX_FONT_HEADING)
+    _small(doc, "{% for m in n.team %}{{ m.name }}（{{ m.department }}，执法证号 {{ m.badge }}"
+                "{% if m.lead %}，主检{% endif %}）{% if not loop.last %}、{% endif %}{% endfor %}",
+           indent=True)
+    _small(doc, "五、你单位的权利和义务", font=DOCX_FONT_HEADING)
+    _small(doc, NOTICE_RIGHTS, indent=True)
+    _small(doc, "六、检查结果公示", font=DOCX_FONT_HEADING)
+    _small(doc, NOTICE_PUBLISH, indent=True)
+    _small(doc, "联系人：{{ n.contact or '＿＿＿＿＿＿' }}　　联系电话：{{ n.phone or '＿＿＿＿＿＿＿＿' }}"
+                "{% if n.issuer.address %}　　地址：{{ n.issuer.address }}{% endif %}")
+    _para(doc, "{%p for i in n.issuers %}")
+    _small(doc, "{{ i.name }}（盖章）", align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "{%p endfor %}")
-    _para(doc, NOTICE_RIGHTS, indent=True)
-    _para(doc, NOTICE_DUTIES, indent=True)
-    _para(doc, NOTICE_PUBLISH, indent=True)
-    _para(doc, "联系人：{{ n.contact }}", indent=True)
-    _para(doc, "")
-    _para(doc, "{{ n.authority }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, "{{ n.issued_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _small(doc, "{{ n.issued_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_break(doc)
+    _para(doc, "送达回证", font=DOCX_FONT_HEADING, size=19, align=center)
+    _para(doc, "{{ n.issuer_names }}", size=14, align=center)
+    table = doc.add_table(rows=len(RECEIPT_ROWS), cols=2)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _grid(table, (50, 124))
+    for row, (label, value) in zip(table.rows, RECEIPT_ROWS, strict=True):
+        row.height = Mm(14)
+        _cell_text(row.cells[0], label, 12, DOCX_FONT_HEADING, center=True)
+        if value:
+            _cell_text(row.cells[1], value, 12, DOCX_FONT_BODY)
+    _small(doc, "说明：受送达人拒绝签收的，送达人可以邀请有关基层组织或者所在单位的代表到场，说明情况，"
+                "在送达回证上记明拒收事由和日期，由送达人、见证人签名或者盖章，把文书留在受送达人的住所，即视为送达。"
+                "本回证由{{ n.issuer.name }}存档。")
     _para(doc, "{%p if not loop.last %}")
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _page_break(doc)
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+    return doc
+
+
+FORM_ITEM_WIDTHS_MM = (11, 83, 46, 40)
+
+
+def record_form() -> Document:
+    """检查情况记录表: every visit in one document, one form each: the subject, its items with a line each
+    for 检查方式 and the outcome, the result categories, 后续处置 choices, the team and signatures."""
+    doc = _a4_form("检查情况记录表", 11, 16, (14, 14, 15, 15))
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, "{%p for f in forms %}")
+    _para(doc, "{{ f.issuer_names }}", size=12, align=center)
+    _para(doc, "检查情况记录表", font=DOCX_FONT_HEADING, size=18, align=center)
+    _para(doc, "检查编号 {{ f.visit }}{% if f.number %}　检查通知书 {{ f.number }}{% endif %}", size=10,
+          align=WD_ALIGN_PARAGRAPH.RIGHT)
+    info = doc.add_table(rows=5, cols=4)
+    info.style = doc.styles["Table Grid"]
+    _grid(info, (34, 56, 34, 56))
+    cells = [("检查对象", "{{ f.subject }}", "统一社会信用代码", "{{ f.subject_id }}"),
+             ("法定代表人（负责人）", "{{ f.legal_rep }}", "联系电话", "{{ f.phone }}"),
+             ("地址", "{{ f.address }}", "计划检查日期", "{{ f.date_cn }}"),
+             ("抽查任务", "{{ f.task_labels }}", "实际检查日期", "　　年　　月　　日"),
+             ("检查部门", "{{ f.departments }}", "检查人员",
+              "{% for m in f.team %}{{ m.name }}{% if not loop.last %}、{% endif %}{% endfor %}")]
+    for row, values in zip(info.rows, cells, strict=True):
+        for n, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            label = n % 2 == 0
+            _cell_text(cell, value, 10.5, DOCX_FONT_HEADING if label else DOCX_FONT_TABLE, center=label)
+    _para(doc, "")
+    items = doc.add_table(rows=4, cols=4)
+    items.style = doc.styles["Table Grid"]
+    _grid(items, FORM_ITEM_WIDTHS_MM)
+    for cell, name in zip(items.rows[0].cells, ("序号", "检查事项", "检查方式", "检查结果"), strict=True):
+        _cell_text(cell, name, 10.5, DOCX_FONT_HEADING, center=True)
+    _repeat_header(items.rows[0])
+    _cell_text(items.rows[1].cells[0], "{%tr for d in f.checks %}", 9)
+    values = ("{{ d.n }}", "{{ d.text }}", "{% for m in (d.methods or f.methods) %}□{{ m }} {% endfor %}",
+              "□未发现问题 □发现问题 □不涉及")
+    for cell, value in zip(items.rows[2].cells, values, strict=True):
+        if value:
+            _cell_text(cell, value, 10, center=value == "{{ d.n }}")
+    _cell_text(items.rows[3].cells[0], "{%tr endfor %}", 9)
+    _para(doc, "")
+    result = doc.add_table(rows=3, cols=2)
+    result.style = doc.styles["Table Grid"]
+    _grid(result, (34, 146))
+    rows = (("检查结果（可多选）", "{% for c in f.categories %}□{{ c }}　{% endfor %}"),
+            ("后续处置（可多选）", "{% for d in f.disposals %}□{{ d }}"
+             "{% if d == '其他' %}：＿＿＿＿{% endif %}　{% endfor %}处置完成日期：　　年　　月　　日"),
+            ("检查情况说明（发现的问题及依据）", ""))
+    for row, (label, value) in zip(result.rows, rows, strict=True):
+        _cell_text(row.cells[0], label, 10.5, DOCX_FONT_HEADING, center=True)
+        if value:
+            _cell_text(row.cells[1], value, 10)
+    result.rows[2].height = Mm(22)
+    _para(doc, "检查人员签名：{% for m in f.team %}{{ m.name }}＿＿＿＿＿＿　{% endfor %}", size=11)
+    _para(doc, "检查对象负责人（或委托人）意见及签名：＿＿＿＿＿＿＿＿＿＿＿＿　　年　　月　　日", size=11)
+    _para(doc, "{%p if not loop.last %}")
+    _page_break(doc)
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endfor %}")
     return doc
@@ -250,7 +380,8 @@ def _bytes(doc: Document) -> bytes:
 def main(argv: list[str]) -> int:
     out_dir = Path(argv[1]) if len(argv) > 1 else ROOT / "templates" / "docx"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, build in (("plan_table.docx", plan_table), ("notice.docx", notice)):
+    for name, build in (("plan_table.docx", plan_table), ("notice.docx", notice),
+                        ("record_form.docx", record_form)):
         path = out_dir / name
         path.write_bytes(_bytes(build()))
         print(path)

@@ -1,13 +1,17 @@
-"""`ssj compile`: the official documents (工作计划表, 抽查名单, 检查通知书, 公示, 汇总) from a plan.
+"""`ssj compile`: the official documents (工作计划表, 抽查名单, 检查通知书, 记录表, 公示, 汇总) from a plan.
 
 check → draw (with --registry/--roster/--beacon/--beacon-value, or an existing --record) → render →
 write DIR atomically (everything is rendered into a temporary directory beside DIR and renamed into
 place; an existing DIR is replaced only with --force). Exit codes: 0 success (warnings allowed), 1 the
-inputs (plan, registry, roster, record, results, templates) have errors, 2 usage or I/O problems.
+inputs (plan, registry, roster, record, results, issuers, session, templates) have errors, 2 usage or I/O.
+
+The terminal gets a short summary: files per kind, the warnings (one line each, at the end where they do
+not scroll away) and the index to open; `--verbose` prints the warnings in full and every file written.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +19,7 @@ from typing import Any
 import click
 
 from ..diagnostics import Diagnostic, InputError
-from ..render import DEFAULT_FORMATS, FORMATS, RenderOptions, render_documents
+from ..render import DEFAULT_FORMATS, EDITIONS, FORMATS, KINDS, Rendered, RenderOptions, render_documents
 from .common import (
     already_exists,
     cannot_read,
@@ -83,11 +87,34 @@ def _parse_date(text: str | None) -> date | None:
 )
 @click.option(
     "--results",
-    "results_path",
+    "results_paths",
+    type=existing_file,
+    multiple=True,
+    help="Inspection results (CSV/XLSX) for each department's 抽查结果公示; may be repeated.",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(EDITIONS),
+    default="public",
+    show_default=True,
+    help="public: no subject's credit-risk class (unless the plan says 公开风险分类); internal: everything.",
+)
+@click.option(
+    "--issuers",
+    "issuers_path",
     type=existing_file,
     default=None,
-    help="Inspection results (CSV/XLSX) for the 抽查结果公示.",
+    help="Table of issuing details (部门,全称,文号,联系人,电话,地址,网站,起始号) the plan does not give.",
 )
+@click.option(
+    "--session",
+    "session_path",
+    type=existing_file,
+    default=None,
+    help="The draw session (时间, 地点, 主持, 见证, 随机数; one 键：值 per line) for the 抽查情况公示.",
+)
+@click.option("--cite-tool", is_flag=True, help="Name the program and `ssj verify` in the 抽查情况公示.")
+@click.option("-v", "--verbose", is_flag=True, help="Print warnings in full and every file written.")
 @click.option(
     "--templates",
     "templates",
@@ -115,7 +142,7 @@ def _parse_date(text: str | None) -> date | None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="The {号} of the first inspection notice.",
+    help="The {号} of each issuer's first inspection notice.",
 )
 @encoding_option
 @click.option(
@@ -134,7 +161,12 @@ def compile_command(
     descriptor: str | None,
     beacon_value: str | None,
     record_path: Path | None,
-    results_path: Path | None,
+    results_paths: tuple[Path, ...],
+    edition: str,
+    issuers_path: Path | None,
+    session_path: Path | None,
+    cite_tool: bool,
+    verbose: bool,
     templates: Path | None,
     formats: str,
     date_text: str | None,
@@ -164,7 +196,7 @@ def compile_command(
     if given and len(given) != len(draw_inputs):
         missing = [name for name, value in draw_inputs.items() if value is None]
         raise click.UsageError(f"drawing needs {', '.join(missing)} as well (or pass --record)")
-    if results_path is not None and not given and record_path is None:
+    if results_paths and not given and record_path is None:
         raise click.UsageError("--results needs a draw: pass --record or the draw inputs")
     check_output_target(output, force, directory=True)
 
@@ -176,6 +208,7 @@ def compile_command(
         fail_io(str(exc))
     warnings: list[Diagnostic] = list(checked.warnings)
     plan_data = export_plan(checked.resolved)
+    issuers, session = _issuers_and_session(plan_data, issuers_path, session_path, encoding, warnings, plan)
 
     record: dict[str, Any] | None = None
     try:
@@ -194,42 +227,94 @@ def compile_command(
         fail_io(str(exc))
 
     results = None
-    if results_path is not None and record is not None:
+    if results_paths and record is not None:
         from ..results import load_results
 
         try:
-            results, result_warnings = load_results(results_path, record, day, encoding)
+            results, result_warnings = load_results(list(results_paths), record, day, encoding, plan_data)
         except InputError as exc:
             fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
         except OSError as exc:
-            fail_io(cannot_read(results_path, exc))
+            fail_io(cannot_read(exc.filename or results_paths[0], exc))
         warnings.extend(result_warnings)
 
     options = RenderOptions(
-        formats=wanted, templates=templates, date=day, first_number=first_number, plan_file=str(plan)
+        formats=wanted, templates=templates, date=day, first_number=first_number, plan_file=str(plan),
+        edition=edition, issuers=issuers, session=session, cite_tool=cite_tool,
     )
+    extra: dict[str, bytes] = {}
+    if record is not None:
+        from ..record import record_files
+
+        extra = {f"record/{name}": data for name, data in record_files(record).items()}
     try:
-        rendered = render_documents(plan_data, record, results, options)
+        rendered = render_documents(plan_data, record, results, options, extra, warnings)
     except InputError as exc:
         fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
     warnings.extend(rendered.warnings)
 
-    files = dict(rendered.files)
-    if record is not None:
-        from ..record import record_files
-
-        for name, data in record_files(record).items():
-            files[f"record/{name}"] = data
     try:
-        paths = write_directory_atomic(output, dict(sorted(files.items())), force)
+        paths = write_directory_atomic(output, dict(sorted(rendered.files.items())), force)
     except OutputExistsError:
         fail_io(already_exists(output))
     except OSError as exc:
         fail_io(cannot_write(output, exc))
-    if warnings:
-        emit_diagnostics(warnings, [plan])
-    for path in sorted(paths, key=lambda p: p.as_posix()):
-        click.echo(path.as_posix())
+    if verbose:
+        if warnings:
+            emit_diagnostics(warnings, [plan])
+        for path in sorted(paths, key=lambda p: p.as_posix()):
+            click.echo(path.as_posix())
+    _summary(output, rendered, edition, warnings, verbose)
+
+
+#: Warnings listed one per line at the end of the summary; more are counted and left to the index.
+SHORT_WARNINGS = 8
+
+
+def _summary(output: Path, rendered: Rendered, edition: str, warnings: list[Diagnostic],
+             verbose: bool) -> None:
+    """The terminal summary: files per kind, the warnings again (one line each), the index to open."""
+    from ..diagnostics import sorted_diagnostics
+
+    counts = {kind: sum(1 for e in rendered.catalogue if e.kind == kind) for kind in KINDS}
+    label = "公开版" if edition == "public" else "内部版"
+    click.echo(f"已写入 {output.as_posix()}：{len(rendered.files)} 个文件，{label} (documents written)")
+    for kind, name in KINDS.items():
+        if counts[kind]:
+            departments = {e.department for e in rendered.catalogue if e.kind == kind and e.department}
+            by = f"（{len(departments)} 个部门）" if kind in ("results", "entry") else ""
+            click.echo(f"  {name}{by}：{counts[kind]}")
+    sys.stdout.flush()
+    ordered = sorted_diagnostics(warnings)
+    if ordered:
+        click.echo(f"{len(ordered)} 个警告 (warnings)：", err=True)
+        for d in ordered if verbose else ordered[:SHORT_WARNINGS]:
+            where = f"{d.file}:{d.span.line}:{d.span.column}" if d.span.line > 0 else d.file
+            click.echo(f"  {where}: warning[{d.code}]: {d.message}", err=True)
+        if not verbose and len(ordered) > SHORT_WARNINGS:
+            click.echo(f"  另有 {len(ordered) - SHORT_WARNINGS} 个警告，见 index.html 或加 --verbose "
+                       f"({len(ordered) - SHORT_WARNINGS} more)", err=True)
+        sys.stderr.flush()
+    click.echo(f"先打开 (open first)：{(output / 'index.html').as_posix()}")
+
+
+def _issuers_and_session(plan_data: dict[str, Any], issuers_path: Path | None, session_path: Path | None,
+                         encoding: str | None, warnings: list[Diagnostic], plan: Path) -> tuple[Any, Any]:
+    """The --issuers table and the --session file, read and checked (exit 1 with every problem)."""
+    from ..issuers import load_issuers, load_session
+
+    issuers = session = None
+    try:
+        if issuers_path is not None:
+            issuers, issuer_warnings = load_issuers(issuers_path, plan_data, encoding)
+            warnings.extend(issuer_warnings)
+        if session_path is not None:
+            session = load_session(session_path)
+    except InputError as exc:
+        fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
+    except OSError as exc:
+        fail_io(cannot_read(exc.filename or session_path or issuers_path or plan, exc))
+    return issuers, session
 
 
 COMMANDS: list[click.Command] = [compile_command]

@@ -1,0 +1,247 @@
+"""The spreadsheets `ssj compile` writes (openpyxl): the plan table, the draw lists, each department's
+抽查结果公示 and its 结果录入表 (entry template). Cells hold real values: 序号 and counts as numbers, dates
+as Excel dates (shown 2024-03-05), text neutralised so a name such as `=HYPERLINK(…)` is never run."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+from . import officialstyle as style
+from .ooxml import normalise_ooxml
+from .output import neutralise_cell, xml_safe
+from .results import DISPOSALS, METHODS, RESULT_CATEGORIES
+from .views import ENTRY_COLUMNS, PLAN_COLUMNS
+
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def new_workbook(day: date, title: str, creator: str) -> Any:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    stamp = datetime(day.year, day.month, day.day)
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.creator = xml_safe(creator)
+    workbook.properties.title = xml_safe(title)
+    return workbook
+
+
+def xlsx_cell(value: object) -> object:
+    """A cell value as it goes into a workbook: formulas neutralised, characters XML forbids replaced."""
+    return neutralise_cell(xml_safe(value) if isinstance(value, str) else value)
+
+
+def xlsx_bytes(workbook: Any, day: date) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return normalise_ooxml(out.getvalue(), day)
+
+
+def sheet_table(
+    sheet: Any,
+    title: str | None,
+    header: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    landscape: bool = True,
+    locked: int = 0,
+) -> None:
+    """Title row (merged; none when `title` is None, so the header is row 1 as a table to read back wants
+    it), header row repeated on every printed page, wrapped neutralised cells; dates as Excel dates,
+    numbers as numbers. `locked` > 0 freezes that many leading columns too."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head = 1 if title is None else 2
+    if title is not None:
+        sheet.cell(row=1, column=1, value=xlsx_cell(title)).font = Font(
+            name=style.DOCX_FONT_HEADING, size=14, bold=True
+        )
+        sheet.cell(row=1, column=1).alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True
+        )
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+        sheet.row_dimensions[1].height = 36
+    for col, text in enumerate(header, start=1):
+        c = sheet.cell(row=head, column=col, value=text)
+        c.font = Font(name=style.DOCX_FONT_HEADING, size=11, bold=True)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.border = border
+    for r, values in enumerate(rows, start=head + 1):
+        for col, value in enumerate(values, start=1):
+            c = sheet.cell(row=r, column=col)
+            safe = xlsx_cell(value)
+            c.value = safe
+            if isinstance(safe, str):
+                c.data_type = "s"
+            elif isinstance(safe, date):
+                c.number_format = DATE_FORMAT
+            c.font = Font(name=style.DOCX_FONT_TABLE, size=10.5)
+            c.alignment = Alignment(vertical="center", wrap_text=True)
+            c.border = border
+    for col, w in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = w
+    sheet.freeze_panes = f"{get_column_letter(locked + 1)}{head + 1}"
+    sheet.print_title_rows = f"{head}:{head}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def plan_table_xlsx(plan_view: dict[str, Any], rows: list[list[Any]], day: date) -> bytes:
+    """工作计划表.xlsx: the seed columns and 抽查类型, one task per row."""
+    workbook = new_workbook(day, plan_view["title"], plan_view["authority"])
+    sheet = workbook.active
+    sheet.title = "工作计划表"
+    sheet_table(
+        sheet, plan_view["title"], list(PLAN_COLUMNS), rows, [6, 24, 48, 22, 10, 14, 30, 14, 14, 14, 10]
+    )
+    return xlsx_bytes(workbook, day)
+
+
+def draw_list_columns(show_risk: bool) -> list[str]:
+    if show_risk:
+        return [
+            "序号",
+            "分层",
+            "层内顺位",
+            "统一社会信用代码",
+            "名称",
+            "地址",
+            "风险等级",
+            "检查日期",
+            "检查组（执法证号）",
+        ]
+    return ["序号", "统一社会信用代码", "名称", "地址", "检查日期", "检查组（执法证号）"]
+
+
+def draw_list_rows(lst: dict[str, Any]) -> list[list[Any]]:
+    """A draw list's cells: 检查日期 a date, 序号 and 顺位 numbers; class columns only where shown."""
+    rows = []
+    for r in lst["rows"]:
+        day = date.fromisoformat(r["date"]) if r["date"] else None
+        if lst["show_risk"]:
+            rows.append(
+                [
+                    r["seq"],
+                    r["stratum"],
+                    r["rank"],
+                    r["id"],
+                    r["name"],
+                    r["address"],
+                    r["risk"],
+                    day,
+                    r["team_text"],
+                ]
+            )
+        else:
+            rows.append([r["seq"], r["id"], r["name"], r["address"], day, r["team_text"]])
+    return rows
+
+
+def draw_lists_xlsx(
+    title: str, creator: str, lists: list[dict[str, Any]], show_risk: bool, day: date
+) -> bytes:
+    """抽查名单.xlsx: one sheet per task and round."""
+    workbook = new_workbook(day, f"{title} 抽查名单", creator)
+    workbook.remove(workbook.active)
+    widths = [6, 8, 8, 22, 34, 34, 10, 12, 44] if show_risk else [6, 22, 34, 34, 12, 44]
+    for lst in lists:
+        sheet = workbook.create_sheet(title=lst["slug"][:31])
+        heading = f"{lst['label']} {lst['name']} 第{style.cn_number(int(lst['round']))}轮抽查名单"
+        sheet_table(sheet, heading, draw_list_columns(show_risk), draw_list_rows(lst), widths)
+    if not lists:
+        workbook.create_sheet(title="抽查名单")
+    return xlsx_bytes(workbook, day)
+
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "序号",
+    "统一社会信用代码",
+    "名称",
+    "检查机关",
+    "任务序号",
+    "检查事项",
+    "检查日期",
+    "检查结果",
+    "处理情况",
+    "公示渠道",
+)
+
+
+def result_rows(view: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [
+            r["seq"],
+            r["id"],
+            r["name"],
+            r["inspector"],
+            r["task"],
+            r["items_text"],
+            r["date"],
+            r["result"],
+            r["handling"],
+            view["gsxt_name"] if r["channel"] == "gsxt" else view["issuer"]["site_text"],
+        ]
+        for r in view["rows"]
+    ]
+
+
+def results_xlsx(title: str, view: dict[str, Any], day: date) -> bytes:
+    """抽查结果公示-<部门>.xlsx: the department's results, one row per subject and task."""
+    workbook = new_workbook(day, f"{title} 抽查结果公示", view["issuer"]["name"])
+    sheet = workbook.active
+    sheet.title = "抽查结果公示"
+    sheet_table(
+        sheet,
+        f"{view['issuer']['name']} 抽查结果公示",
+        list(RESULT_COLUMNS),
+        result_rows(view),
+        [6, 22, 30, 24, 8, 44, 12, 30, 36, 22],
+    )
+    return xlsx_bytes(workbook, day)
+
+
+def entry_xlsx(title: str, department: str, issuer: str, rows: list[list[Any]], day: date) -> bytes:
+    """结果录入表-<部门>.xlsx: the items this department checks, one row each; the identifying columns are
+    filled, the entry columns (检查方式 … 处理情况/备注) take drop-down lists of the standard choices; the
+    sheet is read back by `--results` as it is."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = new_workbook(day, f"{title} 结果录入表", issuer)
+    sheet = workbook.active
+    sheet.title = "结果录入"
+    sheet_table(
+        sheet, None, list(ENTRY_COLUMNS), rows, [8, 22, 30, 8, 44, 12, 14, 12, 30, 20, 12, 30], locked=3
+    )
+    sheet.oddHeader.center.text = f"{issuer} 抽查检查结果录入表（检查结果、后续处置可填多项，用；隔开）"
+    options = workbook.create_sheet("选项")
+    for col, values in enumerate((RESULT_CATEGORIES, DISPOSALS, METHODS), start=1):
+        for r, value in enumerate(values, start=1):
+            options.cell(row=r, column=col, value=xlsx_cell(value))
+    options.sheet_state = "hidden"
+    last = max(len(rows) + 1, 2)
+    for column, source, count in (
+        ("I", "A", len(RESULT_CATEGORIES)),
+        ("J", "B", len(DISPOSALS)),
+        ("G", "C", len(METHODS)),
+    ):
+        check = DataValidation(
+            type="list",
+            formula1=f"=选项!${source}$1:${source}${count}",
+            allow_blank=True,
+            showErrorMessage=False,
+        )
+        check.add(f"{column}2:{column}{last}")
+        sheet.add_data_validation(check)
+    for column in ("H", "K"):
+        for r in range(2, last + 1):
+            sheet[f"{column}{r}"].number_format = DATE_FORMAT
+    return xlsx_bytes(workbook, day)
