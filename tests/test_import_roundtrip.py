@@ -72,6 +72,8 @@ def render_tables(plan_path: Path, out: Path) -> tuple[dict[str, Any], dict[str,
     rendered = render_documents(exported, options=RenderOptions(formats=frozenset({"docx", "xlsx"})))
     files = {}
     for name, data in rendered.files.items():
+        if not name.startswith("计划/工作计划表."):
+            continue  # index.html lists the documents
         kind = name.rsplit(".", 1)[1]
         files[kind] = out / f"{plan_path.stem}.{kind}"
         files[kind].write_bytes(data)
