@@ -19,7 +19,6 @@ SSJ-DRAW-1 alone, so every record made before the extensions existed still verif
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 import math
@@ -31,6 +30,7 @@ from fractions import Fraction
 
 from .canonical import canonical_text
 from .diagnostics import Diagnostic, InputError, error, warning
+from .gcpause import collector_paused
 from .nodes import RISK_CLASS_ORDER, CompareOp, RiskClass
 from .resolve import all_rounds_windows
 from .resolved import (
@@ -954,14 +954,9 @@ def draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, fil
     cyclic garbage collector is paused meanwhile: the draw makes no cycles, and with 10^6 subjects
     alive each collection would walk them all (a third of the time, measured by bench/draw.py).
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _draw_plan(plan, subjects, seed_hex, file, headcounts or (lambda _b, _o: None),
                           office_of, progress)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, file: str,

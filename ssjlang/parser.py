@@ -40,6 +40,7 @@ from lark.utils import TextSlice
 
 from .diagnostics import Diagnostic, Related, error, sorted_diagnostics
 from .fixes import fullwidth_fixes
+from .gcpause import collector_paused
 from .inputs import PLAN as PLAN_LIMIT
 from .inputs import InputFileError, read_limited
 from .keywords import (
@@ -462,6 +463,11 @@ def parse(source: str, file: str, *, ends_file: bool = True) -> ParseResult:
     text = normalize_newlines(source)
     if len(text) > MAX_SOURCE_CHARS:
         return ParseResult(None, (), [_too_large(file, len(text), "characters")])
+    with collector_paused():
+        return _parse_text(text, file, ends_file)
+
+
+def _parse_text(text: str, file: str, ends_file: bool) -> ParseResult:
     _local.comments = []
     _local.keywords = []
     try:

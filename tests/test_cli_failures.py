@@ -134,7 +134,7 @@ def test_an_internal_error_gives_a_short_message_and_a_report_file(tmp_path: Pat
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from ssjlang import checker
 
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug for the test")
 
     monkeypatch.setattr(checker, "check", broken)
@@ -153,7 +153,7 @@ def test_an_internal_error_gives_a_short_message_and_a_report_file(tmp_path: Pat
 def test_an_os_error_that_escapes_a_command_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
     from ssjlang import checker
 
-    def failing_disk(*_args: object) -> None:
+    def failing_disk(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.EIO, "Input/output error", "/mnt/plans/x.ssj")
 
     monkeypatch.setattr(checker, "check", failing_disk)

@@ -116,7 +116,7 @@ def _check_source(source: _Source) -> list[Diagnostic]:
     result = parse(source.text, source.file)
     diagnostics += result.diagnostics
     if result.plan is not None:  # parse errors that still give a whole AST (SSJ020…): check it too
-        diagnostics += check(result.plan, source.file)
+        diagnostics += check(result.plan, source.file, source=source.text)
     return sorted_diagnostics(diagnostics)
 
 
