@@ -45,6 +45,7 @@ from .views import (
     NO_ROSTER_VIEW,
     PLAN_COLUMNS,
     SSJ421,
+    TABLE_COLUMNS,
     Edition,
     draw_lists,
     entry_rows,
@@ -315,8 +316,9 @@ def _docx_template_bytes(name: str, templates: Path | None) -> tuple[bytes, str]
 
 
 def render_docx(name: str, context: dict[str, Any], templates: Path | None, day: date, title: str = "",
-                author: str = "") -> bytes:
-    """Render a docxtpl (Jinja-in-Word) template; output is normalised so it is byte-identical per input."""
+                author: str = "", finish: Callable[[Any], None] | None = None) -> bytes:
+    """Render a docxtpl (Jinja-in-Word) template; output is normalised so it is byte-identical per input.
+    `finish` gets the rendered python-docx document before it is saved."""
     from docxtpl import DocxTemplate
 
     data, origin = _docx_template_bytes(name, templates)
@@ -340,6 +342,8 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
         template.render(_xml_safe_data(context), jinja_env=env, autoescape=True)
     except Exception as exc:  # as render_template: the template's own error
         raise _template_error(exc, name, origin, word=True) from exc
+    if finish is not None:
+        finish(template.docx)
     props = template.docx.core_properties
     stamp = datetime(day.year, day.month, day.day)
     props.created = stamp
@@ -351,6 +355,81 @@ def render_docx(name: str, context: dict[str, Any], templates: Path | None, day:
     out = io.BytesIO()
     template.save(out)
     return normalise_ooxml(out.getvalue(), day)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _word_int(element: Any, attribute: str, default: int, low: int = 0) -> int:
+    """An integer attribute of an office's Word template (gridSpan, w), `default` when absent or not one."""
+    if element is None:
+        return default
+    try:
+        return max(low, int(element.get(f"{_W}{attribute}")))
+    except (TypeError, ValueError):
+        return default
+
+
+def fit_plan_table(document: Any, view: dict[str, Any]) -> None:
+    """The Word plan table as the plan needs it: the optional columns no task uses (view `hidden`) removed
+    from every row (a cell spanning columns loses the hidden ones), the shown columns at the view's widths,
+    and `tblGrid` and `tblW` agreeing with the cells. Columns are known by their heading, or by position
+    when the table has as many columns as `TABLE_COLUMNS` and an office reworded a heading."""
+    from docx.shared import Mm
+
+    tables = [t for t in document.tables if t.rows]
+    if not tables:
+        return
+    tbl = tables[0]._tbl
+    grid = tbl.tblGrid
+    cols = grid.findall(f"{_W}gridCol")
+    header = tbl.findall(f"{_W}tr")[0]
+    headings: list[str] = []
+    for tc in header.findall(f"{_W}tc"):
+        text = "".join(t.text or "" for t in tc.iter(f"{_W}t")).strip()
+        headings += [text] * _word_int(tc.find(f"{_W}tcPr/{_W}gridSpan"), "val", 1, 1)
+    if len(headings) != len(cols):
+        return  # not a table this function knows
+    known = [c.heading for c in TABLE_COLUMNS]
+    if len(cols) == len(known) and not set(headings) <= set(known):
+        headings = known  # every column, some reworded: known by position
+    hidden = set(view["hidden"])
+    wanted = {c["heading"]: int(Mm(c["mm"]).twips) for c in view["columns"]}
+    keep = [i for i, h in enumerate(headings) if h not in hidden]
+    width = {i: wanted.get(headings[i], _word_int(cols[i], "w", 0)) for i in keep}
+    if not set(wanted) <= {headings[i] for i in keep}:  # an office's table without a column the plan shows
+        before = sum(_word_int(c, "w", 0) for c in cols)
+        scale = before / max(1, sum(width.values()))
+        width = {i: int(w * scale) for i, w in width.items()}
+    for tr in tbl.findall(f"{_W}tr"):
+        column = 0
+        for tc in tr.findall(f"{_W}tc"):
+            pr = tc.find(f"{_W}tcPr")
+            span_el = pr.find(f"{_W}gridSpan") if pr is not None else None
+            span = _word_int(span_el, "val", 1, 1)
+            covered = [i for i in range(column, column + span) if i in width]
+            column += span
+            if not covered:
+                tr.remove(tc)
+                continue
+            if span_el is not None and pr is not None:
+                if len(covered) > 1:
+                    span_el.set(f"{_W}val", str(len(covered)))
+                else:
+                    pr.remove(span_el)
+            tcw = pr.find(f"{_W}tcW") if pr is not None else None
+            if tcw is not None:
+                tcw.set(f"{_W}w", str(sum(width[i] for i in covered)))
+                tcw.set(f"{_W}type", "dxa")
+    for i, col in enumerate(cols):
+        if i in width:
+            col.set(f"{_W}w", str(width[i]))
+        else:
+            grid.remove(col)
+    total = tbl.tblPr.find(f"{_W}tblW") if tbl.tblPr is not None else None
+    if total is not None:
+        total.set(f"{_W}w", str(sum(width.values())))
+        total.set(f"{_W}type", "dxa")
 
 
 def _xml_safe_data(value: Any) -> Any:
@@ -454,7 +533,8 @@ def render_documents(
     if "docx" in fmt:
         out.add(
             "计划/工作计划表.docx",
-            render_docx("plan_table.docx", dict(common), options.templates, day, title, authority),
+            render_docx("plan_table.docx", dict(common), options.templates, day, title, authority,
+                        lambda document: fit_plan_table(document, table)),
             "plan",
             authority,
             title + "（Word）",
@@ -462,7 +542,7 @@ def render_documents(
     if "xlsx" in fmt:
         out.add(
             "计划/工作计划表.xlsx",
-            sheets.plan_table_xlsx(table, plan_rows(plan), day),
+            sheets.plan_table_xlsx(table, day),
             "plan",
             authority,
             title + "（Excel）",

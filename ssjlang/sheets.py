@@ -12,7 +12,7 @@ from . import officialstyle as style
 from .ooxml import normalise_ooxml
 from .output import neutralise_cell, xml_safe
 from .results import DISPOSALS, METHODS, RESULT_CATEGORIES
-from .views import ENTRY_COLUMNS, PLAN_COLUMNS
+from .views import ENTRY_COLUMNS
 
 DATE_FORMAT = "yyyy-mm-dd"
 
@@ -95,14 +95,56 @@ def sheet_table(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def plan_table_xlsx(plan_view: dict[str, Any], rows: list[list[Any]], day: date) -> bytes:
-    """工作计划表.xlsx: the seed columns and 抽查类型, one task per row."""
+#: Excel column widths (characters) of the plan table's columns, by key (6 for a column nobody fills, 24 for
+#: a rate column widened for long rates: views.EMPTY_COLUMN, views.WIDE_RATE).
+PLAN_WIDTHS: dict[str, int] = {
+    "no": 6, "name": 24, "checks": 48, "category": 12, "scope": 22, "kind": 10, "methods": 12, "rate": 14,
+    "risk": 30, "window": 14, "lead": 14, "inspect": 14, "assist": 14, "mode": 10, "remarks": 24,
+}
+
+
+def plan_table_xlsx(plan_view: dict[str, Any], day: date) -> bytes:
+    """工作计划表.xlsx: the view's columns, one row per task or sub-row (子项) with the cells a task's rows
+    share merged over them, a merged row where the 分组 changes, the 合并抽取 as merged 注 rows below."""
+    from openpyxl.styles import Alignment, Font
+
     workbook = new_workbook(day, plan_view["title"], plan_view["authority"])
     sheet = workbook.active
     sheet.title = "工作计划表"
-    sheet_table(
-        sheet, plan_view["title"], list(PLAN_COLUMNS), rows, [6, 24, 48, 22, 10, 14, 30, 14, 14, 14, 10]
-    )
+    keys = [c["key"] for c in plan_view["columns"]]
+    rows: list[list[Any]] = []
+    merges: list[tuple[int, int, int, int]] = []  # first row, first column, last row, last column (1-based)
+    groups: list[int] = []
+    head = 2
+    for r in plan_view["rows"]:
+        number = head + 1 + len(rows)
+        if r["group"]:
+            rows.append([r["group"]] + [None] * (len(keys) - 1))
+            merges.append((number, 1, number, len(keys)))
+            groups.append(number)
+            continue
+        rows.append([r["cells"][k]["value"] for k in keys])
+        for column, key in enumerate(keys, start=1):
+            span = r["cells"][key]["rowspan"]
+            if span > 1:
+                merges.append((number, column, number + span - 1, column))
+    sheet_table(sheet, plan_view["title"], [c["heading"] for c in plan_view["columns"]], rows,
+                [6 if c["narrow"] else 24 if c["wide"] else PLAN_WIDTHS.get(c["key"], 14)
+                 for c in plan_view["columns"]])
+    for first, left, last, right in merges:
+        sheet.merge_cells(start_row=first, start_column=left, end_row=last, end_column=right)
+    for number in groups:
+        cell = sheet.cell(row=number, column=1)
+        cell.font = Font(name=style.DOCX_FONT_HEADING, size=11, bold=True)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    below = head + len(rows) + 2
+    for n, joint in enumerate(plan_view["joints"]):
+        cell = sheet.cell(row=below + n, column=1, value=xlsx_cell(f"注：{joint['text']}"))
+        cell.data_type = "s"
+        cell.font = Font(name=style.DOCX_FONT_TABLE, size=10.5)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        sheet.merge_cells(start_row=below + n, start_column=1, end_row=below + n, end_column=len(keys))
+        sheet.row_dimensions[below + n].height = 32
     return xlsx_bytes(workbook, day)
 
 

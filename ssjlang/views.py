@@ -130,13 +130,273 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "配合部门",
     "抽查检查模式",
 )
+"""The columns every plan table has (the seed's ten and 抽查类型)."""
+
+
+@dataclass(frozen=True)
+class PlanColumn:
+    """One column of the plan table: its key in a row's `cells`, its heading, its share of the width of
+    the classic table (HTML, per cent) and its width in the Word template (mm), and whether it is shown
+    only when some task uses it."""
+
+    key: str
+    heading: str
+    weight: float
+    mm: float
+    optional: bool = False
+
+
+TABLE_COLUMNS: tuple[PlanColumn, ...] = (
+    PlanColumn("no", "序号", 3, 10),
+    PlanColumn("name", "抽查任务名称", 11, 28),
+    PlanColumn("checks", "抽查事项", 21, 58),
+    PlanColumn("category", "事项类别", 5, 14, True),
+    PlanColumn("scope", "抽查对象范围", 10, 28),
+    PlanColumn("kind", "抽查类型", 5, 14),
+    PlanColumn("methods", "检查方式", 6, 16, True),
+    PlanColumn("rate", "抽查比例及频次", 7, 18),
+    PlanColumn("risk", "智慧监管（信用风险分类）要求", 14, 36),
+    PlanColumn("window", "抽查检查起止时间", 7, 18),
+    PlanColumn("lead", "发起部门", 8, 20),
+    PlanColumn("inspect", "检查主体", 8, 20, True),
+    PlanColumn("assist", "配合部门", 8, 20),
+    PlanColumn("mode", "抽查检查模式", 6, 15),
+    PlanColumn("remarks", "备注", 9, 24, True),
+)
+"""Every column a plan table may have, in table order. The optional ones — 事项类别, 检查方式, 检查主体,
+备注 — appear only when some task (or sub-row) has a 类别, 方式, 检查 or 备注, as real tables print them; the
+classic ones always, with the widths the seed table has."""
+
+PLAN_TABLE_MM = 265
+"""The width of the Word plan table (A4 landscape less 15 mm margins, less 1 mm each side)."""
+
+ITEM_ANNOTATIONS: tuple[tuple[str, str], ...] = (
+    ("scope", "对象"),
+    ("inspect", "检查"),
+    ("methods", "方式"),
+    ("code", "代码"),
+    ("materials", "材料"),
+)
+"""What an item says beyond its text, printed after it in brackets in this order: （对象：企业）…; its 类别
+first when it differs from its task's (（重点检查事项）, or （类别：…） for a category not named …事项)."""
+
+KEY_CATEGORY = re.compile(r"(?:重点|一般)(?:检查)?事项")
+"""Item categories printed bare in brackets after the item; any other is printed （类别：…）."""
+
+
+def _units(task: dict) -> list[dict]:
+    """The rows of a task: its sub-rows (each with the task's fields it inherits), or the task itself."""
+    return list(task.get("parts") or []) or [task]
+
+
+def _line(text: str, small: bool = False) -> dict[str, Any]:
+    return {"text": text, "small": small}
+
+
+def _bodies(names: Iterable[str], printed: dict[str, str]) -> str:
+    """Departments, units and levels as the table prints them: a level by its text (县,直属分局)."""
+    return "、".join(printed.get(name, name) for name in names)
+
+
+def _item_lines(unit: dict, printed: dict[str, str]) -> list[dict[str, Any]]:
+    """抽查事项: the items numbered `1.…`, each followed by what it says beyond the unit (its 类别, 对象,
+    检查, 方式, 代码, 材料) in brackets; 依据 under each item when the items' bases differ, or once for all as
+    检查依据, and the unit's 材料, in small type."""
+    details = unit.get("item_details") or [{"text": text} for text in unit["items"]]
+    bases = [d.get("basis") or "" for d in details]
+    shared = bases[0] if bases and len(set(bases)) == 1 else None
+    lines = []
+    for n, detail in enumerate(details, start=1):
+        text = f"{n}.{detail['text']}"
+        category = detail.get("category")
+        if category and category != unit.get("category"):
+            text += f"（{category}）" if KEY_CATEGORY.fullmatch(category) else f"（类别：{category}）"
+        for key, word in ITEM_ANNOTATIONS:
+            value = detail.get(key)
+            if key == "methods" and list(value or ()) == list(unit.get("methods") or ()):
+                continue
+            if key == "scope":
+                value = value["text"] if value else None
+            elif key == "inspect":
+                value = _bodies(value or (), printed)
+            elif isinstance(value, list):
+                value = "、".join(value)
+            if value:
+                text += f"（{word}：{value}）"
+        lines.append(_line(text))
+        if shared is None and bases[n - 1]:
+            lines.append(_line(f"依据：{bases[n - 1]}", True))
+    if shared:
+        lines.append(_line(f"检查依据：{shared}", True))
+    if unit.get("materials"):
+        lines.append(_line(f"材料：{'、'.join(unit['materials'])}", True))
+    return lines
+
+
+def _draw_line(unit: dict, alone: bool) -> str | None:
+    """抽取：… — the draw window (unless `alone`, when it is the task's window too and stands first),
+    每轮开始后N日内, and the table's words in brackets; None when the plan says nothing of the draw."""
+    parts = []
+    if unit.get("draw_window") and not alone:
+        parts.append(unit["draw_window"]["text"])
+    elif alone:
+        parts.append(unit["window"]["text"])
+    if unit.get("round_draw_days") is not None:
+        parts.append(f"每轮开始后{unit['round_draw_days']}日内")
+    note = unit.get("draw_note")
+    if not parts and not note:
+        return None
+    if not parts:
+        return f"抽取：{note}"
+    return f"抽取：{'，'.join(parts)}" + (f"（{note}）" if note else "")
+
+
+def _window_lines(unit: dict) -> list[str]:
+    """抽查检查起止时间: the window (or, when only 抽取 dates the task, 抽取：…), the draw, the batches."""
+    draw, window = unit.get("draw_window"), unit["window"]
+    alone = bool(draw) and unit.get("round_draw_days") is None \
+        and (draw["start"], draw["end"], draw["text"]) == (window["start"], window["end"], window["text"])
+    lines = [] if alone else [unit["window"]["text"]]
+    line = _draw_line(unit, alone)
+    if line:
+        lines.append(line)
+    lines += [f"{b['name']}：{style.cn_date(b['deadline'])}前" for b in unit.get("batches") or []]
+    return lines
+
+
+def _assist_text(unit: dict, printed: dict[str, str]) -> str:
+    if unit["assist"]:
+        return _bodies(unit["assist"], printed)
+    note = unit.get("assist_unstated")
+    if note is None:
+        return ""
+    return f"待定（{note}）" if note else "待定"
+
+
+def joint_line(task: dict, joint: dict | None) -> str | None:
+    """与任务2合并抽取: what a task's rate cell says of the joint draw it belongs to."""
+    if joint is None:
+        return None
+    others = [str(n) for n in joint["tasks"] if task_key(n) != task_key(task["no"])]
+    return f"与任务{'、'.join(others)}合并抽取"
+
+
+def _unit_cells(task: dict, unit: dict, printed: dict[str, str], joint: dict | None) -> dict[str, Any]:
+    """A table row's cells: key → (lines as HTML and Word print them, value as Excel holds it)."""
+    scope = [unit["scope"]["text"]]
+    base = unit.get("base")
+    if base:
+        scope.append(f"基数{'约' if base['approx'] else ''}{base['count']}{base['unit']}"
+                     + (f"，{base['note']}" if base.get("note") else ""))
+    rate = [unit["rate"]["text"], unit["rounds_text"]]
+    shared = joint_line(task, joint)
+    lead = [_bodies([unit["lead"]], printed)]
+    if unit.get("guide"):
+        lead.append(f"指导：{unit['guide']}")
+    texts: dict[str, list[str] | list[dict[str, Any]]] = {
+        "checks": _item_lines(unit, printed),
+        "category": [unit.get("category") or ""],
+        "scope": scope,
+        "kind": ["定向抽查" if unit.get("directed", True) else "不定向抽查"],
+        "methods": ["、".join(unit.get("methods") or ())],
+        "rate": [*rate, *([shared] if shared else [])],
+        "risk": [unit["risk_text"]],
+        "window": _window_lines(unit),
+        "lead": lead,
+        "inspect": [_bodies(unit.get("inspect") or (), printed)],
+        "assist": [_assist_text(unit, printed)],
+        "mode": [unit["mode"] or ""],
+        "remarks": [unit.get("remarks") or ""],
+    }
+    cells: dict[str, Any] = {}
+    for key, lines in texts.items():
+        shown = [line if isinstance(line, dict) else _line(line) for line in lines]
+        value = "\n".join(line["text"] for line in shown)
+        if key == "rate":  # Excel: 不低于10% 1次/年 on one line, as the seed table writes it
+            value = "\n".join([style.rate_and_rounds(*rate), *([shared] if shared else [])])
+        cells[key] = {"lines": shown, "value": value}
+    return cells
+
+
+EMPTY_COLUMN = (4, 12)
+"""Weight and width (mm) of a classic column no task fills (风险 or 配合 in many tables); its heading
+wraps."""
+
+WIDE_RATE = (12, 30)
+"""Weight and width (mm) of 抽查比例及频次 when a rate is written in words or per sub-population."""
+
+
+def _shown_columns(plan: dict) -> list[tuple[PlanColumn, float, float]]:
+    """The columns the table shows, each with its weight and width: an optional column when some task or
+    sub-row uses it; a classic column nobody fills narrowed, the rate column widened for long rates."""
+    units = [u for t in plan["tasks"] for u in _units(t)]
+    used = {
+        "category": any(u.get("category") for u in units),
+        "methods": any(u.get("methods") for u in units),
+        "inspect": any(u.get("inspect") for u in units),
+        "remarks": any(u.get("remarks") for u in units),
+    }
+    empty = {
+        "risk": not any(u["risk_text"] for u in units),
+        "assist": not any(u["assist"] or u.get("assist_unstated") is not None for u in units),
+    }
+    long_rate = max((len(u["rate"]["text"]) for u in units), default=0) > 12
+    out = []
+    for c in TABLE_COLUMNS:
+        if c.optional and not used[c.key]:
+            continue
+        weight, mm = c.weight, c.mm
+        if empty.get(c.key):
+            weight, mm = EMPTY_COLUMN
+        elif c.key == "rate" and long_rate:
+            weight, mm = WIDE_RATE
+        out.append((c, weight, mm))
+    return out
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def plan_view(plan: dict, org: Organisation | None = None) -> dict[str, Any]:
-    """The plan table (工作计划表): the seed's columns plus 抽查类型 (定向/不定向)."""
+    """The plan table (工作计划表): the seed's columns, 抽查类型, and the optional columns the plan uses;
+    `rows` is the table as printed — a group row where the 分组 changes, one row per task or sub-row (子项)
+    with each cell's rowspan — and `joints` the 合并抽取 listed under the table."""
     org = org or Organisation(plan)
-    tasks = []
+    printed = {level["name"]: level.get("text") or level["name"] for level in plan.get("levels") or ()}
+    joints = {j["code"]: j for j in plan.get("joints") or ()}
+    shown = _shown_columns(plan)
+    columns = [c for c, _, _ in shown]
+    weight = sum(w for _, w, _ in shown)
+    mm = sum(m for _, _, m in shown)
+    tasks, rows = [], []
+    group = None
     for t in plan["tasks"]:
+        joint = joints.get(t.get("joint") or "")
+        units = _units(t)
+        if t.get("group") and t["group"] != group:
+            rows.append({"group": t["group"], "id": "", "cells": {}})
+        group = t.get("group") or group
+        unit_cells = [_unit_cells(t, u, printed, joint) for u in units]
+        for cells in unit_cells:
+            cells["no"] = {"lines": [_line(str(t["no"]))], "value": t["no"]}
+            cells["name"] = {"lines": [_line(t["name"])], "value": t["name"]}
+        span = len(units)
+        merged = {c.key for c in columns if c.key in ("no", "name")
+                  or all(cells[c.key] == unit_cells[0][c.key] for cells in unit_cells)}
+        task_rows = []
+        for n, (unit, cells) in enumerate(zip(units, unit_cells, strict=True)):
+            for key, cell in cells.items():
+                whole = key in merged and span > 1
+                cell["rowspan"] = span if whole and n == 0 else 1
+                cell["show"] = n == 0 or not whole
+                cell["merge"] = "continue" if not cell["show"] else "restart"
+                if not cell["show"]:
+                    cell["lines"], cell["value"] = [_line("")], None
+            task_rows.append({"group": None, "id": f"task-{t['no']}" + (f"-{n + 1}" if n else ""),
+                              "no": t["no"], "sub": unit.get("sub"), "first": n == 0, "span": span,
+                              "cells": cells})
+        rows += task_rows
         tasks.append(
             {
                 "no": t["no"],
@@ -149,13 +409,15 @@ def plan_view(plan: dict, org: Organisation | None = None) -> dict[str, Any]:
                 "rate_rounds": style.rate_and_rounds(t["rate"]["text"], t["rounds_text"]),
                 "risk": t["risk_text"],
                 "window": t["window"]["text"],
-                "lead": t["lead"],
-                "assist": "、".join(t["assist"]),
+                "lead": _bodies([t["lead"]], printed),
+                "assist": _assist_text(t, printed),
                 "mode": t["mode"] or "",
                 "batches": [
                     {"name": b["name"], "deadline": style.cn_date(b["deadline"])}
                     for b in t.get("batches") or []
                 ],
+                "group": t.get("group") or "",
+                "rows": task_rows,
             }
         )
     header = plan["plan"]
@@ -167,27 +429,46 @@ def plan_view(plan: dict, org: Organisation | None = None) -> dict[str, Any]:
         "issuer": org.plan_issuer.as_view(),
         "contact": header.get("contact") or "",
         "tasks": tasks,
+        "rows": rows,
+        "columns": [
+            {"key": c.key, "heading": c.heading, "width": _number(100 * w / weight) + "%",
+             "mm": m * PLAN_TABLE_MM / mm, "narrow": (w, m) == EMPTY_COLUMN, "wide": (w, m) == WIDE_RATE}
+            for c, w, m in shown
+        ],
+        # what needs the template's extra styles: group rows, lines in small type, the joint draws
+        "extended": bool(plan.get("joints")) or any(
+            r["group"] is not None or any(line["small"] for line in r["cells"]["checks"]["lines"])
+            for r in rows),
+        "show": {c.key: c in columns for c in TABLE_COLUMNS},
+        "hidden": [c.heading for c in TABLE_COLUMNS if c not in columns],
+        "joints": [
+            {
+                "name": j.get("name") or "合并抽取",
+                "tasks": "、".join(str(n) for n in j["tasks"]),
+                "rate": j["rate"]["text"],
+                "remarks": j.get("remarks") or "",
+                "text": joint_text(j),
+            }
+            for j in plan.get("joints") or ()
+        ],
     }
 
 
+def joint_text(joint: dict) -> str:
+    """The line under the table for one 合并抽取: 合并抽取「名称」：任务1、2；比例：…；备注：…"""
+    name = f"「{joint['name']}」" if joint.get("name") else ""
+    tasks = "、".join(str(n) for n in joint["tasks"])
+    text = f"合并抽取{name}：任务{tasks}；比例：{joint['rate']['text']}"
+    return text + (f"；备注：{joint['remarks']}" if joint.get("remarks") else "")
+
+
 def plan_rows(plan: dict) -> list[list[Any]]:
-    """The plan table as cells (XLSX, tests): 序号 a number where it is one, items joined by newlines."""
-    return [
-        [
-            t["no"],
-            t["name"],
-            "\n".join(t["checks"]),
-            t["scope"],
-            t["kind"],
-            t["rate_rounds"],
-            t["risk"],
-            t["window"],
-            t["lead"],
-            t["assist"],
-            t["mode"],
-        ]
-        for t in plan_view(plan)["tasks"]
-    ]
+    """The plan table's task rows as cells (XLSX, tests): one row per task or sub-row, the shown columns in
+    order; 序号 a number where it is one, items and other lines joined by newlines, a cell merged into the
+    row above None."""
+    view = plan_view(plan)
+    keys = [c["key"] for c in view["columns"]]
+    return [[r["cells"][k]["value"] for k in keys] for r in view["rows"] if r["group"] is None]
 
 
 # ---------------------------------------------------------------- strata in the two editions

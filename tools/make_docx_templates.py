@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -28,12 +28,15 @@ sys.path.insert(0, str(ROOT))
 
 from ssjlang.officialstyle import DOCX_FONT_BODY, DOCX_FONT_HEADING, DOCX_FONT_TABLE  # noqa: E402
 from ssjlang.ooxml import normalise_ooxml  # noqa: E402
-from ssjlang.views import PLAN_COLUMNS  # noqa: E402
+from ssjlang.views import PLAN_TABLE_MM, TABLE_COLUMNS  # noqa: E402
 
 #: Core-property date of the shipped templates (fixed so the files never change without a reason).
 TEMPLATE_DATE = date(2024, 1, 1)
 
-PLAN_WIDTHS_MM = (10, 28, 58, 28, 14, 18, 36, 18, 20, 20, 15)
+#: Every plan-table column at its share of the table's width (the renderer sets the widths of the columns
+#: a plan shows; these are what Word shows when the template is opened).
+PLAN_WIDTHS_MM = tuple(round(c.mm * PLAN_TABLE_MM / sum(d.mm for d in TABLE_COLUMNS), 1)
+                       for c in TABLE_COLUMNS)
 
 
 def _fonts(run_or_style: object, name: str, size: float | None = None, bold: bool = False) -> None:
@@ -147,8 +150,17 @@ def _grid(table: object, widths_mm: tuple[float, ...]) -> None:
     total.set(qn("w:w"), str(sum(int(Mm(w).twips) for w in widths_mm)))
 
 
+def _merge_field(cell: object, key: str) -> None:
+    """The cell's vertical merge from the row's view: restart on a task's first row, continue below it."""
+    tc = cell._tc  # type: ignore[attr-defined]
+    tc.get_or_add_tcPr().get_or_add_vMerge().set(qn("w:val"), f"{{{{ r.cells.{key}.merge }}}}")
+
+
 def plan_table() -> Document:
-    """工作计划表: A4 landscape, the ten seed columns, one row per task via {%tr for %}."""
+    """工作计划表: A4 landscape, every column a plan table may have (the renderer drops the optional ones no
+    task uses and sets the widths), one row per task or sub-row via {%tr for r in plan.rows %}, a
+    full-width row where the 分组 changes, cells merged over a task's sub-rows (vMerge from the row's view),
+    the 合并抽取 listed under the table."""
     doc = _document("{{ plan.title }}")
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -156,35 +168,38 @@ def plan_table() -> Document:
     section.top_margin = section.bottom_margin = Mm(20)
     section.left_margin = section.right_margin = Mm(15)
     _para(doc, "{{ plan.title }}", font=DOCX_FONT_HEADING, size=18, align=WD_ALIGN_PARAGRAPH.CENTER)
-    table = doc.add_table(rows=4, cols=len(PLAN_COLUMNS))
+    table = doc.add_table(rows=8, cols=len(TABLE_COLUMNS))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _grid(table, PLAN_WIDTHS_MM)
-    for cell, name in zip(table.rows[0].cells, PLAN_COLUMNS, strict=True):
-        _cell_text(cell, name, 10, DOCX_FONT_HEADING, center=True)
+    for cell, column in zip(table.rows[0].cells, TABLE_COLUMNS, strict=True):
+        _cell_text(cell, column.heading, 10, DOCX_FONT_HEADING, center=True)
     _repeat_header(table.rows[0])
-    _cell_text(table.rows[1].cells[0], "{%tr for t in plan.tasks %}", 9)
-    values = [
-        "{{ t.no }}",
-        "{{ t.name }}",
-        None,
-        "{{ t.scope }}",
-        "{{ t.kind }}",
-        None,
-        "{{ t.risk }}",
-        "{{ t.window }}",
-        "{{ t.lead }}",
-        "{{ t.assist }}",
-        "{{ t.mode }}",
-    ]
-    cells = table.rows[2].cells
-    for cell, value in zip(cells, values, strict=True):
-        if value is not None:
-            centred = ("{{ t.no }}", "{{ t.kind }}", "{{ t.window }}", "{{ t.mode }}")
-            _cell_text(cell, value, 9, center=value in centred)
-    _cell_paragraphs(cells[2], ["{%p for item in t.checks %}", "{{ item }}", "{%p endfor %}"])
-    _cell_paragraphs(cells[5], ["{{ t.rate }}", "{{ t.rounds }}"])
-    _cell_text(table.rows[3].cells[0], "{%tr endfor %}", 9)
+    _cell_text(table.rows[1].cells[0], "{%tr for r in plan.rows %}", 9)
+    _cell_text(table.rows[2].cells[0], "{%tr if r.group %}", 9)
+    group = table.rows[3].cells[0].merge(table.rows[3].cells[-1])
+    _cell_text(group, "{{ r.group }}", 10, DOCX_FONT_HEADING)
+    _cell_text(table.rows[4].cells[0], "{%tr else %}", 9)
+    centred = {"no", "category", "kind", "methods", "window", "mode"}
+    for cell, column in zip(table.rows[5].cells, TABLE_COLUMNS, strict=True):
+        key = column.key
+        _merge_field(cell, key)
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+        lines = f"r.cells.{key}.lines"
+        if key == "checks":  # 依据, 材料 in small type
+            _cell_paragraphs(cell, [f"{{%p for l in {lines} %}}", "{%p if l.small %}", "{{ l.text }}",
+                                    "{%p else %}", "{{ l.text }}", "{%p endif %}", "{%p endfor %}"])
+            for run in cell.paragraphs[2].runs:
+                run.font.size = Pt(7.5)
+            continue
+        _cell_paragraphs(cell, [f"{{%p for l in {lines} %}}", "{{ l.text }}", "{%p endfor %}"])
+        if key in centred:
+            cell.paragraphs[1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _cell_text(table.rows[6].cells[0], "{%tr endif %}", 9)
+    _cell_text(table.rows[7].cells[0], "{%tr endfor %}", 9)
+    _para(doc, "{%p for j in plan.joints %}")
+    _para(doc, "{{ j.text }}", size=12)
+    _para(doc, "{%p endfor %}")
     _para(doc, "{{ plan.authority }}", size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, "{{ date_cn }}", size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return doc

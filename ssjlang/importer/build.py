@@ -27,11 +27,14 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, cell_span, error
 from ..nodes import (
+    Base,
+    Batch,
     Comment,
     Department,
     DrawWindow,
     Integer,
     Item,
+    JointDraw,
     Name,
     Part,
     Plan,
@@ -46,6 +49,7 @@ from ..nodes import (
     Task,
     TaskCode,
     Text,
+    Unstated,
     Window,
 )
 from ..wording import rounds_text, window_text
@@ -69,7 +73,24 @@ ITEM_FIELDS = frozenset({"items", "basis", "code"})
 """Fields that belong to a row's items: rows differing only in these are one task with more items."""
 
 _UNIT_FIELDS = ("group", "items", "category", "scope", "rate", "rounds", "risk", "window", "draw_window",
-                "directed", "lead", "guide", "inspect", "assist", "modes", "methods", "remarks")
+                "batches", "directed", "lead", "guide", "inspect", "assist", "assist_unstated", "modes",
+                "methods", "materials", "remarks")
+"""A unit's fields in the order `formatter` writes them (each gets its own line of the virtual source)."""
+
+
+@dataclass
+class ItemDraft:
+    """One item as read: its text and what the table says of it (a 检查依据 column, the brackets and the
+    依据 line `ssj compile` prints)."""
+
+    text: str
+    basis: str | None = None
+    category: str | None = None
+    scope: str | None = None
+    inspect: list[str] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    code: str | None = None
+    materials: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +123,8 @@ class TaskDraft:
     main: UnitDraft
     parts: list[UnitDraft] = field(default_factory=list)
     head: list[Note] = field(default_factory=list)
+    joint: list[str] = field(default_factory=list)  # the other tasks of its 合并抽取 (与任务2合并抽取)
+    rate_cell: Cell | None = None
 
 
 @dataclass
@@ -176,6 +199,7 @@ class Builder:
         self.profiles: dict[str, list[tuple[str, Cell]]] = {}  # key → [(text, cell)] in table order
         self.tasks: list[TaskDraft] = []
         self.plan_notes: list[Note] = []
+        self.banners: list[str] = []  # the 注 rows across the table, as written
         self.column_of = header.by_field
 
     # -- diagnostics
@@ -201,6 +225,7 @@ class Builder:
             if banner is not None:
                 if re.match(r"(注|备注|说明)[:：]?", banner):
                     self.plan_notes.append(Note(f"{ORIGINAL}注：{banner}"))
+                    self.banners.append(banner)
                 else:
                     group = banner
                 continue
@@ -222,6 +247,55 @@ class Builder:
                 task.head.append(Note(f"{PENDING}：序号 {task.code} 与第 {first} 行的任务重复，"
                                       "请改用未用的序号", True))
             self.tasks.append(task)
+
+    def joints(self) -> list[tuple[list[str], str | None, RateSpec, str | None, list[Note]]]:
+        """合并抽取: the tasks whose rate cells name each other (与任务2合并抽取), with the name, rate and
+        备注 of the line under the table that lists them (its rate 待定 "…", marked, when it is not one
+        rate)."""
+        codes = {t.code: t for t in self.tasks}
+        groups: list[list[str]] = []
+        for task in self.tasks:
+            if not task.joint:
+                continue
+            members = [task.code, *(_task_code(n) for n in task.joint)]
+            found = next((g for g in groups if set(g) & set(members)), None)
+            if found is None:
+                groups.append(members)
+            else:
+                found += [m for m in members if m not in found]
+        notes = [cells.JOINT_NOTE.fullmatch(text) for text in [*self.banners, *self.grid.notes]]
+        out = []
+        for members in groups:
+            ordered = [t.code for t in self.tasks if t.code in members]
+            ordered += [m for m in members if m not in ordered]
+            note = None
+            for found in notes:
+                if found is None:
+                    continue
+                listed = [_task_code(n) for n in re.split(r"[、,，]", found.group("tasks")) if n.strip()]
+                if sorted(listed) == sorted(ordered):
+                    note, ordered = found, listed  # the joint's own order of its tasks
+                    break
+            first = codes.get(ordered[0])
+            cell = first.rate_cell if first is not None else None
+            rate: RateSpec | None = None
+            written = note.group("rate") if note is not None else None
+            if written is not None:
+                rate = cells.parse_rate(written)
+            joint_notes: list[Note] = []
+            if rate is None:
+                rate = Rate(None, False, None, None, _NO, unstated=True,
+                            unstated_text=Text(written, _NO) if written else None)
+                where = "原表表后列出的合并抽取比例不是能直接读出的比例（如按对象分别规定），照录为 待定" \
+                    if written else "原表各任务的比例格写明合并抽取，但没有列出合并抽取的比例"
+                joint_notes.append(Note(f"{PENDING}：{where}；请写出合并抽取的比例，按对象的写成 "
+                                        "比例 按对象 { \"标签\" 筛选条件: 比例; … }", True))
+                self.pending(CELL_NOT_READ, cell, f"合并抽取（任务{'、'.join(ordered)}）的比例待补充 "
+                             "(the joint draw's rate is not read)", "按原表写出合并抽取的比例")
+            name = note.group("name") if note is not None else None
+            remarks = note.group("remarks") if note is not None else None
+            out.append((ordered, name, rate, remarks, joint_notes))
+        return out
 
     def same_task(self, previous: Row, row: Row) -> bool:
         no_prev, no_row = self.cell(previous, "no"), self.cell(row, "no")
@@ -260,6 +334,8 @@ class Builder:
                 part = UnitDraft()
                 self.read_unit(row, part, exclude=set(self.column_of) - varying)
                 task.parts.append(part)
+        task.joint = main.values.pop("joint", [])
+        task.rate_cell = self.cell(first, "rate_rounds") or self.cell(first, "rate")
         self.extra_columns(block, task)
         return task
 
@@ -305,7 +381,7 @@ class Builder:
             if cell.origin in seen:
                 continue
             seen.add(cell.origin)
-            unit.values.setdefault("items", []).extend(self.items_of(row))
+            unit.values.setdefault("items", []).extend(self.items_of(row, unit))
 
     # -- one row's cells
 
@@ -318,7 +394,7 @@ class Builder:
             if cell is not None and cell.text and "name" in self.column_of:
                 unit.values["group"] = cells.layout_text(cell.text).replace("\n", " ")
         if has("items"):
-            items = self.items_of(row)
+            items = self.items_of(row, unit)
             if items:
                 unit.values["items"] = items
             else:
@@ -328,7 +404,7 @@ class Builder:
         if has("scope"):
             cell = self.cell(row, "scope")
             if cell is not None and cell.text:
-                unit.values["scope"] = cell.text
+                unit.values["scope"] = cells.scope_and_base(cell.text)
             else:
                 self.blank(row, "scope", unit)
         if any(has(k) for k in ("rate", "rate_rounds", "rounds", "count")):
@@ -371,25 +447,49 @@ class Builder:
         self.pending(BLANK_CELL, cell, f"「{label}」为空 (blank cell of a required field)",
                      "按本单位的计划在草稿的标记处写出")
 
-    def items_of(self, row: Row) -> list[tuple[str, str | None]]:
-        """The items of a row's 抽查事项 cell, each with the row's 检查依据."""
+    def items_of(self, row: Row, unit: UnitDraft | None = None) -> list[ItemDraft]:
+        """The items of a row's 抽查事项 cell, each with the row's 检查依据 — or, in the layout `ssj compile`
+        prints, with the brackets after it (类别, 对象, 检查, 方式, 代码, 材料), its 依据 line or the cell's
+        检查依据 line; a 材料 line is the unit's."""
         cell = self.cell(row, "items")
         if cell is None or not cell.text:
             return []
         basis_cell = self.cell(row, "basis")
         basis = basis_cell.text if basis_cell is not None and basis_cell.text else None
-        split = cells.split_items(cell.text)
+        printed = cells.item_cell(cell.text)
+        if printed.materials and unit is not None:
+            unit.values["materials"] = printed.materials
+        split = cells.split_items(printed.text)
         if split is None:
-            text = cells.layout_text(cell.text)
+            text = cells.layout_text(printed.text)
             split = [line.strip() for line in text.split("\n") if line.strip()] if "\n" in text else [text]
             if len(split) > 1 and not all(len(s) >= 4 for s in split):
                 split = [text.replace("\n", "")]
-        return [(item, basis) for item in split]
+        out = []
+        for number, written in enumerate(split, start=1):
+            text, said = cells.item_annotations(written)
+            item = ItemDraft(text, printed.basis.get(number) or printed.shared_basis or basis)
+            item.category = said.get("类别")
+            item.scope = said.get("对象")
+            item.code = said.get("代码")
+            item.methods = cells.split_methods(said["方式"]) if "方式" in said else []
+            item.materials = [m for m in said.get("材料", "").split("、") if m]
+            if "检查" in said and unit is not None:
+                names = self.names_of(replace(cell, text=said["检查"]), "inspect", unit)
+                if names is not None:
+                    item.inspect = names
+            out.append(item)
+        return out
 
     def rate_and_rounds(self, row: Row, unit: UnitDraft, has: Any) -> None:
         rate_cell = self.cell(row, "rate_rounds") if has("rate_rounds") else None
         if rate_cell is None and has("rate"):
             rate_cell = self.cell(row, "rate")
+        if rate_cell is not None and rate_cell.text:
+            text, joint = cells.split_joint(rate_cell.text)
+            if joint:
+                unit.values["joint"] = joint
+                rate_cell = replace(rate_cell, text=text)
         rounds_cell = self.cell(row, "rounds") if has("rounds") else None
         count_cell = self.cell(row, "count") if has("count") else None
         rate: RateSpec | None = None
@@ -492,6 +592,10 @@ class Builder:
             if not cell.text:
                 self.blank(row, "window", unit)
                 return
+            printed = cells.window_cell(cell.text)
+            if printed is not None:
+                self.printed_window(unit, cell, printed, tentative)
+                return
             window = cells.parse_window(cell.text, tentative)
             self.put_window(unit, "window", window, cell, cell.text)
             return
@@ -501,6 +605,17 @@ class Builder:
             return
         window = cells.window_from_points(start.text, end.text)
         self.put_window(unit, "window", window, start, f"{start.text}—{end.text}")
+
+    def printed_window(self, unit: UnitDraft, cell: Cell, printed: cells.WindowCell, tentative: bool) -> None:
+        """A 时间 cell in the layout `ssj compile` prints: the window, 抽取：…, the batches."""
+        if printed.window is not None:
+            window = cells.parse_window(printed.window, tentative)
+            self.put_window(unit, "window", window, cell, printed.window)
+        if printed.draw is not None:
+            drawn, days, words = printed.draw
+            unit.values["draw_window"] = (drawn, words, days)
+        if printed.batches:
+            unit.values["batches"] = printed.batches
 
     def put_window(self, unit: UnitDraft, key: str, window: Window | None, cell: Cell, written: str) -> None:
         if window is None:
@@ -520,7 +635,7 @@ class Builder:
             if not cell.text:
                 return
             window = cells.parse_window(cell.text)
-            unit.values["draw_window"] = (window, None if window is not None else cell.text)
+            unit.values["draw_window"] = (window, None if window is not None else cell.text, None)
             if window is not None and not _reads_as(window_text(window), cell.text):
                 unit.note("draw_window", f"{ORIGINAL}：{_one_line(cell.text)}")
             return
@@ -532,13 +647,13 @@ class Builder:
             else None
         written = "—".join(texts)
         if window is None:
-            unit.values["draw_window"] = (None, written)
+            unit.values["draw_window"] = (None, written, None)
             unit.note("draw_window", f"{PENDING}：原表的抽取时间「{written}」无法读作起止日期，照录为文字",
                       True)
             self.pending(CELL_NOT_READ, start or end, f"无法读作抽取时间：{written} (not a draw window)",
                          "写成 2021/5/20—2021/12/20 这样的起止日期")
             return
-        unit.values["draw_window"] = (window, None)
+        unit.values["draw_window"] = (window, None, None)
         unit.note("draw_window", f"{ORIGINAL}：{written}")
 
     def directed(self, row: Row, unit: UnitDraft) -> None:
@@ -580,6 +695,13 @@ class Builder:
         cell = self.cell(row, key)
         if cell is None:
             return
+        if key == "lead" and cell.text:
+            text, guide = cells.split_guide(cell.text)
+            if guide is not None:
+                names = self.names_of(replace(cell, text=guide), "guide", unit)
+                if names is not None and len(names) == 1:
+                    unit.values["guide"] = names[0]
+                cell = replace(cell, text=text)
         if not cell.text:
             if key == "lead":
                 self.blank(row, key, unit)
@@ -600,6 +722,11 @@ class Builder:
         cell = self.cell(row, key)
         if cell is None or not cell.text or cells.reading_form(cell.text) in cells.NO_RISK_TEXTS:
             return
+        if key == "assist":
+            unstated, words = cells.unstated_assist(cell.text)
+            if unstated:
+                unit.values["assist_unstated"] = words
+                return
         names = self.names_of(cell, key, unit)
         if names is not None:
             unit.values[key] = names
@@ -706,8 +833,18 @@ class Builder:
             profile_nodes.append(RiskProfile(Name(name, start), Text(description, start), (),
                                              _span(start, end)))
         tasks = [self.task_node(lines, draft, profiles) for draft in self.tasks]
+        joints = []
+        for members, name, rate, remarks, notes in self.joints():
+            for note in notes:
+                lines.comment(note)
+            start = lines.take()
+            codes = tuple(TaskCode(unicodedata.normalize("NFKC", code).strip(), start) for code in members)
+            rate_span = lines.take()
+            remarks_node = Text(remarks, lines.take()) if remarks else None
+            joints.append(JointDraw(Text(name, start) if name else None, codes, _respan(rate, rate_span),
+                                    remarks_node, _span(start, lines.take())))
         plan = Plan(header, (), tuple(departments), tuple(profile_nodes), tuple(tasks),
-                    _span(header.span, lines.take()))
+                    _span(header.span, lines.take()), joints=tuple(joints))
         comments = tuple(lines.comments)
         text = format_plan(plan, comments, self.options.language)
         return Draft(plan, comments, text, self.diagnostics)
@@ -812,15 +949,28 @@ class Builder:
             if key in ("group", "category", "remarks"):
                 out[key] = Text(cells.layout_text(value) if key == "group" else value, span)
             elif key == "scope":
-                out["scope"] = Scope(Text(value, span), None, span)
+                text, base = value
+                base_node = Base(base[0], base[1], base[2], Text(base[3], span) if base[3] else None, span) \
+                    if base is not None else None
+                out["scope"] = Scope(Text(text, span), None, span, base=base_node)
             elif key in ("rate", "rounds", "window"):
                 out[key] = _respan(value, span)
             elif key == "risk":
                 out["risk"] = _risk_ref(value, span, profiles)
             elif key == "draw_window":
-                window, text = value
+                window, text, days = value
                 out["draw_window"] = DrawWindow(_respan(window, span) if window is not None else None,
-                                                Text(text, span) if text is not None else None, span)
+                                                Text(text, span) if text is not None else None, span,
+                                                each_round_days=days)
+            elif key == "batches":
+                batches = [Batch(Text(name, span), _respan(point, span), span) for name, point in value[:1]]
+                batches += [Batch(Text(name, s), _respan(point, s), s) for name, point in value[1:]
+                            for s in [lines.take()]]
+                out["batches"] = tuple(batches)
+            elif key == "assist_unstated":
+                out["assist_unstated"] = Unstated(Text(value, span) if value else None, span)
+            elif key == "materials":
+                out["materials"] = tuple(Text(v, span) for v in value)
             elif key == "directed":
                 out["directed"] = value
             elif key in ("lead", "guide"):
@@ -863,13 +1013,27 @@ def _respan(node: Any, span: Span) -> Any:
     return replace(node, span=span)
 
 
-def _items(lines: _Lines, items: list[tuple[str, str | None]]) -> tuple[Item, ...]:
+def _items(lines: _Lines, items: list[ItemDraft]) -> tuple[Item, ...]:
+    """Item nodes, each attribute on a line of its own in the order `formatter` writes them."""
     first = lines.take()
     out = []
-    for index, (text, basis) in enumerate(items):
-        span = lines.take() if index or len(items) > 1 or basis else first
-        basis_node = Text(basis, lines.take()) if basis else None
-        out.append(Item(Text(text, span), first if index == 0 else span, basis=basis_node))
+    for index, item in enumerate(items):
+        attributed = any((item.basis, item.category, item.scope, item.inspect, item.methods, item.code,
+                          item.materials))
+        span = lines.take() if index or len(items) > 1 or attributed else first
+        inspect = tuple(Name(n, s) for s in [lines.take()] for n in item.inspect) if item.inspect else ()
+        scope = None
+        if item.scope:
+            at = lines.take()
+            scope = Scope(Text(item.scope, at), None, at)
+        basis = Text(item.basis, lines.take()) if item.basis else None
+        code = Text(item.code, lines.take()) if item.code else None
+        category = Text(item.category, lines.take()) if item.category else None
+        methods = tuple(Text(m, s) for s in [lines.take()] for m in item.methods) if item.methods else ()
+        materials = tuple(Text(m, lines.take()) for m in item.materials)
+        out.append(Item(Text(item.text, span), first if index == 0 else span, basis=basis, code=code,
+                        category=category, methods=methods, materials=materials, inspect=inspect,
+                        scope=scope))
     return tuple(out)
 
 

@@ -488,9 +488,21 @@ def parse_directed(text: str) -> bool | None:
     return None
 
 
+_METHOD_END = re.compile(r"(检查|抽查|评查|核查|查验|检测|检验|抽检|监测|核验|抽样|检查\))$")
+
+
 def split_methods(text: str) -> list[str]:
-    """检查方式 `现场检查、书面检查`: the methods as written, one per piece."""
-    return [p for p in re.split(r"[、,，;；/\n]+", text.strip()) if p.strip()]
+    """检查方式 `现场检查、书面检查`: the methods as written, one per piece. A comma splits only between
+    methods (`现场检查，书面检查`, `现场检查，查阅资料`: each short or ending like a method), not inside one
+    described in words (`从污染源库中随机抽取,开展现场执法检查`, as `ssj compile` prints it)."""
+    out = []
+    for piece in re.split(r"[、;；/\n]+", text.strip()):
+        parts = [p.strip() for p in re.split(r"[,，]", piece)]
+        if len(parts) > 1 and all(len(p) <= 6 or _METHOD_END.search(p) for p in parts):
+            out += parts
+        elif piece.strip():
+            out.append(piece.strip())
+    return [p for p in out if p]
 
 
 # ---------------------------------------------------------------- risk
@@ -526,3 +538,201 @@ def layout_text(text: str) -> str:
     """A cell's running text with the line breaks of the cell's layout removed: a break between two
     Chinese characters (一般风\\n险) is where the column wrapped, not part of the text."""
     return re.sub(r"(?<=[\u4e00-\u9fff，、；：“”（）])\n(?=[\u4e00-\u9fff，、；：“”（）])", "", text)
+
+
+# ---------------------------------------------------------------- what `ssj compile` prints in a cell
+#
+# The plan table `ssj compile` writes puts more than one construct in some cells (views.plan_view):
+# the items with their attributes in brackets and 依据/检查依据/材料 lines, 基数 under the scope, 抽取
+# and batch lines under the window, 指导 under the 发起, 待定 in 配合, 与任务2合并抽取 under the rate,
+# the 合并抽取 under the table. These read them back; a cell that is not in that layout is read as before.
+
+
+def matching_open(text: str) -> int | None:
+    """Where the full-width bracket closing `text` opens (brackets inside it balanced), or None."""
+    if not text.endswith("）"):
+        return None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        char = text[index]
+        if char == "）":
+            depth += 1
+        elif char == "（":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+KEY_CATEGORY = re.compile(r"(?:重点|一般)(?:检查)?事项")
+ITEM_ANNOTATIONS = ("对象", "检查", "方式", "代码", "材料", "类别")
+
+
+def item_annotations(text: str) -> tuple[str, dict[str, str]]:
+    """An item as printed, `1.` removed: its text and what the brackets after it say —
+    （重点检查事项）, （类别：…）, （对象：…）, （检查：…）, （方式：…）, （代码：…）, （材料：…）."""
+    found: dict[str, str] = {}
+    while True:
+        start = matching_open(text)
+        if start is None or start == 0:
+            break
+        inner = text[start + 1:-1]
+        m = re.fullmatch(rf"({'|'.join(ITEM_ANNOTATIONS)})：(.+)", inner, re.DOTALL)
+        if m is not None and m.group(1) not in found:
+            found[m.group(1)] = m.group(2)
+        elif KEY_CATEGORY.fullmatch(inner) and "类别" not in found:
+            found["类别"] = inner
+        else:
+            break
+        text = text[:start]
+    return text, found
+
+
+@dataclass(frozen=True)
+class ItemCell:
+    """An 抽查事项 cell as `ssj compile` prints it: the items' text (numbering kept), each item's 依据 by its
+    number, the 检查依据 of all of them, the unit's 材料."""
+
+    text: str
+    basis: dict[int, str]
+    shared_basis: str | None
+    materials: list[str]
+
+
+def item_cell(text: str) -> ItemCell:
+    """Take the 依据：, 检查依据： and 材料： lines out of an items cell; a 依据 line belongs to the item
+    numbered above it (when the numbering cannot be followed, the lines stay in the text)."""
+    lines = text.split("\n")
+    shared: str | None = None
+    materials: list[str] = []
+    while len(lines) > 1 and re.match(r"(检查依据|材料)：", lines[-1]):
+        line = lines.pop()
+        if line.startswith("材料："):
+            materials = [m for m in line[3:].split("、") if m]
+        else:
+            shared = line[5:]
+    basis: dict[int, str] = {}
+    kept: list[str] = []
+    number = 0
+    for line in lines:
+        m = re.match(r"(\d+)[.．]", line)
+        if m is not None and int(m.group(1)) == number + 1:
+            number += 1
+        if line.startswith("依据：") and number:
+            basis[number] = line[3:]
+            continue
+        kept.append(line)
+    return ItemCell("\n".join(kept), basis, shared, materials)
+
+
+BASE_LINE = re.compile(r"基数(约)?(\d+)([户家所个])(?:，(.+))?")
+
+
+def scope_and_base(text: str) -> tuple[str, tuple[int, bool, str, str | None] | None]:
+    """抽查对象范围 with the 基数 line under it (基数约40065户，动态更新): the scope and (count, approx, unit,
+    note), or the whole text and None."""
+    lines = text.split("\n")
+    m = BASE_LINE.fullmatch(lines[-1]) if len(lines) > 1 else None
+    if m is None:
+        return text, None
+    return "\n".join(lines[:-1]), (int(m.group(2)), bool(m.group(1)), m.group(3), m.group(4))
+
+
+def parse_date_point(text: str) -> DatePoint | None:
+    """One date as a cell writes it (2023年7月20日, 2023/7/20, 7月)."""
+    return _point(_strip_separators(reading_form(text)))
+
+
+def _draw_head(text: str) -> tuple[Window | None, int | None] | None:
+    window: Window | None = None
+    days: int | None = None
+    for piece in text.split("，"):
+        m = re.fullmatch(r"每轮开始后(\d+)日内", piece.strip())
+        if m is not None and days is None:
+            days = int(m.group(1))
+            continue
+        found = parse_window(piece) if piece.strip() else None
+        if found is None or window is not None:
+            return None
+        window = found
+    return window, days
+
+
+def parse_draw(text: str) -> tuple[Window | None, int | None, str | None]:
+    """The words after 抽取：: a window and/or 每轮开始后N日内, the table's words in brackets after them, or
+    only words."""
+    head = _draw_head(text)
+    if head is not None:
+        return head[0], head[1], None
+    start = matching_open(text)
+    if start:
+        head = _draw_head(text[:start])
+        if head is not None:
+            return head[0], head[1], text[start + 1:-1]
+    return None, None, text
+
+
+BATCH_LINE = re.compile(r"(.+?)：(.+?)前")
+
+
+@dataclass(frozen=True)
+class WindowCell:
+    """A 时间 cell as `ssj compile` prints it: the window line (None when only 抽取 dates the task), the draw
+    (window, 每轮 days, words) and the batches (name, deadline)."""
+
+    window: str | None
+    draw: tuple[Window | None, int | None, str | None] | None
+    batches: list[tuple[str, DatePoint]]
+
+
+def window_cell(text: str) -> WindowCell | None:
+    """The lines of a 时间 cell: `3月—11月`, `抽取：…`, `第一批：2023年7月20日前`; None when the cell is one
+    line without 抽取 or another line is none of these (the cell is read whole, as before)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines or (len(lines) == 1 and not lines[0].startswith("抽取：")):
+        return None
+    window = None if lines[0].startswith("抽取：") else lines.pop(0)
+    draw = None
+    if lines and lines[0].startswith("抽取："):
+        draw = parse_draw(lines.pop(0)[3:])
+    batches = []
+    for line in lines:
+        m = BATCH_LINE.fullmatch(line)
+        point = parse_date_point(m.group(2)) if m is not None else None
+        if m is None or point is None:
+            return None
+        batches.append((m.group(1), point))
+    return WindowCell(window, draw, batches)
+
+
+JOINT_LINE = re.compile(r"与任务(.+)合并抽取")
+JOINT_NOTE = re.compile(r"(?:注[:：])?合并抽取(?:「(?P<name>.*?)」)?：任务(?P<tasks>[^；]+)"
+                        r"；比例：(?P<rate>.*?)(?:；备注：(?P<remarks>.*))?", re.DOTALL)
+
+
+def split_joint(text: str) -> tuple[str, list[str]]:
+    """A rate cell less its `与任务2、3合并抽取` line, and the other tasks' 序号."""
+    lines = text.split("\n")
+    if len(lines) > 1:
+        m = JOINT_LINE.fullmatch(lines[-1].strip())
+        if m is not None:
+            return "\n".join(lines[:-1]), [n.strip() for n in m.group(1).split("、") if n.strip()]
+    return text, []
+
+
+def split_guide(text: str) -> tuple[str, str | None]:
+    """A 发起 cell with a 指导：X line under it: the lead's text and the guide's."""
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1].startswith("指导："):
+        return "\n".join(lines[:-1]), lines[-1][3:].strip()
+    return text, None
+
+
+def unstated_assist(text: str) -> tuple[bool, str | None]:
+    """配合 `待定` or `待定（是否部门联合抽查：是）`: (True, the words) — else (False, None)."""
+    flat = text.strip()
+    if flat == "待定":
+        return True, None
+    if flat.startswith("待定（") and matching_open(flat) == 2:
+        return True, flat[3:-1]
+    return False, None

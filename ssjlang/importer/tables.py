@@ -72,6 +72,7 @@ class Grid:
     title: str | None = None
     label: str = ""
     problems: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # a document's paragraphs after the table
 
 
 class TableError(Exception):
@@ -301,6 +302,8 @@ def _docx_grids(file: str, data: bytes, sheet: str | None) -> list[Grid]:
             text = clean_text(_paragraph_text(element))
             if text:
                 recent.append(text)
+                if grids:
+                    grids[-1].notes.append(text)
         elif element.tag == f"{_W}tbl":
             grids.append(Grid(file, "docx", _docx_rows(file, element), _title_of(recent),
                               f"第 {len(grids) + 1} 个表格"))
@@ -495,8 +498,25 @@ def _html_grids(file: str, text: str) -> list[Grid]:
         if any(ancestor.tag == "table" for ancestor in table.iterancestors()):
             continue  # a table inside a cell is part of that cell
         title = _html_title(table) or _plan_title(clean_text(page_title or ""))
-        grids.append(Grid(file, "html", _html_rows(file, table), title, f"第 {len(grids) + 1} 个表格"))
+        grids.append(Grid(file, "html", _html_rows(file, table), title, f"第 {len(grids) + 1} 个表格",
+                          notes=_html_notes(table)))
     return grids
+
+
+def _html_notes(table: Any) -> list[str]:
+    """The paragraphs right after a table (up to the next table): notes under it, such as 合并抽取 lines."""
+    notes: list[str] = []
+    node = table.getnext()
+    while node is not None and node.tag != "table" and len(notes) < 50:
+        if not isinstance(node.tag, str):
+            node = node.getnext()
+            continue
+        if any(t.tag == "table" for t in node.iter()):
+            break
+        paragraphs = [p for p in node.iter("p", "li")] or [node]
+        notes += [text for p in paragraphs if (text := clean_text(p.text_content()))]
+        node = node.getnext()
+    return notes
 
 
 def _plan_title(text: str) -> str | None:
