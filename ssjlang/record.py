@@ -19,6 +19,7 @@ from typing import Any
 from . import __version__, draw
 from .canonical import canonical_text
 from .checker import CheckedPlan, load_plan
+from .engine_draw import draw_registry
 from .diagnostics import Diagnostic, InputError, error
 from .export import number
 from .inputs import RECORD as RECORD_LIMIT
@@ -27,6 +28,7 @@ from .nodes import RiskClass, Span
 from .output import csv_bytes, write_directory_atomic
 from .recordschema import JsonPath, Problem, RecordSyntaxError, parse_record, schema_problem, short, where
 from .resolved import Body, BodyKind, DrawUnit, Organisation, ResolvedPlan
+from .teams import TEAM_1, TEAM_2
 from .workdays import calendar_info
 
 BAD_RECORD = "SSJ320"
@@ -165,7 +167,7 @@ def _warning_text(diagnostic: Diagnostic, source: str) -> str:
 
 def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_path: Path | None,
                   descriptor: str, beacon_value: str,
-                  progress: Callable[[str], None] | None) -> dict[str, Any]:
+                  progress: Callable[[str], None] | None, team_rule: str = TEAM_2) -> dict[str, Any]:
     plan: ResolvedPlan = inputs.checked.resolved
     file = inputs.checked.file
     commitment = _commitment(inputs, descriptor)
@@ -173,11 +175,11 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
     seed = draw.seed(commitment["digest"], value)
     year = plan.year
     teams = _Teams(inputs.roster) if inputs.roster is not None else None
-    result = draw.draw_plan(plan, inputs.registry.subjects, seed, file,
-                            teams.headcount if teams is not None else None, office_of, progress)
+    result = draw_registry(plan, inputs.registry, seed, file, teams.headcount if teams is not None else None,
+                           office_of, progress)
     tasks_json = [_unit_json(r) for r in result.units]
     drawn = sorted({p.id for r in result.units for rd in r.rounds for s in rd.strata for p in s.selected})
-    by_id = inputs.registry.by_id
+    by_id = inputs.registry.lookup(drawn)
     visits: dict[str, Any] = {"visits": [], "workload": [], "warnings": []}
     roster_warnings = list(inputs.roster.warnings) if inputs.roster is not None else []
     warnings = ([_warning_text(d, "名录库") for d in inputs.registry.warnings]
@@ -186,12 +188,14 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
     if inputs.roster is not None and teams is not None:
         if progress is not None:
             progress("合并走访、组队、排期")
-        visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields)
+        visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields, team_rule)
     else:
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
     record: dict[str, Any] = {"spec": draw.SPEC}
-    extensions = [*result.extensions, *([ORG_EXTENSION] if inputs.roster is not None and organised(plan) else [])]
+    staffed = inputs.roster is not None
+    extensions = [*result.extensions, *([ORG_EXTENSION] if staffed and organised(plan) else []),
+                  *([TEAM_2] if staffed and team_rule == TEAM_2 else [])]
     if extensions:
         record["extensions"] = extensions
     record.update({
@@ -200,7 +204,7 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         "beacon_value": value,
         "seed": seed,
         "plan": {"file": plan_path.name, "title": plan.title, "year": year, "region": plan.region or ""},
-        "registry": {"file": registry_path.name, "subjects": len(inputs.registry.subjects)},
+        "registry": {"file": registry_path.name, "subjects": inputs.registry.count},
         "roster": ({"file": Path(roster_path).name, "inspectors": len(inputs.roster.inspectors)}
                    if inputs.roster is not None and roster_path is not None else None),
         "calendar": calendar_info(),
@@ -211,6 +215,13 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         "warnings": warnings + list(visits["warnings"]),
     })
     return record
+
+
+def team_rule_of(record: Mapping[str, Any]) -> str:
+    """The team rule a record was made with: SSJ-TEAM-2 when its `extensions` name it, else SSJ-TEAM-1
+    (every record made before SSJ-TEAM-2 existed)."""
+    extensions = record.get("extensions")
+    return TEAM_2 if isinstance(extensions, list) and TEAM_2 in extensions else TEAM_1
 
 
 ORG_EXTENSION = "SSJ-ORG-1"
@@ -275,7 +286,7 @@ def _item_test(selector: Any, kinds: Mapping[str, Any]) -> Any:
 
 
 def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mapping[str, Any], seed: str,
-                 year: int, file: str, kinds: Mapping[str, Any]) -> dict[str, Any]:
+                 year: int, file: str, kinds: Mapping[str, Any], team_rule: str) -> dict[str, Any]:
     from .visits import Selection, TaskInfo, plan_visits
 
     selections: list[Selection] = []
@@ -311,7 +322,7 @@ def _plan_visits(result: draw.PlanDraw, roster: Any, teams: _Teams, by_id: Mappi
                     selections.append(Selection(no, rd.round, p.id, start, end, unit.sub, inspect, assist, items))
     if uncovered:
         raise InputError([_uncovered(level, values, file) for level, values in sorted(uncovered.items())])
-    return plan_visits(selections, infos, roster, seed, year).to_json()
+    return plan_visits(selections, infos, roster, seed, year, team_rule=team_rule).to_json()
 
 
 def _staffing(teams: _Teams, body: Body, subject: Any, uncovered: dict[str, dict[str, int]]) -> str:
@@ -645,7 +656,7 @@ def verify_record(record_path: Path | Mapping[str, Any], plan_path: Path, regist
         return [f"种子 S 不一致 (seed differs)：记录中为 {theirs}，"
                 f"重新计算为 {ours}——记录中的随机源数值或种子被改动过"]
     recomputed = _build_record(inputs, Path(plan_path), Path(registry_path), roster_path, descriptor, value,
-                               None)
+                               None, team_rule_of(record))
     for place, difference in _walk((), record, recomputed, recomputed):
         return [difference + "——记录与其输入文件得出的抽取结果不符 (the record does not match its inputs)"
                 + _calendar_note(record, recomputed, place)]

@@ -1,0 +1,192 @@
+"""SSJ-DRAW-1 and its extensions drawn in the engine (DuckDB): the registry never comes into Python.
+
+The plan reads only a few columns of the registry (the fields its selectors, sub-populations, escalation
+profiles and levels name, and the credit class). Subjects alike in all of them form one *cell*; the
+engine groups the registry into cells once (`Cells`), and everything that decides *who is in which
+stratum* — selectors, sub-populations, classes, offices — runs in Python on one representative subject
+per cell, with the very code of the draw in Python (`selector`, `draw.design_unit`): the same semantics by
+construction, at the cost of a few thousand cells instead of 10^7 subjects. What touches every subject —
+the key K = H(S_tr + "|" + id) of each member, the first k by (K, id), the population digest — runs in
+the engine (`EngineDrawer`), ordered on unique keys, so parallelism never changes a result.
+
+A plan whose selectors test a column where (almost) every subject differs (名称, 统一社会信用代码) makes
+as many cells as subjects: still right, no longer fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from . import engine
+from .draw import Cells, Drawer, Pick, PlanDraw, draw_plan, population_digest
+from .nodes import And, Compare, Not, Or, RiskClass, Selector
+from .resolved import Body, ResolvedPlan, SubgroupRates
+
+DIGEST_IN_ONE_QUERY = 2_000_000
+"""Strata up to this size are digested by one query; larger ones a block of registry positions at a time."""
+REGISTRY_BLOCK = 1 << 21
+
+
+class CellSubject:
+    """One cell of the registry as a population entry: a representative subject (holding only the
+    columns the plan reads), the cell number and how many subjects it stands for."""
+
+    __slots__ = ("cell", "subject", "weight")
+
+    def __init__(self, subject: Any, cell: int, weight: int) -> None:
+        self.subject = subject
+        self.cell = cell
+        self.weight = weight
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.subject, name)
+
+
+def _compares(selector: Selector | None) -> Iterator[Compare]:
+    if selector is None:
+        return
+    if isinstance(selector, And | Or):
+        for operand in selector.operands:
+            yield from _compares(operand)
+    elif isinstance(selector, Not):
+        yield from _compares(selector.operand)
+    elif isinstance(selector, Compare):
+        yield selector
+
+
+def _route_bodies(plan: ResolvedPlan) -> Iterable[Body]:
+    for unit in plan.units:
+        yield from unit.inspecting
+
+
+def read_columns(plan: ResolvedPlan, registry: Any) -> list[int]:
+    """The registry columns (0-based) the draw reads: selector fields, sub-population rules, profile
+    columns, level routing fields (the credit class is always read, as the `risk` column)."""
+    from .selector import _resolve_field
+
+    kinds = dict(plan.fields)
+    names: set[str] = set()
+    for unit in plan.units:
+        selectors = [unit.selector]
+        if isinstance(unit.rate, SubgroupRates):
+            selectors += [rule.selector for rule in unit.rate.rules]
+        for selector in selectors:
+            for compare in _compares(selector):
+                resolved = _resolve_field(compare.field.value, kinds)
+                if resolved is not None:
+                    names.add(resolved[0])
+        if unit.profile is not None and not unit.profile.credit:
+            names.add(unit.profile.field)
+    for body in _route_bodies(plan):
+        if body.is_level and body.route_field is not None:
+            names.add(body.route_field)
+    columns = registry.columns
+    return sorted({columns[n] for n in names if n in columns and n != "风险等级"})
+
+
+class RegistryCells:
+    """The registry grouped into cells: `members` (pos, id, cell) in id order, `entries` for the draw."""
+
+    def __init__(self, plan: ResolvedPlan, registry: Any) -> None:
+        self.con = engine.connection()
+        self.registry = registry
+        self.columns = read_columns(plan, registry)
+        self.members = engine.unique_name("t_members")
+        self.cells = engine.unique_name("t_cells")
+        split = "string_split(line, chr(9))"
+        values = [f"{split}[{c + 1}] AS v{c}" for c in self.columns]
+        keys = ["risk"] + [f"v{c}" for c in self.columns]
+        inner = f"SELECT rowid AS pos, id, risk{''.join(', ' + v for v in values)} FROM {registry.table}"
+        self.con.execute(
+            f"CREATE TABLE {self.cells} AS SELECT (row_number() OVER (ORDER BY {', '.join(keys)})) - 1 AS cell, "
+            f"{', '.join(keys)}, count(*) AS n FROM ({inner}) GROUP BY {', '.join(keys)}")
+        on = " AND ".join(f"m.{k} = c.{k}" for k in keys)
+        self.con.execute(f"CREATE TABLE {self.members} AS SELECT m.pos, m.id, c.cell FROM ({inner}) m "
+                         f"JOIN {self.cells} c ON {on} ORDER BY m.pos")
+
+    def entries(self) -> list[CellSubject]:
+        """A representative subject per cell (only the read columns filled in), in cell order."""
+        from .registry import Subject, _split, parse_capital
+
+        reg = self.registry
+        width = len(reg.header)
+        col = {name: reg.columns.get(name) for name in ("统一社会信用代码", "名称", "类型", "行业类别", "注册资本",
+                                                         "所属区域")}
+        out = []
+        rows = self.con.execute(f"SELECT cell, n, risk{''.join(f', v{c}' for c in self.columns)} "
+                                f"FROM {self.cells} ORDER BY cell").fetchall()
+        for values in rows:
+            cell, n, risk = values[:3]
+            cells = [""] * width
+            for c, v in zip(self.columns, values[3:], strict=True):
+                cells[c] = v or ""
+
+            def get(name: str, cells: list[str] = cells) -> str:
+                i = col[name]
+                return "" if i is None else cells[i]
+
+            try:
+                capital: Decimal | None = parse_capital(get("注册资本"), reg.capital_unit)
+            except ValueError:
+                capital = None
+            subject = Subject(get("统一社会信用代码"), get("名称"), get("类型"), _split(get("行业类别")),
+                              RiskClass(risk), capital, get("所属区域"), 0, tuple(cells), reg.columns)
+            out.append(CellSubject(subject, int(cell), int(n)))
+        return out
+
+    def close(self) -> None:
+        engine.drop(self.members)
+        engine.drop(self.cells)
+
+
+class EngineDrawer(Drawer):
+    """Keys, ranks and digests of strata held as engine cells (SSJ-DRAW-1 §4, §5, the population digest)."""
+
+    def __init__(self, cells: RegistryCells) -> None:
+        self.con = cells.con
+        self.members = cells.members
+        self.registry_size = cells.registry.count
+
+    def digest(self, ids: Any) -> str:
+        if not isinstance(ids, Cells):
+            return population_digest(ids)
+        where = "cell IN (SELECT unnest(?::INTEGER[]))"
+        cells = sorted(ids.cells)
+        if ids.size <= DIGEST_IN_ONE_QUERY:
+            found = self.con.execute(f"SELECT string_agg(id || chr(10), '' ORDER BY pos) FROM {self.members} "
+                                     f"WHERE {where}", [cells]).fetchone()
+            text = found[0] if found is not None and found[0] is not None else ""
+            return engine.sha256_of(text.encode("utf-8"), iter(()))
+        blocks = engine.digest_blocks(self.con, f"(SELECT pos, id FROM {self.members} WHERE {where})",
+                                      "id || chr(10)", "pos", self.registry_size, params=[cells],
+                                      block=REGISTRY_BLOCK)
+        return engine.sha256_of(b"", blocks)
+
+    def select(self, stream_hex: str, ids: Any, excluded: set[str], k: int) -> list[Pick]:
+        if k <= 0:
+            return []
+        exclude = ""
+        params: list[Any] = [stream_hex + "|", sorted(ids.cells)]
+        if excluded:
+            exclude = " AND id NOT IN (SELECT unnest(?::VARCHAR[]))"
+            params.append(sorted(excluded))
+        params.append(k)
+        rows = self.con.execute(
+            f"SELECT id, sha256(? || id) AS key FROM {self.members} WHERE cell IN (SELECT unnest(?::INTEGER[]))"
+            f"{exclude} ORDER BY key, id LIMIT ?", params).fetchall()
+        return [Pick(rank, i, key) for rank, (i, key) in enumerate(rows, start=1)]
+
+
+def draw_registry(plan: ResolvedPlan, registry: Any, seed_hex: str, file: str,
+                  headcounts: Callable[[Body, str | None], int | None] | None = None,
+                  office_of: Callable[[Body, object], str | None] | None = None,
+                  progress: Callable[[str], None] | None = None) -> PlanDraw:
+    """`draw.draw_plan` over a registry in the engine (raises InputError as it does)."""
+    cells = RegistryCells(plan, registry)
+    try:
+        return draw_plan(plan, cells.entries(), seed_hex, file, headcounts, office_of, progress,
+                         EngineDrawer(cells))
+    finally:
+        cells.close()
