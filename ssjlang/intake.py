@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import engine
+from .stages import stage
 from .uscc import ALPHABET, WEIGHTS
 
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -165,8 +166,9 @@ class EngineRegistry:
         self.close()
         count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         n = int(count[0]) if count else 0
-        digest = engine.sha256_of((header_line + "\n").encode("utf-8"),
-                                  engine.digest_blocks(self.con, table, "line || chr(10)", "rowid", n))
+        with stage("digest"):
+            digest = engine.sha256_of((header_line + "\n").encode("utf-8"),
+                                      engine.digest_blocks(self.con, table, "line || chr(10)", "rowid", n))
         return table, digest, n
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ from .nodes import RiskClass, Span
 from .output import csv_bytes, write_directory_atomic
 from .recordschema import JsonPath, Problem, RecordSyntaxError, parse_record, schema_problem, short, where
 from .resolved import Body, BodyKind, DrawUnit, Organisation, ResolvedPlan
+from .stages import stage
 from .teams import TEAM_1, TEAM_2
 from .workdays import calendar_info
 
@@ -71,14 +72,17 @@ def _load_inputs(plan_path: Path, registry_path: Path, roster_path: Path | None,
 
     say = progress or (lambda _m: None)
     say(f"读取计划 {plan_path}")
-    checked = load_plan(Path(plan_path))
+    with stage("plan"):
+        checked = load_plan(Path(plan_path))
     say(f"读取名录库 {registry_path}")
-    registry = load_registry(Path(registry_path), encoding=encoding)
+    with stage("registry"):
+        registry = load_registry(Path(registry_path), encoding=encoding)
     roster = None
     if roster_path is not None:
         say(f"读取执法人员名录 {roster_path}")
-        roster = load_roster(Path(roster_path), roster_departments(checked.resolved.organisation),
-                             encoding=encoding)
+        with stage("roster"):
+            roster = load_roster(Path(roster_path), roster_departments(checked.resolved.organisation),
+                                 encoding=encoding)
     return Inputs(checked, registry, roster, draw.plan_digest(checked.source), registry.digest,
                   roster.digest if roster is not None else NO_ROSTER)
 
@@ -175,11 +179,13 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
     seed = draw.seed(commitment["digest"], value)
     year = plan.year
     teams = _Teams(inputs.roster) if inputs.roster is not None else None
-    result = draw_registry(plan, inputs.registry, seed, file, teams.headcount if teams is not None else None,
-                           office_of, progress)
+    with stage("subject draw"):
+        result = draw_registry(plan, inputs.registry, seed, file,
+                               teams.headcount if teams is not None else None, office_of, progress)
     tasks_json = [_unit_json(r) for r in result.units]
     drawn = sorted({p.id for r in result.units for rd in r.rounds for s in rd.strata for p in s.selected})
-    by_id = inputs.registry.lookup(drawn)
+    with stage("record"):
+        by_id = inputs.registry.lookup(drawn)
     visits: dict[str, Any] = {"visits": [], "workload": [], "warnings": []}
     roster_warnings = list(inputs.roster.warnings) if inputs.roster is not None else []
     warnings = ([_warning_text(d, "名录库") for d in inputs.registry.warnings]
@@ -188,7 +194,8 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
     if inputs.roster is not None and teams is not None:
         if progress is not None:
             progress("合并走访、组队、排期")
-        visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields, team_rule)
+        with stage("visits"):
+            visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields, team_rule)
     else:
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")

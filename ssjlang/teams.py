@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from os import PathLike
 from typing import Protocol
 
+from . import stages
 from .diagnostics import Diagnostic, Related, cell_span, error, warning
 from .nodes import NO_SPAN, Span
 
@@ -116,6 +118,7 @@ class TeamHeaps:
                load: dict[str, int]) -> tuple[TeamMember, ...]:
         """Fill the slots in order; `blocked(department)` names who cannot go that day (recused, on leave,
         at the daily cap). The caller has checked that every slot can be filled. `load` is updated."""
+        start = time.perf_counter()
         chosen: set[str] = set()
         members: list[TeamMember] = []
         for slot in slots:
@@ -137,6 +140,7 @@ class TeamHeaps:
             chosen.add(badge)
             inspector = self.index.inspector(badge)
             members.append(TeamMember(badge, inspector.name, slot.department, slot.lead))
+        stages.add("teams", time.perf_counter() - start)
         return tuple(members)
 
 
