@@ -9,20 +9,26 @@ construction, at the cost of a few thousand cells instead of 10^7 subjects. What
 the key K = H(S_tr + "|" + id) of each member, the first k by (K, id), the population digest — runs in
 the engine (`EngineDrawer`), ordered on unique keys, so parallelism never changes a result.
 
-A plan whose selectors test a column where (almost) every subject differs (名称, 统一社会信用代码) makes
-as many cells as subjects: still right, no longer fast.
+Comparisons SQL decides exactly — text equality, 属于 / 不属于, substring 包含 on a text column (名称,
+统一社会信用代码, 类型, 地址…: canonical text compares as code points, which UTF-8 bytes preserve) — are
+evaluated in the engine first and enter a cell as one flag (`_Flags`), so `名称 = "晋城市医疗保险事务中心"`
+does not make a cell per name. List, number, date and class comparisons are decided in Python on the
+cell's values. A plan comparing such a column where (almost) every subject differs would make as many
+cells as subjects: still right, no longer fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from . import engine
 from .draw import Cells, Drawer, Pick, PlanDraw, draw_plan, population_digest
-from .nodes import And, Compare, Not, Or, RiskClass, Selector
-from .resolved import Body, ResolvedPlan, SubgroupRates
+from .nodes import And, Compare, CompareOp, FieldKind, Name, Not, Or, RiskClass, Selector, Text, ValueList
+from .resolved import Body, DrawUnit, ResolvedPlan, SubgroupRates
 
 DIGEST_IN_ONE_QUERY = 2_000_000
 """Strata up to this size are digested by one query; larger ones a block of registry positions at a time."""
@@ -61,7 +67,88 @@ def _route_bodies(plan: ResolvedPlan) -> Iterable[Body]:
         yield from unit.inspecting
 
 
-def read_columns(plan: ResolvedPlan, registry: Any) -> list[int]:
+FLAG_PREFIX = "\x00flag"
+"""Flag fields are named with a NUL, which no canonical header holds: they never meet a real column."""
+_EXACT_OPS = frozenset({CompareOp.EQ, CompareOp.NE, CompareOp.IN, CompareOp.NOT_IN, CompareOp.CONTAINS})
+
+
+class _Flags:
+    """Comparisons on text columns that SQL decides exactly, each replaced in the plan by a flag field
+    (`FLAG_PREFIX` + n = "1") whose value the engine computes per subject."""
+
+    def __init__(self, registry: Any, kinds: Mapping[str, FieldKind]) -> None:
+        self.registry = registry
+        self.kinds = kinds
+        self.sql: list[str] = []
+        self.tests: list[tuple[int | None, CompareOp, list[str]]] = []
+        self._seen: dict[Compare, str] = {}
+
+    def compare(self, node: Compare) -> Selector:
+        from .canonical import canonical_id
+        from .selector import _resolve_field, _scalar_text
+
+        resolved = _resolve_field(node.field.value, self.kinds)
+        if resolved is None or node.op not in _EXACT_OPS:
+            return node
+        name, kind, standard = resolved
+        if kind is not FieldKind.TEXT or (standard and name == "风险等级"):
+            return node
+        values = node.value.values if isinstance(node.value, ValueList) else (node.value,)
+        if len(values) > 1 and node.op in (CompareOp.EQ, CompareOp.NE, CompareOp.CONTAINS):
+            return node  # an error the Python selector reports (SSJ318)
+        texts = [_scalar_text(v) for v in values]
+        if standard and name == "统一社会信用代码":
+            texts = [canonical_id(t) for t in texts]
+        if node in self._seen:
+            flag = self._seen[node]
+        else:
+            column = self.registry.columns.get(name)
+            self.tests.append((column, node.op, texts))
+            flag = f"{FLAG_PREFIX}{len(self.sql)}"
+            self.sql.append(self.render(len(self.tests) - 1, lambda c: f"string_split(line, chr(9))[{c + 1}]"))
+            self._seen[node] = flag
+        return Compare(Name(flag, node.field.span), CompareOp.EQ, Text("1", node.field.span), node.span)
+
+    def render(self, i: int, cell_of: Callable[[int], str]) -> str:
+        """SQL of flag i ('1' or '0') over a subject's cells (`cell_of(column)` gives a cell's SQL)."""
+        column, op, texts = self.tests[i]
+        cell = "''" if column is None else f"coalesce({cell_of(column)}, '')"
+        listed = ", ".join(engine.quote_literal(t) for t in texts)
+        predicate = {CompareOp.EQ: f"{cell} = {listed}", CompareOp.NE: f"{cell} <> {listed}",
+                     CompareOp.IN: f"{cell} IN ({listed})", CompareOp.NOT_IN: f"{cell} NOT IN ({listed})",
+                     CompareOp.CONTAINS: f"position({listed} IN {cell}) > 0"}[op]
+        return f"CASE WHEN {predicate} THEN '1' ELSE '0' END"
+
+    def selector(self, node: Selector | None) -> Selector | None:
+        if node is None:
+            return None
+        if isinstance(node, And | Or):
+            return replace(node, operands=tuple(self.selector(o) for o in node.operands))
+        if isinstance(node, Not):
+            return replace(node, operand=self.selector(node.operand))
+        if isinstance(node, Compare):
+            return self.compare(node)
+        return node
+
+    def unit(self, unit: DrawUnit) -> DrawUnit:
+        rate = unit.rate
+        if isinstance(rate, SubgroupRates):
+            rate = replace(rate, rules=tuple(replace(r, selector=self.selector(r.selector)) for r in rate.rules))
+        return replace(unit, selector=self.selector(unit.selector), rate=rate)
+
+    def names(self) -> list[str]:
+        return [f"{FLAG_PREFIX}{i}" for i in range(len(self.sql))]
+
+
+def engine_plan(plan: ResolvedPlan, registry: Any) -> tuple[Any, _Flags]:
+    """The plan as the engine's draw reads it (`fields`, `units`), its exact text comparisons as flags."""
+    flags = _Flags(registry, dict(plan.fields))
+    units = tuple(flags.unit(u) for u in plan.units)
+    fields = {**dict(plan.fields), **{n: FieldKind.TEXT for n in flags.names()}}
+    return SimpleNamespace(fields=fields, units=units), flags
+
+
+def read_columns(plan: Any, registry: Any) -> list[int]:
     """The registry columns (0-based) the draw reads: selector fields, sub-population rules, profile
     columns, level routing fields (the credit class is always read, as the `risk` column)."""
     from .selector import _resolve_field
@@ -75,7 +162,7 @@ def read_columns(plan: ResolvedPlan, registry: Any) -> list[int]:
         for selector in selectors:
             for compare in _compares(selector):
                 resolved = _resolve_field(compare.field.value, kinds)
-                if resolved is not None:
+                if resolved is not None and not resolved[0].startswith(FLAG_PREFIX):
                     names.add(resolved[0])
         if unit.profile is not None and not unit.profile.credit:
             names.add(unit.profile.field)
@@ -92,12 +179,15 @@ class RegistryCells:
     def __init__(self, plan: ResolvedPlan, registry: Any) -> None:
         self.con = engine.connection()
         self.registry = registry
-        self.columns = read_columns(plan, registry)
+        self.plan, self.flags = engine_plan(plan, registry)
+        self.columns = read_columns(self.plan, registry)
         self.members = engine.unique_name("t_members")
         self.cells = engine.unique_name("t_cells")
         split = "string_split(line, chr(9))"
         values = [f"{split}[{c + 1}] AS v{c}" for c in self.columns]
-        keys = ["risk"] + [f"v{c}" for c in self.columns]
+        values += [f"{sql} AS f{i}" for i, sql in enumerate(self.flags.sql)]
+        keys = ["risk"] + [f"v{c}" for c in self.columns] + [f"f{i}" for i in range(len(self.flags.sql))]
+        self.keys = keys
         inner = f"SELECT rowid AS pos, id, risk{''.join(', ' + v for v in values)} FROM {registry.table}"
         self.con.execute(
             f"CREATE TABLE {self.cells} AS SELECT (row_number() OVER (ORDER BY {', '.join(keys)})) - 1 AS cell, "
@@ -108,20 +198,23 @@ class RegistryCells:
 
     def entries(self) -> list[CellSubject]:
         """A representative subject per cell (only the read columns filled in), in cell order."""
-        from .registry import Subject, _split, parse_capital
+        from .registry import ColumnIndex, Subject, _split, parse_capital
 
         reg = self.registry
         width = len(reg.header)
         col = {name: reg.columns.get(name) for name in ("统一社会信用代码", "名称", "类型", "行业类别", "注册资本",
                                                          "所属区域")}
         out = []
-        rows = self.con.execute(f"SELECT cell, n, risk{''.join(f', v{c}' for c in self.columns)} "
-                                f"FROM {self.cells} ORDER BY cell").fetchall()
+        flag_names = self.flags.names()
+        columns = ColumnIndex({**dict(reg.columns), **{n: width + i for i, n in enumerate(flag_names)}})
+        rows = self.con.execute(f"SELECT cell, n, {', '.join(self.keys)} FROM {self.cells} ORDER BY cell").fetchall()
         for values in rows:
             cell, n, risk = values[:3]
-            cells = [""] * width
-            for c, v in zip(self.columns, values[3:], strict=True):
+            cells = [""] * (width + len(flag_names))
+            for c, v in zip(self.columns, values[3:3 + len(self.columns)], strict=True):
                 cells[c] = v or ""
+            for i, v in enumerate(values[3 + len(self.columns):]):
+                cells[width + i] = v
 
             def get(name: str, cells: list[str] = cells) -> str:
                 i = col[name]
@@ -132,7 +225,7 @@ class RegistryCells:
             except ValueError:
                 capital = None
             subject = Subject(get("统一社会信用代码"), get("名称"), get("类型"), _split(get("行业类别")),
-                              RiskClass(risk), capital, get("所属区域"), 0, tuple(cells), reg.columns)
+                              RiskClass(risk), capital, get("所属区域"), 0, tuple(cells), columns)
             out.append(CellSubject(subject, int(cell), int(n)))
         return out
 
@@ -186,7 +279,7 @@ def draw_registry(plan: ResolvedPlan, registry: Any, seed_hex: str, file: str,
     """`draw.draw_plan` over a registry in the engine (raises InputError as it does)."""
     cells = RegistryCells(plan, registry)
     try:
-        return draw_plan(plan, cells.entries(), seed_hex, file, headcounts, office_of, progress,
+        return draw_plan(cells.plan, cells.entries(), seed_hex, file, headcounts, office_of, progress,
                          EngineDrawer(cells))
     finally:
         cells.close()

@@ -623,6 +623,17 @@ def _calendar_note(record: Mapping[str, Any], recomputed: Mapping[str, Any], pla
             f"请安装记录所用版本 (pip install chinesecalendar=={theirs.get('version')}) 后重新核验")
 
 
+def record_sql(record: Mapping[str, Any], plan_path: Path, registry_path: Path, roster_path: Path | None,
+               encoding: str | None = None, record_name: str = RECORD_FILE) -> str:
+    """The subject draw of a (verified) record as plain SQL for an auditor's database (draw_sql)."""
+    from .draw_sql import script
+
+    inputs = _load_inputs(plan_path, registry_path, roster_path, encoding)
+    teams = _Teams(inputs.roster) if inputs.roster is not None else None
+    return script(inputs.checked.resolved, inputs.registry, str(record["seed"]), inputs.checked.file, record_name,
+                  teams.headcount if teams is not None else None, office_of)
+
+
 def verify_record(record_path: Path | Mapping[str, Any], plan_path: Path, registry_path: Path,
                   roster_path: Path | None, encoding: str | None = None) -> list[str]:
     """Recompute a published draw: [] when it matches, else the first difference in words.

@@ -152,7 +152,7 @@ def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beac
 def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None,
                    encoding: str | None, engine_threads: int | None, sql: bool) -> None:
     """Recompute a published draw: prints "verified", or the first difference (exit 1)."""
-    from ..record import BAD_RECORD, NO_ROSTER, load_record, verify_record
+    from ..record import BAD_RECORD, NO_ROSTER, load_record, record_sql, verify_record
 
     _engine(engine_threads)
     try:
@@ -173,6 +173,13 @@ def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None
         for line in differences:
             click.echo(f"not verified: {line}")
         raise SystemExit(EXIT_INPUT)
+    if sql:
+        try:
+            click.echo(record_sql(data, plan, registry, roster, encoding, Path(record).name), nl=False)
+        except InputError as exc:
+            fail_input(exc, [plan, registry, roster])
+        click.echo("-- verified", err=True)
+        return
     click.echo("verified")
 
 
