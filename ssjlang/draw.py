@@ -868,7 +868,7 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
                     groups[gi].append(s)
                     break
             else:
-                ungrouped += 1
+                ungrouped += getattr(s, "weight", 1)
         if ungrouped:
             b.warnings.append(warning(UNGROUPED, f"{b.label}：{ungrouped} 个对象不属于任何分组，不参与抽查 "
                                       f"(subjects in no group are not drawn)",

@@ -68,85 +68,85 @@ class Flagged:
 
 class EngineRegistry:
     """Checks the records of an engine table (see `tables.EngineTable`) as a registry and builds the
-    subjects table from them (see the module docstring)."""
+    subjects table from them (see the module docstring). Every query reads the records table directly:
+    the checks are aggregates and filters over it, and only the subjects table is sorted."""
 
     def __init__(self, table: str, first_row: int, layout: Layout) -> None:
         self.con = engine.connection()
         self.layout = layout
         self.table = table
-        self.risk_map = engine.unique_name("t_risk_cells")
+        self.risk_map: dict[str, str | None] = {}
         self.row = f"(rowid + {first_row})"
         w = layout.width
-        nonblank = "coalesce(list_bool_or(list_transform(cells, lambda c: c <> '')), false)"
-        self.rows = f"{self.row} > {layout.header_row} AND {nonblank}"
         self.extra = (f"CASE WHEN len(cells) > {w} THEN list_position(list_transform(cells[{w + 1}:], "
                       f"lambda c: c <> ''), true) + {w} END")
-        self.keys = engine.unique_name("t_registry_keys")
-        cell = {name: (self.cell(c) if c is not None else "''") for name, c in
-                (("risk", layout.risk_col), ("capital", layout.capital_col), ("name", layout.name_col))}
-        ident = self.cell(layout.id_col)
-        self.con.execute(
-            f"CREATE TABLE {self.keys} AS SELECT rowid AS rid, {self.row} AS row, len(cells) AS n, "
-            f"{self.extra} AS extra, id, {cell['risk']} AS risk, {cell['capital']} AS capital, "
-            f"{cell['name']} = '' AS noname, {valid_uscc_sql('id')} AS valid "
-            f"FROM (SELECT rowid, cells, {ident} AS id FROM {self.table} WHERE {self.rows})")
-        self.accepted = "extra IS NULL AND id <> ''"
+        self.fits = f"(CASE WHEN len(cells) <= {w} THEN true ELSE ({self.extra}) IS NULL END)"
+        id_cell = f"translate(coalesce(cells[{layout.id_col + 1}], ''), '{_LOWER}', '{_UPPER}')"
+        # every query reads the data rows (after the header, not blank) with the canonical id computed once
+        self.base = (f"(SELECT {self.row} AS row, cells, {id_cell} AS id FROM {table} "
+                     f"WHERE {self.row} > {layout.header_row} AND filled)")
+        self.ident = "id"
+        self.accepted = f"{self.fits} AND id <> ''"
 
     def cell(self, i: int) -> str:
         """SQL of the i-th cell (0-based) fitted to the header: '' beyond the row; the id canonical."""
-        cell = f"coalesce(cells[{i + 1}], '')"
-        if i == self.layout.id_col:
-            cell = f"translate({cell}, '{_LOWER}', '{_UPPER}')"
-        return cell
+        return "id" if i == self.layout.id_col else f"coalesce(cells[{i + 1}], '')"
 
     def distinct(self, col: int | None) -> list[str]:
         """The distinct cells of a column (the standard low-variety ones: 风险等级)."""
         if col is None:
             return []
-        assert col == self.layout.risk_col
-        return [r[0] for r in self.con.execute(f"SELECT DISTINCT risk FROM {self.keys}").fetchall()]
+        return [r[0] for r in self.con.execute(
+            f"SELECT DISTINCT {self.cell(col)} FROM {self.base}").fetchall()]
 
     def odd_capitals(self) -> list[str]:
         """Distinct 注册资本 cells that are not a plain number (those parse in SQL as they are)."""
         col = self.layout.capital_col
         if col is None:
             return []
+        cell = self.cell(col)
         return [r[0] for r in self.con.execute(
-            f"SELECT DISTINCT capital FROM {self.keys} WHERE capital <> '' AND NOT "
-            f"regexp_full_match(capital, '{_PLAIN_NUMBER_SQL[1:-1]}')").fetchall()]
+            f"SELECT DISTINCT {cell} AS c FROM {self.base} WHERE {cell} <> '' AND NOT "
+            f"regexp_full_match({cell}, '{_PLAIN_NUMBER_SQL[1:-1]}')").fetchall()]
 
     def set_risks(self, letters: Mapping[str, str | None]) -> None:
         """The class letter of every distinct 风险等级 cell (None: does not parse)."""
-        self.con.execute(f"CREATE OR REPLACE TABLE {self.risk_map} (cell VARCHAR, letter VARCHAR)")
-        if letters:
-            self.con.executemany(f"INSERT INTO {self.risk_map} VALUES (?, ?)", list(letters.items()))
+        self.risk_map = dict(letters)
+
+    def _risk_sql(self) -> str:
+        col = self.layout.risk_col
+        if col is None:
+            return "'U'"
+        whens = " ".join(f"WHEN {engine.quote_literal(c)} THEN {engine.quote_literal(letter)}"
+                         for c, letter in sorted(self.risk_map.items()) if letter is not None)
+        return f"CASE {self.cell(col)} {whens} ELSE 'U' END" if whens else "'U'"
 
     def duplicates(self) -> dict[str, int]:
         """Each id held by more than one accepted row → the first such row."""
         return {i: int(r) for i, r in self.con.execute(
-            f"SELECT id, min(row) FROM {self.keys} WHERE {self.accepted} GROUP BY id HAVING count(*) > 1").fetchall()}
+            f"SELECT id, min(row) FROM {self.base} WHERE {self.accepted} GROUP BY id HAVING count(*) > 1").fetchall()}
 
     def flagged(self, bad_capitals: list[str], duplicates: Mapping[str, int]) -> Iterator[Flagged]:
         """Rows that need a diagnostic (or might), in row order."""
         lay = self.layout
-        tests = ["extra IS NOT NULL", "id = ''", "NOT valid"]
-        if lay.risk_col is not None:
-            tests.append(f"risk IN (SELECT cell FROM {self.risk_map} WHERE letter IS NULL)")
+        tests = [f"NOT {self.fits}", f"{self.ident} = ''", f"NOT {valid_uscc_sql(self.ident)}"]
+        params: list[object] = []
+        bad_risks = sorted(c for c, letter in self.risk_map.items() if letter is None)
+        if lay.risk_col is not None and bad_risks:
+            tests.append(f"{self.cell(lay.risk_col)} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(bad_risks)
         if lay.capital_col is not None and bad_capitals:
-            self.con.execute("CREATE OR REPLACE TEMP TABLE t_bad_capitals (cell VARCHAR)")
-            self.con.executemany("INSERT INTO t_bad_capitals VALUES (?)", [(c,) for c in bad_capitals])
-            tests.append("capital IN (SELECT cell FROM t_bad_capitals)")
+            tests.append(f"{self.cell(lay.capital_col)} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(bad_capitals))
         if duplicates:
-            self.con.execute("CREATE OR REPLACE TEMP TABLE t_duplicates (id VARCHAR)")
-            self.con.executemany("INSERT INTO t_duplicates VALUES (?)", [(i,) for i in duplicates])
-            tests.append("id IN (SELECT id FROM t_duplicates)")
+            tests.append(f"{self.ident} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(sorted(duplicates))
         if lay.name_col is not None:
-            tests.append("noname")
+            tests.append(f"{self.cell(lay.name_col)} = ''")
         cols = ", ".join(self.cell(i) for i in range(lay.width))
         cursor = self.con.execute(
-            f"SELECT k.row, k.n, k.extra, {cols} FROM {self.table} t JOIN "
-            f"(SELECT rid, row, n, extra FROM {self.keys} WHERE " + " OR ".join(f"({t})" for t in tests)
-            + f") k ON t.rowid = k.rid ORDER BY k.row")
+            f"SELECT row, len(cells), {self.extra}, {cols} FROM {self.base} WHERE "
+            + " OR ".join(f"({t})" for t in tests) + " ORDER BY row", params)
         while batch := cursor.fetchmany(10_000):
             for values in batch:
                 yield Flagged(int(values[0]), int(values[1]), values[2], list(values[3:]))
@@ -156,14 +156,11 @@ class EngineRegistry:
         its row count and R. `line` is the canonical cells joined by TAB: the row as R hashes it."""
         lay = self.layout
         table = engine.unique_name("t_registry")
-        risk = "coalesce(m.letter, 'U')" if lay.risk_col is not None else "'U'"
         line = "concat_ws(chr(9), " + ", ".join(self.cell(i) for i in range(lay.width)) + ")"
         self.con.execute(
-            f"CREATE TABLE {table} AS SELECT k.id, k.row, {risk} AS risk, {line} AS line "
-            f"FROM {self.table} t JOIN {self.keys} k ON t.rowid = k.rid LEFT JOIN {self.risk_map} m "
-            f"ON m.cell = k.risk WHERE {self.accepted.replace('extra', 'k.extra').replace('id <>', 'k.id <>')} "
-            f"ORDER BY k.id")
-        self.close()
+            f"CREATE TABLE {table} AS SELECT id, row, {self._risk_sql()} AS risk, "
+            f"{line} AS line FROM {self.base} WHERE {self.accepted} ORDER BY id")
+        engine.drop(self.table)
         count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         n = int(count[0]) if count else 0
         with stage("digest"):
@@ -172,8 +169,7 @@ class EngineRegistry:
         return table, digest, n
 
     def close(self) -> None:
-        engine.drop(self.risk_map)
-        engine.drop(self.keys)
+        """Nothing is left behind: the records table belongs to the caller."""
 
 
 def capital_parses(cells: list[str], parse: Callable[[str], Decimal | None]) -> list[str]:

@@ -363,22 +363,20 @@ class Registry:
             return {i: self._by_id[i] for i in ids}
         wanted = sorted(set(ids))
         found: dict[str, Subject] = {}
-        con = engine.connection()
-        for start in range(0, len(wanted), 50_000):
-            chunk = wanted[start:start + 50_000]
-            con.execute("CREATE OR REPLACE TEMP TABLE t_wanted (id VARCHAR)")
-            con.executemany("INSERT INTO t_wanted VALUES (?)", [(i,) for i in chunk])
-            for subject in self.fetch(f"SELECT r.* FROM {self.table} r SEMI JOIN t_wanted w ON r.id = w.id"):
+        for start in range(0, len(wanted), 100_000):
+            chunk = wanted[start:start + 100_000]
+            query = f"SELECT * FROM {self.table} WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY id"
+            for subject in self.fetch(query, [chunk]):
                 found[subject.id] = subject
         return found
 
-    def fetch(self, query: str) -> Iterator[Subject]:
+    def fetch(self, query: str, params: list[Any] | None = None) -> Iterator[Subject]:
         """Subjects from a query over the registry table (all its columns, in table order)."""
         columns = self.columns
         col = {name: columns.get(name) for name in REGISTRY_ATTRIBUTES}
         categories: dict[str, tuple[str, ...]] = {}
         capitals: dict[str, Decimal | None] = {}
-        cursor = engine.connection().execute(query)
+        cursor = engine.connection().execute(query, params or [])
         while batch := cursor.fetchmany(10_000):
             for values in batch:
                 sid, row, risk, line = values[:4]

@@ -655,8 +655,9 @@ def _odd_line_pattern(delimiter: str) -> str:
 @dataclass
 class EngineTable:
     """A table in the engine: `table` holds one row per record, in file order (its rowid + `first_row`
-    is the record's number; header row = 1), with a column `cells` (VARCHAR[]) of canonical text; blank
-    rows included. `head` is its first records, for finding the header."""
+    is the record's number; header row = 1), with a column `cells` (VARCHAR[]) of canonical text and
+    `filled` (false for a blank row: every cell empty); blank rows included. `head` is its first records,
+    for finding the header."""
 
     table: str
     first_row: int
@@ -731,12 +732,14 @@ def _read_lines(path: Path, delimiter: str, new_line: str, odd: str | None, trim
     name = engine.unique_name("t_lines")
     flag = f", regexp_matches(coalesce(line, ''), {engine.quote_literal(odd)}) AS odd" if odd is not None else ""
     cells = f"string_split(coalesce(line, ''), {engine.quote_literal(delimiter)})"
+    filled = "length(coalesce(line, '')) > len(cells) - 1"  # more than the delimiters: a cell is not blank
     if trim:
         cells = f"list_transform({cells}, lambda c: trim(c, {_WS_SQL}))"
+        filled = "coalesce(list_bool_or(list_transform(cells, lambda c: c <> '')), false)"
     con.execute(
-        f"CREATE TABLE {name} AS SELECT {cells} "
-        f"AS cells{flag} FROM read_csv(?, header=false, delim='{_NUL_DELIMITER}', quote='', escape='', "
-        f"auto_detect=false, columns={{'line': 'VARCHAR'}}, strict_mode=false, new_line='{new_line}', skip=0)",
+        f"CREATE TABLE {name} AS SELECT cells, {filled} AS filled{flag.replace(' AS odd', ' AS odd')} FROM ("
+        f"SELECT line, {cells} AS cells{flag} FROM read_csv(?, header=false, delim='{_NUL_DELIMITER}', quote='', escape='', "
+        f"auto_detect=false, columns={{'line': 'VARCHAR'}}, strict_mode=false, new_line='{new_line}', skip=0))",
         [str(path)])
     return name
 
@@ -848,8 +851,9 @@ def _parquet(path: Path, report: Report) -> EngineTable | None:
         names = [d[0] for d in con.execute(f"SELECT * FROM read_parquet({source}) LIMIT 0").description]
         cells = ", ".join(canonical_sql(engine.quote_ident(n)) for n in names)
         name = engine.unique_name("t_parquet")
-        con.execute(f"CREATE TABLE {name} AS SELECT [{cells}] AS cells FROM read_parquet({source}, "
-                    f"file_row_number = true)")
+        con.execute(f"CREATE TABLE {name} AS SELECT cells, coalesce(list_bool_or(list_transform(cells, "
+                    f"lambda c: c <> '')), false) AS filled FROM (SELECT [{cells}] AS cells FROM "
+                    f"read_parquet({source}, file_row_number = true))")
     except Exception as exc:
         report.error(NOT_A_TABLE, f"无法作为 Parquet 文件读取 (not a readable Parquet file): "
                      f"{type(exc).__name__}", row=1, column=1, hint="重新导出 Parquet 文件，或另存为 CSV")
