@@ -864,7 +864,13 @@ def _sheet_table(
     widths: list[int],
     landscape: bool = True,
 ) -> None:
-    """Title row (merged), header row repeated on every printed page, wrapped neutralised cells."""
+    """Title row (merged), header row repeated on every printed page, wrapped neutralised cells.
+
+    The cell styles are made once per sheet and given to each cell by copying their style ids: assigning
+    a Font, an Alignment and a Border object per cell made openpyxl look each one up again (a third of
+    `ssj compile` for the draw lists of one plan)."""
+    from copy import copy
+
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
@@ -881,6 +887,7 @@ def _sheet_table(
         c.font = Font(name=style.DOCX_FONT_HEADING, size=11, bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         c.border = border
+    body = None  # the style ids of a body cell, made on the first body cell
     for r, values in enumerate(rows, start=3):
         for col, value in enumerate(values, start=1):
             c = sheet.cell(row=r, column=col)
@@ -888,9 +895,13 @@ def _sheet_table(
             c.value = safe
             if isinstance(safe, str):
                 c.data_type = "s"
-            c.font = Font(name=style.DOCX_FONT_TABLE, size=10.5)
-            c.alignment = Alignment(vertical="center", wrap_text=True)
-            c.border = border
+            if body is None:
+                c.font = Font(name=style.DOCX_FONT_TABLE, size=10.5)
+                c.alignment = Alignment(vertical="center", wrap_text=True)
+                c.border = border
+                body = c._style
+            else:
+                c._style = copy(body)
     for col, w in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = w
     sheet.freeze_panes = "A3"
