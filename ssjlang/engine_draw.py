@@ -193,8 +193,9 @@ class RegistryCells:
             f"CREATE TABLE {self.cells} AS SELECT (row_number() OVER (ORDER BY {', '.join(keys)})) - 1 AS cell, "
             f"{', '.join(keys)}, count(*) AS n FROM ({inner}) GROUP BY {', '.join(keys)}")
         on = " AND ".join(f"m.{k} = c.{k}" for k in keys)
+        # members grouped by cell (then id order): a stratum's few cells are a few row groups to scan
         self.con.execute(f"CREATE TABLE {self.members} AS SELECT m.pos, m.id, c.cell FROM ({inner}) m "
-                         f"JOIN {self.cells} c ON {on} ORDER BY m.pos")
+                         f"JOIN {self.cells} c ON {on} ORDER BY c.cell, m.pos")
 
     def entries(self) -> list[CellSubject]:
         """A representative subject per cell (only the read columns filled in), in cell order."""
@@ -242,18 +243,26 @@ class EngineDrawer(Drawer):
         self.members = cells.members
         self.registry_size = cells.registry.count
 
+    @staticmethod
+    def _where(cells: list[int]) -> str:
+        """The cells as a filter: literals (the engine prunes row groups by them) up to a few thousand."""
+        if len(cells) <= 4000:
+            return f"cell IN ({', '.join(map(str, cells))})"
+        return "cell IN (SELECT unnest(?::INTEGER[]))"
+
     def digest(self, ids: Any) -> str:
         if not isinstance(ids, Cells):
             return population_digest(ids)
-        where = "cell IN (SELECT unnest(?::INTEGER[]))"
         cells = sorted(ids.cells)
+        where = self._where(cells)
+        params = [] if len(cells) <= 4000 else [cells]
         if ids.size <= DIGEST_IN_ONE_QUERY:
             found = self.con.execute(f"SELECT string_agg(id || chr(10), '' ORDER BY pos) FROM {self.members} "
-                                     f"WHERE {where}", [cells]).fetchone()
+                                     f"WHERE {where}", params).fetchone()
             text = found[0] if found is not None and found[0] is not None else ""
             return engine.sha256_of(text.encode("utf-8"), iter(()))
         blocks = engine.digest_blocks(self.con, f"(SELECT pos, id FROM {self.members} WHERE {where})",
-                                      "id || chr(10)", "pos", self.registry_size, params=[cells],
+                                      "id || chr(10)", "pos", self.registry_size, params=params,
                                       block=REGISTRY_BLOCK)
         return engine.sha256_of(b"", blocks)
 
@@ -261,13 +270,14 @@ class EngineDrawer(Drawer):
         if k <= 0:
             return []
         exclude = ""
-        params: list[Any] = [stream_hex + "|", sorted(ids.cells)]
+        cells = sorted(ids.cells)
+        params: list[Any] = [stream_hex + "|"] + ([] if len(cells) <= 4000 else [cells])
         if excluded:
             exclude = " AND id NOT IN (SELECT unnest(?::VARCHAR[]))"
             params.append(sorted(excluded))
         params.append(k)
         rows = self.con.execute(
-            f"SELECT id, sha256(? || id) AS key FROM {self.members} WHERE cell IN (SELECT unnest(?::INTEGER[]))"
+            f"SELECT id, sha256(? || id) AS key FROM {self.members} WHERE {self._where(cells)}"
             f"{exclude} ORDER BY key, id LIMIT ?", params).fetchall()
         return [Pick(rank, i, key) for rank, (i, key) in enumerate(rows, start=1)]
 

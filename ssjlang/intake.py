@@ -15,6 +15,7 @@ time into one SHA-256 (`engine.digest_blocks`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,8 +38,8 @@ def valid_uscc_sql(expression: str) -> str:
     character: Σ value·weight + check ≡ 0 mod 31), as `uscc.is_valid_uscc`. Written out term by term
     (no lambda): it runs once per registry row."""
     alphabet = engine.quote_literal(ALPHABET)
-    terms = [f"(instr({alphabet}, substr({expression}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(WEIGHTS)]
-    terms.append(f"(instr({alphabet}, substr({expression}, 18, 1)) - 1)")
+    terms = [f"(position({expression}[{i + 1}] IN {alphabet}) - 1) * {w}" for i, w in enumerate(WEIGHTS)]
+    terms.append(f"(position({expression}[18] IN {alphabet}) - 1)")
     return (f"(regexp_full_match({expression}, '[{ALPHABET}]{{18}}') AND "
             f"({' + '.join(terms)}) % 31 = 0)")
 
@@ -67,30 +68,34 @@ class Flagged:
 
 
 class EngineRegistry:
-    """Checks the records of an engine table (see `tables.EngineTable`) as a registry and builds the
-    subjects table from them (see the module docstring). Every query reads the records table directly:
-    the checks are aggregates and filters over it, and only the subjects table is sorted."""
+    """Checks the records of an engine table (`tables.EngineTable`) as a registry and builds the subjects
+    table from them (see the module docstring). Records stay lines of text: a cell is cut out of its line
+    where a query needs it, and a row's line for R is the line itself with the delimiter as TAB whenever
+    the row is already canonical (the usual case), so no list of cells is ever made for every row."""
 
-    def __init__(self, table: str, first_row: int, layout: Layout) -> None:
+    def __init__(self, source: Any, layout: Layout) -> None:
         self.con = engine.connection()
         self.layout = layout
-        self.table = table
+        self.source = source
         self.risk_map: dict[str, str | None] = {}
-        self.row = f"(rowid + {first_row})"
         w = layout.width
-        self.extra = (f"CASE WHEN len(cells) > {w} THEN list_position(list_transform(cells[{w + 1}:], "
-                      f"lambda c: c <> ''), true) + {w} END")
-        self.fits = f"(CASE WHEN len(cells) <= {w} THEN true ELSE ({self.extra}) IS NULL END)"
-        id_cell = f"translate(coalesce(cells[{layout.id_col + 1}], ''), '{_LOWER}', '{_UPPER}')"
+        row = f"(rowid + {source.first_row})"
+        self.count = source.count_sql()
+        id_raw = source.cell_sql(layout.id_col)
+        # translate() costs ten times a regular expression: only ids with a lower-case letter go through it
+        self.id_sql = (f"CASE WHEN regexp_matches({id_raw}, '[a-z]') THEN translate({id_raw}, '{_LOWER}', "
+                       f"'{_UPPER}') ELSE {id_raw} END")
+        self.extra = (f"CASE WHEN {self.count} > {w} THEN list_position(list_transform(({source.list_sql()})"
+                      f"[{w + 1}:], lambda c: c <> ''), true) + {w} END")
+        fits = f"(CASE WHEN {self.count} <= {w} THEN true ELSE ({self.extra}) IS NULL END)"
         # every query reads the data rows (after the header, not blank) with the canonical id computed once
-        self.base = (f"(SELECT {self.row} AS row, cells, {id_cell} AS id FROM {table} "
-                     f"WHERE {self.row} > {layout.header_row} AND filled)")
-        self.ident = "id"
-        self.accepted = f"{self.fits} AND id <> ''"
+        self.base = (f"(SELECT {row} AS row, line, {self.id_sql} AS id, {self.count} AS n, {fits} AS fits "
+                     f"FROM {source.table} WHERE {row} > {layout.header_row} AND filled)")
+        self.accepted = "fits AND id <> ''"
 
     def cell(self, i: int) -> str:
         """SQL of the i-th cell (0-based) fitted to the header: '' beyond the row; the id canonical."""
-        return "id" if i == self.layout.id_col else f"coalesce(cells[{i + 1}], '')"
+        return "id" if i == self.layout.id_col else self.source.cell_sql(i)
 
     def distinct(self, col: int | None) -> list[str]:
         """The distinct cells of a column (the standard low-variety ones: 风险等级)."""
@@ -129,7 +134,7 @@ class EngineRegistry:
     def flagged(self, bad_capitals: list[str], duplicates: Mapping[str, int]) -> Iterator[Flagged]:
         """Rows that need a diagnostic (or might), in row order."""
         lay = self.layout
-        tests = [f"NOT {self.fits}", f"{self.ident} = ''", f"NOT {valid_uscc_sql(self.ident)}"]
+        tests = ["NOT fits", "id = ''", f"NOT {valid_uscc_sql('id')}"]
         params: list[object] = []
         bad_risks = sorted(c for c, letter in self.risk_map.items() if letter is None)
         if lay.risk_col is not None and bad_risks:
@@ -139,28 +144,38 @@ class EngineRegistry:
             tests.append(f"{self.cell(lay.capital_col)} IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(bad_capitals))
         if duplicates:
-            tests.append(f"{self.ident} IN (SELECT unnest(?::VARCHAR[]))")
+            tests.append("id IN (SELECT unnest(?::VARCHAR[]))")
             params.append(sorted(duplicates))
         if lay.name_col is not None:
             tests.append(f"{self.cell(lay.name_col)} = ''")
-        cols = ", ".join(self.cell(i) for i in range(lay.width))
         cursor = self.con.execute(
-            f"SELECT row, len(cells), {self.extra}, {cols} FROM {self.base} WHERE "
+            f"SELECT row, n, CASE WHEN fits THEN NULL ELSE {self.extra} END, id, line FROM {self.base} WHERE "
             + " OR ".join(f"({t})" for t in tests) + " ORDER BY row", params)
+        width = lay.width
         while batch := cursor.fetchmany(10_000):
-            for values in batch:
-                yield Flagged(int(values[0]), int(values[1]), values[2], list(values[3:]))
+            for row, n, extra, sid, line in batch:
+                cells = self.source.cells(line)[:width]
+                cells += [""] * (width - len(cells))
+                cells[lay.id_col] = sid
+                yield Flagged(int(row), int(n), extra, cells)
 
     def finish(self, header_line: str) -> tuple[str, str, int]:
         """The subjects table — (id, row, risk, line) in id order, so its rowid is the id's 0-based rank —,
         its row count and R. `line` is the canonical cells joined by TAB: the row as R hashes it."""
         lay = self.layout
         table = engine.unique_name("t_registry")
-        line = "concat_ws(chr(9), " + ", ".join(self.cell(i) for i in range(lay.width)) + ")"
+        src = self.source
+        d = engine.quote_literal(src.delimiter)
+        padded = "concat_ws(chr(9), " + ", ".join(self.cell(i) for i in range(lay.width)) + ")"
+        # the line as it stands is the canonical row when it has the header's width, needs no stripping
+        # and its id is already canonical; otherwise the cells are cut out and joined again
+        simple = f"n = {lay.width} AND id = {src.cell_sql(lay.id_col)}"
+        as_is = "line" if src.delimiter == "\t" else f"replace(line, {d}, chr(9))"
+        line = padded if src.trim else f"CASE WHEN {simple} THEN {as_is} ELSE {padded} END"
         self.con.execute(
-            f"CREATE TABLE {table} AS SELECT id, row, {self._risk_sql()} AS risk, "
-            f"{line} AS line FROM {self.base} WHERE {self.accepted} ORDER BY id")
-        engine.drop(self.table)
+            f"CREATE TABLE {table} AS SELECT id, row, {self._risk_sql()} AS risk, {line} AS line "
+            f"FROM {self.base} WHERE {self.accepted} ORDER BY id")
+        engine.drop(src.table)
         count = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         n = int(count[0]) if count else 0
         with stage("digest"):

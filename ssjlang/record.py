@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _enc
 from pathlib import Path
 from typing import Any
 
 from . import __version__, draw
 from .canonical import canonical_text
 from .checker import CheckedPlan, load_plan
-from .engine_draw import draw_registry
 from .diagnostics import Diagnostic, InputError, error
+from .engine_draw import draw_registry
 from .export import number
 from .inputs import RECORD as RECORD_LIMIT
 from .inputs import read_limited
@@ -351,7 +352,70 @@ def _uncovered(level: str, values: Mapping[str, int], file: str) -> Diagnostic:
 
 def record_json(record: Mapping[str, Any]) -> str:
     """The record file's text: UTF-8 JSON, keys in schema order, 2-space indent, final newline."""
-    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    return indented_json(record) + "\n"
+
+
+def indented_json(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, byte for byte, at twice its speed: the standard
+    library encodes with its pure-Python encoder whenever an indent is asked for (a third of `ssj draw`
+    at 10^6 subjects). Strings go through the same C escaping function (tested against json.dumps)."""
+    parts: list[str] = []
+    append = parts.append
+    enc = _enc
+
+    def walk(o: Any, ind: str) -> None:
+        if isinstance(o, str):
+            append(enc(o))
+        elif o is None:
+            append("null")
+        elif o is True:
+            append("true")
+        elif o is False:
+            append("false")
+        elif isinstance(o, int):
+            append(int.__repr__(o))
+        elif isinstance(o, float):
+            append(json.dumps(o))
+        elif isinstance(o, dict):
+            if not o:
+                append("{}")
+                return
+            inner = ind + "  "
+            sep = ",\n" + inner
+            append("{\n" + inner)
+            first = True
+            for k, v in o.items():
+                if first:
+                    first = False
+                else:
+                    append(sep)
+                append(enc(k))
+                append(": ")
+                if isinstance(v, str):
+                    append(enc(v))
+                else:
+                    walk(v, inner)
+            append("\n" + ind + "}")
+        elif isinstance(o, list | tuple):
+            if not o:
+                append("[]")
+                return
+            inner = ind + "  "
+            sep = ",\n" + inner
+            append("[\n" + inner)
+            first = True
+            for v in o:
+                if first:
+                    first = False
+                else:
+                    append(sep)
+                walk(v, inner)
+            append("\n" + ind + "]")
+        else:
+            append(json.dumps(o, ensure_ascii=False, indent=2))
+
+    walk(value, "")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------- files

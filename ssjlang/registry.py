@@ -642,7 +642,7 @@ def _read_registry(path: Path, table: Any, report: Report) -> Registry | None:
     cap_unit = _capital_unit(header.names[cap_col]) if cap_col is not None else "万元"
     layout = Layout(len(header.names), header.row, std["统一社会信用代码"], std.get("名称"), std.get("风险等级"),
                     cap_col)
-    built = EngineRegistry(table.table, table.first_row, layout)
+    built = EngineRegistry(table, layout)
     try:
         risks = {cell: (None if (r := parse_risk(cell)) is None else r.value) for cell in built.distinct(layout.risk_col)}
         built.set_risks(risks)

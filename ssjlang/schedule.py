@@ -180,10 +180,17 @@ def schedule_visits(requests: Sequence[VisitRequest], index: RosterIndex, seed: 
         width = last - first
         departments = sorted(needs)
         columns = [state.counts(dept)[first:last] for dept in departments]
-        costs = columns[0] if len(columns) == 1 else [sum(values) for values in zip(*columns, strict=True)]
+        costs = columns[0] if len(columns) == 1 else list(map(sum, zip(*columns, strict=True)))
         offset = date_offset(seed, request.key, width)
-        candidates = sorted(range(width), key=lambda j: (costs[j], (j - offset) % width))
-        chosen = next((first + j for j in candidates if state.feasible(needs, first + j, recused)), None)
+        # rank (cost, (j - offset) mod width): the best day is found in C-level passes, and usually it is
+        # feasible, so the full ranking is made only when it is not
+        keys = list(zip(costs, [*range(width - offset, width), *range(0, width - offset)], strict=True))
+        best = min(range(width), key=keys.__getitem__)
+        if state.feasible(needs, first + best, recused):
+            chosen: int | None = first + best
+        else:
+            candidates = sorted(range(width), key=keys.__getitem__)
+            chosen = next((first + j for j in candidates if state.feasible(needs, first + j, recused)), None)
         if chosen is None:
             unscheduled.append(_no_day_diagnostic(request, needs, recused, state, first, last, index))
             continue

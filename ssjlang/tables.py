@@ -661,18 +661,39 @@ def _odd_line_pattern(delimiter: str) -> str:
 
 @dataclass
 class EngineTable:
-    """A table in the engine: `table` holds one row per record, in file order (its rowid + `first_row`
-    is the record's number; header row = 1), with a column `cells` (VARCHAR[]) of canonical text and
-    `filled` (false for a blank row: every cell empty); blank rows included. `head` is its first records,
-    for finding the header."""
+    """A table in the engine: `table` holds one row per record, in file order (its rowid + `first_row` is
+    the record's number; header row = 1), with a column `line` (the record's cells joined by `delimiter`,
+    each cell canonical text once `trim` strips its edges) and `filled` (false for a blank row: every cell
+    empty); blank rows included. `head` is its first records as cells, for finding the header."""
 
     table: str
     first_row: int
     encoding: str
     rows: int
     head: list[Row]
+    delimiter: str = "\t"
+    trim: bool = False
     merged: tuple[_Merge, ...] = ()
     ends_with_line_break: bool = True
+
+    def cells(self, line: str | None) -> list[str]:
+        """A line of the table as its cells (what the SQL of `cell_sql` gives)."""
+        cells = (line or "").split(self.delimiter)
+        return [c.strip(WHITE_SPACE) for c in cells] if self.trim else cells
+
+    def cell_sql(self, i: int) -> str:
+        """SQL of the i-th cell (0-based) of `line`: '' beyond the record."""
+        cell = f"split_part(line, {engine.quote_literal(self.delimiter)}, {i + 1})"
+        return f"trim({cell}, {_WS_SQL})" if self.trim else cell
+
+    def count_sql(self) -> str:
+        """SQL of the number of cells of `line` (a column counted once when the line was read)."""
+        return "n"
+
+    def list_sql(self) -> str:
+        """SQL of every cell of `line` as a list (only for the few rows that need it)."""
+        cells = f"string_split(line, {engine.quote_literal(self.delimiter)})"
+        return f"list_transform({cells}, lambda c: trim(c, {_WS_SQL}))" if self.trim else cells
 
     def close(self) -> None:
         """Drop the engine table."""
@@ -733,21 +754,22 @@ def load_into_engine(path: Path, encoding: str | None, report: Report, sheet_nam
 
 
 def _read_lines(path: Path, delimiter: str, new_line: str, odd: str | None, trim: bool = False) -> str:
-    """CREATE TABLE of one row per line of `path` (UTF-8, no quoting): `cells` split by the delimiter,
-    and with `odd` (RE2) a flag `odd` for the lines that match it."""
+    """CREATE TABLE of one row per line of `path` (UTF-8, no quoting): the `line` as it is (NULL → ''),
+    `filled` (a cell is not blank), and with `odd` (RE2) a flag `odd` for the lines that match it."""
     con = engine.connection()
     name = engine.unique_name("t_lines")
-    flag = f", regexp_matches(coalesce(line, ''), {engine.quote_literal(odd)}) AS odd" if odd is not None else ""
-    cells = f"string_split(coalesce(line, ''), {engine.quote_literal(delimiter)})"
-    filled = "length(coalesce(line, '')) > len(cells) - 1"  # more than the delimiters: a cell is not blank
+    flag = f", regexp_matches(line, {engine.quote_literal(odd)}) AS odd" if odd is not None else ""
+    d = engine.quote_literal(delimiter)
+    delimiters = f"strlen(line) - strlen(replace(line, {d}, ''))"  # the delimiter is one ASCII byte
+    filled = f"strlen(line) > {delimiters}"  # more than the delimiters: a cell is not blank
     if trim:
-        cells = f"list_transform({cells}, lambda c: trim(c, {_WS_SQL}))"
-        filled = "coalesce(list_bool_or(list_transform(cells, lambda c: c <> '')), false)"
+        filled = (f"coalesce(list_bool_or(list_transform(string_split(line, {d}), "
+                  f"lambda c: trim(c, {_WS_SQL}) <> '')), false)")
     con.execute(
-        f"CREATE TABLE {name} AS SELECT cells, {filled} AS filled{flag.replace(' AS odd', ' AS odd')} FROM ("
-        f"SELECT line, {cells} AS cells{flag} FROM read_csv(?, header=false, delim='{_NUL_DELIMITER}', quote='', escape='', "
-        f"auto_detect=false, columns={{'line': 'VARCHAR'}}, strict_mode=false, new_line='{new_line}', skip=0))",
-        [str(path)])
+        f"CREATE TABLE {name} AS SELECT line, {delimiters} + 1 AS n, {filled} AS filled{flag} FROM ("
+        f"SELECT coalesce(line, '') AS line "
+        f"FROM read_csv(?, header=false, delim='{_NUL_DELIMITER}', quote='', escape='', auto_detect=false, "
+        f"columns={{'line': 'VARCHAR'}}, strict_mode=false, new_line='{new_line}', skip=0))", [str(path)])
     return name
 
 
@@ -776,14 +798,13 @@ def _direct_csv(path: Path, head: bytes) -> EngineTable | None:
         name = _read_lines(path, delimiter, "\\r\\n" if crlf else "\\n", _odd_line_pattern(delimiter), space)
     except Exception:  # invalid UTF-8 and the like: the row-by-row readers say what is wrong
         return None
-    odd = con.execute(f"SELECT cells FROM {name} WHERE odd LIMIT 1000").fetchall()
-    if len(odd) == 1000 or any(not unicodedata.is_normalized("NFC", "\t".join(c)) or UNWRITABLE.search("".join(c))
-                               or "\r" in "".join(c) or (delimiter == "," and "\t" in "".join(c))
-                               for (c,) in odd):
+    odd = con.execute(f"SELECT line FROM {name} WHERE odd LIMIT 1000").fetchall()
+    if len(odd) == 1000 or any(not unicodedata.is_normalized("NFC", line) or UNWRITABLE.search(line)
+                               or "\r" in line or (delimiter == "," and "\t" in line) for (line,) in odd):
         engine.drop(name)
         return None
     encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    table = _engine_table(name, 1, encoding)
+    table = _engine_table(name, 1, encoding, delimiter, space)
     table.ends_with_line_break = last in (b"\n", b"\r")
     return table
 
@@ -799,12 +820,13 @@ def _space_in_utf8(data: bytes, delimiter: str) -> bool | None:
     return False
 
 
-def _engine_table(name: str, first_row: int, encoding: str) -> EngineTable:
+def _engine_table(name: str, first_row: int, encoding: str, delimiter: str = "\t", trim: bool = False) -> EngineTable:
     con = engine.connection()
     count = con.execute(f"SELECT count(*) FROM {name}").fetchone()
-    head = [(int(r) + first_row, list(c)) for r, c in con.execute(
-        f"SELECT rowid, cells FROM {name} WHERE rowid < {_HEAD_ROWS} ORDER BY rowid").fetchall()]
-    return EngineTable(name, first_row, encoding, int(count[0]) if count else 0, head)
+    table = EngineTable(name, first_row, encoding, int(count[0]) if count else 0, [], delimiter, trim)
+    table.head = [(int(r) + first_row, table.cells(line)) for r, line in con.execute(
+        f"SELECT rowid, line FROM {name} WHERE rowid < {_HEAD_ROWS} ORDER BY rowid").fetchall()]
+    return table
 
 
 def _direct_last_line(table: EngineTable, report: Report) -> None:
@@ -813,11 +835,11 @@ def _direct_last_line(table: EngineTable, report: Report) -> None:
     if table.ends_with_line_break or table.rows < 2:
         return
     con = engine.connection()
-    found = con.execute(f"SELECT len(cells), list_bool_or(list_transform(cells, lambda c: c <> '')) "
-                        f"FROM {table.table} WHERE rowid = ?", [table.rows - 1]).fetchone()
+    found = con.execute(f"SELECT line FROM {table.table} WHERE rowid = ?", [table.rows - 1]).fetchone()
+    cells = table.cells(found[0] if found else "")
     widest = max(len(cells) for number, cells in table.head if number <= _HEADER_SEARCH_LINES)
-    if found is not None and found[1] and found[0] < widest:
-        _truncated(report, table.rows, int(found[0]), widest)
+    if any(cells) and len(cells) < widest:
+        _truncated(report, table.rows, len(cells), widest)
 
 
 def _via_tsv(table: _Table) -> EngineTable:
@@ -863,9 +885,8 @@ def _parquet(path: Path, report: Report) -> EngineTable | None:
         names = [d[0] for d in con.execute(f"SELECT * FROM read_parquet({source}) LIMIT 0").description]
         cells = ", ".join(canonical_sql(engine.quote_ident(n)) for n in names)
         name = engine.unique_name("t_parquet")
-        con.execute(f"CREATE TABLE {name} AS SELECT cells, coalesce(list_bool_or(list_transform(cells, "
-                    f"lambda c: c <> '')), false) AS filled FROM (SELECT [{cells}] AS cells FROM "
-                    f"read_parquet({source}, file_row_number = true))")
+        con.execute(f"CREATE TABLE {name} AS SELECT concat_ws(chr(9), {cells}) AS line, {len(names)} AS n, "
+                    f"concat({cells}) <> '' AS filled FROM read_parquet({source})")
     except Exception as exc:
         report.error(NOT_A_TABLE, f"无法作为 Parquet 文件读取 (not a readable Parquet file): "
                      f"{type(exc).__name__}", row=1, column=1, hint="重新导出 Parquet 文件，或另存为 CSV")
