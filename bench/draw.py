@@ -14,7 +14,7 @@ issue 12: at 10^6 and 10^7 subjects ≤ 2× the floor, peak ≤ 500 MiB (10^6) a
 
     python bench/draw.py                                  # 10^5 and 10^6
     python bench/draw.py --sizes 10000000 --repeat 1      # 10^7 (data: ~2 GB under --cache)
-    python bench/draw.py --sizes --parquet 100000000 --repeat 1   # 10^8 Parquet, one task (bench/one_task.ssj)
+    python bench/draw.py --sizes --parquet 100000000 --repeat 1   # 10^8 Parquet, bench/one_task.ssj
     python bench/draw.py --engine-threads 1               # DuckDB on one thread
 
 Not a test: timings belong here, run by hand on a quiet machine (the load average is printed).
@@ -55,8 +55,9 @@ def make_data(n: int, out: Path) -> tuple[Path, Path]:
 def make_parquet(n: int, out: Path) -> tuple[Path, Path]:
     """A registry of n subjects as Parquet, made by DuckDB in SQL (10^8 rows in minutes, bounded memory):
     valid 统一社会信用代码 (a serial in the organisation code, GB 11714 and GB 32100 check characters computed
-    in SQL), a name, a type, a capital, a 行业类别 tag and the 丹东 2023 class mix with 8 % unclassified; and a
-    roster of one department (省市场监管局) with n / 50,000 inspectors (at least 20) for bench/one_task.ssj."""
+    in SQL), a name, a type, a capital, a 行业类别 tag and the 丹东 2023 class mix with 8 % unclassified;
+    and a roster of one department (省市场监管局) with n / 50,000 inspectors (at least 20) for
+    bench/one_task.ssj."""
     import duckdb
 
     from ssjlang.uscc import ALPHABET, WEIGHTS
@@ -70,15 +71,19 @@ def make_parquet(n: int, out: Path) -> tuple[Path, Path]:
     body = "'M' || " + " || ".join(digits)
     org = " + ".join(f"(instr('{b36}', substr(body, {j + 1}, 1)) - 1) * {w}"
                      for j, w in enumerate((3, 7, 9, 10, 5, 8, 4, 2)))
-    org_check = f"CASE 11 - ({org}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' ELSE CAST(11 - ({org}) % 11 AS VARCHAR) END"
-    uscc = " + ".join(f"(instr('{ALPHABET}', substr(code, {j + 1}, 1)) - 1) * {w}" for j, w in enumerate(WEIGHTS))
+    org_check = (f"CASE 11 - ({org}) % 11 WHEN 10 THEN 'X' WHEN 11 THEN '0' "
+                 f"ELSE CAST(11 - ({org}) % 11 AS VARCHAR) END")
+    uscc = " + ".join(f"(instr('{ALPHABET}', substr(code, {j + 1}, 1)) - 1) * {w}"
+                      for j, w in enumerate(WEIGHTS))
     check = f"substr('{ALPHABET}', ((31 - ({uscc}) % 31) % 31)::INTEGER + 1, 1)"
     con = duckdb.connect(config={"memory_limit": "2GB", "temp_directory": str(out / ".tmp")})
     con.execute(f"""COPY (
         SELECT code || {check} AS "统一社会信用代码", '主体' || i AS "名称",
-               CASE WHEN i % 50 = 0 THEN '机关' WHEN i % 2 = 0 THEN '个体工商户' ELSE '有限责任公司' END AS "类型",
+               CASE WHEN i % 50 = 0 THEN '机关' WHEN i % 2 = 0 THEN '个体工商户'
+                    ELSE '有限责任公司' END AS "类型",
                CAST((hash(i) % 5000) AS VARCHAR) AS "注册资本（万元）",
-               CASE hash(i * 7) % 4 WHEN 0 THEN '零售业' WHEN 1 THEN '餐饮业' WHEN 2 THEN '批发业' ELSE '制造业' END
+               CASE hash(i * 7) % 4 WHEN 0 THEN '零售业' WHEN 1 THEN '餐饮业' WHEN 2 THEN '批发业'
+                    ELSE '制造业' END
                  AS "行业类别",
                CASE WHEN hash(i * 13) % 100 < 8 THEN ''
                     WHEN hash(i * 17) % 47554 < 31107 THEN 'A' WHEN hash(i * 17) % 47554 < 43151 THEN 'B'
@@ -87,7 +92,8 @@ def make_parquet(n: int, out: Path) -> tuple[Path, Path]:
               FROM (SELECT i, {body} AS body FROM range({n}) t(i)))
     ) TO '{registry}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)""")
     inspectors = max(20, n // 50_000)
-    lines = ["执法证号,姓名,部门,执法资格"] + [f"1400{k:07d},检查员{k},省市场监管局,是" for k in range(inspectors)]
+    lines = ["执法证号,姓名,部门,执法资格"]
+    lines += [f"1400{k:07d},检查员{k},省市场监管局,是" for k in range(inspectors)]
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return registry, roster
 
@@ -107,7 +113,8 @@ def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, f
 
 def keys_of(record: dict[str, Any]) -> int:
     """How many keys K = H(S_tr|id) the draw needs: every eligible subject of every stratum and round."""
-    return sum(s.get("eligible", s["population"]) for t in record["tasks"] for r in t["rounds"] for s in r["strata"])
+    return sum(s.get("eligible", s["population"])
+               for t in record["tasks"] for r in t["rounds"] for s in r["strata"])
 
 
 def floor(csv_path: str, keys: int) -> None:
@@ -135,8 +142,8 @@ def one_size(plan: Path, registry: Path, roster: Path, repeat: int, threads: int
         out = Path(tmp) / "draw"
         times = Path(tmp) / "stages.json"
         env = {**os.environ, "SSJ_STAGE_TIMES": str(times)}
-        command = [sys.executable, "-m", "ssjlang", "draw", str(plan), "--registry", str(registry), "--roster",
-                   str(roster), *BEACON, "-o", str(out), "--force"]
+        command = [sys.executable, "-m", "ssjlang", "draw", str(plan), "--registry", str(registry),
+                   "--roster", str(roster), *BEACON, "-o", str(out), "--force"]
         if threads:
             command += ["--engine-threads", str(threads)]
         for _ in range(repeat):
@@ -158,7 +165,8 @@ def one_size(plan: Path, registry: Path, roster: Path, repeat: int, threads: int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--parquet", type=int, nargs="*", default=[],
                         help="sizes of a Parquet registry drawn with the one-task plan bench/one_task.ssj")
@@ -187,10 +195,10 @@ def main() -> None:
               f"{r['draw_s']:>8.2f} {ratio:>6} {r['peak_mib']:>8.0f}  {stage_text}"
               + ("  (Parquet, one task)" if parquet else ""), flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print("draw s: median wall time of the whole `ssj draw` process; floor s: median of a Python process that")
-    print("reads the CSV, splits the ids and computes one SHA-256 per key the draw needs ('keys'); peak MiB:")
-    print("the largest peak RSS of the draw processes. Stages are medians inside the draw process; 'digest' is")
-    print("part of 'registry' and 'teams' part of 'visits'.")
+    print("draw s: median wall time of the whole `ssj draw` process; floor s: median of a Python process")
+    print("that reads the CSV, splits the ids and computes one SHA-256 per key the draw needs ('keys');")
+    print("peak MiB: the largest peak RSS of the draw processes. Stages are medians inside the draw")
+    print("process; 'digest' is part of 'registry' and 'teams' part of 'visits'.")
 
 
 if __name__ == "__main__":

@@ -112,8 +112,8 @@ def _script(drawn: PlanDraw, cells: RegistryCells, registry: Any, record_name: s
                 number = numbers[labels[sd.label]]
                 if not unit.rounds_spec.independent:
                     excluded_rows += [(number, rd.round, i) for i in picked.get(number, [])]
-                strata_rows.append((number, rd.round, task, unit.sub, sd.label, rd.stream, sd.k, sd.population,
-                                    sd.population_digest))
+                strata_rows.append((number, rd.round, task, unit.sub, sd.label, rd.stream, sd.k,
+                                    sd.population, sd.population_digest))
                 expected += [(task, unit.sub, rd.round, sd.label, p.rank, p.id, p.key) for p in sd.selected]
                 picked.setdefault(number, []).extend(p.id for p in sd.selected)
     lines += _insert("ssj_cell", cell_rows)
@@ -122,7 +122,7 @@ def _script(drawn: PlanDraw, cells: RegistryCells, registry: Any, record_name: s
               "CREATE TEMP TABLE ssj_stratum (stratum INTEGER, round INTEGER, task VARCHAR, sub INTEGER, "
               "label VARCHAR, stream VARCHAR, k BIGINT, population BIGINT, population_digest VARCHAR);"]
     lines += _insert("ssj_stratum", strata_rows)
-    lines += ["", "-- 4. Subjects an earlier round of the same stratum drew (excluded from later rounds, §7).",
+    lines += ["", "-- 4. Subjects an earlier round of the same stratum drew (excluded later, §7).",
               "CREATE TEMP TABLE ssj_excluded (stratum INTEGER, round INTEGER, id VARCHAR);"]
     lines += _insert("ssj_excluded", excluded_rows)
     on = " AND ".join(["c.risk = s.risk", *(f"c.{v} IS NOT DISTINCT FROM s.{v}" for v in value_names)])
@@ -133,10 +133,11 @@ def _script(drawn: PlanDraw, cells: RegistryCells, registry: Any, record_name: s
               "-- 6. Check the membership: every row must show ok = true.",
               "SELECT t.stratum, t.population, count(m.id) AS members, t.population_digest,",
               "       sha256(string_agg(m.id || chr(10), '' ORDER BY m.id)) AS digest,",
-              "       t.population = count(m.id) AND t.population_digest = sha256(string_agg(m.id || chr(10), '' "
-              "ORDER BY m.id)) AS ok",
+              "       t.population = count(m.id)",
+              "       AND t.population_digest = sha256(string_agg(m.id || chr(10), '' ORDER BY m.id)) AS ok",
               "FROM (SELECT DISTINCT stratum, population, population_digest FROM ssj_stratum) t",
-              "JOIN ssj_member m ON m.stratum = t.stratum GROUP BY t.stratum, t.population, t.population_digest",
+              "JOIN ssj_member m ON m.stratum = t.stratum",
+              "GROUP BY t.stratum, t.population, t.population_digest",
               "ORDER BY t.stratum;",
               "",
               "-- 7. The draw (SSJ-DRAW-1 §4-§5): K = H(S_tr + '|' + id), the first k by (K, id).",
@@ -149,7 +150,8 @@ def _script(drawn: PlanDraw, cells: RegistryCells, registry: Any, record_name: s
               "                    WHERE x.stratum = t.stratum AND x.round = t.round AND x.id = m.id)",
               ") drawn WHERE rank <= k",
               "ORDER BY task, sub, round, label, rank;",
-              f"-- Expected: {len(expected)} rows, the record's selections (task, sub, round, label, rank, id, key).",
+              f"-- Expected: {len(expected)} rows, the record's selections "
+              "(task, sub, round, label, rank, id, key).",
               ""]
     return "\n".join(lines)
 

@@ -48,7 +48,8 @@ _spill: tempfile.TemporaryDirectory[str] | None = None
 _counter = 0
 
 
-def configure(threads: int | None = None, temp_dir: Path | None = None, memory_limit: str | None = None) -> None:
+def configure(threads: int | None = None, temp_dir: Path | None = None,
+              memory_limit: str | None = None) -> None:
     """Set the engine's parallelism, spill directory and memory limit before its first use.
 
     A later call resets the connection (tables of the old one are gone): the CLI calls it once.

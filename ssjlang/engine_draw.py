@@ -105,7 +105,8 @@ class _Flags:
             column = self.registry.columns.get(name)
             self.tests.append((column, node.op, texts))
             flag = f"{FLAG_PREFIX}{len(self.sql)}"
-            self.sql.append(self.render(len(self.tests) - 1, lambda c: f"string_split(line, chr(9))[{c + 1}]"))
+            self.sql.append(self.render(len(self.tests) - 1,
+                                        lambda c: f"string_split(line, chr(9))[{c + 1}]"))
             self._seen[node] = flag
         return Compare(Name(flag, node.field.span), CompareOp.EQ, Text("1", node.field.span), node.span)
 
@@ -133,7 +134,8 @@ class _Flags:
     def unit(self, unit: DrawUnit) -> DrawUnit:
         rate = unit.rate
         if isinstance(rate, SubgroupRates):
-            rate = replace(rate, rules=tuple(replace(r, selector=self.selector(r.selector)) for r in rate.rules))
+            rules = tuple(replace(r, selector=self.selector(r.selector)) for r in rate.rules)
+            rate = replace(rate, rules=rules)
         return replace(unit, selector=self.selector(unit.selector), rate=rate)
 
     def names(self) -> list[str]:
@@ -190,7 +192,8 @@ class RegistryCells:
         self.keys = keys
         inner = f"SELECT rowid AS pos, id, risk{''.join(', ' + v for v in values)} FROM {registry.table}"
         self.con.execute(
-            f"CREATE TABLE {self.cells} AS SELECT (row_number() OVER (ORDER BY {', '.join(keys)})) - 1 AS cell, "
+            f"CREATE TABLE {self.cells} AS SELECT "
+            f"(row_number() OVER (ORDER BY {', '.join(keys)})) - 1 AS cell, "
             f"{', '.join(keys)}, count(*) AS n FROM ({inner}) GROUP BY {', '.join(keys)}")
         on = " AND ".join(f"m.{k} = c.{k}" for k in keys)
         # members grouped by cell (then id order): a stratum's few cells are a few row groups to scan
@@ -203,12 +206,13 @@ class RegistryCells:
 
         reg = self.registry
         width = len(reg.header)
-        col = {name: reg.columns.get(name) for name in ("统一社会信用代码", "名称", "类型", "行业类别", "注册资本",
-                                                         "所属区域")}
+        col = {name: reg.columns.get(name)
+               for name in ("统一社会信用代码", "名称", "类型", "行业类别", "注册资本", "所属区域")}
         out = []
         flag_names = self.flags.names()
         columns = ColumnIndex({**dict(reg.columns), **{n: width + i for i, n in enumerate(flag_names)}})
-        rows = self.con.execute(f"SELECT cell, n, {', '.join(self.keys)} FROM {self.cells} ORDER BY cell").fetchall()
+        rows = self.con.execute(
+            f"SELECT cell, n, {', '.join(self.keys)} FROM {self.cells} ORDER BY cell").fetchall()
         for values in rows:
             cell, n, risk = values[:3]
             cells = [""] * (width + len(flag_names))

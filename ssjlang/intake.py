@@ -15,9 +15,9 @@ time into one SHA-256 (`engine.digest_blocks`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from . import engine
 from .stages import stage
@@ -129,7 +129,8 @@ class EngineRegistry:
     def duplicates(self) -> dict[str, int]:
         """Each id held by more than one accepted row → the first such row."""
         return {i: int(r) for i, r in self.con.execute(
-            f"SELECT id, min(row) FROM {self.base} WHERE {self.accepted} GROUP BY id HAVING count(*) > 1").fetchall()}
+            f"SELECT id, min(row) FROM {self.base} WHERE {self.accepted} "
+            "GROUP BY id HAVING count(*) > 1").fetchall()}
 
     def flagged(self, bad_capitals: list[str], duplicates: Mapping[str, int]) -> Iterator[Flagged]:
         """Rows that need a diagnostic (or might), in row order."""

@@ -196,7 +196,8 @@ def _build_record(inputs: Inputs, plan_path: Path, registry_path: Path, roster_p
         if progress is not None:
             progress("合并走访、组队、排期")
         with stage("visits"):
-            visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields, team_rule)
+            visits = _plan_visits(result, inputs.roster, teams, by_id, seed, year, file, plan.fields,
+                                  team_rule)
     else:
         warnings.append(f"{NO_ROSTER_GIVEN}: 没有提供执法检查人员名录（--roster），"
                         "只抽取检查对象，未组队排期 (no roster: subjects drawn, no teams or schedule)")
@@ -694,8 +695,8 @@ def record_sql(record: Mapping[str, Any], plan_path: Path, registry_path: Path, 
 
     inputs = _load_inputs(plan_path, registry_path, roster_path, encoding)
     teams = _Teams(inputs.roster) if inputs.roster is not None else None
-    return script(inputs.checked.resolved, inputs.registry, str(record["seed"]), inputs.checked.file, record_name,
-                  teams.headcount if teams is not None else None, office_of)
+    return script(inputs.checked.resolved, inputs.registry, str(record["seed"]), inputs.checked.file,
+                  record_name, teams.headcount if teams is not None else None, office_of)
 
 
 def verify_record(record_path: Path | Mapping[str, Any], plan_path: Path, registry_path: Path,

@@ -323,7 +323,8 @@ class Registry:
     """
 
     def __init__(self, path: Path, header: tuple[str, ...], digest: str, warnings: tuple[Diagnostic, ...],
-                 encoding: str, columns: ColumnIndex, table: str, count: int, capital_unit: str = "万元") -> None:
+                 encoding: str, columns: ColumnIndex, table: str, count: int,
+                 capital_unit: str = "万元") -> None:
         self.path = path
         self.header = header
         self.digest = digest
@@ -399,8 +400,8 @@ class Registry:
                     except ValueError:
                         capital = None
                     capitals[cap_cell] = capital
-                yield Subject(sid, cell("名称"), cell("类型"), cats, RiskClass(risk), capital, cell("所属区域"),
-                              int(row), cells, columns)
+                yield Subject(sid, cell("名称"), cell("类型"), cats, RiskClass(risk), capital,
+                              cell("所属区域"), int(row), cells, columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -640,11 +641,12 @@ def _read_registry(path: Path, table: Any, report: Report) -> Registry | None:
     std = header.standard
     cap_col = std.get("注册资本")
     cap_unit = _capital_unit(header.names[cap_col]) if cap_col is not None else "万元"
-    layout = Layout(len(header.names), header.row, std["统一社会信用代码"], std.get("名称"), std.get("风险等级"),
-                    cap_col)
+    layout = Layout(len(header.names), header.row, std["统一社会信用代码"], std.get("名称"),
+                    std.get("风险等级"), cap_col)
     built = EngineRegistry(table, layout)
     try:
-        risks = {cell: (None if (r := parse_risk(cell)) is None else r.value) for cell in built.distinct(layout.risk_col)}
+        risks = {cell: (None if (r := parse_risk(cell)) is None else r.value)
+                 for cell in built.distinct(layout.risk_col)}
         built.set_risks(risks)
         bad_capitals = set(capital_parses(built.odd_capitals(), lambda c: parse_capital(c, cap_unit)))
         duplicates = built.duplicates()
@@ -681,7 +683,8 @@ def check_flagged_rows(rows: Iterable[Any], layout: Layout, report: Report, dupl
                          number, layout.risk_col + 1,
                          hint="填写 A/B/C/D、低风险/一般风险/较高风险/高风险，未分类留空")
         if layout.capital_col is not None and cells[layout.capital_col] in bad_capitals:
-            report.error(BAD_CAPITAL, f"注册资本「{cells[layout.capital_col]}」不是金额 (not an amount in 万元)",
+            report.error(BAD_CAPITAL,
+                         f"注册资本「{cells[layout.capital_col]}」不是金额 (not an amount in 万元)",
                          number, layout.capital_col + 1,
                          hint="以万元为单位填写数字，例如 3000、3,000、3000万元、0.3亿元；外币请折算为人民币")
         if not sid:
@@ -689,8 +692,10 @@ def check_flagged_rows(rows: Iterable[Any], layout: Layout, report: Report, dupl
         first = duplicates.get(sid)
         if first is not None and first != number:
             report.error(DUPLICATE_ID, f"统一社会信用代码 {sid} 与第 {first} 行重复 (duplicate id)",
-                         number, id_col + 1, hint="同一检查对象只能出现一次：删除重复行或更正代码（不会自动去重）",
-                         related=(Related(f"第 {first} 行的 {sid}", cell_span(first, id_col + 1), report.file),))
+                         number, id_col + 1,
+                         hint="同一检查对象只能出现一次：删除重复行或更正代码（不会自动去重）",
+                         related=(Related(f"第 {first} 行的 {sid}", cell_span(first, id_col + 1),
+                                          report.file),))
             continue
         if not is_valid_uscc(sid):
             _id_warning(report, sid, number, id_col + 1)

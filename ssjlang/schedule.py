@@ -200,8 +200,8 @@ def schedule_visits(requests: Sequence[VisitRequest], index: RosterIndex, seed: 
                 dept, day, recused[dept]), state.load)
         else:
             team = assign_team(seed, request.subject_id, request.slots,
-                               lambda dept, day=day, recused=recused: state.eligible(dept, day, recused[dept]),
-                               state.load)
+                               lambda dept, day=day, recused=recused: state.eligible(
+                                   dept, day, recused[dept]), state.load)
         state.commit(needs, day, team)
         assignments[request.key] = Assignment(days[day], team)
     diagnostics.extend(_unscheduled_diagnostics(unscheduled, index))

@@ -27,7 +27,7 @@ import stat
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -420,7 +420,8 @@ def _truncated(report: Report, row: int, cells: int, width: int) -> None:
                  hint="文件可能没有完整复制或下载：重新导出或重新下载该文件")
 
 
-def _check_last_line(lines: Sequence[str], delimiter: str, ends_with_line_break: bool, report: Report) -> None:
+def _check_last_line(lines: Sequence[str], delimiter: str, ends_with_line_break: bool,
+                     report: Report) -> None:
     """SSJ219 for a CSV without quotes whose last line, without a final line break, has fewer cells than
     the widest of the lines above it that the header search looks at (a file cut off mid-row)."""
     if ends_with_line_break or len(lines) < 2:
@@ -619,7 +620,8 @@ _HEAD_ROWS = 64
 def _maybe_not_nfc() -> str:
     """An RE2 character class holding every character that can make text not NFC (a superset of the NFC
     quick-check No and Maybe sets: combining marks, characters NFC changes, second halves of canonical
-    pairs, Hangul vowels and finals). A line without any is NFC; the few lines with one are checked exactly."""
+    pairs, Hangul vowels and finals). A line without any is NFC; the few lines with one are checked
+    exactly."""
     found: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
     for cp in range(0x110000):
         if 0xD800 <= cp <= 0xDFFF:
@@ -716,7 +718,8 @@ def check_regular(path: Path, limit: Limit) -> int:
         raise InputFileError(errno.EISDIR if stat.S_ISDIR(info.st_mode) else errno.EINVAL, problem, str(path))
     if info.st_size > cap:
         raise InputFileError(errno.EFBIG, f"{limit.what}超过上限 {cap:,} 字节 ({info.st_size:,}+ bytes: "
-                                          f"over the {limit.english} cap)，可用环境变量 {limit.variable} 调高上限",
+                                          f"over the {limit.english} cap)，"
+                                          f"可用环境变量 {limit.variable} 调高上限",
                              str(path), too_large=True)
     return info.st_size
 
@@ -820,7 +823,8 @@ def _space_in_utf8(data: bytes, delimiter: str) -> bool | None:
     return False
 
 
-def _engine_table(name: str, first_row: int, encoding: str, delimiter: str = "\t", trim: bool = False) -> EngineTable:
+def _engine_table(name: str, first_row: int, encoding: str, delimiter: str = "\t",
+                  trim: bool = False) -> EngineTable:
     con = engine.connection()
     count = con.execute(f"SELECT count(*) FROM {name}").fetchone()
     table = EngineTable(name, first_row, encoding, int(count[0]) if count else 0, [], delimiter, trim)

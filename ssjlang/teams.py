@@ -1,4 +1,4 @@
-"""Inspector teams (随机选派执法检查人员): SSJ-TEAM-2 (docs/spec/SSJ-TEAM-2.md) and SSJ-TEAM-1 (docs/teams.md).
+"""Inspector teams (随机选派执法检查人员): SSJ-TEAM-2 (docs/spec/SSJ-TEAM-2.md), SSJ-TEAM-1 (docs/teams.md).
 
 A joint visit needs at least two qualified inspectors (食品生产经营监督检查管理办法 第二十三条), one per
 department taking part — the lead department (发起部门) of every task in the visit and each assisting
@@ -15,8 +15,8 @@ stays here to verify it.
 
 This module holds the roster view the scheduler needs (`RosterIndex`), the team slots of a visit
 (`plan_slots`), the choice rules (`choose_inspector`, `assign_team` for SSJ-TEAM-1; `TeamHeaps` for
-SSJ-TEAM-2), and the department-level diagnostics (SSJ340–SSJ344). It works with `registry.Roster`/`registry.Inspector` and with anything that
-has the same attributes.
+SSJ-TEAM-2), and the department-level diagnostics (SSJ340–SSJ344). It works with `registry.Roster` /
+`registry.Inspector` and with anything that has the same attributes.
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ class TeamHeaps:
             count, _key, badge = entry
             assert load.get(badge, 0) == count, "load and heap out of step"
             load[badge] = count + 1
-            heapq.heappush(heap, (count + 1, team2_key(self._streams[slot.department], count + 1, badge), badge))
+            key = team2_key(self._streams[slot.department], count + 1, badge)
+            heapq.heappush(heap, (count + 1, key, badge))
             chosen.add(badge)
             inspector = self.index.inspector(badge)
             members.append(TeamMember(badge, inspector.name, slot.department, slot.lead))

@@ -13,13 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_verify_sql_rederives_the_shipped_draw(tmp_path: Path) -> None:
-    inputs = ["--registry", str(ROOT / "data" / "registry.csv"), "--roster", str(ROOT / "data" / "roster.csv")]
+    inputs = ["--registry", str(ROOT / "data" / "registry.csv"),
+              "--roster", str(ROOT / "data" / "roster.csv")]
     out = tmp_path / "draw"
     done = ssj("draw", str(ROOT / "plans" / "chengqu2024.ssj"), *inputs, "--beacon", "dice:d10x20",
                "--beacon-value", "31415926535897932384", "-o", str(out))
     assert done.exit_code == 0, done.output
-    printed = ssj("verify", str(out / "record.json"), "--plan", str(ROOT / "plans" / "chengqu2024.ssj"), *inputs,
-                  "--sql")
+    printed = ssj("verify", str(out / "record.json"), "--plan", str(ROOT / "plans" / "chengqu2024.ssj"),
+                  *inputs, "--sql")
     assert printed.exit_code == 0, printed.output
     con = duckdb.connect()
     con.execute(f"CREATE TABLE registry AS SELECT * FROM read_csv('{ROOT / 'data' / 'registry.csv'}', "

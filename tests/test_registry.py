@@ -672,7 +672,6 @@ def test_bulk_intake_equals_row_by_row(tmp_path: Path, monkeypatch: pytest.Monke
     """Small blocks and check chunks so that every irregularity lands in some block; the bulk path
     (file as bytes) must give what the general path (forced encoding: decoded text) and the CSV
     reader (a quoted cell) give: subjects, cells, digest, warnings."""
-    import ssjlang.registry as intake
 
     rows = _messy_registry(random.Random(7), 120)
     fast = load_registry(_write(tmp_path / "fast.csv", rows, delimiter, newline, bom))
@@ -690,7 +689,6 @@ def test_bulk_intake_equals_row_by_row(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_bulk_intake_reports_duplicates_within_and_across_blocks(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssjlang.registry as intake
 
     rng = random.Random(3)
     ids = [_uscc(rng) for _ in range(12)]
@@ -704,7 +702,6 @@ def test_bulk_intake_reports_duplicates_within_and_across_blocks(tmp_path: Path,
 
 def test_bulk_intake_mixed_line_ends_and_unknown_values(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssjlang.registry as intake
 
     rng = random.Random(5)
     lines = ["统一社会信用代码,名称,风险等级,注册资本"] + [f"{_uscc(rng)},乙{k},B,{k}" for k in range(9)]
@@ -771,7 +768,6 @@ def _clean_rows(n: int, seed: int) -> list[list[str]]:
 @pytest.mark.parametrize("delimiter", [",", "\t"])
 def test_presorted_digest_from_a_child_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                delimiter: str) -> None:
-    import ssjlang.registry as intake
 
     rows = _clean_rows(40, 11)
     path = _write(tmp_path / "clean.csv", rows, delimiter)
@@ -784,7 +780,6 @@ def test_presorted_digest_from_a_child_process(tmp_path: Path, monkeypatch: pyte
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the intake forks on Linux only")
 def test_presorted_digest_child_failure_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssjlang.registry as intake
 
     def broken(*_args: object) -> str:
         raise MemoryError
@@ -803,7 +798,6 @@ def test_presorted_digest_used_only_when_lines_are_canonical(tmp_path: Path, mon
                                                             fork: bool, case: str) -> None:
     """Every way the file's lines can differ from R's lines, or sort otherwise than by id: R is still
     the spec's (table_digest over the canonical rows), with or without a child, and no child is left."""
-    import ssjlang.registry as intake
 
     if fork and sys.platform != "linux":
         pytest.skip("the intake forks on Linux only")

@@ -458,7 +458,8 @@ DEPARTMENTS: tuple[tuple[str, int, tuple[str, ...], str], ...] = (
 )
 
 
-def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED, factor: int = 1) -> list[tuple[str, ...]]:
+def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED,
+                    factor: int = 1) -> list[tuple[str, ...]]:
     """The roster rows: every department with at least 4 qualified inspectors, a few unqualified ones,
     recusals of real subject ids (subjects the department inspects), unavailable dates in 2024."""
     r = random.Random(seed + 1)
@@ -474,7 +475,8 @@ def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED, facto
         unqualified = {count - 1} if count >= 10 else set()
         for i in range(count):
             serial += 1
-            badge = f"14050219{dept_no:02d}{i + 1:02d}" if factor == 1 else f"14050219{dept_no:02d}{i + 1:06d}"
+            serial_digits = 2 if factor == 1 else 6
+            badge = f"14050219{dept_no:02d}{i + 1:0{serial_digits}d}"
             qualified = "否" if i in unqualified else "是"
             spec = "、".join(sorted(r.sample(specialties, k=min(len(specialties), r.randint(1, 2))),
                                    key=specialties.index))
@@ -542,7 +544,7 @@ def generate_registry_blocks(subjects: int, seed: int = SEED):  # type: ignore[n
         size = min(BLOCK, subjects - done)
         size = max(size, 6000) if subjects - done >= 6000 else size
         original = Generator
-        globals()["Generator"] = lambda s, first=done: _SerialGenerator(s, first)  # noqa: E731
+        globals()["Generator"] = lambda s, first=done: _SerialGenerator(s, first)
         try:
             rows = generate_registry(size, seed + 7919 * (block_no + 1))
         finally:
