@@ -27,8 +27,8 @@ MEMORY_LIMIT_ENV = "SSJ_ENGINE_MEMORY"
 """Environment variable: DuckDB's memory limit (e.g. `2GB`); default `DEFAULT_MEMORY_LIMIT`."""
 THREADS_ENV = "SSJ_ENGINE_THREADS"
 """Environment variable: DuckDB's threads; default every core (`os.cpu_count()`)."""
-DEFAULT_MEMORY_LIMIT = "1GB"
-"""Enough for 10^7 subjects without spilling most of the time; larger tables spill to `temp_dir`."""
+DEFAULT_MEMORY_LIMIT = "512MB"
+"""What the engine holds in memory before it spills to `temp_dir` (10^6 subjects mostly fit; 10^7 spill)."""
 
 DIGEST_BLOCK_ROWS = 1 << 16
 """Rows per block when a digest's text is streamed out of DuckDB into hashlib (a few MB per block)."""
