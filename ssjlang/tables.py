@@ -741,12 +741,17 @@ def load_into_engine(path: Path, encoding: str | None, report: Report, sheet_nam
         return None
     if head.startswith(_PARQUET_MAGIC):
         return _parquet(path, report)
-    if encoding is None and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
-            and not head.startswith((_ZIP_MAGIC, _OLE_MAGIC)) and path.suffix.lower() not in _XLSX_SUFFIXES:
+    is_csv = not head.startswith((_ZIP_MAGIC, _OLE_MAGIC)) and path.suffix.lower() not in _XLSX_SUFFIXES
+    if encoding is None and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and is_csv:
         direct = _direct_csv(path, head)
         if direct is not None:
             _direct_last_line(direct, report)
             return direct
+    if is_csv and path.stat().st_size > STREAM_TRANSCODE_BYTES:
+        transcoded = _transcoded_csv(path, head, encoding)
+        if transcoded is not None:
+            _direct_last_line(transcoded, report)
+            return transcoded
     table = _open_table(path, encoding, report, sheet_names)
     if table is None:
         return None
@@ -754,6 +759,53 @@ def load_into_engine(path: Path, encoding: str | None, report: Report, sheet_nam
         return _via_tsv(table)
     finally:
         table.close()
+
+
+STREAM_TRANSCODE_BYTES = 32 << 20
+"""A CSV in another encoding larger than this is transcoded to UTF-8 a few MB at a time (DuckDB's own
+encodings extension is not there offline) and read directly; smaller ones, and any file the stream
+cannot take, go to the readers here, which hold the file (and word every problem exactly)."""
+
+
+def _transcoded_csv(path: Path, head: bytes, encoding: str | None) -> EngineTable | None:
+    """A GB18030 / UTF-16 / forced-encoding CSV decoded in a streaming pass into a UTF-8 scratch file that
+    DuckDB reads directly; None (nothing reported) when the bytes do not decode or the text needs the
+    row-by-row readers — they then read the original and report it as they always did."""
+    if encoding is not None:
+        if text_codec_problem(encoding) is not None:
+            return None
+        codec = codecs.lookup(encoding).name
+        if codec == "utf-8" and head.startswith(codecs.BOM_UTF8):
+            codec = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    elif head.startswith(codecs.BOM_UTF8):
+        return None  # UTF-8 that the direct read refused: the readers here say why
+    else:
+        codec = "gb18030"
+    fd, name = tempfile.mkstemp(prefix=".ssj-transcoded-", suffix=".csv", dir=engine.scratch_dir())
+    scratch = Path(name)
+    try:
+        decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+        first = True
+        with open(path, "rb") as source, os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            while chunk := source.read(_SCAN_BYTES):
+                text = decoder.decode(chunk)
+                if first and text.startswith("\ufeff"):
+                    text = text[1:]
+                first = False
+                out.write(text)
+            out.write(decoder.decode(b"", final=True))
+        with open(scratch, "rb") as handle:
+            utf8_head = handle.read(_HEAD_CHARS)
+        table = _direct_csv(scratch, utf8_head)
+    except (UnicodeDecodeError, ValueError):
+        table = None
+    finally:
+        scratch.unlink(missing_ok=True)
+    if table is not None:
+        table.encoding = codec
+    return table
 
 
 def _read_lines(path: Path, delimiter: str, new_line: str, odd: str | None, trim: bool = False) -> str:

@@ -56,3 +56,20 @@ def test_direct_row_by_row_and_parquet_give_the_same_registry(small_registry: Pa
             [(s.id, s.cells, s.risk, s.row) for s in direct.subjects]
     assert load_registry(quoted).encoding == "gb18030"
     assert load_registry(parquet).encoding == "parquet"
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_large_csv_in_another_encoding_is_transcoded_in_a_stream(small_registry: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   encoding: str) -> None:
+    from ssjlang import tables
+
+    text = small_registry.read_text(encoding="utf-8-sig")
+    path = tmp_path / f"{encoding}.csv"
+    path.write_text(text, encoding=encoding)
+    held = load_registry(path)  # small: read whole by the row-by-row readers
+    monkeypatch.setattr(tables, "STREAM_TRANSCODE_BYTES", 0)
+    streamed = load_registry(path)
+    assert streamed.digest == held.digest == load_registry(small_registry).digest
+    assert streamed.encoding == held.encoding
+    assert [s.cells for s in streamed.subjects] == [s.cells for s in held.subjects]
