@@ -97,3 +97,44 @@ def test_engine_equals_python_on_random_registries(seed: int, n: int, tmp_path: 
     registry.write_text(text.getvalue(), encoding="utf-8")
     engine_result, python_result = _both(ROOT / "plans" / "chengqu2024.ssj", registry, None)
     assert engine_result == python_result
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), n=st.integers(1, 200))
+def test_engine_record_equals_the_independent_reading_on_random_registries(seed: int, n: int,
+                                                                           tmp_path: Path) -> None:
+    """The whole record (`make_record`, the engine's draw) against tests/independent_draw.py — the draw read
+    from the specification with the standard library only — over random registries: digests, T, C, S,
+    and every task's population, selections, rounds, streams, windows and strata."""
+    import independent_draw as ind
+
+    from ssjlang.export import export_plan
+    from ssjlang.record import make_record
+
+    rng = random.Random(seed)
+    rows = [["统一社会信用代码", "名称", "类型", "注册资本（万元）", "行业类别", "风险等级"]]
+    for k in range(n):
+        rows.append([_uscc(rng), f"主体{k}", rng.choice(["个体工商户", "有限责任公司"]),
+                     rng.choice(["", "30", "3000", "5000"]), ";".join(sorted(rng.sample(TAGS, rng.randint(0, 3)))),
+                     rng.choice(["", "A", "B", "C", "D"])])
+    if len({r[0] for r in rows}) != len(rows):
+        return  # a repeated random id: not a registry
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    registry = tmp_path / f"reg-{seed}-{n}.csv"
+    registry.write_text(text.getvalue(), encoding="utf-8")
+    plan = ROOT / "plans" / "chengqu2024.ssj"
+    roster = ROOT / "data" / "roster.csv"
+    try:
+        record = make_record(plan, registry, roster, "dice:d10x20", "31415926535897932384")
+    except InputError:
+        return  # e.g. a floor the random classes cannot meet: the independent reading is about draws
+    export = export_plan(load_plan(plan).resolved)
+    independent = ind.independent_draw(plan, registry, roster, export, "dice:d10x20", "31415926535897932384")
+    assert record["commitment"]["registry"] == independent["R"]
+    keys = ("label", "risk", "population", "eligible", "population_digest", "rate_ppm", "k", "selected")
+    for got, want in zip(record["tasks"], independent["tasks"], strict=True):
+        assert (got["no"], got["population"], got["selected"]) == (want["no"], want["population"],
+                                                                   want["selected"])
+        assert [(r["round"], r["window"], [{k: s[k] for k in keys} for s in r["strata"]]) for r in got["rounds"]] \
+            == [(r["round"], r["window"], r["strata"]) for r in want["rounds"]]
