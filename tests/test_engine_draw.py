@@ -115,7 +115,8 @@ def test_engine_record_equals_the_independent_reading_on_random_registries(seed:
     rows = [["统一社会信用代码", "名称", "类型", "注册资本（万元）", "行业类别", "风险等级"]]
     for k in range(n):
         rows.append([_uscc(rng), f"主体{k}", rng.choice(["个体工商户", "有限责任公司"]),
-                     rng.choice(["", "30", "3000", "5000"]), ";".join(sorted(rng.sample(TAGS, rng.randint(0, 3)))),
+                     rng.choice(["", "30", "3000", "5000"]),
+                     ";".join(sorted(rng.sample(TAGS, rng.randint(0, 3)))),
                      rng.choice(["", "A", "B", "C", "D"])])
     if len({r[0] for r in rows}) != len(rows):
         return  # a repeated random id: not a registry
@@ -136,5 +137,6 @@ def test_engine_record_equals_the_independent_reading_on_random_registries(seed:
     for got, want in zip(record["tasks"], independent["tasks"], strict=True):
         assert (got["no"], got["population"], got["selected"]) == (want["no"], want["population"],
                                                                    want["selected"])
-        assert [(r["round"], r["window"], [{k: s[k] for k in keys} for s in r["strata"]]) for r in got["rounds"]] \
-            == [(r["round"], r["window"], r["strata"]) for r in want["rounds"]]
+        mine = [(r["round"], r["window"], [{k: s[k] for k in keys} for s in r["strata"]])
+                for r in got["rounds"]]
+        assert mine == [(r["round"], r["window"], r["strata"]) for r in want["rounds"]]
