@@ -364,8 +364,8 @@ class Registry:
             return {i: self._by_id[i] for i in ids}
         wanted = sorted(set(ids))
         found: dict[str, Subject] = {}
-        for start in range(0, len(wanted), 100_000):
-            chunk = wanted[start:start + 100_000]
+        for start in range(0, len(wanted), 1_000_000):  # each chunk is one scan of the table
+            chunk = wanted[start:start + 1_000_000]
             query = f"SELECT * FROM {self.table} WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY id"
             for subject in self.fetch(query, [chunk]):
                 found[subject.id] = subject
