@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from fractions import Fraction
+from typing import Protocol
 
 from .canonical import canonical_text
 from .diagnostics import Diagnostic, InputError, error, warning
@@ -232,6 +233,70 @@ def select_naive(stream_hex: str, ids: Iterable[str], k: int) -> list[Pick]:
     return [Pick(rank, i, key) for rank, (key, _, i) in enumerate(ordered[:max(k, 0)], 1)]
 
 
+# ---------------------------------------------------------------- members of a stratum
+
+
+class Cells:
+    """The members of a stratum held by the engine: the registry combinations ("cells": subjects alike in
+    every column the plan reads) they consist of, and how many subjects that is. `engine_draw` draws them;
+    everything else here only counts them."""
+
+    __slots__ = ("cells", "size")
+
+    def __init__(self, cells: frozenset[int], size: int) -> None:
+        self.cells = cells
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __bool__(self) -> bool:
+        return self.size > 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cells) and other.cells == self.cells
+
+    def __hash__(self) -> int:
+        return hash(self.cells)
+
+    def __repr__(self) -> str:
+        return f"Cells({sorted(self.cells)!r}, size={self.size})"
+
+
+Members = tuple[str, ...] | Cells
+"""Who is in a stratum: the ids themselves (the draw in Python) or engine cells (the draw in the engine)."""
+
+
+def members(ids: Iterable[str] | Cells) -> Members:
+    """Members as a stratum keeps them: cells as they are, ids as a tuple."""
+    return ids if isinstance(ids, Cells) else tuple(ids)
+
+
+def concat(parts: Iterable[Iterable[str] | Cells]) -> Members:
+    """Disjoint members joined (classes into a stratum)."""
+    parts = list(parts)
+    if any(isinstance(p, Cells) for p in parts):
+        cells = [p for p in parts if isinstance(p, Cells)]
+        return Cells(frozenset().union(*(p.cells for p in cells)), sum(p.size for p in cells))
+    return tuple(i for p in parts for i in p)  # type: ignore[union-attr]
+
+
+def members_of(subjects: Sequence[object]) -> Members:
+    """The members a list of population entries stands for: their ids, or for engine cells (entries with
+    `cell` and `weight`) the cells."""
+    if subjects and hasattr(subjects[0], "weight"):
+        return Cells(frozenset(s.cell for s in subjects),  # type: ignore[attr-defined]
+                     sum(s.weight for s in subjects))  # type: ignore[attr-defined]
+    return tuple(s.id for s in subjects)  # type: ignore[attr-defined]
+
+
+def count(subjects: Sequence[object]) -> int:
+    """How many subjects a list of population entries stands for."""
+    if subjects and hasattr(subjects[0], "weight"):
+        return sum(s.weight for s in subjects)  # type: ignore[attr-defined]
+    return len(subjects)
+
+
 # ---------------------------------------------------------------- strata and rounds over plain ids
 
 
@@ -244,7 +309,7 @@ class Stratum:
 
     label: str
     risk: str | None
-    ids: tuple[str, ...]
+    ids: Members
     rate_ppm: int | None = None
     count: int | None = None
     min_count: int | None = None
@@ -330,9 +395,35 @@ class RoundDraw:
         return out
 
 
+class Drawer(Protocol):
+    """Where a stratum's ids are keyed and ranked: in Python (`PythonDrawer`) or in the engine
+    (`engine_draw.EngineDrawer`); both give the same picks and digests (tested)."""
+
+    def digest(self, ids: Members) -> str:
+        """population_digest of the members."""
+
+    def select(self, stream_hex: str, ids: Members, excluded: set[str], k: int) -> list[Pick]:
+        """The first k members not in `excluded` by (K, UTF-8 bytes of id)."""
+
+
+class PythonDrawer:
+    """The draw over ids in Python (`select`, `population_digest`)."""
+
+    def digest(self, ids: Members) -> str:
+        assert not isinstance(ids, Cells)
+        return population_digest(ids)
+
+    def select(self, stream_hex: str, ids: Members, excluded: set[str], k: int) -> list[Pick]:
+        assert not isinstance(ids, Cells)
+        return select(stream_hex, [x for x in ids if x not in excluded] if excluded else ids, k)
+
+
+PYTHON_DRAWER = PythonDrawer()
+
+
 def draw_task(seed_hex: str, task_no: int | str, strata: Sequence[Stratum], rounds: int,
               windows: Sequence[tuple[date, date]] | None = None, *, sub: int | None = None,
-              independent: bool = False) -> tuple[RoundDraw, ...]:
+              independent: bool = False, drawer: Drawer | None = None) -> tuple[RoundDraw, ...]:
     """Draw every round of one task (§5–§7) or sub-row (`sub`, SSJ-DRAW-X1).
 
     Round r uses its own stream and draws only from strata whose `rounds` ≥ r; its population in
@@ -340,8 +431,9 @@ def draw_task(seed_hex: str, task_no: int | str, strata: Sequence[Stratum], roun
     `independent`, SSJ-DRAW-X4 §3); k is computed on the full stratum (or is the round's share of an
     annual total) and capped at what remains.
     """
+    drawer = drawer or PYTHON_DRAWER
     taken: dict[int, set[str]] = {i: set() for i in range(len(strata))}
-    digests = [population_digest(s.ids) for s in strata]
+    digests = [drawer.digest(s.ids) if s.ids else population_digest(()) for s in strata]
     result: list[RoundDraw] = []
     for r in range(1, rounds + 1):
         s_tr = stream(seed_hex, task_no, r, sub)
@@ -349,12 +441,12 @@ def draw_task(seed_hex: str, task_no: int | str, strata: Sequence[Stratum], roun
         for i, stratum in enumerate(strata):
             if stratum.rounds < r or not stratum.ids:
                 continue
-            done = taken[i]
-            eligible = [x for x in stratum.ids if x not in done] if done and not independent else stratum.ids
-            k = min(stratum.round_size(r), len(eligible))
-            picks = select(s_tr, eligible, k)
-            done.update(p.id for p in picks)
-            drawn.append(StratumDraw(stratum.label, stratum.risk, len(stratum.ids), len(eligible),
+            done = taken[i] if not independent else set()
+            eligible = len(stratum.ids) - len(done)  # earlier rounds drew only from this stratum
+            k = min(stratum.round_size(r), eligible)
+            picks = drawer.select(s_tr, stratum.ids, done, k)
+            taken[i].update(p.id for p in picks)
+            drawn.append(StratumDraw(stratum.label, stratum.risk, len(stratum.ids), eligible,
                                      digests[i], stratum.rate_ppm, stratum.count, k, tuple(picks),
                                      stratum.note))
         window = windows[r - 1] if windows is not None else None
@@ -501,12 +593,14 @@ def class_of(subject: object, profile: Profile) -> str:
     return value if any(level.key == value for level in profile.levels) else RiskClass.UNCLASSIFIED.value
 
 
-def _split(subjects: Iterable[object], profile: Profile | None) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def _split(subjects: Iterable[object], profile: Profile | None) -> dict[str, Members]:
+    """The members of each class: ids (subjects in Python), or engine cells (`Cells`: registry combinations
+    standing for `weight` subjects each, the engine's draw)."""
+    out: dict[str, list[object]] = {}
     for s in subjects:
         key = class_of(s, profile) if profile is not None else _risk_letter(s)
-        out.setdefault(key, []).append(s.id)  # type: ignore[attr-defined]
-    return out
+        out.setdefault(key, []).append(s)
+    return {key: members_of(group) for key, group in out.items()}
 
 
 def _risk_letter(subject: object) -> str:
@@ -548,12 +642,12 @@ class _UnitBuilder:
         level = self.profile.level(key)
         return max(base, level.rounds) if level.rounds is not None else base
 
-    def unit_strata(self, ids_by_class: Mapping[str, list[str]], rate: RateRule, group: str | None,
+    def unit_strata(self, ids_by_class: Mapping[str, Members], rate: RateRule, group: str | None,
                     office: str | None = None) -> list[Stratum]:
         """The strata of one rate unit (the whole task, one sub-population, or one office's area)."""
         prefix = f"{group}/" if group is not None else ""
         order = _class_order(self.profile)
-        all_ids = [i for key in order for i in ids_by_class.get(key, [])]
+        all_ids = concat(ids_by_class.get(key, ()) for key in order)
         plain_label = group if group is not None else ALL_LABEL
         note = rate.not_drawn
         if note is not None:
@@ -564,7 +658,7 @@ class _UnitBuilder:
                     f"{self.label}{f'（{group}）' if group else ''} 的比例未写明数值（{rate.text}），"
                     f"{len(all_ids)} 个对象本次未抽取 (no number given: not drawn)", self.file, rate.span,
                     hint="按计划表写明比例或户数后重新抽取"))
-            return [Stratum(plain_label, None, tuple(all_ids), rounds=self.unit.rounds, group=group,
+            return [Stratum(plain_label, None, members(all_ids), rounds=self.unit.rounds, group=group,
                             fixed_k=0, note=note)]
         if rate.form in (RateForm.PER_INSPECTOR, RateForm.STAFF_RATIO):
             return self.total_strata(ids_by_class, rate, group, prefix, self.headcount_total(rate, office, group))
@@ -577,7 +671,7 @@ class _UnitBuilder:
         if rate.form is RateForm.COUNT:
             return self.count_strata(ids_by_class, rate, group, prefix)
         if rate.planned is not None:
-            drawn = [i for key in order if not self.profile.level(key).exclude for i in ids_by_class.get(key, [])]
+            drawn = concat(ids_by_class.get(key, ()) for key in order if not self.profile.level(key).exclude)
             total = sample_size(len(drawn), rate.ppm, None, rate.min_count)
             return self.total_strata(ids_by_class, rate, group, prefix, Total(
                 group, total, f"{rate.text}：按比例计算总数", rate.planned.count, rate.planned.approx))
@@ -591,7 +685,7 @@ class _UnitBuilder:
             label = prefix + key
             if level.exclude:
                 self.extensions.add(EXTENSION_STRATA)
-                out.append(Stratum(label, key, tuple(ids), rounds=rounds, group=group, fixed_k=0, note="不抽"))
+                out.append(Stratum(label, key, members(ids), rounds=rounds, group=group, fixed_k=0, note="不抽"))
                 continue
             if level.rate is not None:
                 out.append(self.plain_stratum(label, key, ids, level.rate, rounds, group))
@@ -600,7 +694,7 @@ class _UnitBuilder:
             if rate.upper_ppm is not None and ppm > rate.upper_ppm:
                 self.extensions.add(EXTENSION_STRATA)
                 ppm = rate.upper_ppm
-            out.append(self.annual(Stratum(label, key, tuple(ids), rate_ppm=ppm, min_count=rate.min_count,
+            out.append(self.annual(Stratum(label, key, members(ids), rate_ppm=ppm, min_count=rate.min_count,
                                            rounds=rounds, group=group), rate))
         return out
 
@@ -611,18 +705,19 @@ class _UnitBuilder:
         self.extensions.add(EXTENSION_TOTALS)
         return replace(stratum, round_k=spread(stratum.k, stratum.rounds))
 
-    def plain_stratum(self, label: str, risk: str | None, ids: Sequence[str], rate: RateRule, rounds: int,
+    def plain_stratum(self, label: str, risk: str | None, ids: Members, rate: RateRule, rounds: int,
                       group: str | None) -> Stratum:
         note = rate.not_drawn
         if note is not None:
             self.extensions.add(EXTENSION_STRATA)
-            return Stratum(label, risk, tuple(ids), rounds=rounds, group=group, fixed_k=0, note=note)
+            return Stratum(label, risk, members(ids), rounds=rounds, group=group, fixed_k=0, note=note)
         if rate.form is RateForm.COUNT:
-            return self.annual(Stratum(label, risk, tuple(ids), count=rate.count, rounds=rounds, group=group), rate)
-        return self.annual(Stratum(label, risk, tuple(ids), rate_ppm=rate.ppm, min_count=rate.min_count,
+            return self.annual(Stratum(label, risk, members(ids), count=rate.count, rounds=rounds, group=group),
+                               rate)
+        return self.annual(Stratum(label, risk, members(ids), rate_ppm=rate.ppm, min_count=rate.min_count,
                                    rounds=rounds, group=group), rate)
 
-    def count_strata(self, ids_by_class: Mapping[str, list[str]], rate: RateRule, group: str | None,
+    def count_strata(self, ids_by_class: Mapping[str, Members], rate: RateRule, group: str | None,
                      prefix: str) -> list[Stratum]:
         """An absolute count under a profile: one stratum; the profile's ratios do not apply.
 
@@ -636,17 +731,17 @@ class _UnitBuilder:
             f"(a count rate ignores the profile's ratios; only its rounds apply)",
             self.file, rate.span, hint="如需按风险分层抽取，请把比例写成百分比"))
         order = _class_order(self.profile)
-        all_ids = [i for key in order for i in ids_by_class.get(key, [])]
+        all_ids = concat(ids_by_class.get(key, ()) for key in order)
         base = self.unit.rounds
-        out = [self.annual(Stratum(prefix + ALL_LABEL if group is None else group, None, tuple(all_ids),
+        out = [self.annual(Stratum(prefix + ALL_LABEL if group is None else group, None, members(all_ids),
                                    count=rate.count, rounds=base, group=group), rate)]
         top = max([base] + [self.level_rounds(key) for key in order])
         for r in range(base + 1, top + 1):
             classes = [key for key in order if self.level_rounds(key) >= r]
-            ids = [i for key in classes for i in ids_by_class.get(key, [])]
+            ids = concat(ids_by_class.get(key, ()) for key in classes)
             if ids:
                 label = prefix + "+".join(classes)
-                out.append(Stratum(label, classes[0] if len(classes) == 1 else None, tuple(ids),
+                out.append(Stratum(label, classes[0] if len(classes) == 1 else None, members(ids),
                                    count=rate.count, rounds=r, group=group))
         return out
 
@@ -671,16 +766,16 @@ class _UnitBuilder:
         total = headcount_total(rate, people)
         return Total(group, total, f"{rate.text}：{where}有执法资格的人员 {people} 名", inspectors=people)
 
-    def total_strata(self, ids_by_class: Mapping[str, list[str]], rate: RateRule, group: str | None,
+    def total_strata(self, ids_by_class: Mapping[str, Members], rate: RateRule, group: str | None,
                      prefix: str, total: Total) -> list[Stratum]:
         """A total split over the profile's classes by N × the class's rate (SSJ-DRAW-X2 §2); one
         stratum when there is no profile."""
         self.totals.append(total)
         order = _class_order(self.profile)
         if self.profile is None:
-            all_ids = [i for key in order for i in ids_by_class.get(key, [])]
+            all_ids = concat(ids_by_class.get(key, ()) for key in order)
             label = group if group is not None else ALL_LABEL
-            stratum = Stratum(label, None, tuple(all_ids), rate_ppm=rate.ppm, rounds=self.unit.rounds,
+            stratum = Stratum(label, None, members(all_ids), rate_ppm=rate.ppm, rounds=self.unit.rounds,
                               group=group, fixed_k=min(total.total, len(all_ids)))
             return [self.annual(stratum, rate)]
         self.extensions.add(EXTENSION_TOTALS)
@@ -714,7 +809,7 @@ class _UnitBuilder:
         for key, ppm, k in zip(keys, rates, ks, strict=True):
             level = self.profile.level(key)
             note = "不抽" if level.exclude else (level.rate.not_drawn if level.rate is not None else None)
-            stratum = Stratum(prefix + key, key, tuple(ids_by_class[key]), rate_ppm=ppm,
+            stratum = Stratum(prefix + key, key, members(ids_by_class[key]), rate_ppm=ppm,
                               rounds=self.level_rounds(key), group=group, fixed_k=k, note=note)
             out.append(self.annual(stratum, rate))
         return out
@@ -742,7 +837,7 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
     spec = unit.rate
     floors: list[Floor] = []
     strata: list[Stratum] = []
-    n = len(population)
+    n = count(population)
     if unit.code.number is None or unit.sub is not None:
         b.extensions.add(EXTENSION_TASK_IDS)
     if unit.joint:
@@ -779,12 +874,12 @@ def design_unit(unit: DrawUnit, population: Sequence[object], file: str,
                     groups[gi].append(s)
                     break
             else:
-                ungrouped += 1
+                ungrouped += getattr(s, "weight", 1)
         if ungrouped:
             b.warnings.append(warning(UNGROUPED, f"{b.label}：{ungrouped} 个对象不属于任何分组，不参与抽查 "
                                       f"(subjects in no group are not drawn)",
                                       file, spec.span, hint="如需抽取，请为它们加一条分组规则"))
-        n = sum(len(g) for g in groups)
+        n = sum(count(g) for g in groups)
         for rule, members in zip(spec.rules, groups, strict=True):
             add_floor(rule.rate, rule.name)
             strata += by_office(members, rule.rate, rule.name)
@@ -856,7 +951,7 @@ def uncovered_areas(unit: DrawUnit, population: Sequence[object],
         for subject in population:
             if (applies is None or applies(subject)) and office_of(body, subject) is None:
                 value = canonical_text(str(getattr(subject, "fields", {}).get(body.route_field, "") or ""))
-                values[value] = values.get(value, 0) + 1
+                values[value] = values.get(value, 0) + getattr(subject, "weight", 1)  # an engine cell: many
         if values:
             shown = "、".join(f"「{v or '（空）'}」{n} 户" for v, n in sorted(values.items())[:8])
             out.append(error(AREA_NOT_COVERED,
@@ -901,11 +996,11 @@ def split_into_batches(unit: DrawUnit, first: RoundDraw) -> RoundDraw:
     return replace(first, batches=tuple(out))
 
 
-def run_unit(seed_hex: str, design: UnitDesign, file: str) -> UnitResult:
+def run_unit(seed_hex: str, design: UnitDesign, file: str, drawer: Drawer | None = None) -> UnitResult:
     """Draw a designed unit and enforce its floors (不低于): below the floor is refused (SSJ303)."""
     unit = design.unit
     rounds = draw_task(seed_hex, unit.code.stream_id, design.strata, design.rounds, design.windows,
-                       sub=unit.sub, independent=unit.rounds_spec.independent)
+                       sub=unit.sub, independent=unit.rounds_spec.independent, drawer=drawer)
     if unit.batch_mode is not None and unit.batch_mode.value == "split" and rounds:
         rounds = (split_into_batches(unit, rounds[0]), *rounds[1:])
     first = rounds[0].strata if rounds else ()
@@ -947,8 +1042,11 @@ class PlanDraw:
 def draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, file: str,
               headcounts: Callable[[Body, str | None], int | None] | None = None,
               office_of: Callable[[Body, object], str | None] | None = None,
-              progress: Callable[[str], None] | None = None) -> PlanDraw:
+              progress: Callable[[str], None] | None = None, drawer: Drawer | None = None) -> PlanDraw:
     """Draw every unit of a resolved plan against the registry subjects (raises InputError).
+
+    `subjects` are the registry's subjects, or (the engine's draw, `engine_draw.draw_registry`) entries
+    standing for many subjects each, drawn by `drawer`.
 
     All units are designed first and every error is collected before anything is drawn. The
     cyclic garbage collector is paused meanwhile: the draw makes no cycles, and with 10^6 subjects
@@ -956,13 +1054,13 @@ def draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, fil
     """
     with collector_paused():
         return _draw_plan(plan, subjects, seed_hex, file, headcounts or (lambda _b, _o: None),
-                          office_of, progress)
+                          office_of, progress, drawer)
 
 
 def _draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, file: str,
                headcounts: Callable[[Body, str | None], int | None],
                office_of: Callable[[Body, object], str | None] | None,
-               progress: Callable[[str], None] | None) -> PlanDraw:
+               progress: Callable[[str], None] | None, drawer: Drawer | None) -> PlanDraw:
     from .selector import SubjectIndex, compile_selector, select_subjects
 
     kinds = dict(plan.fields)
@@ -1005,7 +1103,7 @@ def _draw_plan(plan: ResolvedPlan, subjects: Sequence[object], seed_hex: str, fi
         if progress is not None:
             progress(f"{design.unit.label_text}：{design.population} 个对象")
         try:
-            out.units.append(run_unit(seed_hex, design, file))
+            out.units.append(run_unit(seed_hex, design, file, drawer))
         except InputError as exc:
             errors += exc.diagnostics
         used |= design.extensions

@@ -1,70 +1,71 @@
-"""Registry and roster intake (两库: 检查对象名录库 and 执法检查人员名录库).
+"""Registry and roster intake (两库: 检查对象名录库 and 执法检查人员名录库): the schema and the diagnostics.
 
-Reads the tables an office actually has — CSV exported by Excel in China (GB18030/GBK), UTF-8 with or
-without BOM, UTF-16 "Unicode text", or XLSX — into `Registry` / `Roster`, reporting *every* problem in
-one run as a `Diagnostic` with file:row:column (header row = 1). Nothing is drawn from a table with
-errors: `load_registry` / `load_roster` raise `InputError` carrying all diagnostics; warnings are
-returned on the result.
+What the tables must hold (standard columns and the header spellings offices use), how a cell is read
+(风险等级, 注册资本, 执法资格, 不可用日期), and every problem reported in one run as a `Diagnostic` with
+file:row:column (header row = 1). Nothing is drawn from a table with errors: `load_registry` /
+`load_roster` raise `InputError` carrying all diagnostics; warnings are returned on the result.
+
+Reading the files is `tables` (CSV in any encoding, XLSX, Parquet). The registry goes into the engine
+(`intake`: DuckDB checks all rows at once and computes R), so a registry of 10^7 subjects never becomes
+Python objects; the rows a check flags come back here to be worded (`check_flagged_rows`). The roster,
+a few thousand rows at most, is read row by row in Python.
 
 The digests R and Q (SSJ-DRAW-1 §2) are computed over the canonical cells and the header *as written*
-(canonicalised), so the same content gives the same digest from any encoding or from XLSX. Blank rows
-(every cell empty) are not part of the table: Excel writes them at the end of CSV exports and XLSX
-readers may or may not report them, so counting them would make R depend on the file format.
-
-Intake is built for 10^6-row registries (bench/draw.py). A UTF-8 CSV without quotes — what the
-example data and most exports are — is never decoded as a whole: it is checked a megabyte at a time
-(strict UTF-8, NFC, where white space occurs) and its bytes become the `RowStore` every subject reads its
-less-used cells from, so a row costs one small named tuple rather than a dozen `str` objects. Rows are
-taken a block at a time in C-level passes per column (ids canonical and unique, 风险等级 / 注册资本 /
-行业类别 / 类型 / 所属区域 through caches of their few distinct cells, USCC check characters for the
-whole block at once); a block with anything unusual goes row by row, the same path every other table
-(GB18030, quoted CSV, XLSX) takes, with the same subjects, diagnostics and digest (tested). R is
-streamed through one SHA-256 in id order, a block of lines at a time: for such a CSV with the id first,
-from the file's own lines sorted as bytes, in a forked process on the second core while the intake runs
-(`_PresortedDigest`).
+(canonicalised), so the same content gives the same digest from any encoding, from XLSX or Parquet.
+Blank rows (every cell empty) are not part of the table: Excel writes them at the end of CSV exports and
+XLSX readers may or may not report them, so counting them would make R depend on the file format.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import gc
-import io
-import itertools
-import operator
-import os
 import re
-import signal
-import sys
-import threading
 import unicodedata
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import engine
 from .canonical import (
     FIRST_YEAR,
     LAST_YEAR,
-    UNWRITABLE,
     WHITE_SPACE,
     canonical_text,
     date_parts,
-    digest_of_blocks,
     digest_of_sorted_rows,
     in_date_range,
     parse_date,
 )
-from .diagnostics import Diagnostic, InputError, Related, cell_span, error, warning
-from .inputs import TABLE, InputFileError, check_zip, read_limited, text_codec_problem
+from .diagnostics import Diagnostic, InputError, Related, cell_span
+from .inputs import Limit
+from .intake import EngineRegistry, Layout, capital_parses
 from .nodes import STANDARD_FIELD_ALIASES, STANDARD_FIELDS, RiskClass
+from .tables import (  # noqa: F401  (re-exported: the codes of reading a table are intake's codes)
+    BAD_ENCODING_NAME,
+    EMPTY_FILE,
+    FORMULA_WITHOUT_VALUE,
+    MERGED_CELLS,
+    MORE_WARNINGS,
+    NOT_A_TABLE,
+    TRUNCATED,
+    UNBALANCED_QUOTE,
+    UNDECODABLE,
+    UNREADABLE,
+    UNWRITABLE_CHARACTER,
+    WARNINGS_PER_CODE,
+    Report,
+    Row,
+    TableText,
+    _open_table,
+    _refuse_merged,
+    load_into_engine,
+    read_table,
+)
 from .uscc import (
     ALPHABET,
-    WEIGHTS,
     is_legacy_registration_number,
     is_valid_uscc,
     looks_like_uscc,
@@ -73,10 +74,6 @@ from .uscc import (
 
 # ---------------------------------------------------------------- diagnostic codes (docs/diagnostics/ssj2.md)
 
-UNREADABLE = "SSJ201"  # the file cannot be opened or read
-NOT_A_TABLE = "SSJ202"  # binary, .xls, a damaged XLSX, malformed CSV
-UNDECODABLE = "SSJ203"  # bytes that are not text in the detected or forced encoding
-EMPTY_FILE = "SSJ204"  # no header row
 MISSING_COLUMN = "SSJ205"  # a required column (统一社会信用代码, 执法证号, …) is absent
 BAD_HEADER = "SSJ206"  # a column without a name, or two columns with the same meaning
 EMPTY_ID = "SSJ207"  # a row without 统一社会信用代码 / 执法证号
@@ -88,25 +85,19 @@ UNKNOWN_DEPARTMENT = "SSJ212"  # roster 部门 not a department (or alias) of th
 BAD_QUALIFIED = "SSJ213"  # roster 执法资格 blank or not yes/no
 BAD_DATE = "SSJ214"  # roster 不可用日期 not a date or range
 BLANK_REQUIRED = "SSJ215"  # roster 姓名 or 部门 blank
-BAD_ENCODING_NAME = "SSJ216"  # encoding= names no codec
 NUMBER_AS_ID = "SSJ217"  # an id or badge in scientific notation (Excel stored it as a number: digits lost)
-UNBALANCED_QUOTE = "SSJ218"  # a CSV quote that never closes (or swallows the rows after it into one cell)
-TRUNCATED = "SSJ219"  # the file ends in the middle of its last row
-MERGED_CELLS = "SSJ220"  # XLSX merged cells among the data rows (all but the first cell read as blank)
 
 BAD_CHECK_CHAR = "SSJ250"  # warning: an 18-character USCC whose check character is wrong
 LEGACY_NUMBER = "SSJ251"  # warning: a 15-digit 注册号 instead of a USCC
 NOT_AN_ID = "SSJ252"  # warning: an id that is neither a USCC nor a 注册号
-MORE_WARNINGS = "SSJ253"  # warning: further warnings of one code summarised
 NO_NAME_COLUMN = "SSJ254"  # warning: the registry has no 名称 column
 BLANK_NAME = "SSJ255"  # warning: a subject without a 名称
 INVISIBLE_IN_ID = "SSJ256"  # warning: an id holding an invisible format character (U+FEFF BOM, U+200B…)
 FULL_WIDTH_ID = "SSJ257"  # warning: an id written with full-width letters or digits (９１１４…)
-FORMULA_WITHOUT_VALUE = "SSJ258"  # warning: XLSX formula cells with no cached value, read as blank
-UNWRITABLE_CHARACTER = "SSJ259"  # warning: a control character a workbook cannot hold (U+0001, U+FFFE…)
 
-WARNINGS_PER_CODE = 50
-"""Per warning code and file, how many are listed one by one before a single summary (SSJ253)."""
+REGISTRY_LIMIT = Limit("检查对象名录库", "registry", "SSJ_MAX_TABLE_BYTES", 1 << 40)
+"""A registry is streamed by the engine, not held in memory: its default cap is a disk's size (1 TiB).
+Setting SSJ_MAX_TABLE_BYTES caps it as every other table."""
 
 # ---------------------------------------------------------------- column names
 
@@ -252,7 +243,7 @@ EMPTY_COLUMNS = ColumnIndex({})
 
 class RowFields(Mapping[str, str]):
     """A row's cells by field name (standard Chinese name for standard columns, the header as written
-    for the others). A view over the row tuple: 10^6 subjects do not each carry a dict."""
+    for the others). A view over the row tuple: subjects do not each carry a dict."""
 
     __slots__ = ("_cells", "_index")
 
@@ -280,103 +271,9 @@ class RowFields(Mapping[str, str]):
         return f"RowFields({dict(self)!r})"
 
 
-class RowStore:
-    """The canonical cells of a table's rows, kept as one line of text per row (cells joined by `delimiter`).
-
-    12 cells × 10^6 rows as separate `str` objects cost ~1 GB. The CSV fast path keeps the file's UTF-8
-    bytes instead (a row is a slice of them, decoded when asked for); other tables keep a line per row.
-    A row's cells are split out only when needed (文书 for the drawn subjects, a declared field in a
-    selector). Rows are the table's record numbers (header row = 1).
-    """
-
-    __slots__ = ("_buf", "_lines", "_overrides", "_sep_len", "_starts", "columns", "delimiter", "standard",
-                 "width")
-
-    def __init__(self, columns: ColumnIndex, standard: Mapping[str, int], width: int, delimiter: str = "\t",
-                 buf: bytes | None = None, starts: array[int] | None = None, sep_len: int = 0) -> None:
-        self.columns = columns
-        self.standard = dict(standard)
-        self.width = width
-        self.delimiter = delimiter
-        self._buf = buf  # the CSV fast path: record r is buf[starts[r-1]:starts[r]-sep_len]
-        self._starts = starts
-        self._sep_len = sep_len
-        self._lines: dict[int, str] = {}  # other tables: row → line
-        self._overrides: dict[int, str] = {}  # fast-path rows whose canonical cells differ from the bytes
-
-    def put(self, row: int, line: str) -> None:
-        """Record row `row` as `line` (canonical cells joined by the delimiter); intake only."""
-        if self._buf is None:
-            self._lines[row] = line
-        elif line.encode("utf-8") != self._raw(row):
-            self._overrides[row] = line
-
-    @property
-    def has_overrides(self) -> bool:
-        """Whether some fast-path row's canonical cells differ from its bytes in the file."""
-        return bool(self._overrides)
-
-    def _raw(self, row: int) -> bytes:
-        starts = self._starts
-        assert self._buf is not None and starts is not None
-        return self._buf[starts[row - 1]:starts[row] - self._sep_len]
-
-    def line(self, row: int) -> str:
-        """The row's canonical cells joined by `delimiter` (TAB, or the CSV file's delimiter)."""
-        if self._buf is None:
-            return self._lines[row]
-        found = self._overrides.get(row)
-        return found if found is not None else self._raw(row).decode("utf-8")
-
-    def encoded_lines(self, rows: Sequence[int]) -> list[bytes]:
-        """`line` of many rows as UTF-8 (the digest reads every row: sliced in C, never decoded)."""
-        buf, starts = self._buf, self._starts
-        if buf is None or starts is None:
-            return [line.encode("utf-8") for line in map(self._lines.__getitem__, rows)]
-        begin = map(starts.__getitem__, map((-1).__add__, rows))
-        end = map((-self._sep_len).__add__, map(starts.__getitem__, rows))
-        out = list(map(buf.__getitem__, map(slice, begin, end)))
-        if self._overrides:
-            get = self._overrides.get
-            out = [line if (o := get(r)) is None else o.encode("utf-8")
-                   for r, line in zip(rows, out, strict=True)]
-        return out
-
-    def ordered_lines(self, rows: Sequence[int], order: Sequence[int], size: int) -> Iterator[list[bytes]]:
-        """`encoded_lines` of rows[order[0]], rows[order[1]], … in blocks of `size` (the digest's id
-        order). Each row's byte span is looked up once in file order, so the random access is to the
-        lines alone."""
-        buf, starts = self._buf, self._starts
-        if buf is None or starts is None or self._overrides:
-            for start in range(0, len(order), size):
-                yield self.encoded_lines([rows[i] for i in order[start:start + size]])
-            return
-        begins = array("q", map(starts.__getitem__, map((-1).__add__, rows)))
-        ends = array("q", map((-self._sep_len).__add__, map(starts.__getitem__, rows)))
-        for start in range(0, len(order), size):
-            positions = order[start:start + size]
-            yield list(map(buf.__getitem__, map(slice, map(begins.__getitem__, positions),
-                                                map(ends.__getitem__, positions))))
-
-    def cells(self, row: int) -> tuple[str, ...]:
-        """The row's canonical cells in header order."""
-        return tuple(self.line(row).split(self.delimiter))
-
-    def cell(self, row: int, field: str) -> str:
-        """The cell of a standard field (名称, 地址…); "" when the table has no such column."""
-        column = self.standard.get(field)
-        if column is None:
-            return ""
-        return self.line(row).split(self.delimiter, column + 1)[column]
-
-
 class Subject(NamedTuple):
-    """One 检查对象 (a row of the registry).
-
-    An immutable named tuple holding what the draw reads for every subject (id, categories, risk, the
-    fields selectors usually test); the other cells (地址, 法定代表人, 联系电话, declared columns) stay in
-    the registry's `RowStore` and are split out on access, so 10^6 subjects cost ~300 bytes each.
-    """
+    """One 检查对象 (a row of the registry), as Python sees it: the drawn subjects of a record, the
+    subjects a test looks at. The registry itself stays in the engine (`Registry.table`)."""
 
     id: str
     name: str
@@ -386,58 +283,125 @@ class Subject(NamedTuple):
     capital: Decimal | None
     area: str
     row: int
-    source: RowStore
+    cells: tuple[str, ...]
+    """The canonical cells in header order (the id canonical: upper-cased)."""
+    columns: ColumnIndex
+
+    def _standard(self, name: str) -> str:
+        column = self.columns.get(name)
+        return "" if column is None else self.cells[column]
 
     @property
     def address(self) -> str:
-        return self.source.cell(self.row, "地址")
+        return self._standard("地址")
 
     @property
     def legal_rep(self) -> str:
-        return self.source.cell(self.row, "法定代表人")
+        return self._standard("法定代表人")
 
     @property
     def phone(self) -> str:
-        return self.source.cell(self.row, "联系电话")
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        """The canonical cells in header order (the id canonical: upper-cased)."""
-        return self.source.cells(self.row)
-
-    @property
-    def columns(self) -> ColumnIndex:
-        return self.source.columns
+        return self._standard("联系电话")
 
     @property
     def fields(self) -> RowFields:
         """Every cell by field name: standard Chinese name (名称, 注册资本…) or the header as written."""
-        return RowFields(self.source.columns, self.source.cells(self.row))
+        return RowFields(self.columns, self.cells)
 
     def __repr__(self) -> str:
         return f"Subject(id={self.id!r}, name={self.name!r}, row={self.row})"
 
 
-_new_subject = tuple.__new__
-
-
-@dataclass(frozen=True)
 class Registry:
-    """检查对象名录库 as loaded: subjects in file order, the digest R, the warnings of intake."""
+    """检查对象名录库 as loaded: the digest R, the warnings of intake, and the subjects in the engine.
 
-    path: Path
-    header: tuple[str, ...]
-    subjects: tuple[Subject, ...]
-    by_id: dict[str, Subject]
-    digest: str
-    warnings: tuple[Diagnostic, ...] = ()
-    encoding: str = "utf-8"
-    columns: ColumnIndex = EMPTY_COLUMNS
+    `table` names the engine table holding every subject in id order — UTF-8 byte order, so its rowid is
+    the id's 0-based rank — with columns `id`, `row` (file row), `risk` (the class letter) and `line`
+    (the canonical cells joined by TAB, as R hashes the row).
+    `subjects` and `by_id` bring the subjects into Python on first use, for small registries and tests;
+    the draw never needs them (it works in the engine).
+    """
+
+    def __init__(self, path: Path, header: tuple[str, ...], digest: str, warnings: tuple[Diagnostic, ...],
+                 encoding: str, columns: ColumnIndex, table: str, count: int,
+                 capital_unit: str = "万元") -> None:
+        self.path = path
+        self.header = header
+        self.digest = digest
+        self.warnings = warnings
+        self.encoding = encoding
+        self.columns = columns
+        self.table = table
+        self.count = count
+        self.capital_unit = capital_unit
+        self._subjects: tuple[Subject, ...] | None = None
+        self._by_id: dict[str, Subject] | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
         """Names usable in `Subject.fields` and in selectors, in column order."""
         return tuple(self.columns)
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def subjects(self) -> tuple[Subject, ...]:
+        """Every subject in file order (brought out of the engine once)."""
+        if self._subjects is None:
+            self._subjects = tuple(self.fetch(f"SELECT * FROM {self.table} ORDER BY row"))
+        return self._subjects
+
+    @property
+    def by_id(self) -> dict[str, Subject]:
+        if self._by_id is None:
+            self._by_id = {s.id: s for s in self.subjects}
+        return self._by_id
+
+    def lookup(self, ids: Iterable[str]) -> dict[str, Subject]:
+        """The subjects of these ids (the drawn ones), without bringing the others out of the engine."""
+        if self._by_id is not None:
+            return {i: self._by_id[i] for i in ids}
+        wanted = sorted(set(ids))
+        found: dict[str, Subject] = {}
+        for start in range(0, len(wanted), 1_000_000):  # each chunk is one scan of the table
+            chunk = wanted[start:start + 1_000_000]
+            query = f"SELECT * FROM {self.table} WHERE id IN (SELECT unnest(?::VARCHAR[])) ORDER BY id"
+            for subject in self.fetch(query, [chunk]):
+                found[subject.id] = subject
+        return found
+
+    def fetch(self, query: str, params: list[Any] | None = None) -> Iterator[Subject]:
+        """Subjects from a query over the registry table (all its columns, in table order)."""
+        columns = self.columns
+        col = {name: columns.get(name) for name in REGISTRY_ATTRIBUTES}
+        categories: dict[str, tuple[str, ...]] = {}
+        capitals: dict[str, Decimal | None] = {}
+        cursor = engine.connection().execute(query, params or [])
+        while batch := cursor.fetchmany(10_000):
+            for values in batch:
+                sid, row, risk, line = values[:4]
+                cells = tuple(line.split("\t"))
+
+                def cell(name: str, cells: tuple[str, ...] = cells) -> str:
+                    i = col[name]
+                    return "" if i is None else cells[i]
+
+                cat_cell = cell("行业类别")
+                cats = categories.get(cat_cell)
+                if cats is None:
+                    cats = categories[cat_cell] = _split(cat_cell)
+                cap_cell = cell("注册资本")
+                if cap_cell in capitals:
+                    capital = capitals[cap_cell]
+                else:
+                    try:
+                        capital = parse_capital(cap_cell, self.capital_unit)
+                    except ValueError:
+                        capital = None
+                    capitals[cap_cell] = capital
+                yield Subject(sid, cell("名称"), cell("类型"), cats, RiskClass(risk), capital,
+                              cell("所属区域"), int(row), cells, columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,727 +438,6 @@ class Roster:
     encoding: str = "utf-8"
 
 
-# ---------------------------------------------------------------- diagnostics collection
-
-
-class _Report:
-    """Collects the diagnostics of one file; repeats of a warning code beyond WARNINGS_PER_CODE are
-    counted, not listed (a registry with 10^6 legacy numbers must not print 10^6 lines)."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.errors: list[Diagnostic] = []
-        self.warnings: list[Diagnostic] = []
-        self._warning_counts: dict[str, int] = {}
-        self._first_suppressed: dict[str, tuple[int, int]] = {}
-
-    def error(self, code: str, message: str, row: int = 0, column: int = 0, hint: str | None = None,
-              related: tuple[Related, ...] = ()) -> None:
-        self.errors.append(error(code, message, self.file, cell_span(row, column), hint, related))
-
-    def warning(self, code: str, message: str, row: int, column: int, hint: str | None = None) -> None:
-        n = self._warning_counts.get(code, 0) + 1
-        self._warning_counts[code] = n
-        if n <= WARNINGS_PER_CODE:
-            self.warnings.append(warning(code, message, self.file, cell_span(row, column), hint))
-        elif n == WARNINGS_PER_CODE + 1:
-            self._first_suppressed[code] = (row, column)
-
-    def finish(self) -> tuple[Diagnostic, ...]:
-        for code in sorted(self._first_suppressed):
-            row, column = self._first_suppressed[code]
-            more = self._warning_counts[code] - WARNINGS_PER_CODE
-            self.warnings.append(warning(
-                MORE_WARNINGS,
-                f"另有 {more} 行存在同类问题 {code} ({more} more rows with {code}, not listed)",
-                self.file, cell_span(row, column), hint="修正上面列出的行后重新检查，其余同类行将逐一列出"))
-        return tuple(sorted(self.warnings, key=Diagnostic.sort_key))
-
-    def fail_if_errors(self) -> None:
-        if self.errors:
-            raise InputError(self.errors + self.warnings)
-
-
-# ---------------------------------------------------------------- reading tables
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 .xls
-_XLSX_SUFFIXES = (".xlsx", ".xlsm")
-_SHEET_NAMES_REGISTRY = ("名录", "registry", "检查对象名录", "检查对象名录库")
-_SHEET_NAMES_ROSTER = ("名录", "roster", "人员名录", "执法人员", "执法检查人员名录库", "检查人员")
-
-Row = tuple[int, list[str]]  # (row number, canonical cells)
-
-
-@dataclass
-class _Table:
-    rows: Iterator[Row]
-    encoding: str
-    close: Callable[[], None] = lambda: None
-    lines: _CsvLines | None = None  # the CSV fast path: the same records as UTF-8 lines
-    merged: tuple[_Merge, ...] = ()  # XLSX merged ranges (checked once the header row is known)
-
-
-class _Merge(NamedTuple):
-    """An XLSX merged range: its reference (C2:C4) and where it starts and ends."""
-
-    ref: str
-    first_row: int
-    last_row: int
-    first_column: int
-
-
-def _refuse_merged(table: _Table, header_row: int, report: _Report) -> None:
-    """SSJ220 for every merged range that reaches below the header row.
-
-    A merged range keeps its value in its first cell only; the other cells read as blank (openpyxl, and
-    Excel's own CSV export, do the same), so subjects would silently lose a 行业类别 and drop out of a
-    selector. Refused rather than filled in: filling guesses what the office meant and would give the
-    workbook another digest R than its CSV export. A merged title row above the header is fine.
-    """
-    for merge in table.merged:
-        if merge.last_row > header_row:
-            report.error(MERGED_CELLS, f"{merge.ref} 是合并单元格：除左上角外都会读作空白 "
-                         f"(merged cells: all but the first cell read as blank)", row=merge.first_row,
-                         column=merge.first_column,
-                         hint=f"在 Excel 或 WPS 中选中 {merge.ref} → 取消合并单元格，把值填入每一格"
-                              "（定位条件 → 空值，输入 = 上一格，Ctrl+Enter），再保存")
-
-
-class TableText(NamedTuple):
-    """A whole (small) table as canonical text: what `read_table` gives the results intake (抽查结果)."""
-
-    header: tuple[str, ...]  # the first non-blank row, trailing blank cells dropped; () for an empty table
-    header_row: int  # its row number (1 for the usual file), 0 for an empty table
-    rows: list[Row]  # the rows after the header, with their row numbers; blank rows included
-    encoding: str  # the encoding used for CSV ("utf-8", "gb18030"…), "xlsx" for a workbook
-
-
-def read_table(path: Path, encoding: str | None = None,
-               sheet_names: tuple[str, ...] = ()) -> tuple[TableText | None, list[Diagnostic]]:
-    """Read a CSV or XLSX table the way the registry is read (same encodings, delimiter rule, XLSX cells).
-
-    The one reader of office spreadsheets for intakes other than 名录库 (which stream 10^6 rows): every
-    cell canonical text (SSJ-DRAW-1 §1), XLSX numbers and dates as a CSV export shows them. Returns the
-    table and its warnings (SSJ258), or None and the errors (SSJ201–SSJ203, SSJ216, at file:row:column
-    where a row is known) when the file is no readable table. `sheet_names` picks a workbook's sheet by
-    name (case-insensitive), else the first sheet is read.
-    """
-    path = Path(path)
-    report = _Report(str(path))
-    table = _open_table(path, encoding, report, sheet_names)
-    if table is None:
-        return None, report.errors
-    try:
-        rows = list(table.rows)
-    finally:
-        table.close()
-    if report.errors:
-        return None, report.errors + list(report.finish())
-    start = next((i for i, (_n, cells) in enumerate(rows) if any(cells)), None)
-    if start is None:
-        return TableText((), 0, [], table.encoding), list(report.finish())
-    number, cells = rows[start]
-    while cells and not cells[-1]:
-        cells = cells[:-1]
-    _refuse_merged(table, number, report)
-    if report.errors:
-        return None, report.errors + list(report.finish())
-    return TableText(tuple(cells), number, rows[start + 1:], table.encoding), list(report.finish())
-
-
-def _canonical_cell_nfc(cell: str) -> str:
-    """canonical_text for a cell of text that is already NFC."""
-    if "\t" in cell or "\n" in cell or "\r" in cell:
-        cell = re.sub(r"[\t\r\n]+", " ", cell)
-    return cell.strip(WHITE_SPACE)
-
-
-def _open_table(path: Path, encoding: str | None, report: _Report,
-                sheet_names: tuple[str, ...]) -> _Table | None:
-    """The table's rows as canonical cells, or None after reporting why the file is no table."""
-    try:
-        data = read_limited(path, TABLE)  # a regular file, bounded: never /dev/zero or a FIFO
-    except IsADirectoryError:
-        report.error(UNREADABLE, "这是一个目录，不是表格文件 (a directory, not a table file)",
-                     hint="给出 CSV 或 XLSX 文件的路径")
-        return None
-    except OSError as exc:
-        report.error(UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror or exc}",
-                     hint="检查路径是否正确、文件是否存在、是否有读取权限；表格应为普通的 CSV 或 XLSX 文件")
-        return None
-    if data.startswith(_ZIP_MAGIC):
-        try:
-            check_zip(data, path)  # a zip bomb is refused before anything is inflated
-        except InputFileError as exc:
-            report.error(UNREADABLE, f"无法读取文件 (cannot read the file): {exc.strerror}", row=1, column=1,
-                         hint="工作簿解压后过大：另存为 CSV，或确认给出的是名录文件")
-            return None
-        return _open_xlsx(io.BytesIO(data), report, sheet_names)
-    if data.startswith(_OLE_MAGIC):
-        report.error(NOT_A_TABLE,
-                     "这是 Excel 97–2003 (.xls) 文件，不能直接读取 (old .xls workbooks are not read)",
-                     row=1, column=1, hint="在 Excel 中“另存为”.xlsx 工作簿或 CSV (逗号分隔) 文件")
-        return None
-    if path.suffix.lower() in _XLSX_SUFFIXES:
-        report.error(NOT_A_TABLE, "文件扩展名是 .xlsx，但内容不是 XLSX 工作簿 (not an XLSX workbook)",
-                     row=1, column=1, hint="用 Excel 重新保存为 .xlsx，或把 CSV 文件改为 .csv 扩展名")
-        return None
-    if encoding is None and b"\x00" not in data:
-        lines = _utf8_lines(data)
-        if lines is not None:  # the common case, never decoded as a whole
-            _check_last_line(lines.lines, lines.delimiter, data.endswith((b"\n", b"\r")), report)
-            return _Table(lines.rows(), lines.encoding, lines=lines)
-    text, used = _decode(data, encoding, report)
-    del data
-    if text is None:
-        return None
-    if "\x00" in text:
-        row = text.count("\n", 0, text.index("\x00")) + 1
-        report.error(NOT_A_TABLE, "文件含有二进制内容，不是 CSV 表格 (binary content: not a CSV table)",
-                     row=row, column=1, hint="表格应为 CSV (UTF-8 或 GBK) 或 XLSX 文件")
-        return None
-    return _csv_table(text, used, report)
-
-
-def _decode(data: bytes, encoding: str | None, report: _Report) -> tuple[str | None, str]:
-    """Strict decoding: the forced encoding, else UTF-16 by BOM, UTF-8 (BOM allowed), then GB18030."""
-    if encoding is not None:
-        if text_codec_problem(encoding) is not None:  # unknown, or rot13/base64/zlib/undefined
-            report.error(BAD_ENCODING_NAME, f"未知的编码或不是文本编码「{encoding}」 (unknown encoding)",
-                         hint="常用编码：utf-8、utf-8-sig、gb18030 (兼容 gbk、gb2312)、utf-16")
-            return None, encoding
-        codec = codecs.lookup(encoding).name
-        if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
-            codec = "utf-8-sig"
-        candidates = [codec]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    failure: UnicodeDecodeError | None = None
-    for codec in candidates:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError as exc:
-            failure = failure or exc
-            continue
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        return unicodedata.normalize("NFC", text), codec
-    assert failure is not None
-    row, column = _byte_position(data, failure.start, candidates[0])
-    bad = data[failure.start:failure.start + 4].hex(" ")
-    if encoding is not None:
-        message = (f"按指定编码 {encoding} 无法解码第 {row} 行的字节 {bad} "
-                   f"(bytes not valid in the forced encoding {encoding})")
-        hint = "去掉编码参数让程序自动识别 (UTF-8 / GB18030)，或指定文件实际使用的编码"
-    else:
-        message = f"第 {row} 行的字节 {bad} 既不是 UTF-8 也不是 GB18030/GBK (undecodable bytes)"
-        hint = "用 Excel 或 WPS 另存为“CSV UTF-8 (逗号分隔)”，或用 --encoding 指定实际编码"
-    report.error(UNDECODABLE, message, row=row, column=column, hint=hint)
-    return None, candidates[0]
-
-
-def decode_text(data: bytes, file: str,
-                encoding: str | None = None) -> tuple[str | None, str, list[Diagnostic]]:
-    """Bytes of a text table (CSV, a saved HTML page) decoded as every table is read: the forced
-    encoding, else UTF-16 by BOM, UTF-8 (BOM allowed), then GB18030; NFC. Returns the text (None when
-    it cannot be decoded), the codec used and the errors (SSJ203 at row:column, SSJ216)."""
-    report = _Report(file)
-    text, codec = _decode(data, encoding, report)
-    return text, codec, report.errors
-
-
-def _byte_position(data: bytes, offset: int, codec: str) -> tuple[int, int]:
-    """Row and cell column of a byte offset (approximate for quoted multi-line cells)."""
-    if codec.startswith("utf-16"):
-        return 1, 1
-    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1  # lone CRs end lines too
-    row = len(data[:line_start].splitlines()) + 1
-    prefix = data[line_start:offset].decode(codec, errors="replace")
-    delimiter = "\t" if prefix.count("\t") > prefix.count(",") else ","
-    cells = next(csv.reader([prefix], delimiter=delimiter), [""])
-    return row, max(1, len(cells))
-
-
-def _delimiter(head: str | bytes) -> str:
-    """TAB when the first line holding a TAB or a comma (the header: blank lines and a one-cell title
-    above it skipped) has more TABs than commas (a "Unicode text" export), else comma."""
-    tab, comma = ("\t", ",") if isinstance(head, str) else (b"\t", b",")
-    for line in head.splitlines()[:_HEADER_SEARCH_LINES]:
-        tabs, commas = line.count(tab), line.count(comma)  # type: ignore[arg-type]
-        if tabs or commas:
-            return "\t" if tabs > commas else ","
-    return ","
-
-
-def text_delimiter(head: str) -> str:
-    """The delimiter of a CSV text as the registry reads it: TAB or comma (see `_delimiter`)."""
-    return _delimiter(head[:_HEAD_CHARS])
-
-
-_HEADER_SEARCH_LINES = 8
-_HEAD_CHARS = 1 << 16
-
-
-def _csv_table(text: str, encoding: str, report: _Report) -> _Table:
-    """CSV records as canonical cells; row numbers count records (what a spreadsheet shows as rows)."""
-    delimiter = _delimiter(text[:_HEAD_CHARS])
-    unwritable = UNWRITABLE.search(text) is not None
-    if '"' not in text and (delimiter == "\t" or "\t" not in text) and not unwritable:
-        # Without quotes no cell holds a line break, a delimiter or (comma-separated) a TAB, and the text
-        # is already NFC: splitting is the CSV parse, and only white space at cell edges needs work.
-        has_space = _CELL_SPACE[delimiter].search(text) is not None
-        lines = _CsvLines.split(text.encode("utf-8"), delimiter, has_space, encoding)
-        _check_last_line(lines.lines, delimiter.encode("utf-8"), text.endswith(("\n", "\r")), report)
-        return _Table(lines.rows(), encoding, lines=lines)
-    return _Table(_csv_rows(text, delimiter, report, unwritable), encoding)
-
-
-def _csv_rows(text: str, delimiter: str, report: _Report, unwritable: bool = False) -> Iterator[Row]:
-    """csv.reader's records as canonical cells, watching what it would accept silently: a quote that never
-    closes (the rest of the file becomes one cell), a quoted cell that swallowed whole rows (a line break
-    and the delimiter inside one cell), a last row cut short (SSJ218, SSJ219)."""
-    size = len(text)
-    ends_with_line_break = text.endswith(("\n", "\r"))
-    source = io.StringIO(text, newline="")
-    del text
-    consumed: list[str] = []  # the file lines of the record being read
-    read = 0  # characters of the file handed to the reader so far
-
-    def physical_lines() -> Iterator[str]:
-        nonlocal read
-        for line in source:
-            consumed.append(line)
-            read += len(line)
-            yield line
-
-    reader = csv.reader(physical_lines(), delimiter=delimiter)
-    number = 0
-    line = 1  # the file line the next record starts on
-    widest = 0
-    clean = _canonical_cell_nfc
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            report.error(NOT_A_TABLE, f"第 {number + 1} 行不是合法的 CSV 记录 (malformed CSV): {exc}",
-                         row=number + 1, column=1, hint="检查该行的引号是否成对")
-            return
-        number += 1
-        at_end = read == size
-        if (len(consumed) > 1 or at_end) and not _quotes_closed(record, consumed, delimiter, number, line,
-                                                                at_end, report):
-            return
-        if at_end and not ends_with_line_break and 0 < len(record) < widest:
-            _truncated(report, number, len(record), widest)
-        line += len(consumed)
-        consumed.clear()
-        widest = max(widest, len(record))
-        cells = [clean(c) for c in record]
-        if unwritable:
-            _report_unwritable(cells, number, report)
-        yield number, cells
-
-
-def _quotes_closed(record: list[str], lines: list[str], delimiter: str, row: int, line: int, at_end: bool,
-                   report: _Report) -> bool:
-    """Whether a record that spans several file lines, or ends the file, closed its quotes; else SSJ218 at
-    the cell where the quote opened.
-
-    csv.reader takes a quote that never closes as a cell running to the end of the file, and a quote that
-    closes rows later as one cell holding those rows: both without a word. The first is told by reading the
-    record as csv.reader does (`_ends_inside_quotes`); the second by a cell holding a line break *and* the
-    delimiter — what a real multi-line cell (an address on two lines) does not hold."""
-    where = f"第 {row} 行" if row == line else f"第 {row} 行（文件第 {line} 行）"
-    if at_end and any('"' in text for text in lines) and _ends_inside_quotes("".join(lines), delimiter):
-        column = len(record)
-        message = (f"{where}第 {column} 列的引号没有闭合，文件其余部分都会被读进这一个单元格 "
-                   f"(unbalanced quote: never closed)")
-    else:
-        column = next((i + 1 for i, cell in enumerate(record)
-                       if ("\n" in cell or "\r" in cell) and delimiter in cell), 0)
-        if not column:
-            return True
-        closed, swallowed = line + len(lines) - 1, len(lines) - 1
-        message = (f"{where}第 {column} 列的引号到第 {closed} 行才闭合，"
-                   f"其间 {swallowed} 行被读进了一个单元格 (unbalanced quote: rows swallowed into one cell)")
-    report.error(UNBALANCED_QUOTE, message, row=row, column=column,
-                 hint="在该单元格末尾补上引号，或去掉多余的引号；单元格内的引号要写成两个（\"\"）")
-    return False
-
-
-def _ends_inside_quotes(text: str, delimiter: str) -> bool:
-    """Whether csv.reader (lenient, as used here) ends `text` inside a quoted cell: a `"` that opens a cell
-    and is never closed. A `"` inside an unquoted cell is an ordinary character, `""` an escaped one."""
-    quoted, at_cell_start, i = False, True, 0
-    while i < len(text):
-        char = text[i]
-        if quoted:
-            if char == '"':
-                if text.startswith('"', i + 1):
-                    i += 1
-                else:
-                    quoted = False
-        elif char == '"' and at_cell_start:
-            quoted = True
-        at_cell_start = not quoted and (char == delimiter or char in "\r\n")
-        i += 1
-    return quoted
-
-
-def _truncated(report: _Report, row: int, cells: int, width: int) -> None:
-    report.error(TRUNCATED, f"文件在第 {row} 行中间结束：该行只有 {cells} 列，应有 {width} 列，且没有换行符 "
-                 f"(the file ends in the middle of a row: truncated?)", row=row, column=max(cells, 1),
-                 hint="文件可能没有完整复制或下载：重新导出或重新下载该文件")
-
-
-def _check_last_line(lines: Sequence[bytes], delimiter: bytes | str, ends_with_line_break: bool,
-                     report: _Report) -> None:
-    """SSJ219 for a CSV without quotes whose last line, without a final line break, has fewer cells than
-    the widest of the lines above it that the header search looks at (a file cut off mid-row)."""
-    if ends_with_line_break or len(lines) < 2:
-        return
-    sep = delimiter.encode("utf-8") if isinstance(delimiter, str) else delimiter
-    last = lines[-1].count(sep) + 1
-    widest = max(line.count(sep) + 1 for line in lines[:_HEADER_SEARCH_LINES])
-    if lines[-1].strip() and last < widest:
-        _truncated(report, len(lines), last, widest)
-
-
-#: canonical.UNWRITABLE as UTF-8 bytes (less NUL, refused as binary content, and surrogates, never UTF-8).
-_UNWRITABLE_BYTES = re.compile(b"[\x01-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
-
-
-def _report_unwritable(cells: Sequence[str], row: int, report: _Report) -> None:
-    """SSJ259 for each cell holding a character a workbook cannot hold (documents show it as U+FFFD)."""
-    for column, cell in enumerate(cells, start=1):
-        found = UNWRITABLE.search(cell)
-        if found is not None:
-            report.warning(UNWRITABLE_CHARACTER, f"单元格中有控制字符 U+{ord(found.group()):04X}，"
-                           f"XLSX/DOCX 文书无法容纳，将显示为 � (a character documents cannot hold)",
-                           row, column, hint="删除该字符（常由复制粘贴或其他系统导出带入）")
-
-
-# White space a cell may start or end with (canonical text strips it), less the line breaks and, in a
-# TAB-separated file, the delimiter.
-_CELL_SPACE = {
-    delimiter: re.compile("[" + re.escape("".join(c for c in WHITE_SPACE if c not in "\r\n" + delimiter))
-                          + "]")
-    for delimiter in (",", "\t")
-}
-_CHECK_BYTES = 1 << 20
-
-
-def _utf8_lines(data: bytes) -> _CsvLines | None:
-    """The CSV fast path straight from the file's bytes: UTF-8 (BOM or not), already NFC, no quotes, one
-    kind of line end.
-
-    Checked a line-aligned megabyte at a time while it is in cache (strict UTF-8, NFC, where white
-    space occurs, the line ends) and split into lines there, so the whole text is never built: the
-    bytes themselves become the registry's row store. None when the file needs the general path
-    (another encoding, quoted cells, text to normalise, mixed line ends).
-    """
-    base = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    end = data.find(b"\n", base)
-    delimiter = _delimiter(data[base:base + _HEAD_CHARS])
-    if b'"' in data or (delimiter == "," and b"\t" in data) or _UNWRITABLE_BYTES.search(data) is not None:
-        return None
-    crlf = end > base and data[end - 1:end] == b"\r"
-    sep = b"\r\n" if crlf else b"\n"
-    sep_len = len(sep)
-    has_space = _space_in_utf8(data, delimiter)
-    pattern = _CELL_SPACE[delimiter]
-    lines: list[bytes] = []
-    starts = array("q")
-    start, size = base, len(data)
-    while start < size:
-        stop = data.find(b"\n", start + _CHECK_BYTES)
-        stop = size if stop < 0 else stop + 1
-        chunk = data[start:stop]
-        try:
-            text = chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if not unicodedata.is_normalized("NFC", text):
-            return None
-        if has_space is None and pattern.search(text) is not None:
-            has_space = True
-        del text
-        part = chunk.split(sep)
-        n_cr = chunk.count(b"\r")
-        if n_cr != (len(part) - 1 if crlf else 0) or (crlf and chunk.count(b"\n") != n_cr):
-            return None  # a lone CR or LF: the general path rewrites the line ends
-        if stop < size or not part[-1]:
-            part.pop()  # the empty remainder after the chunk's last line end
-        starts.extend(itertools.accumulate(map(sep_len.__add__, map(len, part)), initial=start))
-        starts.pop()
-        lines += part
-        start = stop
-    final = starts[-1] + len(lines[-1]) + sep_len if lines else base
-    starts.append(final)
-    encoding = "utf-8-sig" if base else "utf-8"
-    return _CsvLines(data, lines, starts, sep_len, delimiter, bool(has_space), encoding)
-
-
-def _space_in_utf8(data: bytes, delimiter: str) -> bool | None:
-    """Whether UTF-8 `data` holds a white space character other than CR, LF and the delimiter; None
-    when only the decoded text can tell. Byte searches (memchr) instead of a scan of the text: ASCII
-    spaces, U+3000 全角空格, and the lead bytes of the rest (U+0085/U+00A0, U+1680, U+2000–U+205F)."""
-    spaces = (b" ", b"\x0b", b"\x0c") if delimiter == "\t" else (b" ", b"\x0b", b"\x0c", b"\t")
-    if any(map(data.__contains__, spaces)) or b"\xe3\x80\x80" in data:
-        return True
-    if any(map(data.__contains__, (b"\xc2", b"\xe1", b"\xe2"))):
-        return None
-    return False
-
-
-class _CsvLines:
-    """A CSV without quotes as UTF-8 bytes: one record per line, cells split by the delimiter.
-
-    The bytes are kept whole (the registry's `RowStore` slices rows out of them) with the line starts
-    in an array. `rows()` hands records out one by one as canonical cells (the header, the roster);
-    `take()` hands the rest out in blocks of raw lines for the registry's bulk intake.
-    """
-
-    def __init__(self, buf: bytes, lines: list[bytes], starts: array[int], sep_len: int, delimiter: str,
-                 has_space: bool, encoding: str) -> None:
-        self.buf = buf
-        self.lines = lines
-        self.starts = starts  # starts[i] is where line i begins; it ends sep_len before starts[i + 1]
-        self.sep_len = sep_len
-        self.delimiter = delimiter
-        self.has_space = has_space  # some white space character occurs: cells may need stripping
-        self.encoding = encoding
-        self.next = 0  # lines handed out so far
-
-    @classmethod
-    def split(cls, buf: bytes, delimiter: str, has_space: bool, encoding: str) -> _CsvLines:
-        """Lines of UTF-8 text, CRLF throughout or else every CR, LF and CRLF one line end."""
-        n_cr = buf.count(b"\r")
-        lines: list[bytes] | None = None
-        sep = b"\n"
-        if n_cr and n_cr == buf.count(b"\n"):
-            lines = buf.split(b"\r\n")  # Excel's CRLF throughout: no need to rewrite the text
-            sep = b"\r\n"
-            if len(lines) - 1 != n_cr:
-                lines, sep = None, b"\n"  # a lone CR somewhere: not CRLF throughout
-        if lines is None:
-            if n_cr:
-                buf = buf.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            lines = buf.split(b"\n")
-        sep_len = len(sep)
-        starts = array("q", itertools.accumulate(map(sep_len.__add__, map(len, lines)), initial=0))
-        if lines and not lines[-1]:
-            lines.pop()  # the line end of the last record
-            starts.pop()
-        return cls(buf, lines, starts, sep_len, delimiter, has_space, encoding)
-
-    def rows(self) -> Iterator[Row]:
-        lines, delimiter = self.lines, self.delimiter
-        while self.next < len(lines):
-            index = self.next
-            self.next = index + 1
-            cells = lines[index].decode("utf-8").split(delimiter)
-            yield index + 1, ([c.strip(WHITE_SPACE) for c in cells] if self.has_space else cells)
-
-    def take(self, size: int) -> Iterator[tuple[int, list[bytes]]]:
-        """The lines not handed out yet, in blocks of `size`: (row number of the first, lines); each
-        block is dropped from the list once handed out (peak memory: the bytes, not the bytes twice)."""
-        lines = self.lines
-        number = self.next + 1
-        del lines[:self.next]
-        self.next = 0
-        while lines:
-            block = lines[:size]
-            del lines[:size]
-            yield number, block
-            number += len(block)
-
-    def edge_space(self, lines: list[bytes]) -> bool:
-        """Whether a cell of these lines starts or ends with white space (so cells need stripping)."""
-        if not self.has_space:
-            return False
-        text = b"\n".join(lines).decode("utf-8")
-        boundary = (self.delimiter, "\n")
-        last = len(text) - 1
-        for m in _CELL_SPACE[self.delimiter].finditer(text):
-            at = m.start()
-            if at == 0 or at == last or text[at - 1] in boundary or text[at + 1] in boundary:
-                return True
-        return False
-
-
-def _open_xlsx(source: io.BytesIO, report: _Report, sheet_names: tuple[str, ...]) -> _Table | None:
-    import openpyxl  # imported here: CSV-only runs do not pay for it
-
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        report.error(NOT_A_TABLE,
-                     f"无法作为 XLSX 工作簿读取 (not a readable XLSX workbook): {type(exc).__name__}",
-                     row=1, column=1, hint="用 Excel 或 WPS 打开后另存为 .xlsx 或 CSV")
-        return None
-    sheet = None
-    wanted = {n.lower() for n in sheet_names}
-    for candidate in workbook.worksheets:
-        if canonical_text(candidate.title).lower() in wanted:
-            sheet = candidate
-            break
-    if sheet is None:
-        sheet = workbook.worksheets[0]
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) dimension
-    _report_formulas_without_values(sheet, report)
-    merged = _merged_ranges(sheet)
-
-    def rows() -> Iterator[Row]:
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [canonical_text(_xlsx_text(v)) for v in values]
-        except Exception as exc:
-            report.error(NOT_A_TABLE, f"XLSX 工作表读取失败 (damaged worksheet): {type(exc).__name__}",
-                         row=1, column=1, hint="用 Excel 或 WPS 打开后另存为 .xlsx 或 CSV")
-
-    return _Table(rows(), "xlsx", workbook.close, merged=merged)
-
-
-_MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]{0,200}?\bref=\"([A-Z]{1,3})([0-9]{1,7})"
-                        rb"(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
-_MERGE_OVERLAP = 512
-"""Bytes kept from one chunk to the next: longer than any tag `_MERGE_TAG` matches, so a tag cut by a
-chunk end (which does not match: the closing quote is missing) is found whole in the next window."""
-
-
-def _merged_ranges(sheet: Any) -> tuple[_Merge, ...]:
-    """The sheet's merged ranges, read from its XML (openpyxl's read-only sheets do not give them), a
-    megabyte at a time as for formula cells."""
-    source = getattr(sheet, "_get_source", None)
-    if source is None:
-        return ()
-    found: dict[int, _Merge] = {}  # by the tag's offset in the XML: a tag in the overlap counts once
-    offset, tail = 0, b""
-    try:
-        with source() as stream:
-            while True:
-                chunk = stream.read(1 << 20)
-                window = tail + chunk
-                for m in _MERGE_TAG.finditer(window):
-                    found.setdefault(offset + m.start(), _merge(m))
-                if not chunk:
-                    break
-                keep = min(len(window), _MERGE_OVERLAP)
-                offset += len(window) - keep
-                tail = window[len(window) - keep:]
-    except Exception:  # a damaged sheet is reported by the reading itself (SSJ202)
-        return ()
-    return tuple(found[k] for k in sorted(found))
-
-
-def _merge(m: re.Match[bytes]) -> _Merge:
-    first_col, first_row = m.group(1).decode(), int(m.group(2))
-    last_col, last_row = (m.group(3) or m.group(1)).decode(), int(m.group(4) or m.group(2))
-    ref = f"{first_col}{first_row}:{last_col}{last_row}"
-    return _Merge(ref, first_row, last_row, _column_number(first_col))
-
-
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-
-
-def _report_formulas_without_values(sheet: Any, report: _Report) -> None:
-    """SSJ258 once per column: formula cells without a cached value (a workbook written by a script and
-    never opened in Excel) read as blank, so the officer must know before a subject is drawn from them.
-
-    openpyxl gives such a cell as None whatever its formula, so the sheet's XML is scanned: first for a
-    formula tag at all (a byte search; exports have none), then cell by cell.
-    """
-    source = getattr(sheet, "_get_source", None)
-    if source is None:
-        return
-    found: dict[int, list[Any]] = {}  # column → [first row, first reference, count]
-    try:
-        with source() as stream:
-            tail = b""
-            while chunk := stream.read(1 << 20):
-                if _FORMULA_TAG.search(tail + chunk):
-                    break
-                tail = chunk[-64:]
-            else:
-                return
-        from xml.etree.ElementTree import iterparse
-
-        with source() as stream:
-            for _event, element in iterparse(stream):
-                tag = element.tag.rpartition("}")[2]
-                if tag == "row":
-                    element.clear()
-                    continue
-                if tag != "c":
-                    continue
-                children = {child.tag.rpartition("}")[2]: child for child in element}
-                value = children.get("v")
-                if "f" in children and (value is None or not value.text):
-                    m = re.fullmatch(r"([A-Z]{1,3})([0-9]+)", element.get("r") or "")
-                    if m is not None:
-                        column = _column_number(m.group(1))
-                        entry = found.setdefault(column, [int(m.group(2)), m.group(0), 0])
-                        entry[2] += 1
-    except Exception:  # a damaged sheet is reported by the reading itself (SSJ202)
-        return
-    for column in sorted(found):
-        row, reference, count = found[column]
-        report.warning(FORMULA_WITHOUT_VALUE,
-                       f"第 {column} 列有 {count} 个公式单元格没有保存计算结果，读作空白，首个在 {reference} "
-                       f"(formula cells without a cached value read as blank)", row, column,
-                       hint="用 Excel 或 WPS 打开该文件并保存（公式会算出结果），"
-                            "或把该列复制后“选择性粘贴 → 数值”")
-
-
-def _column_number(letters: str) -> int:
-    """Spreadsheet column letters → 1-based number (A → 1, AA → 27)."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def xlsx_cell_text(value: object) -> str:
-    """A workbook cell's value as the text a CSV export of it carries (for readers of other tables)."""
-    return _xlsx_text(value)
-
-
-def _xlsx_text(value: object) -> str:
-    """A cell value as the text a CSV export would carry: whole numbers without ".0", dates in ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) >= 1e15:
-            return f"{value:.15G}"  # beyond a double's 15 digits: as Excel shows it (9.1140502E+17)
-        if value.is_integer():
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
-
-
 # ---------------------------------------------------------------- header
 
 
@@ -1207,7 +450,7 @@ class _Header:
 
 
 def _find_header(rows: Iterator[Row], resolve: Callable[[str], str | None], key_field: str,
-                 report: _Report) -> tuple[_Header | None, list[Row]]:
+                 report: Report) -> tuple[_Header | None, list[Row]]:
     """The header row: the first non-blank row, unless it is a title row (one cell, such as
     "检查对象名录库") followed within a few rows by a row that names the key column."""
     buffered: list[Row] = []
@@ -1253,12 +496,12 @@ def _find_header(rows: Iterator[Row], resolve: Callable[[str], str | None], key_
     return _Header(tuple(cells), standard, columns, number), buffered[header_at + 1:]
 
 
-def _missing_column(report: _Report, header: _Header, name: str, english: str, examples: str) -> None:
+def _missing_column(report: Report, header: _Header, name: str, english: str, examples: str) -> None:
     report.error(MISSING_COLUMN, f"缺少「{name}」列 (no {english} column); 表头为：{'、'.join(header.names)}",
                  row=header.row, column=1, hint=f"表头中加入「{name}」列（也可写作 {examples}）")
 
 
-def _cells_of(number: int, cells: list[str], width: int, report: _Report) -> list[str] | None:
+def _cells_of(number: int, cells: list[str], width: int, report: Report) -> list[str] | None:
     """The row fitted to the header width: padded with blanks; extra non-blank cells are an error."""
     n = len(cells)
     if n == width:
@@ -1354,37 +597,36 @@ def _capital_unit(header: str) -> str:
     return "万元"
 
 
+
 # ---------------------------------------------------------------- registry
+
+_SHEET_NAMES_REGISTRY = ("名录", "registry", "检查对象名录", "检查对象名录库")
+_SHEET_NAMES_ROSTER = ("名录", "roster", "人员名录", "执法人员", "执法检查人员名录库", "检查人员")
 
 
 def load_registry(path: Path, encoding: str | None = None) -> Registry:
-    """Load a 检查对象名录库 (CSV or XLSX); raise `InputError` with every problem when it has errors.
+    """Load a 检查对象名录库 (CSV, XLSX or Parquet) into the engine; raise `InputError` with every problem
+    when it has errors.
 
     `encoding` forces a codec for CSV (e.g. "gbk"); by default strict UTF-8 (BOM allowed) is tried,
     then GB18030 (a superset of GBK/GB2312, what Excel writes on Chinese Windows).
     """
     path = Path(path)
-    report = _Report(str(path))
-    collecting = gc.isenabled()
-    gc.disable()  # millions of new rows would trigger full collections that find nothing to free
+    report = Report(str(path))
+    table = load_into_engine(path, encoding, report, _SHEET_NAMES_REGISTRY, REGISTRY_LIMIT)
+    if table is None:
+        raise InputError(report.errors)
     try:
-        table = _open_table(path, encoding, report, _SHEET_NAMES_REGISTRY)
-        if table is None:
-            raise InputError(report.errors)
-        try:
-            registry = _read_registry(path, table, report)
-        finally:
-            table.close()
+        registry = _read_registry(path, table, report)
     finally:
-        if collecting:
-            gc.enable()
+        table.close()
     report.fail_if_errors()
     assert registry is not None
     return registry
 
 
-def _read_registry(path: Path, table: _Table, report: _Report) -> Registry | None:
-    header, pending = _find_header(table.rows, standard_field, "统一社会信用代码", report)
+def _read_registry(path: Path, table: Any, report: Report) -> Registry | None:
+    header, _pending = _find_header(iter(table.head), standard_field, "统一社会信用代码", report)
     if header is None:
         return None
     _refuse_merged(table, header.row, report)
@@ -1394,461 +636,78 @@ def _read_registry(path: Path, table: _Table, report: _Report) -> Registry | Non
     if "名称" not in header.standard:
         report.warning(NO_NAME_COLUMN, "名录中没有「名称」列，文书中将只显示代码 (no 名称 column)",
                        header.row, 1, hint="表头中加入「名称」列（也可写作 name、企业名称）")
-    columns = ColumnIndex(header.columns)
-    width = len(header.names)
-    header_line = "\t".join(header.names)
-    lines = table.lines
-    if lines is not None:
-        store = RowStore(columns, header.standard, width, lines.delimiter, lines.buf, lines.starts,
-                         lines.sep_len)
-    else:
-        store = RowStore(columns, header.standard, width)
-    # R from the file's own lines, started before the intake drops them (in a second process when
-    # possible); used only if the intake then finds every line canonical as it stands.
-    presorted = (_PresortedDigest(header_line, lines, header.row)
-                 if lines is not None and header.standard["统一社会信用代码"] == 0 else None)
-    try:
-        intake = _SubjectIntake(header, store, report)
-        intake.rows(pending)
-        if lines is not None:
-            intake.text_lines(lines)
-        else:
-            intake.rows(table.rows)
-        if intake.failed or report.errors:
-            return None
-        subjects = tuple(intake.subjects)
-        digest = None
-        if (presorted is not None and intake.plain_ids and not store.has_overrides
-                and len(subjects) == presorted.rows):
-            digest = presorted.result()
-        if digest is None:
-            digest = _registry_digest(header_line, subjects, store)
-    finally:
-        if presorted is not None:
-            presorted.close()
-    return Registry(path, header.names, subjects, intake.by_id, digest, report.finish(), table.encoding,
-                    columns)
-
-
-_BLOCK = 16384
-"""Rows per block of the bulk intake: small enough to stay in cache, large enough that the per-block
-work (a few C-level passes per column) is negligible."""
-
-
-class _SubjectIntake:
-    """Turns registry rows into `Subject`s, reporting every problem with its row and column.
-
-    Two ways in: `rows` takes one row at a time (any table); `text_lines` takes the CSV fast path's lines
-    a block at a time and checks each block column by column in C (ids canonical and unique, every
-    风险等级 / 注册资本 / 行业类别 already known), falling back to `rows` for a block that needs per-row care
-    (blank or short rows, white space at cell edges, lower-case ids, duplicates, errors). Both give the
-    same subjects, diagnostics and digest.
-    """
-
-    def __init__(self, header: _Header, store: RowStore, report: _Report) -> None:
-        std = header.standard
-        self.store = store
-        self.report = report
-        self.width = len(header.names)
-        self.blank = self.width  # absent standard columns read from an extra always-blank cell
-        col = lambda name: std.get(name, self.blank)  # noqa: E731
-        self.id_col = std["统一社会信用代码"]
-        self.name_col, self.type_col, self.cat_col = col("名称"), col("类型"), col("行业类别")
-        self.risk_col, self.cap_col, self.area_col = col("风险等级"), col("注册资本"), col("所属区域")
-        self.has_name = self.name_col != self.blank
-        self.cap_unit = _capital_unit(header.names[self.cap_col]) if self.cap_col != self.blank else "万元"
-        self.shared: dict[str, str] = {"": ""}
-        self.categories: dict[str, tuple[str, ...]] = {"": ()}
-        self.capitals: dict[str, Decimal | None] = {"": None}
-        self.risks: dict[str, RiskClass] = dict(_RISK_VALUES)
-        # the fast path's caches, by the cell's UTF-8 bytes
-        self.separator = b","
-        self.risk_bytes: dict[bytes, RiskClass] = {k.encode("utf-8"): v for k, v in _RISK_VALUES.items()}
-        self.capital_bytes: dict[bytes, Decimal | None] = {b"": None}
-        self.category_bytes: dict[bytes, tuple[str, ...]] = {b"": ()}
-        self.text_bytes: dict[bytes, str] = {b"": ""}
-        self.by_id: dict[str, Subject] = {}
-        self.subjects: list[Subject] = []
-        self.failed = False
-        self.plain_ids = True  # every id so far is ASCII digits and letters only (`_PresortedDigest`)
-
-    # ------------------------------------------------------------ one row at a time
-
-    def rows(self, rows: Iterable[Row]) -> None:
-        report, store, width, id_col = self.report, self.store, self.width, self.id_col
-        join = store.delimiter.join
-        by_id, shared = self.by_id, self.shared
-        for number, cells in rows:
-            if len(cells) != width:
-                if not any(cells):
-                    continue
-                if _cells_of(number, cells, width, report) is None:
-                    self.failed = True
-                    continue
-            sid = cells[id_col]
-            if not sid and not any(cells):
-                continue  # a blank row
-            sid = sid.upper() if sid.isascii() else sid.translate(_ASCII_UPPER)
-            if not sid:
-                self.failed = True
-                report.error(EMPTY_ID, "统一社会信用代码为空 (empty id)", number, id_col + 1,
-                             hint="填写该检查对象的统一社会信用代码；没有代码的行不能参加抽取")
-            cells[id_col] = sid
-            line = join(cells)
-            cells.append("")  # the blank cell absent columns read
-            risk = self._risk(cells[self.risk_col], number)
-            capital = self._capital(cells[self.cap_col], number)
-            if not sid:
-                continue
-            first = by_id.get(sid)
-            if first is not None:
-                self.failed = True
-                report.error(DUPLICATE_ID, f"统一社会信用代码 {sid} 与第 {first.row} 行重复 (duplicate id)",
-                             number, id_col + 1,
-                             hint="同一检查对象只能出现一次：删除重复行或更正代码（不会自动去重）",
-                             related=(Related(f"第 {first.row} 行的 {sid}", cell_span(first.row, id_col + 1),
-                                              report.file),))
-                continue
-            if not is_valid_uscc(sid):
-                _id_warning(report, sid, number, id_col + 1)
-                if not (sid.isascii() and sid.isalnum()):
-                    self.plain_ids = False
-            cat_cell = cells[self.cat_col]
-            categories = self.categories.get(cat_cell)
-            if categories is None:
-                categories = self.categories[cat_cell] = _split(cat_cell)
-            name = cells[self.name_col]
-            if not name and self.has_name:
-                self._blank_name(sid, number)
-            store.put(number, line)
-            type_cell, area_cell = cells[self.type_col], cells[self.area_col]
-            by_id[sid] = subject = _new_subject(Subject, (
-                sid, name, shared.setdefault(type_cell, type_cell), categories, risk, capital,
-                shared.setdefault(area_cell, area_cell), number, store))
-            self.subjects.append(subject)
-
-    def _risk(self, cell: str, number: int) -> RiskClass:
-        risk = self.risks.get(cell)
-        if risk is None:
-            risk = parse_risk(cell)
-            if risk is None:
-                self.failed = True
-                self.report.error(BAD_RISK, f"风险等级「{cell}」无法识别 (unknown risk class)",
-                                  number, self.risk_col + 1,
-                                  hint="填写 A/B/C/D、低风险/一般风险/较高风险/高风险，未分类留空")
-                return RiskClass.UNCLASSIFIED
-            self.risks[cell] = risk
-        return risk
-
-    def _capital(self, cell: str, number: int) -> Decimal | None:
-        capital = self.capitals.get(cell, _MISSING)
-        if capital is _MISSING:
-            try:
-                capital = self.capitals[cell] = parse_capital(cell, self.cap_unit)
-            except ValueError:
-                self.failed = True
-                self.report.error(BAD_CAPITAL, f"注册资本「{cell}」不是金额 (not an amount in 万元)",
-                                  number, self.cap_col + 1,
-                                  hint="以万元为单位填写数字，例如 3000、3,000、3000万元、0.3亿元；"
-                                       "外币请折算为人民币")
-                return None
-        return capital  # type: ignore[no-any-return]
-
-    def _blank_name(self, sid: str, number: int) -> None:
-        self.report.warning(BLANK_NAME, f"{sid} 的名称为空 (blank name)", number, self.name_col + 1,
-                            hint="填写检查对象名称，文书和公示中需要")
-
-    # ------------------------------------------------------------ the CSV fast path, a block at a time
-
-    def text_lines(self, lines: _CsvLines) -> None:
-        delimiter = lines.delimiter
-        self.separator = delimiter.encode("ascii")
-        for first, block in lines.take(_BLOCK):
-            if lines.edge_space(block):
-                self.rows(zip(itertools.count(first), (
-                    [c.strip(WHITE_SPACE) for c in line.decode("utf-8").split(delimiter)] for line in block)))
-            elif not self._block(first, block):
-                self.rows(zip(itertools.count(first),
-                              (line.decode("utf-8").split(delimiter) for line in block)))
-
-    def _block(self, first: int, block: list[bytes]) -> bool:
-        """Take a block of clean rows in C-level passes; False (nothing taken) when a row needs care."""
-        width, n, separator = self.width, len(block), self.separator
-        if width < 2:
-            return False
-        # Lines joined by LF and split by the delimiter: a row's last cell and the next row's first are
-        # one "last\nfirst" cell, every (width-1)-th. Each holding the (only) LF proves every row has
-        # exactly `width` cells, without a per-row count.
-        cells = b"\n".join(block).split(separator)
-        stride = width - 1
-        if len(cells) != n * stride + 1:
-            return False  # a short, long or blank row
-        joints = cells[stride:-1:stride]
-        if not all(map(bytes.__contains__, joints, itertools.repeat(b"\n"))):
-            return False
-        halves = list(map(bytes.partition, joints, itertools.repeat(b"\n")))
-        blank = [b""] * n
-
-        def column(index: int) -> list[bytes]:
-            if index == self.blank:
-                return blank
-            if index == 0:
-                return [cells[0], *map(operator.itemgetter(2), halves)]
-            if index == stride:
-                return [*map(operator.itemgetter(0), halves), cells[-1]]
-            return cells[index::stride]
-
-        raw_ids = column(self.id_col)
-        if not all(raw_ids):
-            return False
-        joined = b"".join(raw_ids)
-        if not joined.isascii() or joined.upper() != joined:
-            return False  # lower-case or non-ASCII ids: canonicalised row by row
-        ids = list(map(bytes.decode, raw_ids))
-        risks = self._known(column(self.risk_col), self.risk_bytes, self._parse_risk)
-        capitals = self._known(column(self.cap_col), self.capital_bytes, self._parse_capital)
-        if risks is None or capitals is None:
-            return False  # a cell that does not parse: reported in row order by `rows`
-        categories = self._known(column(self.cat_col), self.category_bytes, self._parse_categories)
-        types = self._known(column(self.type_col), self.text_bytes, self._intern)
-        areas = self._known(column(self.area_col), self.text_bytes, self._intern)
-        assert categories is not None and types is not None and areas is not None
-        names = list(map(bytes.decode, column(self.name_col)))
-        subjects = list(map(_new_subject, itertools.repeat(Subject, n), zip(
-            ids, names, types, categories, risks, capitals, areas, range(first, first + n),
-            itertools.repeat(self.store, n), strict=True)))
-        by_id = self.by_id
-        kept = list(map(by_id.setdefault, ids, subjects))
-        if not all(map(operator.is_, kept, subjects)):  # an id seen before: undo, `rows` reports it
-            for sid, subject in zip(ids, subjects, strict=True):
-                if by_id.get(sid) is subject:
-                    del by_id[sid]
-            return False
-        self.subjects += subjects
-        if not joined.isalnum():  # ASCII (checked above): digits and letters only
-            self.plain_ids = False
-        # Warnings in row order (per code, as `rows` gives them).
-        valid = _valid_usccs(joined, raw_ids)
-        if valid is not None:
-            report, id_column = self.report, self.id_col + 1
-            for number, sid, ok in zip(itertools.count(first), ids, valid, strict=False):
-                if not ok:
-                    _id_warning(report, sid, number, id_column)
-        if self.has_name and not all(names):
-            for number, sid, name in zip(itertools.count(first), ids, names, strict=False):
-                if not name:
-                    self._blank_name(sid, number)
-        return True
-
-    @staticmethod
-    def _known(cells: list[bytes], cache: dict[bytes, Any], parse: Callable[[str], Any]) -> list[Any] | None:
-        """The value of every cell through `cache` (low-variety columns: a few distinct cells), new
-        cells decoded and parsed once; None when one does not parse."""
-        try:
-            return list(map(cache.__getitem__, cells))
-        except KeyError:
-            pass
-        for cell in set(cells).difference(cache):
-            value = parse(cell.decode("utf-8"))
-            if value is _MISSING:
-                return None
-            cache[cell] = value
-        return list(map(cache.__getitem__, cells))
-
-    def _parse_risk(self, cell: str) -> Any:
-        risk = self.risks.get(cell)
-        if risk is None:
-            risk = parse_risk(cell)
-        return _MISSING if risk is None else risk
-
-    def _parse_capital(self, cell: str) -> Any:
-        try:
-            return parse_capital(cell, self.cap_unit)
-        except ValueError:
-            return _MISSING
-
-    def _parse_categories(self, cell: str) -> tuple[str, ...]:
-        categories = self.categories.get(cell)
-        if categories is None:
-            categories = self.categories[cell] = _split(cell)
-        return categories
-
-    def _intern(self, cell: str) -> str:
-        return self.shared.setdefault(cell, cell)
-
-
-def _valid_usccs(joined: bytes, ids: list[bytes]) -> list[bool] | None:
-    """Which ids are valid USCCs (`uscc.is_valid_uscc`), or None when all are: 10^6 ids checked in a few
-    dozen C-level passes instead of 10^6 Python calls.
-
-    For 18-character ids of the GB 32100 alphabet: position p's characters are translated to
-    value·weight mod 31 (the check character to its value), summed across positions in 16-bit lanes
-    of one big integer, and a code is valid iff its lane is ≡ 0 mod 31 (Σ v·w + check ≡ 0).
-    """
-    n = len(ids)
-    if (len(joined) != 18 * n or any(map((18).__ne__, map(len, ids)))
-            or joined.translate(None, _ALPHABET_BYTES)):
-        valid = [is_valid_uscc(i.decode("ascii")) for i in ids]
-        return None if all(valid) else valid
-    total = 0
-    wide = bytearray(2 * n)
-    for position, table in enumerate(_USCC_TABLES):
-        wide[1::2] = joined[position::18].translate(table)
-        total += int.from_bytes(wide, "big")
-    lanes = total.to_bytes(2 * n, "big")  # each lane ≤ 18 × 30 < 65536: no carries between lanes
-    # lane = 256·high + low ≡ (8·high mod 31) + (low mod 31) (mod 31); both < 31, their sum < 256
-    residues = (int.from_bytes(lanes[0::2].translate(_HIGH_MOD31), "big")
-                + int.from_bytes(lanes[1::2].translate(_LOW_MOD31), "big")).to_bytes(n, "big")
-    flags = residues.translate(_NONZERO_MOD31)
-    if b"\x01" not in flags:
+    if report.errors:
         return None
-    return [not f for f in flags]
+    std = header.standard
+    cap_col = std.get("注册资本")
+    cap_unit = _capital_unit(header.names[cap_col]) if cap_col is not None else "万元"
+    layout = Layout(len(header.names), header.row, std["统一社会信用代码"], std.get("名称"),
+                    std.get("风险等级"), cap_col)
+    built = EngineRegistry(table, layout)
+    try:
+        risks = {cell: (None if (r := parse_risk(cell)) is None else r.value)
+                 for cell in built.distinct(layout.risk_col)}
+        built.set_risks(risks)
+        bad_capitals = set(capital_parses(built.odd_capitals(), lambda c: parse_capital(c, cap_unit)))
+        duplicates = built.duplicates()
+        check_flagged_rows(built.flagged(sorted(bad_capitals), duplicates), layout, report, duplicates,
+                           bad_capitals)
+        if report.errors:
+            return None
+        name, digest, count = built.finish("\t".join(header.names))
+    finally:
+        built.close()
+    return Registry(path, header.names, digest, report.finish(), table.encoding, ColumnIndex(header.columns),
+                    name, count, cap_unit)
 
 
-_ALPHABET_BYTES = ALPHABET.encode("ascii")
-_USCC_TABLES = tuple(
-    bytes((ALPHABET.index(chr(c)) * weight) % 31 if chr(c) in ALPHABET else 0 for c in range(256))
-    for weight in (*WEIGHTS, 1)
-)
-_HIGH_MOD31 = bytes((256 * h) % 31 for h in range(256))
-_LOW_MOD31 = bytes(x % 31 for x in range(256))
-_NONZERO_MOD31 = bytes(int(x % 31 != 0) for x in range(256))
-
-
-class _PresortedDigest:
-    """R (SSJ-DRAW-1 §2) from the CSV fast path's data lines as they are in the file, sorted as bytes.
-
-    Sorting whole lines is sorting by id when the id is the first cell, ids are unique and none holds
-    a byte below the delimiter (digits and ASCII letters only: `_SubjectIntake.plain_ids`), and each
-    line is then the row's canonical cells when the intake took every line as a subject without
-    rewriting one (`RowStore.has_overrides`). The caller checks that after the intake and otherwise
-    computes R from the subjects; this way needs neither the ids' sort order nor 10^6 slices of the
-    file in random order, so it costs a third of `_registry_digest`.
-
-    On Linux, for a large table in a process without other threads, the digest is computed in a forked
-    child (the second core) while the parent runs the intake: the child shares the file's lines
-    copy-on-write, writes the 64 hex digits to a pipe and leaves by `os._exit`; the parent reads them,
-    or kills the child when they are not needed, and always reaps it. Elsewhere it is computed at
-    once, in-process (a second wasted at 10^6 rows when the intake then rewrites a line).
-    """
-
-    def __init__(self, header_line: str, lines: _CsvLines, header_row: int) -> None:
-        self.rows = len(lines.lines) - header_row  # the data lines, header and rows above it excluded
-        self._value: str | None = None
-        self._pid = 0
-        self._fd = -1
-
-        def compute() -> str:
-            return _sorted_lines_digest(header_line, lines.lines[header_row:], lines.delimiter)
-
-        if not (self.rows >= _FORK_ROWS and _can_fork()):
-            self._value = compute()
-            return
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no memory or process slots left: do it here
-            os.close(read)
-            os.close(write)
-            self._value = compute()
-            return
-        if pid == 0:  # the child: never returns into the caller
-            status = 1
-            try:
-                os.close(read)
-                os.write(write, compute().encode("ascii"))
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._pid, self._fd = pid, read
-
-    def result(self) -> str | None:
-        """The digest; None when the child failed (the caller then computes R itself)."""
-        if self._pid:
-            chunks = []
-            while chunk := os.read(self._fd, 128):
-                chunks.append(chunk)
-            text = b"".join(chunks).decode("ascii", "replace")
-            ok = self._reap() == 0 and len(text) == 64
-            self._value = text if ok else None
-        return self._value
-
-    def close(self) -> None:
-        """Stop the child if it still runs and reap it (no zombie); safe to call more than once."""
-        if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._reap()
-
-    def _reap(self) -> int:
-        pid, self._pid = self._pid, 0
-        os.close(self._fd)
-        try:
-            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        except ChildProcessError:  # SIGCHLD ignored: the kernel reaped it, its status is lost
-            return -1
-
-
-_FORK_ROWS = 100_000
-"""Tables with fewer data rows compute the presorted digest in-process (forking costs more than it saves)."""
-
-
-def _can_fork() -> bool:
-    """fork without surprises: Linux (macOS system libraries are not fork-safe) and no other threads."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _sorted_lines_digest(header_line: str, lines: list[bytes], delimiter: str) -> str:
-    """H(header_line + "\\n" + the lines sorted as bytes, the delimiter as TAB, each line + "\\n")."""
-    lines.sort()
-    to_tab = bytes.maketrans(delimiter.encode("ascii"), b"\t")
-
-    def blocks() -> Iterator[bytes]:
-        for start in range(0, len(lines), _DIGEST_BLOCK):
-            block = b"\n".join(lines[start:start + _DIGEST_BLOCK])
-            # a canonical cell never holds a TAB, nor (fast path) the file's delimiter
-            yield block if delimiter == "\t" else block.translate(to_tab)
-            yield b"\n"
-
-    return digest_of_blocks(header_line, blocks())
-
-
-def _registry_digest(header_line: str, subjects: Sequence[Subject], store: RowStore) -> str:
-    """R of SSJ-DRAW-1 §2: the header, then every row's canonical cells joined by TAB, in id order.
-
-    Rows are streamed through one SHA-256 in blocks of UTF-8 lines sliced from the store; only the id
-    order (positions) is held at once.
-    """
-    ids = list(map(operator.attrgetter("id"), subjects))
-    order = sorted(range(len(ids)), key=ids.__getitem__)  # str order = code point order = UTF-8 order
-    del ids
-    rows = array("q", map(operator.attrgetter("row"), subjects))
-    delimiter = store.delimiter
-    to_tab = bytes.maketrans(delimiter.encode("ascii"), b"\t")
-
-    def blocks() -> Iterator[bytes]:
-        for lines in store.ordered_lines(rows, order, _DIGEST_BLOCK):
-            block = b"\n".join(lines)
-            # a canonical cell never holds a TAB, nor (fast path) the file's delimiter
-            yield block if delimiter == "\t" else block.translate(to_tab)
-            yield b"\n"
-
-    return digest_of_blocks(header_line, blocks())
-
-
-_DIGEST_BLOCK = 65536
-
-
-_MISSING: Any = object()
+def check_flagged_rows(rows: Iterable[Any], layout: Layout, report: Report, duplicates: Mapping[str, int],
+                       bad_capitals: set[str]) -> None:
+    """The diagnostics of the rows the engine flagged, in row order, worded as for any table: extra cells,
+    an empty id, 风险等级 / 注册资本 that do not parse, a duplicate id (naming the first row), an id that is
+    not a valid USCC (the most specific warning), a blank 名称."""
+    id_col, width = layout.id_col, layout.width
+    for flagged in rows:
+        number, cells = flagged.row, flagged.cells
+        if flagged.extra_column is not None:
+            report.error(EXTRA_CELLS, f"该行有 {flagged.cells_read} 个单元格，多于表头的 {width} 列 "
+                         f"(row has more cells than the header)", row=number, column=flagged.extra_column,
+                         hint="检查该行是否多了逗号（名称或地址中的逗号需用引号括起），或为该列补上表头")
+            continue
+        sid = cells[id_col]
+        if not sid:
+            report.error(EMPTY_ID, "统一社会信用代码为空 (empty id)", number, id_col + 1,
+                         hint="填写该检查对象的统一社会信用代码；没有代码的行不能参加抽取")
+        if layout.risk_col is not None and parse_risk(cells[layout.risk_col]) is None:
+            report.error(BAD_RISK, f"风险等级「{cells[layout.risk_col]}」无法识别 (unknown risk class)",
+                         number, layout.risk_col + 1,
+                         hint="填写 A/B/C/D、低风险/一般风险/较高风险/高风险，未分类留空")
+        if layout.capital_col is not None and cells[layout.capital_col] in bad_capitals:
+            report.error(BAD_CAPITAL,
+                         f"注册资本「{cells[layout.capital_col]}」不是金额 (not an amount in 万元)",
+                         number, layout.capital_col + 1,
+                         hint="以万元为单位填写数字，例如 3000、3,000、3000万元、0.3亿元；外币请折算为人民币")
+        if not sid:
+            continue
+        first = duplicates.get(sid)
+        if first is not None and first != number:
+            report.error(DUPLICATE_ID, f"统一社会信用代码 {sid} 与第 {first} 行重复 (duplicate id)",
+                         number, id_col + 1,
+                         hint="同一检查对象只能出现一次：删除重复行或更正代码（不会自动去重）",
+                         related=(Related(f"第 {first} 行的 {sid}", cell_span(first, id_col + 1),
+                                          report.file),))
+            continue
+        if not is_valid_uscc(sid):
+            _id_warning(report, sid, number, id_col + 1)
+        if layout.name_col is not None and not cells[layout.name_col]:
+            report.warning(BLANK_NAME, f"{sid} 的名称为空 (blank name)", number, layout.name_col + 1,
+                           hint="填写检查对象名称，文书和公示中需要")
 
 
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d*)?E[+-]?\d+")
 
 
-def _number_as_id(report: _Report, text: str, what: str, row: int, column: int) -> bool:
+def _number_as_id(report: Report, text: str, what: str, row: int, column: int) -> bool:
     """An id like 9.1140502E+17 is what Excel shows once it has stored a long code as a number: the
     digits after the 15th are gone, so the subject (or inspector) cannot be identified. True if reported."""
     if _SCIENTIFIC.fullmatch(text) is None:
@@ -1859,7 +718,7 @@ def _number_as_id(report: _Report, text: str, what: str, row: int, column: int) 
     return True
 
 
-def _id_warning(report: _Report, sid: str, row: int, column: int) -> None:
+def _id_warning(report: Report, sid: str, row: int, column: int) -> None:
     """The one warning an invalid id gets, the most specific first: scientific notation (an error), an
     invisible character, full-width characters, a wrong check character, a 注册号, anything else."""
     if _number_as_id(report, sid, "统一社会信用代码", row, column):
@@ -1882,7 +741,7 @@ def _id_warning(report: _Report, sid: str, row: int, column: int) -> None:
                        hint="统一社会信用代码为 18 位（不含 I、O、S、V、Z），旧注册号为 15 位数字")
 
 
-def _invisible_in_id(report: _Report, sid: str, row: int, column: int) -> bool:
+def _invisible_in_id(report: Report, sid: str, row: int, column: int) -> bool:
     """SSJ256: an id holding a format character (Unicode Cf: U+FEFF BOM, U+200B zero width space…) that
     no one sees in Excel but that makes it another id. Named, with its position; True if reported."""
     found = [(i, c) for i, c in enumerate(sid, start=1) if unicodedata.category(c) == "Cf"]
@@ -1899,7 +758,7 @@ def _invisible_in_id(report: _Report, sid: str, row: int, column: int) -> bool:
     return True
 
 
-def _full_width_id(report: _Report, sid: str, row: int, column: int) -> bool:
+def _full_width_id(report: Report, sid: str, row: int, column: int) -> bool:
     """SSJ257: an id typed with full-width letters or digits (９１１４… from a Chinese input method).
     Not converted (the digest is over the text as written): the hint shows the half-width form."""
     if not any("\uff01" <= c <= "\uff5e" for c in sid):
@@ -1968,7 +827,7 @@ def load_roster(path: Path, departments: Mapping[str, str], encoding: str | None
     builds it from the plan's 部门 declarations); a roster department outside it is an error.
     """
     path = Path(path)
-    report = _Report(str(path))
+    report = Report(str(path))
     table = _open_table(path, encoding, report, _SHEET_NAMES_ROSTER)
     if table is None:
         raise InputError(report.errors)
@@ -1981,7 +840,7 @@ def load_roster(path: Path, departments: Mapping[str, str], encoding: str | None
     return roster
 
 
-def _read_roster(path: Path, table: _Table, departments: Mapping[str, str], report: _Report) -> Roster | None:
+def _read_roster(path: Path, table: Any, departments: Mapping[str, str], report: Report) -> Roster | None:
     header, pending = _find_header(table.rows, _roster_field, "执法证号", report)
     if header is None:
         return None

@@ -20,9 +20,12 @@ from .nodes import NO_SPAN, Span
 from .teams import (
     SSJ342,
     SSJ345,
+    TEAM_1,
+    TEAM_2,
     InspectorLike,
     RosterIndex,
     Slot,
+    TeamHeaps,
     TeamMember,
     assign_team,
     needs_by_department,
@@ -133,8 +136,13 @@ class _State:
 
 
 def schedule_visits(requests: Sequence[VisitRequest], index: RosterIndex, seed: str,
-                    per_day: int = DEFAULT_PER_DAY) -> ScheduleResult:
-    """SSJ-SCHED-1: a date and a team for every visit, or diagnostics naming the visits that cannot."""
+                    per_day: int = DEFAULT_PER_DAY, team_rule: str = TEAM_1) -> ScheduleResult:
+    """SSJ-SCHED-1: a date and a team for every visit, or diagnostics naming the visits that cannot.
+
+    Teams follow `team_rule`: SSJ-TEAM-2 (new draws) or SSJ-TEAM-1 (to verify a record made with it)."""
+    if team_rule not in (TEAM_1, TEAM_2):
+        raise ValueError(f"unknown team rule {team_rule}")
+    heaps = TeamHeaps(seed, index) if team_rule == TEAM_2 else None
     if per_day < 1:
         raise ValueError(f"per_day must be at least 1, got {per_day}")
     if len({r.key for r in requests}) != len(requests):
@@ -172,17 +180,28 @@ def schedule_visits(requests: Sequence[VisitRequest], index: RosterIndex, seed: 
         width = last - first
         departments = sorted(needs)
         columns = [state.counts(dept)[first:last] for dept in departments]
-        costs = columns[0] if len(columns) == 1 else [sum(values) for values in zip(*columns, strict=True)]
+        costs = columns[0] if len(columns) == 1 else list(map(sum, zip(*columns, strict=True)))
         offset = date_offset(seed, request.key, width)
-        candidates = sorted(range(width), key=lambda j: (costs[j], (j - offset) % width))
-        chosen = next((first + j for j in candidates if state.feasible(needs, first + j, recused)), None)
+        # rank (cost, (j - offset) mod width): the best day is found in C-level passes, and usually it is
+        # feasible, so the full ranking is made only when it is not
+        keys = list(zip(costs, [*range(width - offset, width), *range(0, width - offset)], strict=True))
+        best = min(range(width), key=keys.__getitem__)
+        if state.feasible(needs, first + best, recused):
+            chosen: int | None = first + best
+        else:
+            candidates = sorted(range(width), key=keys.__getitem__)
+            chosen = next((first + j for j in candidates if state.feasible(needs, first + j, recused)), None)
         if chosen is None:
             unscheduled.append(_no_day_diagnostic(request, needs, recused, state, first, last, index))
             continue
         day = chosen
-        team = assign_team(seed, request.subject_id, request.slots,
-                           lambda dept, day=day, recused=recused: state.eligible(dept, day, recused[dept]),
-                           state.load)
+        if heaps is not None:
+            team = heaps.assign(request.slots, lambda dept, day=day, recused=recused: state.blocked(
+                dept, day, recused[dept]), state.load)
+        else:
+            team = assign_team(seed, request.subject_id, request.slots,
+                               lambda dept, day=day, recused=recused: state.eligible(
+                                   dept, day, recused[dept]), state.load)
         state.commit(needs, day, team)
         assignments[request.key] = Assignment(days[day], team)
     diagnostics.extend(_unscheduled_diagnostics(unscheduled, index))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .diagnostics import Diagnostic, InputError, has_errors, sorted_diagnostics, warning
 from .nodes import NO_SPAN
 from .schedule import DEFAULT_PER_DAY, SSJ348, VisitRequest, schedule_visits
-from .teams import RosterIndex, TeamMember, department_diagnostics, plan_slots
+from .teams import TEAM_1, RosterIndex, TeamMember, department_diagnostics, plan_slots
 from .workdays import add_workdays, coverage_warning, has_workday
 
 if TYPE_CHECKING:
@@ -237,8 +237,8 @@ def _departments(visit: MergedVisit, tasks: Mapping[UnitKey, TaskInfo]) -> tuple
 
 
 def plan_visits(selections: Sequence[Selection], tasks: Mapping[Any, TaskInfo], roster: Roster,
-                seed: str, year: int, per_day: int = DEFAULT_PER_DAY) -> VisitPlan:
-    """Merge, date and staff the drawn selections (SSJ-MERGE-1, SSJ-SCHED-1, SSJ-TEAM-1).
+                seed: str, year: int, per_day: int = DEFAULT_PER_DAY, team_rule: str = TEAM_1) -> VisitPlan:
+    """Merge, date and staff the drawn selections (SSJ-MERGE-1, SSJ-SCHED-1, SSJ-TEAM-2 or SSJ-TEAM-1).
 
     Raises `InputError` with SSJ34x diagnostics (file = the roster) when some visit cannot get a
     team or a date; warnings (SSJ343, SSJ344, SSJ348, SSJ349) come back in the plan.
@@ -271,7 +271,7 @@ def plan_visits(selections: Sequence[Selection], tasks: Mapping[Any, TaskInfo], 
         leads, assists = _departments(visit, tasks)
         requests.append(VisitRequest(visit.key, visit.subject_id, visit.label(), visit.window_start,
                                      visit.window_end, plan_slots(leads, assists, index)))
-    result = schedule_visits(requests, index, seed, per_day)
+    result = schedule_visits(requests, index, seed, per_day, team_rule)
     diagnostics.extend(result.diagnostics)
     if has_errors(diagnostics):
         raise InputError(diagnostics)

@@ -132,8 +132,10 @@ def record(inputs: dict[str, Path]) -> dict:
 def test_record_shape_and_determinism(inputs: dict[str, Path], record: dict) -> None:
     again = make_record(inputs["plan"], inputs["registry"], inputs["roster"], DESCRIPTOR, VALUE)
     assert record_json(again) == record_json(record)
-    assert list(record) == ["spec", "generator", "commitment", "beacon_value", "seed", "plan", "registry",
-                            "roster", "calendar", "tasks", "subjects", "visits", "workload", "warnings"]
+    assert list(record) == ["spec", "extensions", "generator", "commitment", "beacon_value", "seed", "plan",
+                            "registry", "roster", "calendar", "tasks", "subjects", "visits", "workload",
+                            "warnings"]
+    assert record["extensions"] == ["SSJ-TEAM-2"]  # the team rule of a new draw (docs/spec/SSJ-TEAM-2.md)
     assert record["calendar"] == {"source": "chinesecalendar",
                                   "version": importlib.metadata.version("chinesecalendar"),
                                   "covered_years": [FIRST_COVERED_YEAR, LAST_COVERED_YEAR]}

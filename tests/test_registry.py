@@ -618,13 +618,14 @@ def _uscc(rng: random.Random) -> str:
     st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=15, max_size=19),
     st.integers(0, 10**6).map(lambda s: _uscc(random.Random(s)))), min_size=1, max_size=40))
 def test_vectorised_uscc_check_equals_is_valid_uscc(ids: list[str]) -> None:
-    from ssjlang.registry import _valid_usccs
+    from ssjlang import engine
+    from ssjlang.intake import valid_uscc_sql
     from ssjlang.uscc import is_valid_uscc
 
-    raw = [i.encode("ascii") for i in ids]
     expected = [is_valid_uscc(i) for i in ids]
-    got = _valid_usccs(b"".join(raw), raw)
-    assert (got if got is not None else [True] * len(ids)) == expected
+    con = engine.connection()
+    got = [con.execute(f"SELECT {valid_uscc_sql('x')} FROM (SELECT ? AS x)", [i]).fetchone()[0] for i in ids]
+    assert got == expected
 
 
 def _messy_registry(rng: random.Random, n: int) -> list[list[str]]:
@@ -671,10 +672,7 @@ def test_bulk_intake_equals_row_by_row(tmp_path: Path, monkeypatch: pytest.Monke
     """Small blocks and check chunks so that every irregularity lands in some block; the bulk path
     (file as bytes) must give what the general path (forced encoding: decoded text) and the CSV
     reader (a quoted cell) give: subjects, cells, digest, warnings."""
-    import ssjlang.registry as intake
 
-    monkeypatch.setattr(intake, "_BLOCK", 5)
-    monkeypatch.setattr(intake, "_CHECK_BYTES", 64)
     rows = _messy_registry(random.Random(7), 120)
     fast = load_registry(_write(tmp_path / "fast.csv", rows, delimiter, newline, bom))
     general = load_registry(tmp_path / "fast.csv", encoding="utf-8")
@@ -691,9 +689,7 @@ def test_bulk_intake_equals_row_by_row(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_bulk_intake_reports_duplicates_within_and_across_blocks(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssjlang.registry as intake
 
-    monkeypatch.setattr(intake, "_BLOCK", 4)
     rng = random.Random(3)
     ids = [_uscc(rng) for _ in range(12)]
     rows = [["统一社会信用代码", "名称", "风险等级"]] + [[i, f"甲{k}", "A"] for k, i in enumerate(ids)]
@@ -706,10 +702,7 @@ def test_bulk_intake_reports_duplicates_within_and_across_blocks(tmp_path: Path,
 
 def test_bulk_intake_mixed_line_ends_and_unknown_values(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssjlang.registry as intake
 
-    monkeypatch.setattr(intake, "_BLOCK", 3)
-    monkeypatch.setattr(intake, "_CHECK_BYTES", 16)
     rng = random.Random(5)
     lines = ["统一社会信用代码,名称,风险等级,注册资本"] + [f"{_uscc(rng)},乙{k},B,{k}" for k in range(9)]
     lines[6] = lines[6].replace(",B,", ",很高,")
@@ -741,7 +734,7 @@ def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     import ssjlang.registry as intake
 
-    monkeypatch.setattr(intake, "_FORK_ROWS", 0)
+    del intake  # the intake no longer forks (the engine computes R): no child is ever made
     pids: list[int] = []
     real_fork = os.fork
 
@@ -775,30 +768,26 @@ def _clean_rows(n: int, seed: int) -> list[list[str]]:
 @pytest.mark.parametrize("delimiter", [",", "\t"])
 def test_presorted_digest_from_a_child_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                delimiter: str) -> None:
-    import ssjlang.registry as intake
 
-    monkeypatch.setattr(intake, "_BLOCK", 7)
     rows = _clean_rows(40, 11)
     path = _write(tmp_path / "clean.csv", rows, delimiter)
     in_process = load_registry(path)
     pids = _forks(monkeypatch)
     forked = load_registry(path)
-    assert len(pids) == 1 and _reaped(pids[0])
+    assert not pids
     assert forked.digest == in_process.digest == table_digest(rows[0], rows[1:])
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the intake forks on Linux only")
 def test_presorted_digest_child_failure_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssjlang.registry as intake
 
     def broken(*_args: object) -> str:
         raise MemoryError
 
     rows = _clean_rows(30, 12)
     pids = _forks(monkeypatch)
-    monkeypatch.setattr(intake, "_sorted_lines_digest", broken)  # raises in the child only
     registry = load_registry(_write(tmp_path / "clean.csv", rows))
-    assert len(pids) == 1 and _reaped(pids[0])
+    assert not pids
     assert registry.digest == table_digest(rows[0], rows[1:])
 
 
@@ -809,12 +798,10 @@ def test_presorted_digest_used_only_when_lines_are_canonical(tmp_path: Path, mon
                                                             fork: bool, case: str) -> None:
     """Every way the file's lines can differ from R's lines, or sort otherwise than by id: R is still
     the spec's (table_digest over the canonical rows), with or without a child, and no child is left."""
-    import ssjlang.registry as intake
 
     if fork and sys.platform != "linux":
         pytest.skip("the intake forks on Linux only")
     pids = _forks(monkeypatch) if fork else []
-    monkeypatch.setattr(intake, "_BLOCK", 4)
     header = ["统一社会信用代码", "名称", "风险等级"]
     canonical = [["AB", "乙", "A"], ["91140502MA0NJM1R9U", "丙", "B"], ["1405021234567", "丁", ""],
                  ["ZZ9", "戊", "C"]]
@@ -856,9 +843,7 @@ def test_presorted_digest_used_only_when_lines_are_canonical(tmp_path: Path, mon
     else:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         assert load_registry(path).digest == table_digest(header, canonical)
-    assert all(map(_reaped, pids))
-    if fork and case != "id_not_first":
-        assert len(pids) == 1
+    assert not pids  # no child process any more (the engine computes R)
 
 
 # ---------------------------------------------------------------- hostile cells: invisible and full-width ids

@@ -238,7 +238,7 @@ def test_with_a_roster_it_verifies_and_visits_each_member_that_holds_the_subject
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     made = record.make_record(plan, registry, roster, DESCRIPTOR, VALUE)
-    assert made["extensions"] == ["SSJ-DRAW-X1", "SSJ-DRAW-X5"]  # not organised: no SSJ-ORG-1
+    assert made["extensions"] == ["SSJ-DRAW-X1", "SSJ-DRAW-X5", "SSJ-TEAM-2"]  # not organised: no SSJ-ORG-1
     (task,) = made["tasks"]
     assert (task["no"], task["joint"], task["lead"]) == ("1+2", [1, 2], "甲局") and "code" not in task
     # verified by the CLI

@@ -11,6 +11,11 @@ in the counts the documentation states, with deliberate overlaps so that 进一�
 
 Files are UTF-8 with BOM and CRLF line ends — what Excel on Chinese Windows opens without garbling.
 With --subjects N every task population is scaled by N / 30,000 (at least one subject each).
+Above 200,000 subjects (bench/draw.py's 10^6 and 10^7) the registry is written as it is generated, a
+block of 100,000 subjects at a time, each block drawn like a registry of its own (its own seeded stream,
+ids unique across blocks by a serial in the organisation code), so memory does not grow with N; the
+roster grows with the registry (every department's inspectors × ⌈N / 30,000⌉) so that it can staff the
+visits. `--parquet` also writes registry.parquet (through DuckDB).
 """
 
 from __future__ import annotations
@@ -453,7 +458,8 @@ DEPARTMENTS: tuple[tuple[str, int, tuple[str, ...], str], ...] = (
 )
 
 
-def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED) -> list[tuple[str, ...]]:
+def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED,
+                    factor: int = 1) -> list[tuple[str, ...]]:
     """The roster rows: every department with at least 4 qualified inspectors, a few unqualified ones,
     recusals of real subject ids (subjects the department inspects), unavailable dates in 2024."""
     r = random.Random(seed + 1)
@@ -464,11 +470,13 @@ def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED) -> li
     rows: list[tuple[str, ...]] = []
     serial = 0
     g = Generator(seed + 2)
-    for dept_no, (department, count, specialties, recusal_tag) in enumerate(DEPARTMENTS, start=1):
+    for dept_no, (department, base, specialties, recusal_tag) in enumerate(DEPARTMENTS, start=1):
+        count = base * factor
         unqualified = {count - 1} if count >= 10 else set()
         for i in range(count):
             serial += 1
-            badge = f"14050219{dept_no:02d}{i + 1:02d}"
+            serial_digits = 2 if factor == 1 else 6
+            badge = f"14050219{dept_no:02d}{i + 1:0{serial_digits}d}"
             qualified = "否" if i in unqualified else "是"
             spec = "、".join(sorted(r.sample(specialties, k=min(len(specialties), r.randint(1, 2))),
                                    key=specialties.index))
@@ -495,12 +503,85 @@ def generate_roster(registry: Sequence[tuple[str, ...]], seed: int = SEED) -> li
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    """UTF-8 with BOM, CRLF, minimal quoting: what Excel's “CSV UTF-8” writes."""
+    """UTF-8 with BOM, CRLF, minimal quoting: what Excel's “CSV UTF-8” writes (no header row when empty)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    if header:
+        writer.writerow(header)
     writer.writerows(rows)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+STREAM_ABOVE = 200_000
+BLOCK = 100_000
+
+
+class _SerialGenerator(Generator):
+    """A generator whose ids are unique by construction (a serial in base 31 in the organisation code),
+    so blocks generated independently never collide and no set of every id is kept."""
+
+    def __init__(self, seed: int, first_serial: int) -> None:
+        super().__init__(seed)
+        self.serial = first_serial
+
+    def uscc(self, org: str) -> str:
+        n, body = self.serial, ""
+        self.serial += 1
+        for _ in range(7):
+            n, d = divmod(n, len(ALPHABET))
+            body = ALPHABET[d] + body
+        body = "M" + body
+        code = org + DIVISION + body + _org_check(body)
+        return code + uscc_check_char(code)
+
+
+def generate_registry_blocks(subjects: int, seed: int = SEED):  # type: ignore[no-untyped-def]
+    """The registry rows a block at a time (see the module docstring): each block is
+    `generate_registry` of BLOCK subjects with its own seed and serial ids."""
+    done = 0
+    block_no = 0
+    while done < subjects:
+        size = min(BLOCK, subjects - done)
+        size = max(size, 6000) if subjects - done >= 6000 else size
+        original = Generator
+        globals()["Generator"] = lambda s, first=done: _SerialGenerator(s, first)
+        try:
+            rows = generate_registry(size, seed + 7919 * (block_no + 1))
+        finally:
+            globals()["Generator"] = original
+        yield rows
+        done += size
+        block_no += 1
+
+
+def write_streaming(out: Path, subjects: int, seed: int = SEED, parquet: bool = False) -> tuple[Path, Path]:
+    """Registry and roster of a large N, written block by block (bounded memory)."""
+    out.mkdir(parents=True, exist_ok=True)
+    registry_path, roster_path = out / "registry.csv", out / "roster.csv"
+    tmp = registry_path.with_name(registry_path.name + ".tmp")
+    first_block: list[tuple[str, ...]] = []
+    with open(tmp, "wb") as handle:
+        handle.write(to_csv(REGISTRY_HEADER, []))
+        for rows in generate_registry_blocks(subjects, seed):
+            if not first_block:
+                first_block = rows
+            handle.write(to_csv((), rows)[3:])  # without the BOM (and with no header row)
+    tmp.replace(registry_path)
+    factor = -(-subjects // DEFAULT_SUBJECTS)
+    roster = generate_roster(first_block, seed, factor)
+    roster_path.write_bytes(to_csv(ROSTER_HEADER, roster))
+    if parquet:
+        write_parquet(registry_path, out / "registry.parquet")
+    return registry_path, roster_path
+
+
+def write_parquet(csv_path: Path, parquet_path: Path) -> None:
+    """The registry as Parquet, every column text (DuckDB reads the CSV and writes the Parquet)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * FROM read_csv('{csv_path}', header=true, all_varchar=true)) "
+                f"TO '{parquet_path}' (FORMAT parquet)")
 
 
 def write(out: Path, subjects: int, seed: int = SEED) -> tuple[Path, Path]:
@@ -523,8 +604,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data",
                         help="output directory (default: the repository's data/)")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed (default: the shipped data's)")
+    parser.add_argument("--parquet", action="store_true", help="also write registry.parquet")
     args = parser.parse_args(argv)
-    registry_path, roster_path = write(args.out, args.subjects, args.seed)
+    if args.subjects > STREAM_ABOVE:
+        registry_path, roster_path = write_streaming(args.out, args.subjects, args.seed, args.parquet)
+    else:
+        registry_path, roster_path = write(args.out, args.subjects, args.seed)
+        if args.parquet:
+            write_parquet(registry_path, args.out / "registry.parquet")
     print(f"wrote {registry_path} and {roster_path}")
     return 0
 

@@ -15,6 +15,8 @@ import click
 
 from ..diagnostics import InputError, Severity
 from ..output import OutputExistsError, write_text_atomic
+from ..stages import dump as dump_stages
+from ..stages import stage
 from .common import (
     EXIT_INPUT,
     EXIT_USAGE,
@@ -31,6 +33,20 @@ from .common import (
 
 _registry_option = click.option("--registry", "registry", type=existing_file, required=True,
                                 help="The subject registry (检查对象名录库), CSV or XLSX.")
+_threads_option = click.option(
+    "--engine-threads", "engine_threads", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Threads of the engine (DuckDB) that reads the registry and draws; default: every core "
+         "(also $SSJ_ENGINE_THREADS). The result never depends on it.")
+
+
+def _engine(threads: int | None, spill_next_to: Path | None = None) -> None:
+    """Configure the engine: its threads, and for a draw a spill directory next to the output (so a
+    registry larger than memory spills onto the disk the record goes to)."""
+    from .. import engine
+
+    engine.configure(threads=threads, temp_dir=spill_next_to)
+
+
 _beacon_option = click.option("--beacon", "descriptor", metavar="DESCRIPTOR", required=True,
                               help='Where the public random value will come from, e.g. "dice:d10x20".')
 
@@ -45,11 +61,13 @@ _beacon_option = click.option("--beacon", "descriptor", metavar="DESCRIPTOR", re
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=None,
               help="Also write the commitment as JSON to this file.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_threads_option
 def commit_command(plan: Path, registry: Path, roster: Path | None, descriptor: str, encoding: str | None,
-                   output: Path | None, force: bool) -> None:
+                   output: Path | None, force: bool, engine_threads: int | None) -> None:
     """Print the commitment T and its digest C, to publish before the beacon value exists."""
     from ..record import make_commitment
 
+    _engine(engine_threads)
     if output is not None:
         check_output_target(output, force, directory=False)
     try:
@@ -82,12 +100,14 @@ def commit_command(plan: Path, registry: Path, roster: Path | None, descriptor: 
               help="Directory to write the record and the CSV lists into.")
 @click.option("--force", is_flag=True, help="Replace an existing output directory.")
 @encoding_option
+@_threads_option
 def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beacon_value: str, output: Path,
-                 force: bool, encoding: str | None) -> None:
+                 force: bool, encoding: str | None, engine_threads: int | None) -> None:
     """Draw the subjects, teams and dates; write record.json and the CSV lists to DIR."""
     from ..record import make_record, write_record
 
     check_output_target(output, force, directory=True)
+    _engine(engine_threads, output.absolute().parent)
     try:
         record = make_record(plan, registry, roster, descriptor, beacon_value, encoding, terminal_progress())
     except InputError as exc:
@@ -95,11 +115,13 @@ def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beac
     except OSError as exc:
         fail_io(str(exc))
     try:
-        paths = write_record(record, output, force)
+        with stage("write"):
+            paths = write_record(record, output, force)
     except OutputExistsError as exc:
         fail_io(already_exists(exc.path))
     except OSError as exc:
         fail_io(cannot_write(output, exc))
+    dump_stages()
     lists = [p for p in paths if p.name.startswith("名单-")]
     for path in paths:
         if path not in lists:
@@ -123,11 +145,16 @@ def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beac
               help="The inspector roster the record names; required when the record commits to one "
                    "(its roster digest Q is not -).")
 @encoding_option
+@_threads_option
+@click.option("--sql", "sql", is_flag=True,
+              help="Print the subject draw of the record as plain SQL (docs/spec/SSJ-DRAW-SQL.md) for an "
+                   "auditor's own database, instead of verifying.")
 def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None,
-                   encoding: str | None) -> None:
+                   encoding: str | None, engine_threads: int | None, sql: bool) -> None:
     """Recompute a published draw: prints "verified", or the first difference (exit 1)."""
-    from ..record import BAD_RECORD, NO_ROSTER, load_record, verify_record
+    from ..record import BAD_RECORD, NO_ROSTER, load_record, record_sql, verify_record
 
+    _engine(engine_threads)
     try:
         data = load_record(record)
         committed_roster = data["commitment"]["roster"]
@@ -146,6 +173,13 @@ def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None
         for line in differences:
             click.echo(f"not verified: {line}")
         raise SystemExit(EXIT_INPUT)
+    if sql:
+        try:
+            click.echo(record_sql(data, plan, registry, roster, encoding, Path(record).name), nl=False)
+        except InputError as exc:
+            fail_input(exc, [plan, registry, roster])
+        click.echo("-- verified", err=True)
+        return
     click.echo("verified")
 
 
