@@ -88,7 +88,7 @@ def import_times() -> list[tuple[str, float]]:
     """Import time (ms, cumulative) of each ssjlang module a fresh `ssj check` process loads."""
     code = ("import sys, runpy; sys.argv = ['ssj', 'check', '--help']\n"
             "try:\n    runpy.run_module('ssjlang', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "import ssjlang.parser, ssjlang.checker\n")
+            "import ssjlang.language.parser, ssjlang.check.checker\n")
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
                           cwd=ROOT, check=False)
     rows = []
@@ -107,8 +107,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21, help="runs per in-process measurement (median)")
     args = parser.parse_args()
 
-    from ssjlang.checker import check_source
-    from ssjlang.parser import parse
+    from ssjlang.check.checker import check_source
+    from ssjlang.language.parser import parse
 
     source = PLAN.read_text(encoding="utf-8")
     parse(source, str(PLAN))  # build the Lark parser once (as the first file of a process does)

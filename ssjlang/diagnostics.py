@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .nodes import NO_SPAN, Span
+from .language.nodes import NO_SPAN, Span
 
 
 class Severity(Enum):

@@ -13,7 +13,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ssjlang.nodes import (
+from ssjlang.check.resolve import canonical_field
+from ssjlang.check.resolved import BodyKind, ResolvedPlan, SubgroupRates
+from ssjlang.interpret.uscc import uscc_check_char
+from ssjlang.language.nodes import (
     And,
     Compare,
     CompareOp,
@@ -27,9 +30,6 @@ from ssjlang.nodes import (
     ValueList,
 )
 from ssjlang.output import csv_bytes
-from ssjlang.resolve import canonical_field
-from ssjlang.resolved import BodyKind, ResolvedPlan, SubgroupRates
-from ssjlang.uscc import uscc_check_char
 
 STANDARD = ("统一社会信用代码", "名称", "类型", "行业类别", "风险等级", "注册资本", "地址", "所属区域",
             "法定代表人", "联系电话")

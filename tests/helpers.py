@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from types import ModuleType
 
-from ssjlang import registry
+from ssjlang.interpret import registry
 
 
 def Inspector(badge: str, name: str, department: str, qualified: bool = True,

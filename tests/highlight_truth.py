@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssjlang.parser import _parser, parse
+from ssjlang.language.parser import _parser, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_PLANS = sorted([
@@ -26,7 +26,7 @@ KIND_FAMILY = {
     "number": "number", "percent": "number", "date": "number",
     "operator": "punct", "punctuation": "punct",
 }
-"""ssjlang.highlight kinds → families."""
+"""ssjlang.language.highlight kinds → families."""
 
 _NUMBER_TERMINALS = {"NUMBER", "DATE_ISO", "_PERCENT", "_YEAR_MARK", "_MONTH_MARK", "_DAY_MARK"}
 

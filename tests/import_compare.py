@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ssjlang.nodes import Plan, TaskFields, strip_spans
+from ssjlang.language.nodes import Plan, TaskFields, strip_spans
 
 FIELDS = ("items", "scope", "rate", "rounds", "window", "lead", "inspect", "assist")
 

@@ -3,8 +3,9 @@
 Why: a draw is only verifiable if someone who never saw ssjlang's code can recompute it. This module plays
 that someone: it uses only the standard library (hashlib, csv, unicodedata, decimal), the plan file's
 bytes, the registry and roster read with the csv module, and the plan as exported data (`ssj export
---format json`). It deliberately does not import ssjlang.draw, ssjlang.selector, ssjlang.canonical or
-ssjlang.registry, so a bug there cannot hide by being repeated here.
+--format json`). It deliberately does not import ssjlang.interpret.draw, ssjlang.interpret.selector,
+ssjlang.canonical or
+ssjlang.interpret.registry, so a bug there cannot hide by being repeated here.
 
 It covers what the shipped plan uses (rates in percent, escalation by credit-risk class with multipliers and
 extra rounds, windows without batches, selectors with 包含/属于/=/≠/>=/and/or/not) and refuses anything else

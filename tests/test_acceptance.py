@@ -784,7 +784,7 @@ def test_every_notice_prints_on_one_page_and_its_receipt_on_the_next(
     """Every visit of the combined printable notices laid out by WeasyPrint (what `--format pdf` writes; the
     PDF's pages are these pages): exactly two A4 pages per visit, the visit's bookmark on its notice page
     and its receipt's on the next. (A full PDF is written and read back with pypdf in test_documents.)"""
-    from ssjlang.pdf import layout
+    from ssjlang.documents.pdf import layout
 
     page = (compiled[0] / "通知书" / "检查通知书（合并打印）.html").read_text(encoding="utf-8")
     head, body = page.split('<div class="visit"', 1)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from ssjlang import checker
-from ssjlang.checker import check, resolve_window
+from ssjlang.check import checker
+from ssjlang.check.checker import check, resolve_window
 from ssjlang.diagnostics import Diagnostic, InputError, Severity
-from ssjlang.nodes import (
+from ssjlang.language.nodes import (
     And,
     Compare,
     CompareOp,
@@ -50,7 +50,7 @@ from ssjlang.nodes import (
     ValueList,
     Window,
 )
-from ssjlang.nodes import Batch as BatchNode
+from ssjlang.language.nodes import Batch as BatchNode
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = "t.ssj"

@@ -24,8 +24,8 @@ from lxml import etree
 
 from ssjlang.cli import main
 from ssjlang.diagnostics import error, warning
-from ssjlang.doclinks import DOCS_URL_ENV, code_docs, github_anchor, help_uri
-from ssjlang.report import GITHUB_ANNOTATION_LIMIT, render_github
+from ssjlang.report.doclinks import DOCS_URL_ENV, code_docs, github_anchor, help_uri
+from ssjlang.report.report import GITHUB_ANNOTATION_LIMIT, render_github
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "tests" / "schemas"
@@ -278,7 +278,8 @@ def test_ci_formats_are_not_imported_by_a_plain_check() -> None:
     """`ssj check` stays as fast as before: the CI formats load only when asked for."""
     code = (f"import sys, runpy; sys.argv = ['ssj', 'check', {str(PLAN)!r}]\n"
             "try:\n    runpy.run_module('ssjlang', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "assert 'ssjlang.ci_formats' not in sys.modules and 'ssjlang.doclinks' not in sys.modules\n"
+            "assert 'ssjlang.report.ci_formats' not in sys.modules\n"
+            "assert 'ssjlang.report.doclinks' not in sys.modules\n"
             "assert not any(m.split('.')[0] in ('pygls', 'lsprotocol', 'pygments') for m in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ}, check=False)

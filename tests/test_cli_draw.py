@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from test_record import DESCRIPTOR, PLAN, ROSTER, VALUE, registry_text
 
-from ssjlang import draw
 from ssjlang.cli import main
+from ssjlang.interpret import draw
 
 
 def setup_inputs(tmp_path: Path) -> dict[str, Path]:

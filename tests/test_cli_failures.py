@@ -58,7 +58,7 @@ def test_an_encoding_that_is_no_text_encoding_is_a_usage_error(small_registry: P
 @pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "undefined"])
 def test_the_library_reports_a_non_text_codec_as_ssj216(small_registry: Path, codec: str) -> None:
     from ssjlang.diagnostics import InputError
-    from ssjlang.registry import load_registry
+    from ssjlang.interpret.registry import load_registry
 
     with pytest.raises(InputError) as caught:
         load_registry(small_registry, encoding=codec)
@@ -132,7 +132,7 @@ def test_fmt_writes_the_other_files_and_still_exits_2(tmp_path: Path,
 
 def test_an_internal_error_gives_a_short_message_and_a_report_file(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from ssjlang import checker
+    from ssjlang.check import checker
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug for the test")
@@ -151,7 +151,7 @@ def test_an_internal_error_gives_a_short_message_and_a_report_file(tmp_path: Pat
 
 
 def test_an_os_error_that_escapes_a_command_is_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ssjlang import checker
+    from ssjlang.check import checker
 
     def failing_disk(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.EIO, "Input/output error", "/mnt/plans/x.ssj")

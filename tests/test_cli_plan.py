@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 
 from ssjlang.cli import main
 from ssjlang.diagnostics import Diagnostic, Related, error, warning
-from ssjlang.nodes import Span
-from ssjlang.report import display_width, render_github, render_json, render_text, summary
+from ssjlang.language.nodes import Span
+from ssjlang.report.report import display_width, render_github, render_json, render_text, summary
 
 CLEAN = """\
 # 示例计划
@@ -297,7 +297,7 @@ def test_export_refuses_a_plan_with_errors(files: dict[str, Path], tmp_path: Pat
 
 def test_fmt_never_writes_a_plan_whose_meaning_changed(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from ssjlang import formatter
+    from ssjlang.language import formatter
 
     plan = tmp_path / "p.ssj"
     plan.write_text(UGLY, encoding="utf-8")
@@ -338,7 +338,8 @@ def test_ssj_check_process_imports_only_the_check_path() -> None:
             "('ssjlang', 'jinja2', 'openpyxl', 'docx', 'docxtpl'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split())
-    assert {"ssjlang.parser", "ssjlang.checker", "ssjlang.cli.plan_commands"} <= loaded
-    heavy = {"jinja2", "openpyxl", "docx", "docxtpl", "ssjlang.render", "ssjlang.draw", "ssjlang.formatter",
-             "ssjlang.cli.compile_command", "ssjlang.cli.draw_commands", "ssjlang.results"}
+    assert {"ssjlang.language.parser", "ssjlang.check.checker", "ssjlang.cli.plan_commands"} <= loaded
+    heavy = {"jinja2", "openpyxl", "docx", "docxtpl", "ssjlang.documents.render", "ssjlang.interpret.draw",
+             "ssjlang.language.formatter",
+             "ssjlang.cli.compile_command", "ssjlang.cli.draw_commands", "ssjlang.documents.results"}
     assert loaded.isdisjoint(heavy), loaded & heavy

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from corpus_data import registry_csv, roster_csv
 
-from ssjlang.checker import load_plan
+from ssjlang.check.checker import load_plan
+from ssjlang.check.export import export_plan
 from ssjlang.diagnostics import Severity
-from ssjlang.export import export_plan
-from ssjlang.formatter import format_plan
-from ssjlang.parser import parse
+from ssjlang.language.formatter import format_plan
+from ssjlang.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "plans" / "corpus"
@@ -206,8 +206,9 @@ def test_the_export_says_what_the_published_table_says(path: Path) -> None:
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
 def test_draws_verifies_and_compiles_end_to_end(path: Path, tmp_path: Path) -> None:
-    from ssjlang.record import make_record, record_files, verify_record
-    from ssjlang.render import RenderOptions, render_documents
+    from ssjlang.documents.render import RenderOptions, render_documents
+    from ssjlang.interpret.record import record_files
+    from ssjlang.pipeline import make_record, verify_record
 
     checked = load_plan(path)
     registry, roster = tmp_path / "registry.csv", tmp_path / "roster.csv"

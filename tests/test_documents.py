@@ -16,10 +16,10 @@ import pytest
 from helpers import chromium_screenshot
 
 from ssjlang.diagnostics import InputError
-from ssjlang.issuers import Organisation, channel, describe_beacon, load_issuers, load_session
-from ssjlang.render import RenderOptions, render_documents
-from ssjlang.results import load_results
-from ssjlang.views import Edition, stratum_labels
+from ssjlang.documents.issuers import Organisation, channel, describe_beacon, load_issuers, load_session
+from ssjlang.documents.render import RenderOptions, render_documents
+from ssjlang.documents.results import load_results
+from ssjlang.documents.views import Edition, stratum_labels
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from ssjlang import draw
-from ssjlang.checker import check
+from ssjlang.check.checker import check
+from ssjlang.check.resolve import resolve_plan, split_window
 from ssjlang.diagnostics import InputError
-from ssjlang.nodes import (
+from ssjlang.interpret import draw
+from ssjlang.language.nodes import (
     NO_SPAN,
     Batch,
     Compare,
@@ -39,7 +40,6 @@ from ssjlang.nodes import (
     Text,
     Window,
 )
-from ssjlang.resolve import resolve_plan, split_window
 
 SEED = "e1231772476298469d25b4e55caae96e68a43f67f1e5c74370538bd98df2782d"
 
@@ -114,7 +114,7 @@ def population(counts: dict[RiskClass, int]) -> list[Subj]:
 
 def design(task: Task, plan: Plan, subjects: list[Subj]) -> draw.UnitDesign:
     """The task's draw unit of the resolved plan, designed over `subjects` (the plan must check clean)."""
-    from ssjlang.selector import compile_selector
+    from ssjlang.interpret.selector import compile_selector
 
     problems = [d for d in check(plan, "plan.ssj") if d.is_error]
     assert not problems, problems

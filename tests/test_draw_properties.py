@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang import draw
-from ssjlang.registry import load_registry
+from ssjlang.interpret import draw
+from ssjlang.interpret.registry import load_registry
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from ssjlang import draw
 from ssjlang.canonical import canonical_id, table_digest
+from ssjlang.interpret import draw
 
 HEADER = ["统一社会信用代码", "名称", "风险等级"]
 NAMES = "甲乙丙丁戊己庚辛壬癸"

@@ -12,15 +12,15 @@ import duckdb
 import pytest
 from conftest import BEACON, PLAN, ROSTER, ssj
 
-from ssjlang import engine
-from ssjlang.registry import load_registry
+from ssjlang.interpret import engine
+from ssjlang.interpret.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_precomputed_nfc_class_is_this_pythons() -> None:
-    from ssjlang.nfcclass import MAYBE_NOT_NFC, UNICODE_VERSION
-    from ssjlang.tables import _maybe_not_nfc
+    from ssjlang.interpret.nfcclass import MAYBE_NOT_NFC, UNICODE_VERSION
+    from ssjlang.interpret.tables import _maybe_not_nfc
 
     if UNICODE_VERSION != unicodedata.unidata_version:
         pytest.skip("another Unicode version: the class is computed at run time")
@@ -62,7 +62,7 @@ def test_direct_row_by_row_and_parquet_give_the_same_registry(small_registry: Pa
 def test_a_large_csv_in_another_encoding_is_transcoded_in_a_stream(small_registry: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch,
                                                                    encoding: str) -> None:
-    from ssjlang import tables
+    from ssjlang.interpret import tables
 
     text = small_registry.read_text(encoding="utf-8-sig")
     path = tmp_path / f"{encoding}.csv"

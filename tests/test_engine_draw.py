@@ -1,4 +1,5 @@
-"""The draw in the engine (DuckDB, ssjlang/engine_draw.py) equals the draw in Python (draw.draw_plan over
+"""The draw in the engine (DuckDB, ssjlang/interpret/engine_draw.py) equals the draw in Python
+(draw.draw_plan over
 the registry's subjects, the reference the independent readings test) — for every corpus plan, which
 between them use every extension (text task codes, sub-rows, totals, headcounts, custom strata, 不抽/待定,
 caps, periods, independent rounds, batches, levels and offices), and for random registries."""
@@ -16,13 +17,13 @@ from corpus_data import registry_csv, roster_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang import draw
-from ssjlang.checker import load_plan
+from ssjlang.check.checker import load_plan
 from ssjlang.diagnostics import InputError
-from ssjlang.engine_draw import draw_registry
-from ssjlang.record import _Teams, office_of, roster_departments
-from ssjlang.registry import load_registry, load_roster
-from ssjlang.uscc import ALPHABET, uscc_check_char
+from ssjlang.interpret import draw
+from ssjlang.interpret.engine_draw import draw_registry
+from ssjlang.interpret.record import _Teams, office_of, roster_departments
+from ssjlang.interpret.registry import load_registry, load_roster
+from ssjlang.interpret.uscc import ALPHABET, uscc_check_char
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "tests" / "plans" / "corpus").glob("*.ssj"))
@@ -108,8 +109,8 @@ def test_engine_record_equals_the_independent_reading_on_random_registries(seed:
     and every task's population, selections, rounds, streams, windows and strata."""
     import independent_draw as ind
 
-    from ssjlang.export import export_plan
-    from ssjlang.record import make_record
+    from ssjlang.check.export import export_plan
+    from ssjlang.pipeline import make_record
 
     rng = random.Random(seed)
     rows = [["统一社会信用代码", "名称", "类型", "注册资本（万元）", "行业类别", "风险等级"]]

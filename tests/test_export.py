@@ -28,10 +28,11 @@ from test_checker import (
     window,
 )
 
-from ssjlang.checker import check
+from ssjlang.check.checker import check
+from ssjlang.check.export import export_plan as export_resolved
+from ssjlang.check.resolve import resolve_plan
 from ssjlang.diagnostics import Severity
-from ssjlang.export import export_plan as export_resolved
-from ssjlang.nodes import (
+from ssjlang.language.nodes import (
     And,
     Compare,
     CompareOp,
@@ -47,8 +48,7 @@ from ssjlang.nodes import (
     SubgroupRule,
     ValueList,
 )
-from ssjlang.resolve import resolve_plan
-from ssjlang.wording import window_text
+from ssjlang.language.wording import window_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "chengqu2024.ssj"
@@ -246,7 +246,7 @@ def test_seed_parser_reads_all_27_tasks() -> None:
 
 @pytest.fixture(scope="module")
 def chengqu() -> dict[str, object]:
-    from ssjlang.checker import load_plan
+    from ssjlang.check.checker import load_plan
 
     assert PLAN.exists(), "plans/chengqu2024.ssj is part of the project"
     return export_resolved(load_plan(PLAN).resolved)
@@ -276,8 +276,8 @@ def test_chengqu_matches_the_seed_task_by_task(chengqu: dict[str, object]) -> No
 
 
 def test_chengqu_checks_with_exactly_the_expected_warnings() -> None:
-    from ssjlang.checker import load_plan
-    from ssjlang.parser import parse, read_source
+    from ssjlang.check.checker import load_plan
+    from ssjlang.language.parser import parse, read_source
 
     checked = load_plan(PLAN)
     assert all(d.severity is Severity.WARNING for d in checked.warnings)
@@ -296,7 +296,7 @@ def test_chengqu_checks_with_exactly_the_expected_warnings() -> None:
 
 def test_count_units_are_kept_from_the_source() -> None:
     """`不少于2所`, `20家`, `(不少于 2个)` export with the unit the officer wrote, not 户."""
-    from ssjlang.parser import parse
+    from ssjlang.language.parser import parse
 
     rest = ' 事项 "x" 对象 "y" 频次 1次/年 时间 3月 发起 甲局 模式 县抽县查 }\n'
     source = ('计划 "p" { 年度 2024 }\n部门 甲局\n'
@@ -334,7 +334,7 @@ _V2_TASK = """任务 {no} "任务{no}" {{
 
 
 def _exported(*tasks: dict[str, str], joints: str = "") -> dict:
-    from ssjlang.checker import check_source
+    from ssjlang.check.checker import check_source
 
     body = "".join(_V2_TASK.format(**{"rate": "5%", "rounds": "1次/年", "extra": "", **t}) for t in tasks)
     checked, diagnostics = check_source(_V2_HEADER + body + joints, "t.ssj")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ssjlang.checker import check
+from ssjlang.check.checker import check
 from ssjlang.diagnostics import Diagnostic, Fix
-from ssjlang.parser import parse
+from ssjlang.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "broken"

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from ssjlang.cli import main
-from ssjlang.formatter import format_plan
-from ssjlang.nodes import NO_SPAN, strip_spans
-from ssjlang.parser import parse, read_source
+from ssjlang.language.formatter import format_plan
+from ssjlang.language.nodes import NO_SPAN, strip_spans
+from ssjlang.language.parser import parse, read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_FILES = sorted([*(ROOT / "plans").glob("*.ssj"), *(ROOT / "tests" / "plans").glob("*.ssj")])

@@ -20,14 +20,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang.checker import check
+from ssjlang.check.checker import check
 from ssjlang.cli import main
 from ssjlang.diagnostics import InputError
-from ssjlang.parser import parse, read_source
-from ssjlang.record import load_record, record_files
-from ssjlang.registry import load_registry
-from ssjlang.report import render_json, render_text
-from ssjlang.results import load_results
+from ssjlang.documents.results import load_results
+from ssjlang.interpret.record import load_record, record_files
+from ssjlang.interpret.registry import load_registry
+from ssjlang.language.parser import parse, read_source
+from ssjlang.report.report import render_json, render_text
 
 SCALE = max(1, int(os.environ.get("SSJ_FUZZ_SCALE", "1") or 1))
 DATA = Path(__file__).parent / "data"
@@ -133,8 +133,8 @@ def test_plans(workdir: Path, steps: list[tuple[str, int, int, bytes]]) -> None:
         if result.plan is not None:
             diagnostics += check(result.plan, str(path))
             if not any(d.is_error for d in diagnostics):
-                from ssjlang.export import export_plan
-                from ssjlang.resolve import resolve_plan
+                from ssjlang.check.export import export_plan
+                from ssjlang.check.resolve import resolve_plan
 
                 json.dumps(export_plan(resolve_plan(result.plan)), ensure_ascii=False)
     render_text(diagnostics, {str(path): text})
@@ -206,7 +206,7 @@ def _use_record(path: Path) -> None:
     except InputError:
         return
     record_files(record)
-    from ssjlang.render import RenderOptions, render_documents
+    from ssjlang.documents.render import RenderOptions, render_documents
 
     plan = json.loads((DATA / "fixture_plan.json").read_text("utf-8"))
     render_documents(plan, record, None, RenderOptions(formats=frozenset({"xlsx", "csv"})))

@@ -1,4 +1,5 @@
-"""Highlighting rules (ssjlang.highlight) and the Pygments lexer agree with the parser's own tokens."""
+"""Highlighting rules (ssjlang.language.highlight) and the Pygments lexer agree with the parser's own
+tokens."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from highlight_truth import KIND_FAMILY, SHIPPED_PLANS, disagreements, parser_to
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Keyword, Name, Operator, String
 
-from ssjlang.highlight import KINDS, comparison_keys, rules
-from ssjlang.keywords import KEYWORDS
-from ssjlang.pygments_lexer import TOKEN_TYPES, SsjLexer
+from ssjlang.language.highlight import KINDS, comparison_keys, rules
+from ssjlang.language.keywords import KEYWORDS
+from ssjlang.language.pygments_lexer import TOKEN_TYPES, SsjLexer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = SHIPPED_PLANS

@@ -15,8 +15,8 @@ import pytest
 from conftest import BEACON, PLAN, ROSTER, ssj
 
 from ssjlang.diagnostics import InputError
-from ssjlang.registry import load_registry, load_roster, read_table
-from ssjlang.results import load_results
+from ssjlang.documents.results import load_results
+from ssjlang.interpret.registry import load_registry, load_roster, read_table
 
 HEADER = "统一社会信用代码,名称,行业类别\n"
 ROWS = ["91140502MA0K000001,甲汽车销售,汽车销售\n", "91140502MA0K000002,乙汽车销售,汽车销售\n",
@@ -200,7 +200,7 @@ def test_control_characters_in_a_gb18030_registry_are_named(tmp_path: Path) -> N
 
 
 def test_results_notes_with_control_characters_are_written(record: dict[str, Any], tmp_path: Path) -> None:
-    from ssjlang.render import RenderOptions, render_documents
+    from ssjlang.documents.render import RenderOptions, render_documents
 
     visit = record["visits"][0]
     text = ("统一社会信用代码,任务序号,检查日期,检查结果,处理情况/备注\n"
@@ -216,8 +216,8 @@ def test_results_notes_with_control_characters_are_written(record: dict[str, Any
 
 
 def test_every_writer_takes_text_a_workbook_cannot_hold() -> None:
+    from ssjlang.documents.render import RenderOptions, render_documents
     from ssjlang.output import xml_safe
-    from ssjlang.render import RenderOptions, render_documents
 
     assert xml_safe("a\x00\ud800b\tc\n") == "a\ufffd\ufffdb\tc\n"
     bad = "\x01\x08\x0b\x0c\x0e\x1f\ufffe\uffff"  # what a registry, a plan or a results file can hold

@@ -8,8 +8,8 @@ import pytest
 
 from ssjlang.importer import cells
 from ssjlang.importer.headers import field_of, normalise_heading
-from ssjlang.nodes import CountRates, Period, Rate
-from ssjlang.wording import rate_text, rounds_text, window_text
+from ssjlang.language.nodes import CountRates, Period, Rate
+from ssjlang.language.wording import rate_text, rounds_text, window_text
 
 
 @pytest.mark.parametrize(

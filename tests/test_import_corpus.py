@@ -18,10 +18,10 @@ from import_compare import differences
 from seed import SEED_CORRECTIONS, read_seed
 from table_files import TableSpec, corpus_spec, docx_bytes, html_bytes, xlsx_bytes
 
-from ssjlang.checker import check_source, load_plan
-from ssjlang.export import export_plan
+from ssjlang.check.checker import check_source, load_plan
+from ssjlang.check.export import export_plan
 from ssjlang.importer import Options, import_table
-from ssjlang.parser import parse
+from ssjlang.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "plans" / "corpus"

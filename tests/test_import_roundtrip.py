@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from ssjlang.checker import check_source, load_plan
+from ssjlang.check.checker import check_source, load_plan
+from ssjlang.check.export import export_plan
 from ssjlang.cli import main
-from ssjlang.export import export_plan
-from ssjlang.formatter import format_plan
+from ssjlang.documents.render import RenderOptions, render_documents
 from ssjlang.importer import Options, import_table
 from ssjlang.importer.cells import as_name, split_names
-from ssjlang.parser import parse
-from ssjlang.render import RenderOptions, render_documents
+from ssjlang.language.formatter import format_plan
+from ssjlang.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted(
@@ -201,7 +201,7 @@ def test_equal_ignoring_spans_agrees_with_strip_spans() -> None:
     """The importer's read-back check says what `strip_spans(a) == strip_spans(b)` says."""
     from dataclasses import replace
 
-    from ssjlang.nodes import equal_ignoring_spans, strip_spans
+    from ssjlang.language.nodes import equal_ignoring_spans, strip_spans
 
     first = parse((ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8"), "a.ssj").plan
     moved = parse("\n\n" + (ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8"), "b.ssj").plan

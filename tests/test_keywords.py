@@ -1,4 +1,5 @@
-"""The keyword table (ssjlang/keywords.py): its Traditional forms agree with OpenCC, a plan written in
+"""The keyword table (ssjlang/language/keywords.py): its Traditional forms agree with OpenCC, a plan written
+in
 Traditional characters means what its Simplified text means, and a misspelt keyword is named.
 
 OpenCC (the converter Chinese-language software uses) is the reference for Traditional characters: a
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ssjlang.checker import KNOWN_MODES
-from ssjlang.formatter import format_plan
-from ssjlang.keywords import KEYWORDS, SIMPLIFIED_TRADITIONAL, simplified, traditional_forms
-from ssjlang.parser import parse
+from ssjlang.check.checker import KNOWN_MODES
+from ssjlang.language.formatter import format_plan
+from ssjlang.language.keywords import KEYWORDS, SIMPLIFIED_TRADITIONAL, simplified, traditional_forms
+from ssjlang.language.parser import parse
 
 opencc = pytest.importorskip("opencc")
 

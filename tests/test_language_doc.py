@@ -1,5 +1,5 @@
 """docs/language.md is tested: its examples parse and check as their fences say, its keyword table is
-ssjlang/keywords.py's, and the diagnostic codes and pages it links exist.
+ssjlang/language/keywords.py's, and the diagnostic codes and pages it links exist.
 
 Every fenced block of the page says what it is in its info string; a block that says `ssj` is checked:
 
@@ -30,13 +30,13 @@ from pathlib import Path
 
 import pytest
 
-from ssjlang.checker import check
+from ssjlang.check.checker import check
+from ssjlang.check.resolve import merged_fields, resolve_plan, resolve_window
 from ssjlang.diagnostics import Diagnostic, Severity
-from ssjlang.formatter import format_plan
-from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY
-from ssjlang.nodes import Plan, Task, TaskFields, strip_spans
-from ssjlang.parser import parse
-from ssjlang.resolve import merged_fields, resolve_plan, resolve_window
+from ssjlang.language.formatter import format_plan
+from ssjlang.language.keywords import KEYWORDS, KEYWORDS_BY_KEY
+from ssjlang.language.nodes import Plan, Task, TaskFields, strip_spans
+from ssjlang.language.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "language.md"

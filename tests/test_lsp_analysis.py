@@ -17,11 +17,11 @@ from highlight_truth import SHIPPED_PLANS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang.checker import check
+from ssjlang.check.checker import check
 from ssjlang.diagnostics import Diagnostic, sorted_diagnostics
+from ssjlang.language.nodes import Span
+from ssjlang.language.parser import parse
 from ssjlang.lsp.analysis import Analysis, PlanDocument
-from ssjlang.nodes import Span
-from ssjlang.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_TEXT = (ROOT / "plans" / "chengqu2024.ssj").read_text(encoding="utf-8")

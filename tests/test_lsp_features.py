@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from ssjlang.checker import load_plan
-from ssjlang.draw import draw_plan
-from ssjlang.keywords import KEYWORDS
+from ssjlang.check.checker import load_plan
+from ssjlang.check.resolve import resolve_plan
+from ssjlang.interpret.draw import draw_plan
+from ssjlang.language.keywords import KEYWORDS
 from ssjlang.lsp import features, hovers, navigation
 from ssjlang.lsp.analysis import Analysis, PlanDocument
 from ssjlang.lsp.keyword_docs import KEYWORD_DOCS
 from ssjlang.lsp.lens import RegistryCache, RegistrySetting, find_setting, task_lens
 from ssjlang.lsp.positions import Positions, units
-from ssjlang.resolve import resolve_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 CHENGQU = ROOT / "plans" / "chengqu2024.ssj"
@@ -221,8 +221,8 @@ def test_ssj_lsp_without_the_extra_says_what_to_install() -> None:
 def test_ranges_from_line_and_column_equal_ranges_from_offsets() -> None:
     """Positions.range reads a span's line and column (no line table); every span of a parsed plan and
     every diagnostic and fix of the broken corpus gives the same range as counting from its offsets."""
+    from ssjlang.language.nodes import Span
     from ssjlang.lsp.analysis import walk
-    from ssjlang.nodes import Span
 
     sources = [CHENGQU, *sorted((ROOT / "tests" / "broken").glob("*.ssj"))]
     for path in sources:

@@ -15,11 +15,11 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from ssjlang.checker import check
+from ssjlang.check.checker import check
 from ssjlang.diagnostics import sorted_diagnostics
-from ssjlang.formatter import format_plan
+from ssjlang.language.formatter import format_plan
+from ssjlang.language.parser import parse
 from ssjlang.lsp.keyword_docs import KEYWORD_DOCS
-from ssjlang.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = [sys.executable, "-m", "ssjlang", "lsp", "--debounce", "0.01"]

@@ -37,7 +37,7 @@ user types literally (`no 名称 column`, `a list needs 属于 / 不属于`) and
 
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
-OPAQUE_MESSAGES = {("visits.py", "coverage")}
+OPAQUE_MESSAGES = {("interpret/visits.py", "coverage")}
 """Messages made by a function call: visits.py's `coverage` is workdays.coverage_warning(…), checked below."""
 
 
@@ -185,8 +185,9 @@ def test_the_scan_reads_the_package() -> None:
     sites, _ = scan()
     files = {site.file for site in sites}
     assert len(sites) > 120
-    assert {"parser.py", "checker.py", "registry.py", "draw.py", "record.py", "selector.py",
-            "schedule.py", "results.py", "render.py"} <= files
+    assert {"language/parser.py", "check/checker.py", "interpret/registry.py", "interpret/draw.py",
+            "interpret/record.py", "interpret/selector.py", "interpret/schedule.py", "documents/results.py",
+            "documents/render.py"} <= files
 
 
 def test_the_scan_flags_unglossed_and_unreadable_messages(tmp_path: Path) -> None:
@@ -225,7 +226,7 @@ def test_every_diagnostic_message_can_be_checked() -> None:
 
 def test_calendar_coverage_warning_has_a_gloss() -> None:
     """The one message made by a function call (OPAQUE_MESSAGES): SSJ348's text from workdays."""
-    from ssjlang.workdays import FIRST_COVERED_YEAR, coverage_warning
+    from ssjlang.interpret.workdays import FIRST_COVERED_YEAR, coverage_warning
 
     text = coverage_warning([FIRST_COVERED_YEAR - 1])
     assert text is not None and is_house_style(text)

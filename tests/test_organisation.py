@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from corpus_data import registry_csv, roster_csv
 
-from ssjlang.checker import load_plan
-from ssjlang.record import ORG_EXTENSION, make_record
+from ssjlang.check.checker import load_plan
+from ssjlang.interpret.record import ORG_EXTENSION
+from ssjlang.pipeline import make_record
 
 PLAN = """计划 "两级联合抽查" {
   年度 2024

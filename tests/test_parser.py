@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ssjlang.diagnostics import Severity
-from ssjlang.keywords import KEYWORDS, NAME_ALTERNATIVE_KEYS, keyword_of_terminal
-from ssjlang.nodes import (
+from ssjlang.language.keywords import KEYWORDS, NAME_ALTERNATIVE_KEYS, keyword_of_terminal
+from ssjlang.language.nodes import (
     NO_SPAN,
     And,
     Compare,
@@ -30,7 +30,7 @@ from ssjlang.nodes import (
     ValueList,
     strip_spans,
 )
-from ssjlang.parser import MAX_NESTING, ParseResult, _parser, parse, read_source
+from ssjlang.language.parser import MAX_NESTING, ParseResult, _parser, parse, read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "plans" / "chengqu2024.ssj"
@@ -482,7 +482,7 @@ def test_no_parser_state_lets_a_name_shadow_a_keyword() -> None:
 
 def test_every_keyword_spelling_is_recognised() -> None:
     """Each spelling in the keyword table reaches the grammar (no second list to keep in sync)."""
-    from ssjlang.parser import grammar_text
+    from ssjlang.language.parser import grammar_text
 
     grammar = grammar_text()
     for keyword in KEYWORDS:

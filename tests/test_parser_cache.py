@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import ssjlang.parser as parser_module
-from ssjlang.nodes import strip_spans
-from ssjlang.parser import _parser, grammar_text, parse, parser_cache_file
+import ssjlang.language.parser as parser_module
+from ssjlang.language.nodes import strip_spans
+from ssjlang.language.parser import _parser, grammar_text, parse, parser_cache_file
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "plans" / "chengqu2024.ssj"

@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang.formatter import format_plan
-from ssjlang.keywords import KEYWORDS, KEYWORDS_BY_KEY, LANGUAGES, NAME_ALTERNATIVE_KEYS
-from ssjlang.nodes import (
+from ssjlang.language.formatter import format_plan
+from ssjlang.language.keywords import KEYWORDS, KEYWORDS_BY_KEY, LANGUAGES, NAME_ALTERNATIVE_KEYS
+from ssjlang.language.nodes import (
     NO_SPAN,
     And,
     Base,
@@ -57,7 +57,7 @@ from ssjlang.nodes import (
     WindowKind,
     strip_spans,
 )
-from ssjlang.parser import parse
+from ssjlang.language.parser import parse
 
 SETTINGS = settings(max_examples=int(os.environ.get("SSJ_PROPERTY_EXAMPLES", "60")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

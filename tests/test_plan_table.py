@@ -20,11 +20,11 @@ import openpyxl
 import pytest
 from test_import_roundtrip import joint_columns, table_columns
 
-from ssjlang.checker import check_source, load_plan
-from ssjlang.export import export_plan
+from ssjlang.check.checker import check_source, load_plan
+from ssjlang.check.export import export_plan
+from ssjlang.documents.render import PLAN_COLUMNS, RenderOptions, render_documents
 from ssjlang.importer import Options, import_table
 from ssjlang.importer.tables import Cell, read_grids
-from ssjlang.render import PLAN_COLUMNS, RenderOptions, render_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "plans" / "corpus"

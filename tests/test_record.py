@@ -8,21 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from ssjlang import draw
-from ssjlang.checker import load_plan
+from ssjlang.check.checker import load_plan
 from ssjlang.diagnostics import InputError
-from ssjlang.output import OutputExistsError, atomic_directory, csv_bytes, safe_cell, write_text_atomic
-from ssjlang.record import (
+from ssjlang.interpret import draw
+from ssjlang.interpret.record import (
     PLAN_MISMATCH,
     list_file_name,
     load_record,
-    make_commitment,
-    make_record,
     record_json,
-    verify_record,
     write_record,
 )
-from ssjlang.workdays import FIRST_COVERED_YEAR, LAST_COVERED_YEAR
+from ssjlang.interpret.workdays import FIRST_COVERED_YEAR, LAST_COVERED_YEAR
+from ssjlang.output import OutputExistsError, atomic_directory, csv_bytes, safe_cell, write_text_atomic
+from ssjlang.pipeline import make_commitment, make_record, verify_record
 
 PLAN = """计划 "晋城市城区2024年度部门联合双随机抽查工作计划" {
   年度 2024
@@ -322,8 +320,8 @@ def test_draw_without_roster_has_no_visits(inputs: dict[str, Path]) -> None:
 
 def test_draw_without_roster_renders_its_documents(inputs: dict[str, Path], tmp_path: Path) -> None:
     """A record with `"roster": null` is a complete record: it loads for compile and its documents render."""
-    from ssjlang.export import export_plan
-    from ssjlang.render import RenderOptions, render_documents
+    from ssjlang.check.export import export_plan
+    from ssjlang.documents.render import RenderOptions, render_documents
 
     record = make_record(inputs["plan"], inputs["registry"], None, DESCRIPTOR, VALUE)
     path = _write(tmp_path, record)

@@ -1,4 +1,5 @@
-"""Registry and roster intake (ssjlang.registry): encodings, XLSX, diagnostics with row:column, digests,
+"""Registry and roster intake (ssjlang.interpret.registry): encodings, XLSX, diagnostics with row:column,
+digests,
 and the shipped example data (tools/gen_example_data.py, docs/example-data.md)."""
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from hypothesis import strategies as st
 
 from ssjlang.canonical import sha256_hex, table_digest
 from ssjlang.diagnostics import Diagnostic, InputError, Severity
-from ssjlang.nodes import RiskClass
-from ssjlang.registry import (
+from ssjlang.interpret.registry import (
     BAD_CAPITAL,
     BAD_CHECK_CHAR,
     BAD_DATE,
@@ -60,6 +60,7 @@ from ssjlang.registry import (
     read_table,
     standard_field,
 )
+from ssjlang.language.nodes import RiskClass
 
 ROOT = Path(__file__).resolve().parents[1]
 INTAKE = ROOT / "tests" / "data" / "intake"
@@ -532,7 +533,7 @@ def test_example_registry_loads_clean(example_registry: Registry) -> None:
     assert registry.warnings == ()
     assert len(registry.subjects) == 30_000
     assert registry.encoding == "utf-8-sig"
-    from ssjlang.uscc import division_code, is_valid_uscc
+    from ssjlang.interpret.uscc import division_code, is_valid_uscc
     assert all(is_valid_uscc(s.id) and division_code(s.id) == "140502" for s in registry.subjects)
     assert {s.id[:2] for s in registry.subjects} >= {"91", "92", "12", "52", "11"}
 
@@ -606,7 +607,7 @@ def test_generator_is_deterministic_and_scales(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the bulk (fast path) intake
 
 def _uscc(rng: random.Random) -> str:
-    from ssjlang.uscc import ALPHABET, uscc_check_char
+    from ssjlang.interpret.uscc import ALPHABET, uscc_check_char
 
     body = "91140502" + "".join(rng.choice(ALPHABET) for _ in range(9))
     return body + uscc_check_char(body)
@@ -618,9 +619,9 @@ def _uscc(rng: random.Random) -> str:
     st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=15, max_size=19),
     st.integers(0, 10**6).map(lambda s: _uscc(random.Random(s)))), min_size=1, max_size=40))
 def test_vectorised_uscc_check_equals_is_valid_uscc(ids: list[str]) -> None:
-    from ssjlang import engine
-    from ssjlang.intake import valid_uscc_sql
-    from ssjlang.uscc import is_valid_uscc
+    from ssjlang.interpret import engine
+    from ssjlang.interpret.intake import valid_uscc_sql
+    from ssjlang.interpret.uscc import is_valid_uscc
 
     expected = [is_valid_uscc(i) for i in ids]
     con = engine.connection()
@@ -732,7 +733,7 @@ def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Fork at any size and record the children's pids."""
     import os
 
-    import ssjlang.registry as intake
+    import ssjlang.interpret.registry as intake
 
     del intake  # the intake no longer forks (the engine computes R): no child is ever made
     pids: list[int] = []

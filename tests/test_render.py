@@ -20,10 +20,9 @@ import pytest
 from helpers import chromium_screenshot
 from seed import SEED_CORRECTIONS, read_seed
 
-from ssjlang import officialstyle as style
 from ssjlang.diagnostics import InputError
-from ssjlang.output import neutralise_cell
-from ssjlang.render import (
+from ssjlang.documents import officialstyle as style
+from ssjlang.documents.render import (
     PLAN_COLUMNS,
     Rendered,
     RenderOptions,
@@ -36,7 +35,8 @@ from ssjlang.render import (
     render_template,
     verification_steps,
 )
-from ssjlang.results import load_results
+from ssjlang.documents.results import load_results
+from ssjlang.output import neutralise_cell
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
@@ -87,8 +87,8 @@ def rendered(plan: dict, record: dict) -> Rendered:
 def real_plan() -> dict:
     """The shipped plan as data, through the real checker and export."""
     assert REAL_PLAN.exists(), "plans/chengqu2024.ssj ships with the repository"
-    from ssjlang.checker import load_plan
-    from ssjlang.export import export_plan
+    from ssjlang.check.checker import load_plan
+    from ssjlang.check.export import export_plan
 
     return export_plan(load_plan(REAL_PLAN).resolved)
 

@@ -1,4 +1,4 @@
-"""The resolve stage: what each construct of the language means once checked (ssjlang/resolve.py).
+"""The resolve stage: what each construct of the language means once checked (ssjlang/check/resolve.py).
 
 Every later stage reads the resolved plan and nothing else, so each construct's meaning is pinned here once,
 on the smallest plan that writes it: the dates a window stands for, the rule a rate becomes, the rounds and
@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from ssjlang.checker import check_source
-from ssjlang.resolved import BatchMode, BodyKind, RateForm, ResolvedPlan
+from ssjlang.check.checker import check_source
+from ssjlang.check.resolved import BatchMode, BodyKind, RateForm, ResolvedPlan
 
 HEADER = """计划 "测试计划" {
   年度 2024

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from ssjlang.diagnostics import InputError, Severity
-from ssjlang.results import RESULT_CATEGORIES, load_results
+from ssjlang.documents.results import RESULT_CATEGORIES, load_results
 
 DATA = Path(__file__).parent / "data"
 RESULTS = DATA / "results"

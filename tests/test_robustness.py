@@ -13,10 +13,10 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang.checker import check
+from ssjlang.check.checker import check
 from ssjlang.cli import main
-from ssjlang.parser import parse
-from ssjlang.report import render_github, render_json, render_text
+from ssjlang.language.parser import parse
+from ssjlang.report.report import render_github, render_json, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = '计划 "测试" {\n  年度 2024\n}\n部门 城区商务局\n'

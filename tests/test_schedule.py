@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import pytest
 from helpers import Inspector, Roster
 
-from ssjlang import registry
 from ssjlang.diagnostics import InputError
-from ssjlang.schedule import MAX_LISTED_UNSCHEDULED, schedule_visits
-from ssjlang.teams import RosterIndex
-from ssjlang.visits import Selection, TaskInfo, plan_visits
-from ssjlang.workdays import is_workday, workdays_between
+from ssjlang.interpret import registry
+from ssjlang.interpret.schedule import MAX_LISTED_UNSCHEDULED, schedule_visits
+from ssjlang.interpret.teams import RosterIndex
+from ssjlang.interpret.visits import Selection, TaskInfo, plan_visits
+from ssjlang.interpret.workdays import is_workday, workdays_between
 
 SEED = "5eed" * 16
 OCTOBER = (date(2024, 10, 8), date(2024, 10, 31))   # 19 working days, 调休 Saturday 10-12 included

@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ssjlang.diagnostics import InputError
-from ssjlang.nodes import (
+from ssjlang.interpret.registry import load_registry
+from ssjlang.interpret.selector import (
+    BAD_VALUE,
+    UNKNOWN_FIELD,
+    SubjectIndex,
+    compile_selector,
+    matches,
+    parse_number,
+    select_subjects,
+)
+from ssjlang.language.nodes import (
     NO_SPAN,
     And,
     Compare,
@@ -23,16 +33,6 @@ from ssjlang.nodes import (
     Or,
     Text,
     ValueList,
-)
-from ssjlang.registry import load_registry
-from ssjlang.selector import (
-    BAD_VALUE,
-    UNKNOWN_FIELD,
-    SubjectIndex,
-    compile_selector,
-    matches,
-    parse_number,
-    select_subjects,
 )
 
 HEADER = "统一社会信用代码,名称,类型,行业类别,风险等级,注册资本,地址,机构等级,成立日期,从业人数\n"

@@ -36,11 +36,9 @@ from helpers import Inspector, Roster
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang import draw, record, resolve, teams
-from ssjlang.cli import main
-from ssjlang.diagnostics import InputError
-from ssjlang.nodes import NO_SPAN, DatePoint, Period, TaskCode, Window, WindowKind
-from ssjlang.resolved import (
+from ssjlang import pipeline
+from ssjlang.check import resolve
+from ssjlang.check.resolved import (
     Batch,
     Body,
     BodyKind,
@@ -50,8 +48,12 @@ from ssjlang.resolved import (
     RateForm,
     RateRule,
 )
-from ssjlang.uscc import uscc_check_char
-from ssjlang.visits import Selection, merge_selections
+from ssjlang.cli import main
+from ssjlang.diagnostics import InputError
+from ssjlang.interpret import draw, record, teams
+from ssjlang.interpret.uscc import uscc_check_char
+from ssjlang.interpret.visits import Selection, merge_selections
+from ssjlang.language.nodes import NO_SPAN, DatePoint, Period, TaskCode, Window, WindowKind
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "docs" / "spec"
@@ -325,7 +327,7 @@ def recorded_strata(task: dict[str, Any]) -> list[dict[str, Any]]:
 def check_x3_plan(tmp_path: Path) -> None:
     v = vector("x3-plan")
     plan, registry = x3_inputs(tmp_path)
-    made = record.make_record(plan, registry, None, v["descriptor"], v["beacon_value"])
+    made = pipeline.make_record(plan, registry, None, v["descriptor"], v["beacon_value"])
     committed = made["commitment"]
     assert (committed["plan"], committed["registry"], committed["digest"], made["seed"]) == (
         v["P"], v["R"], v["C"], v["S"])
@@ -333,7 +335,7 @@ def check_x3_plan(tmp_path: Path) -> None:
     assert [{"no": t["no"], "stream": t["rounds"][0]["stream"], "strata": recorded_strata(t)}
             for t in made["tasks"]] == v["tasks"]
     assert any(w.startswith("SSJ323: ") for w in made["warnings"])
-    assert record.verify_record(made, plan, registry, None) == []
+    assert pipeline.verify_record(made, plan, registry, None) == []
     # independently, from the plan's bytes and the registry's cells
     p = idraw.plan_digest(plan)
     table = idraw.read_table(registry, "统一社会信用代码")
@@ -673,7 +675,7 @@ def test_planned_total_draws_exactly_1200_and_says_how(tmp_path: Path) -> None:
     letters = {c["label"]: ("" if c["label"] == "U" else c["label"]) for c in v["classes"]}
     write_registry(registry, [("批发零售", letters[c["label"]], "")
                               for c in v["classes"] for _ in range(c["n"])])
-    made = record.make_record(plan, registry, None, DESCRIPTOR, VALUE)
+    made = pipeline.make_record(plan, registry, None, DESCRIPTOR, VALUE)
     (task,) = made["tasks"]
     assert made["extensions"] == ["SSJ-DRAW-X2"]
     assert task["population"] == v["population"] and task["selected"] == 1200
@@ -761,9 +763,9 @@ def codes_inputs(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_text_codes_and_sub_rows_are_rederived_independently(tmp_path: Path) -> None:
     plan, registry = codes_inputs(tmp_path)
-    made = record.make_record(plan, registry, None, DESCRIPTOR, VALUE)
+    made = pipeline.make_record(plan, registry, None, DESCRIPTOR, VALUE)
     assert made["extensions"] == ["SSJ-DRAW-X1"]
-    assert record.verify_record(made, plan, registry, None) == []
+    assert pipeline.verify_record(made, plan, registry, None) == []
     heads = [{k: t.get(k) for k in ("no", "code", "sub", "label")} for t in made["tasks"]]
     assert heads == [{"no": 7, "code": "007", "sub": 1, "label": "乙"},
                      {"no": 7, "code": "007", "sub": 2, "label": None},
@@ -796,7 +798,7 @@ def test_text_codes_and_sub_rows_are_rederived_independently(tmp_path: Path) -> 
 def test_a_record_with_text_codes_and_sub_rows_writes_one_list_per_unit_round(tmp_path: Path) -> None:
     """Each unit round has its own list: a text code is a file name, sub-rows do not overwrite each other."""
     plan, registry = codes_inputs(tmp_path)
-    made = record.make_record(plan, registry, None, DESCRIPTOR, VALUE)
+    made = pipeline.make_record(plan, registry, None, DESCRIPTOR, VALUE)
     lists = [name for name in record.record_files(made) if name.startswith("名单-")]
     assert len(lists) == sum(len(t["rounds"]) for t in made["tasks"])
 
@@ -804,7 +806,7 @@ def test_a_record_with_text_codes_and_sub_rows_writes_one_list_per_unit_round(tm
 def test_a_record_with_sub_rows_is_consistent_in_itself(tmp_path: Path) -> None:
     """S_tjr of a sub-row is recomputed with |sub|j: documents accept the record (ssj compile --record)."""
     plan, registry = codes_inputs(tmp_path)
-    made = record.make_record(plan, registry, None, DESCRIPTOR, VALUE)
+    made = pipeline.make_record(plan, registry, None, DESCRIPTOR, VALUE)
     assert any("sub" in t for t in made["tasks"])
     assert record.record_consistency_problem(made) is None
 
@@ -816,7 +818,7 @@ def test_a_quoted_u_class_is_refused(tmp_path: Path) -> None:
     registry = tmp_path / "registry.csv"
     registry.write_text(VECTORS["x3-plan-registry"].replace(",甲,一般", ",甲,U") + "\n", encoding="utf-8")
     with pytest.raises(InputError) as refused:
-        record.make_record(plan, registry, None, DESCRIPTOR, VALUE)
+        pipeline.make_record(plan, registry, None, DESCRIPTOR, VALUE)
     assert [d.code for d in refused.value.diagnostics if d.is_error] == ["SSJ154"]
 
 
@@ -828,7 +830,7 @@ def test_an_item_with_its_own_inspecting_body_draws(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     people = [f"{dept}{i},人员{dept}{i},{dept},是\n" for dept in ("甲局", "丙局") for i in range(1, 7)]
     roster.write_text("执法证号,姓名,部门,执法资格\n" + "".join(people), encoding="utf-8")
-    made = record.make_record(plan, registry, roster, DESCRIPTOR, VALUE)
+    made = pipeline.make_record(plan, registry, roster, DESCRIPTOR, VALUE)
     assert "SSJ-ORG-1" in made["extensions"]
     assert all("丙局" in {m["department"] for m in v["team"]} for v in made["visits"]
                if any(t["no"] == "SJ-2024-01" for t in v["tasks"]))

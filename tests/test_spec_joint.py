@@ -29,11 +29,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssjlang import draw, record
-from ssjlang.checker import check_source
+from ssjlang import pipeline
+from ssjlang.check.checker import check_source
+from ssjlang.check.resolved import DrawUnit, ResolvedPlan
 from ssjlang.cli import main
-from ssjlang.resolved import DrawUnit, ResolvedPlan
-from ssjlang.uscc import uscc_check_char
+from ssjlang.interpret import draw, record
+from ssjlang.interpret.uscc import uscc_check_char
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "spec" / "SSJ-DRAW-X5.md"
@@ -188,7 +189,7 @@ def independent_draw(plan: Path, registry: Path, roster: Path | None, v: dict[st
 def test_x5_plan(tmp_path: Path) -> None:
     v = vector("x5-plan")
     plan, registry = doc_inputs(tmp_path)
-    made = record.make_record(plan, registry, None, v["descriptor"], v["beacon_value"])
+    made = pipeline.make_record(plan, registry, None, v["descriptor"], v["beacon_value"])
     committed = made["commitment"]
     assert (committed["plan"], committed["registry"], committed["digest"], made["seed"]) == (
         v["P"], v["R"], v["C"], v["S"])
@@ -204,7 +205,7 @@ def test_x5_plan(tmp_path: Path) -> None:
                 for s in first["strata"]]
     assert recorded == [{**{key: s[key] for key in fields}, "selected": [pick[:2] for pick in s["selected"]]}
                         for s in v["strata"]]
-    assert record.verify_record(made, plan, registry, None) == []
+    assert pipeline.verify_record(made, plan, registry, None) == []
     assert record.record_consistency_problem(made) is None
     lists = [name for name in record.record_files(made) if name.startswith("名单-")]
     assert lists == ["名单-任务1+2-第1轮.csv"]
@@ -237,7 +238,7 @@ def test_with_a_roster_it_verifies_and_visits_each_member_that_holds_the_subject
     plan, registry = doc_inputs(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    made = record.make_record(plan, registry, roster, DESCRIPTOR, VALUE)
+    made = pipeline.make_record(plan, registry, roster, DESCRIPTOR, VALUE)
     assert made["extensions"] == ["SSJ-DRAW-X1", "SSJ-DRAW-X5", "SSJ-TEAM-2"]  # not organised: no SSJ-ORG-1
     (task,) = made["tasks"]
     assert (task["no"], task["joint"], task["lead"]) == ("1+2", [1, 2], "甲局") and "code" not in task
@@ -314,7 +315,7 @@ def test_the_joint_unit_takes_its_first_members_place_and_the_written_order_coun
     plan.write_text(HEAD + tasks + joint_text(written, "50%"), encoding="utf-8")
     registry = tmp_path / "registry.csv"
     registry.write_text(VECTORS["x5-plan-registry"] + "\n", encoding="utf-8")
-    made = record.make_record(plan, registry, None, DESCRIPTOR, VALUE)
+    made = pipeline.make_record(plan, registry, None, DESCRIPTOR, VALUE)
     assert [(t["no"], t.get("joint")) for t in made["tasks"]] == [(5, None), ("7+3", [7, 3])]
     assert made["tasks"][1]["rounds"][0]["stream"] == ie.joint_stream(made["seed"], written, 1)
     assert ie.joint_stream(made["seed"], written, 1) != ie.joint_stream(made["seed"], ["003", "7"], 1)
@@ -356,7 +357,7 @@ def test_a_joint_draw_selects_over_the_union_with_the_joint_stream(case: dict[st
         registry = Path(directory) / "registry.csv"
         registry.write_text(f"统一社会信用代码,名称,{TYPE}\n" + "".join(
             f"{uscc(n)},企业{n:03d},{t}\n" for n, t in enumerate(case["rows"], start=1)), encoding="utf-8")
-        made = record.make_record(plan, registry, None, DESCRIPTOR, case["value"])
+        made = pipeline.make_record(plan, registry, None, DESCRIPTOR, case["value"])
         table = idraw.read_table(registry, idraw.REGISTRY_ID)
         c = idraw.sha(idraw.commitment_text(idraw.plan_digest(plan), table.digest(), "-", DESCRIPTOR))
         s = idraw.seed(c, case["value"])

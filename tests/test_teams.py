@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from helpers import Inspector, Roster
 
-from ssjlang import registry
 from ssjlang.diagnostics import InputError
-from ssjlang.teams import RosterIndex, Slot, choose_inspector, plan_slots, team_key
-from ssjlang.visits import Selection, TaskInfo, plan_visits
-from ssjlang.workdays import is_workday
+from ssjlang.interpret import registry
+from ssjlang.interpret.teams import RosterIndex, Slot, choose_inspector, plan_slots, team_key
+from ssjlang.interpret.visits import Selection, TaskInfo, plan_visits
+from ssjlang.interpret.workdays import is_workday
 
 # ---------------------------------------------------------------- the docs/teams.md test vector
 

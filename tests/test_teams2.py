@@ -23,8 +23,8 @@ from test_teams import (
     _scenario,
 )
 
-from ssjlang.teams import TEAM_2, department_stream, team2_key
-from ssjlang.visits import plan_visits
+from ssjlang.interpret.teams import TEAM_2, department_stream, team2_key
+from ssjlang.interpret.visits import plan_visits
 
 # Frozen from docs/spec/SSJ-TEAM-2.md §4 (computed by ssjlang and by `_reference` below).
 TEAM2_EXPECTED = [

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssjlang.uscc import (
+from ssjlang.interpret.uscc import (
     ALPHABET,
     division_code,
     is_legacy_registration_number,

@@ -11,8 +11,8 @@ from helpers import Inspector, Roster
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssjlang.visits import MergedVisit, Selection, TaskInfo, merge_selections, plan_visits
-from ssjlang.workdays import LAST_COVERED_YEAR, add_workdays, has_workday
+from ssjlang.interpret.visits import MergedVisit, Selection, TaskInfo, merge_selections, plan_visits
+from ssjlang.interpret.workdays import LAST_COVERED_YEAR, add_workdays, has_workday
 
 A = "91140502MA0K000001"
 B = "91140502MA0K000002"

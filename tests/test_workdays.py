@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssjlang.workdays import (
+from ssjlang.interpret.workdays import (
     FIRST_COVERED_YEAR,
     LAST_COVERED_YEAR,
     add_workdays,

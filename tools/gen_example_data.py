@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ssjlang.uscc import ALPHABET, uscc_check_char
+from ssjlang.interpret.uscc import ALPHABET, uscc_check_char
 
 SEED = 20240301
 DEFAULT_SUBJECTS = 30_000

@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ssjlang.record import make_record  # noqa: E402
+from ssjlang.pipeline import make_record  # noqa: E402
 
 #: The README's main command draws with this public beacon (tests/test_readme.py keeps them equal).
 BEACON = "dice:d10x20"

@@ -26,9 +26,9 @@ from docx.shared import Mm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ssjlang.officialstyle import DOCX_FONT_BODY, DOCX_FONT_HEADING, DOCX_FONT_TABLE  # noqa: E402
-from ssjlang.ooxml import normalise_ooxml  # noqa: E402
-from ssjlang.views import PLAN_TABLE_MM, TABLE_COLUMNS  # noqa: E402
+from ssjlang.documents.officialstyle import DOCX_FONT_BODY, DOCX_FONT_HEADING, DOCX_FONT_TABLE  # noqa: E402
+from ssjlang.documents.ooxml import normalise_ooxml  # noqa: E402
+from ssjlang.documents.views import PLAN_TABLE_MM, TABLE_COLUMNS  # noqa: E402
 
 #: Core-property date of the shipped templates (fixed so the files never change without a reason).
 TEMPLATE_DATE = date(2024, 1, 1)

@@ -1,7 +1,7 @@
 // The VS Code side of ssjlang: starts `ssj lsp` (the language server of the ssjlang Python package)
 // for .ssj files and passes the extension's settings to it. Everything else — problems, completion,
 // hover, formatting, quick fixes, code lenses — is the server's work; highlighting is the TextMate
-// grammar in syntaxes/ (generated from ssjlang/keywords.py by tools/gen_textmate.py).
+// grammar in syntaxes/ (generated from ssjlang/language/keywords.py by tools/gen_textmate.py).
 "use strict";
 
 const vscode = require("vscode");

@@ -24,7 +24,9 @@ from typing import Any
 import click
 
 from .. import __version__
-from .common import EXIT_INTERNAL, EXIT_USAGE
+from ..diagnostics import InputError
+from ..output import OutputExistsError
+from .common import EXIT_INTERNAL, EXIT_USAGE, already_exists, input_error_exit
 
 COMMAND_MODULES: dict[str, str] = {
     "check": "plan_commands",
@@ -59,6 +61,8 @@ class LazyGroup(click.Group):
         with surrogate escapes) are refused before any command runs (exit 2). An OSError that escapes a
         command is an I/O failure (exit 2); anything else is an internal error (exit 3): a short message
         in Chinese and English, the version, and the full traceback written to a file, never printed.
+        An `InputError` (the inputs have errors) prints its diagnostics and exits 1 (2 when the only errors
+        are files that cannot be read: `common.input_error_exit`).
         """
         arguments = list(sys.argv[1:] if args is None else args)
         _text_streams()
@@ -71,6 +75,11 @@ class LazyGroup(click.Group):
             return _exit(EXIT_USAGE, standalone_mode)
         try:
             return super().main(arguments, prog_name, complete_var, standalone_mode, **extra)
+        except InputError as exc:  # the inputs have errors: every diagnostic, file:line:column
+            return _exit(input_error_exit(exc), standalone_mode)
+        except OutputExistsError as exc:
+            click.echo(f"错误 (error): {already_exists(exc.path)}", err=True)
+            return _exit(EXIT_USAGE, standalone_mode)
         except OSError as exc:  # (a closed pipe, `ssj check … | head`, click has already ended quietly)
             where = f" {exc.filename} " if exc.filename else ""
             click.echo(f"错误 (error): 读写文件{where}失败 (I/O error): {exc.strerror or exc}", err=True)

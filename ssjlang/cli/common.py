@@ -39,7 +39,7 @@ encoding_option = click.option("--encoding", metavar="E", default=None, callback
 
 def plan_sources(paths: Sequence[Path | None]) -> dict[str, str | None]:
     """Source text of the .ssj inputs, so diagnostics can show the offending line."""
-    from ..parser import read_source
+    from ..language.parser import read_source
 
     out: dict[str, str | None] = {}
     for path in paths:
@@ -50,22 +50,24 @@ def plan_sources(paths: Sequence[Path | None]) -> dict[str, str | None]:
 
 def emit_diagnostics(diagnostics: Sequence[Diagnostic], paths: Sequence[Path | None]) -> None:
     """Diagnostics on stderr as file:line:col (file:row:col for tables), with the plan's source line."""
-    from ..report import render_text, summary
+    from ..report.report import render_text, summary
 
     ordered = sorted_diagnostics(list(diagnostics))
     click.echo(render_text(ordered, plan_sources(paths), color=sys.stderr.isatty()), err=True, nl=False)
     click.echo(summary(ordered), err=True)
 
 
-def fail_input(exc: InputError, paths: Sequence[Path | None]) -> NoReturn:
-    """Report the diagnostics of bad input and exit 1 — or 2 when every error is a file that cannot be read
-    at all (SSJ002, SSJ201: missing, unreadable, not a regular file, over its size cap): an I/O failure."""
-    from ..parser import SSJ002_UNREADABLE
-    from ..registry import UNREADABLE
+def input_error_exit(exc: InputError) -> int:
+    """Report the diagnostics of bad input and give the exit code: 1 — or 2 when every error is a file that
+    cannot be read at all (SSJ002, SSJ201: missing, unreadable, not a regular file, over its size cap), an
+    I/O failure. The plan files the diagnostics name are read again to show their offending lines."""
+    from ..interpret.registry import UNREADABLE
+    from ..language.parser import SSJ002_UNREADABLE
 
-    emit_diagnostics(exc.diagnostics, paths)
+    plans = sorted({Path(d.file) for d in exc.diagnostics if d.file.lower().endswith(".ssj")})
+    emit_diagnostics(exc.diagnostics, plans)
     errors = {d.code for d in exc.diagnostics if d.is_error}
-    raise SystemExit(EXIT_USAGE if errors and errors <= {SSJ002_UNREADABLE, UNREADABLE} else EXIT_INPUT)
+    return EXIT_USAGE if errors and errors <= {SSJ002_UNREADABLE, UNREADABLE} else EXIT_INPUT
 
 
 def fail_io(message: str) -> NoReturn:

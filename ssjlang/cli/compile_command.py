@@ -14,21 +14,26 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from ..diagnostics import Diagnostic, InputError
-from ..render import DEFAULT_FORMATS, EDITIONS, FORMATS, KINDS, Rendered, RenderOptions, render_documents
+from ..diagnostics import Diagnostic
+from ..documents.render import (
+    DEFAULT_FORMATS,
+    EDITIONS,
+    FORMATS,
+    KINDS,
+    Rendered,
+    RenderOptions,
+)
+from ..output import OutputExistsError
 from .common import (
     already_exists,
-    cannot_read,
     cannot_write,
     check_output_target,
     emit_diagnostics,
     encoding_option,
     existing_file,
-    fail_input,
     fail_io,
     terminal_progress,
 )
@@ -176,9 +181,7 @@ def compile_command(
     force: bool,
 ) -> None:
     """Render the official documents of PLAN into DIR (-o), drawing first when draw inputs are given."""
-    from ..checker import load_plan
-    from ..export import export_plan
-    from ..output import OutputExistsError, write_directory_atomic
+    from ..pipeline import CompileRequest, DrawRequest, compile_documents, write_documents
 
     wanted = _parse_formats(formats)
     day = _parse_date(date_text)
@@ -200,71 +203,25 @@ def compile_command(
         raise click.UsageError("--results needs a draw: pass --record or the draw inputs")
     check_output_target(output, force, directory=True)
 
+    draw = (DrawRequest(registry, roster, descriptor, beacon_value)  # type: ignore[arg-type]
+            if given else None)
+    options = RenderOptions(formats=wanted, templates=templates, date=day, first_number=first_number,
+                            plan_file=str(plan), edition=edition, cite_tool=cite_tool)
+    request = CompileRequest(plan, options, draw, record_path, results_paths, issuers_path, session_path,
+                             encoding)
+    compiled = compile_documents(request, terminal_progress())
     try:
-        checked = load_plan(plan)
-    except InputError as exc:
-        fail_input(exc, [plan])
-    except OSError as exc:
-        fail_io(str(exc))
-    warnings: list[Diagnostic] = list(checked.warnings)
-    plan_data = export_plan(checked.resolved)
-    issuers, session = _issuers_and_session(plan_data, issuers_path, session_path, encoding, warnings, plan)
-
-    record: dict[str, Any] | None = None
-    try:
-        if given:
-            from ..record import make_record
-
-            progress = terminal_progress()
-            record = make_record(plan, registry, roster, descriptor, beacon_value, encoding, progress)
-        elif record_path is not None:
-            from ..record import load_record
-
-            record = load_record(record_path, complete=True, plan=checked)
-    except InputError as exc:
-        fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
-    except OSError as exc:
-        fail_io(str(exc))
-
-    results = None
-    if results_paths and record is not None:
-        from ..results import load_results
-
-        try:
-            results, result_warnings = load_results(list(results_paths), record, day, encoding, plan_data)
-        except InputError as exc:
-            fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
-        except OSError as exc:
-            fail_io(cannot_read(exc.filename or results_paths[0], exc))
-        warnings.extend(result_warnings)
-
-    options = RenderOptions(
-        formats=wanted, templates=templates, date=day, first_number=first_number, plan_file=str(plan),
-        edition=edition, issuers=issuers, session=session, cite_tool=cite_tool,
-    )
-    extra: dict[str, bytes] = {}
-    if record is not None:
-        from ..record import record_files
-
-        extra = {f"record/{name}": data for name, data in record_files(record).items()}
-    try:
-        rendered = render_documents(plan_data, record, results, options, extra, warnings)
-    except InputError as exc:
-        fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
-    warnings.extend(rendered.warnings)
-
-    try:
-        paths = write_directory_atomic(output, dict(sorted(rendered.files.items())), force)
+        paths = write_documents(output, compiled, force)
     except OutputExistsError:
         fail_io(already_exists(output))
     except OSError as exc:
         fail_io(cannot_write(output, exc))
     if verbose:
-        if warnings:
-            emit_diagnostics(warnings, [plan])
+        if compiled.warnings:
+            emit_diagnostics(compiled.warnings, [plan])
         for path in sorted(paths, key=lambda p: p.as_posix()):
             click.echo(path.as_posix())
-    _summary(output, rendered, edition, warnings, verbose)
+    _summary(output, compiled.rendered, edition, compiled.warnings, verbose)
 
 
 #: Warnings listed one per line at the end of the summary; more are counted and left to the index.
@@ -296,25 +253,6 @@ def _summary(output: Path, rendered: Rendered, edition: str, warnings: list[Diag
                        f"({len(ordered) - SHORT_WARNINGS} more)", err=True)
         sys.stderr.flush()
     click.echo(f"先打开 (open first)：{(output / 'index.html').as_posix()}")
-
-
-def _issuers_and_session(plan_data: dict[str, Any], issuers_path: Path | None, session_path: Path | None,
-                         encoding: str | None, warnings: list[Diagnostic], plan: Path) -> tuple[Any, Any]:
-    """The --issuers table and the --session file, read and checked (exit 1 with every problem)."""
-    from ..issuers import load_issuers, load_session
-
-    issuers = session = None
-    try:
-        if issuers_path is not None:
-            issuers, issuer_warnings = load_issuers(issuers_path, plan_data, encoding)
-            warnings.extend(issuer_warnings)
-        if session_path is not None:
-            session = load_session(session_path)
-    except InputError as exc:
-        fail_input(InputError([*warnings, *exc.diagnostics]), [plan])
-    except OSError as exc:
-        fail_io(cannot_read(exc.filename or session_path or issuers_path or plan, exc))
-    return issuers, session
 
 
 COMMANDS: list[click.Command] = [compile_command]

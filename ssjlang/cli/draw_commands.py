@@ -14,9 +14,8 @@ from pathlib import Path
 import click
 
 from ..diagnostics import InputError, Severity
+from ..interpret.stages import dump as dump_stages
 from ..output import OutputExistsError, write_text_atomic
-from ..stages import dump as dump_stages
-from ..stages import stage
 from .common import (
     EXIT_INPUT,
     EXIT_USAGE,
@@ -26,7 +25,6 @@ from .common import (
     emit_diagnostics,
     encoding_option,
     existing_file,
-    fail_input,
     fail_io,
     terminal_progress,
 )
@@ -42,7 +40,7 @@ _threads_option = click.option(
 def _engine(threads: int | None, spill_next_to: Path | None = None) -> None:
     """Configure the engine: its threads, and for a draw a spill directory next to the output (so a
     registry larger than memory spills onto the disk the record goes to)."""
-    from .. import engine
+    from ..interpret import engine
 
     engine.configure(threads=threads, temp_dir=spill_next_to)
 
@@ -65,17 +63,12 @@ _beacon_option = click.option("--beacon", "descriptor", metavar="DESCRIPTOR", re
 def commit_command(plan: Path, registry: Path, roster: Path | None, descriptor: str, encoding: str | None,
                    output: Path | None, force: bool, engine_threads: int | None) -> None:
     """Print the commitment T and its digest C, to publish before the beacon value exists."""
-    from ..record import make_commitment
+    from ..pipeline import make_commitment
 
     _engine(engine_threads)
     if output is not None:
         check_output_target(output, force, directory=False)
-    try:
-        commitment = make_commitment(plan, registry, roster, descriptor, encoding)
-    except InputError as exc:
-        fail_input(exc, [plan, registry, roster])
-    except OSError as exc:
-        fail_io(str(exc))
+    commitment = make_commitment(plan, registry, roster, descriptor, encoding)
     click.echo(commitment["text"], nl=False)
     click.echo(f"C={commitment['digest']}")
     if output is not None:
@@ -104,19 +97,13 @@ def commit_command(plan: Path, registry: Path, roster: Path | None, descriptor: 
 def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beacon_value: str, output: Path,
                  force: bool, encoding: str | None, engine_threads: int | None) -> None:
     """Draw the subjects, teams and dates; write record.json and the CSV lists to DIR."""
-    from ..record import make_record, write_record
+    from ..pipeline import make_record, write_draw
 
     check_output_target(output, force, directory=True)
     _engine(engine_threads, output.absolute().parent)
+    record = make_record(plan, registry, roster, descriptor, beacon_value, encoding, terminal_progress())
     try:
-        record = make_record(plan, registry, roster, descriptor, beacon_value, encoding, terminal_progress())
-    except InputError as exc:
-        fail_input(exc, [plan, registry, roster])
-    except OSError as exc:
-        fail_io(str(exc))
-    try:
-        with stage("write"):
-            paths = write_record(record, output, force)
+        paths = write_draw(record, output, force)
     except OutputExistsError as exc:
         fail_io(already_exists(exc.path))
     except OSError as exc:
@@ -152,32 +139,28 @@ def draw_command(plan: Path, registry: Path, roster: Path, descriptor: str, beac
 def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None,
                    encoding: str | None, engine_threads: int | None, sql: bool) -> None:
     """Recompute a published draw: prints "verified", or the first difference (exit 1)."""
-    from ..record import BAD_RECORD, NO_ROSTER, load_record, record_sql, verify_record
+    from ..interpret.record import BAD_RECORD, NO_ROSTER, load_record
+    from ..pipeline import record_sql, verify_record
 
     _engine(engine_threads)
     try:
         data = load_record(record)
-        committed_roster = data["commitment"]["roster"]
-        if roster is None and committed_roster != NO_ROSTER:
-            raise click.UsageError(f"记录承诺了执法检查人员名录（Q={committed_roster[:8]}…），"
-                                   "核验需要 --roster (the record was drawn with a roster: give --roster)")
-        differences = verify_record(data, plan, registry, roster, encoding)
     except InputError as exc:
         if all(d.severity is Severity.ERROR and d.code == BAD_RECORD for d in exc.diagnostics):
-            emit_diagnostics(exc.diagnostics, [])
+            emit_diagnostics(exc.diagnostics, [])  # a record that is not one: the file given is wrong (usage)
             raise SystemExit(EXIT_USAGE) from exc
-        fail_input(exc, [plan, registry, roster])
-    except OSError as exc:
-        fail_io(str(exc))
+        raise
+    committed_roster = data["commitment"]["roster"]
+    if roster is None and committed_roster != NO_ROSTER:
+        raise click.UsageError(f"记录承诺了执法检查人员名录（Q={committed_roster[:8]}…），"
+                               "核验需要 --roster (the record was drawn with a roster: give --roster)")
+    differences = verify_record(data, plan, registry, roster, encoding)
     if differences:
         for line in differences:
             click.echo(f"not verified: {line}")
         raise SystemExit(EXIT_INPUT)
     if sql:
-        try:
-            click.echo(record_sql(data, plan, registry, roster, encoding, Path(record).name), nl=False)
-        except InputError as exc:
-            fail_input(exc, [plan, registry, roster])
+        click.echo(record_sql(data, plan, registry, roster, encoding, Path(record).name), nl=False)
         click.echo("-- verified", err=True)
         return
     click.echo("verified")

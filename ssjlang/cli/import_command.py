@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..keywords import LANGUAGES
+from ..language.keywords import LANGUAGES
 from .common import (
     EXIT_INPUT,
     EXIT_OK,

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 import click
 
 from ..diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from ..keywords import LANGUAGES
-from ..report import CI_FORMATS, FORMATS, render, render_text, summary
+from ..language.keywords import LANGUAGES
+from ..report.report import CI_FORMATS, FORMATS, render, render_text, summary
 from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
-    from ..nodes import Plan
+    from ..language.nodes import Plan
 
 STDIN_NAME = "<stdin>"
 
@@ -66,7 +66,7 @@ def _io_problem(path: Path) -> str | None:
 
 
 def _read(argument: str) -> _Source:
-    from ..parser import read_source
+    from ..language.parser import read_source
 
     path = Path(argument)
     problem = _io_problem(path)
@@ -90,7 +90,7 @@ def _read(argument: str) -> _Source:
 def _read_stdin() -> _Source:
     """`-`: the plan on standard input, decoded like a file (UTF-8, BOM and CRLF removed)."""
     from ..inputs import PLAN
-    from ..parser import read_source
+    from ..language.parser import read_source
 
     data = sys.stdin.buffer.read(PLAN.bytes() + 1)  # bounded: `ssj fmt - < /dev/zero` ends
     with tempfile.TemporaryDirectory(prefix="ssj-fmt-") as tmp:
@@ -107,8 +107,8 @@ def _report_io(command: str, source: _Source) -> None:
 
 def _check_source(source: _Source) -> list[Diagnostic]:
     """Parse and check one source; parse errors stop before the checker (its AST is partial)."""
-    from ..checker import check
-    from ..parser import parse
+    from ..check.checker import check
+    from ..language.parser import parse
 
     diagnostics = list(source.diagnostics)
     if source.text is None:
@@ -154,7 +154,7 @@ def check_command(files: tuple[str, ...], fmt: str, quiet: bool, fail_level: str
         all_diagnostics += _check_source(source)
     shown = [d for d in all_diagnostics if d.is_error] if quiet else all_diagnostics
     if fmt in CI_FORMATS:
-        from ..ci_formats import render_ci
+        from ..report.ci_formats import render_ci
 
         output = render_ci(fmt, shown, files=[*sources, *unreadable], sources=sources, unreadable=unreadable,
                            fail_level=fail_level, docs_url=docs_url)
@@ -179,8 +179,8 @@ def check_command(files: tuple[str, ...], fmt: str, quiet: bool, fail_level: str
 
 
 def _same_meaning(before: Plan, after_text: str, file: str) -> bool:
-    from ..nodes import strip_spans
-    from ..parser import parse
+    from ..language.nodes import strip_spans
+    from ..language.parser import parse
 
     result = parse(after_text, file)
     if result.plan is None or has_errors(result.diagnostics):
@@ -212,8 +212,8 @@ def fmt_command(files: tuple[str, ...], check_only: bool, show_diff: bool, langu
     (exit 1 with the errors). `-` reads standard input and writes the formatted plan to standard
     output.
     """
-    from ..formatter import format_plan
-    from ..parser import parse
+    from ..language.formatter import format_plan
+    from ..language.parser import parse
 
     exit_code = EXIT_OK
     would_change: list[str] = []
@@ -290,8 +290,8 @@ def export_command(plan_file: str, fmt: str, output: Path | None, force: bool) -
 
     Only a plan without errors is exported; warnings are shown on standard error.
     """
-    from ..checker import check_source
-    from ..export import export_plan
+    from ..check.checker import check_source
+    from ..check.export import export_plan
 
     source = _read_stdin() if plan_file == "-" else _read(plan_file)
     if source.io_error is not None:

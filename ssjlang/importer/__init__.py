@@ -77,8 +77,8 @@ def _choose(file: str, grids: list[Grid], table: int | None) -> Grid | ImportRes
 
 def _read_back(file: str, draft: Draft) -> list[Diagnostic]:
     """The draft must parse back to the plan that was built (the formatter's own promise, checked)."""
-    from ..nodes import equal_ignoring_spans
-    from ..parser import parse
+    from ..language.nodes import equal_ignoring_spans
+    from ..language.parser import parse
 
     result = parse(draft.text, file)
     if result.plan is not None and not has_errors(result.diagnostics) and \

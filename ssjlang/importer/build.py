@@ -4,7 +4,7 @@ Two passes. The first reads every row: rows sharing one 序号 (a merged cell, o
 again) become one task — its items, when only the items differ, else one 子项 per row holding what
 differs — and each cell is read by `cells`; departments are collected in the order the table names
 them, escalation texts become profiles. The second pass builds the `nodes.Plan` in the order
-`ssjlang.formatter` writes it, giving every node a line of its own in a virtual source so that each
+`ssjlang.language.formatter` writes it, giving every node a line of its own in a virtual source so that each
 `# 待补充：…` comment lands just above the field it is about (the formatter places comments by
 spans). The text is `formatter.format_plan`'s: the importer never lays out `.ssj` itself.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, cell_span, error
-from ..nodes import (
+from ..language.nodes import (
     Base,
     Batch,
     Comment,
@@ -52,7 +52,7 @@ from ..nodes import (
     Unstated,
     Window,
 )
-from ..wording import rounds_text, window_text
+from ..language.wording import rounds_text, window_text
 from . import cells
 from .headers import FIELD_LABELS, Header
 from .tables import Cell, Grid
@@ -808,7 +808,7 @@ class Builder:
     # -- pass 2: the AST
 
     def build(self) -> Draft:
-        from ..formatter import format_plan
+        from ..language.formatter import format_plan
 
         lines = _Lines()
         aliases = self.alias_proposals()

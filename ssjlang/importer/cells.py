@@ -25,8 +25,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ..keywords import simplified
-from ..nodes import (
+from ..language.keywords import simplified
+from ..language.nodes import (
     NO_SPAN,
     CompareOp,
     CountRates,
@@ -41,8 +41,8 @@ from ..nodes import (
     Window,
     WindowKind,
 )
-from ..parser import is_bare_name
-from ..wording import rate_text
+from ..language.parser import is_bare_name
+from ..language.wording import rate_text
 
 # ---------------------------------------------------------------- normalising
 

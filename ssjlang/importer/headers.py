@@ -3,7 +3,8 @@
 Real tables name the same column many ways (抽查对象 / 检查对象 / 抽查对象(范围) / 联查对象), write it in
 Traditional characters (抽查對象範圍), split it over two header rows (抽查项目 over 抽查事项名称 and
 抽查内容) or over lines inside one cell (抽查对象\\n范围). A heading is normalised — Simplified, no
-white space, brackets or punctuation — and looked up among the keyword spellings of `ssjlang.keywords`
+white space, brackets or punctuation — and looked up among the keyword spellings of
+`ssjlang.language.keywords`
 (the column headings real tables use are already keyword synonyms there) and the headings below that
 are not keywords (序号, 抽查比例及频次, 抽查户数 …). A column that maps to nothing is reported by name;
 its cells still go into the draft, as comments.
@@ -15,14 +16,14 @@ import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, cell_span, error
-from ..keywords import KEYWORDS_BY_KEY, simplified
+from ..language.keywords import KEYWORDS_BY_KEY, simplified
 from .tables import Cell, Grid
 
 NO_HEADER = "SSJ510"  # no row of the table looks like a plan header
 UNKNOWN_COLUMN = "SSJ511"  # a column whose heading the importer cannot place (or a second one of a kind)
 MISSING_COLUMN = "SSJ512"  # the table has no column for a field every task needs
 
-# Field keys: what a column gives. Keyword keys of ssjlang.keywords where one exists.
+# Field keys: what a column gives. Keyword keys of ssjlang.language.keywords where one exists.
 FIELD_LABELS: dict[str, str] = {
     "no": "序号",
     "name": "抽查任务名称",

@@ -183,7 +183,7 @@ def read_grids(path: Path, encoding: str | None = None, sheet: str | None = None
 def _decode(file: str, data: bytes, encoding: str | None, kind: str) -> str:
     """Text of a CSV or HTML file by the registry's rules (UTF-8, BOM, GB18030, UTF-16 by BOM); an HTML
     page's declared charset is used when no encoding is forced."""
-    from ..tables import BAD_ENCODING_NAME, decode_text
+    from ..interpret.tables import BAD_ENCODING_NAME, decode_text
 
     if kind == "html" and encoding is None:
         declared = _CHARSET.search(data[:8192])
@@ -390,7 +390,7 @@ def _xlsx_grids(file: str, data: bytes, sheet: str | None) -> list[Grid]:
 def _xlsx_grid(file: str, ws: Any) -> Grid:
     from openpyxl.cell.cell import MergedCell
 
-    from ..tables import xlsx_cell_text
+    from ..interpret.tables import xlsx_cell_text
 
     rows = ws.max_row or 0
     columns = ws.max_column or 0
@@ -429,7 +429,7 @@ def _xlsx_grid(file: str, ws: Any) -> Grid:
 def _csv_grid(file: str, text: str) -> Grid:
     import csv
 
-    from ..tables import text_delimiter
+    from ..interpret.tables import text_delimiter
 
     delimiter = text_delimiter(text)
     raw: list[list[tuple[str, tuple[int, int], bool]]] = []

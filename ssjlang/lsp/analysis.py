@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from ..checker import check
+from ..check.checker import check
 from ..diagnostics import Diagnostic, Edit, Fix, Related, sorted_diagnostics
-from ..nodes import NO_SPAN, Plan, PlanHeader, Span
-from ..parser import (
+from ..language.nodes import NO_SPAN, Plan, PlanHeader, Span
+from ..language.parser import (
     MAX_SOURCE_CHARS,
     SSJ015_TOO_DEEP,
     ParseResult,

@@ -2,7 +2,8 @@
 outline, folding and quick fixes (hover is `hovers`, definitions and references `navigation`).
 
 Everything the editor offers comes from the language's own tables: completions are the terminals the
-parser accepts at the cursor (`parser.expected_after`), keywords are spelled from `ssjlang.keywords` in
+parser accepts at the cursor (`parser.expected_after`), keywords are spelled from `ssjlang.language.keywords`
+in
 the file's language, and snippets are a template plan written by the formatter.
 """
 
@@ -16,12 +17,12 @@ from decimal import Decimal
 from lsprotocol import types
 from lsprotocol.types import Diagnostic as LspDiagnostic  # the editor's form of an ssjlang Diagnostic
 
-from ..checker import KNOWN_MODES
+from ..check.checker import KNOWN_MODES
+from ..check.resolve import class_name
 from ..diagnostics import Diagnostic, Severity
-from ..doclinks import help_uri
-from ..formatter import format_plan
-from ..keywords import KEYWORDS, KEYWORDS_BY_KEY, Keyword, keyword_of_terminal
-from ..nodes import (
+from ..language.formatter import format_plan
+from ..language.keywords import KEYWORDS, KEYWORDS_BY_KEY, Keyword, keyword_of_terminal
+from ..language.nodes import (
     NO_SPAN,
     STANDARD_FIELD_ALIASES,
     STANDARD_FIELDS,
@@ -46,9 +47,9 @@ from ..nodes import (
     Window,
     equal_ignoring_spans,
 )
-from ..parser import expected_after, parse, statement_keys
-from ..resolve import class_name
-from ..wording import rate_text
+from ..language.parser import expected_after, parse, statement_keys
+from ..language.wording import rate_text
+from ..report.doclinks import help_uri
 from .analysis import Analysis
 from .hovers import spell
 from .keyword_docs import KEYWORD_DOCS

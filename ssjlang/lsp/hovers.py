@@ -17,10 +17,19 @@ from functools import lru_cache
 
 from lsprotocol import types
 
-from ..draw import escalated
-from ..highlight import rules
-from ..keywords import KEYWORDS, KEYWORDS_BY_KEY, Keyword
-from ..nodes import (
+from ..check.resolve import (
+    field_kinds,
+    merged_fields,
+    profiles_by_name,
+    resolve_organisation,
+    resolve_profile,
+    resolve_unit,
+)
+from ..check.resolved import Body, BodyKind, DrawUnit, Profile, RateForm, RateRule
+from ..interpret.draw import escalated
+from ..language.highlight import rules
+from ..language.keywords import KEYWORDS, KEYWORDS_BY_KEY, Keyword
+from ..language.nodes import (
     STANDARD_FIELD_ALIASES,
     STANDARD_FIELDS,
     Compare,
@@ -31,16 +40,7 @@ from ..nodes import (
     Task,
     Unit,
 )
-from ..resolve import (
-    field_kinds,
-    merged_fields,
-    profiles_by_name,
-    resolve_organisation,
-    resolve_profile,
-    resolve_unit,
-)
-from ..resolved import Body, BodyKind, DrawUnit, Profile, RateForm, RateRule
-from ..wording import format_decimal
+from ..language.wording import format_decimal
 from .analysis import Analysis, walk
 from .keyword_docs import KEYWORD_DOCS
 from .navigation import BODY_KINDS, Target, declaration, target_at, uses

@@ -2,7 +2,8 @@
 (docs/language.md) in a sentence or two, keyed by `Keyword.key`.
 
 The spellings (Chinese, other Chinese forms, English) are not repeated here: the hover adds them from
-`ssjlang.keywords`. tests/test_lsp_features.py fails when a keyword has no entry here, so a keyword added to
+`ssjlang.language.keywords`. tests/test_lsp_features.py fails when a keyword has no entry here, so a keyword
+added to
 the table is documented in the editor too.
 """
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..check.resolved import ResolvedPlan, ResolvedTask
 from ..diagnostics import InputError
-from ..resolved import ResolvedPlan, ResolvedTask
 
 CONFIG_FILE = "ssj.toml"
 
@@ -95,8 +95,8 @@ class RegistryCache:
 
 
 def _load(setting: RegistrySetting) -> LoadedRegistry:
-    from ..registry import load_registry
-    from ..selector import SubjectIndex
+    from ..interpret.registry import load_registry
+    from ..interpret.selector import SubjectIndex
 
     try:
         registry = load_registry(setting.path, encoding=setting.encoding)
@@ -128,8 +128,8 @@ def expected_selections(design: Any) -> int:
 
 def task_lens(plan: ResolvedPlan, task: ResolvedTask, loaded: LoadedRegistry, file: str) -> str:
     """The lens text of one task of a plan without errors: over its draw units (itself, or its sub-rows)."""
-    from ..draw import design_unit
-    from ..selector import compile_selector, select_subjects
+    from ..interpret.draw import design_unit
+    from ..interpret.selector import compile_selector, select_subjects
 
     if loaded.problem is not None:
         return loaded.problem

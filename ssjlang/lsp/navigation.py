@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from ..nodes import Department, Level, Name, Plan, RiskProfile, Span, Task, TaskFields, Unit
-from ..resolve import resolve_organisation
+from ..check.resolve import resolve_organisation
+from ..language.nodes import Department, Level, Name, Plan, RiskProfile, Span, Task, TaskFields, Unit
 from .analysis import Analysis
 from .positions import Positions
 

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from lsprotocol import types
 
-from ..nodes import Span
+from ..language.nodes import Span
 
 _NEWLINE = re.compile("\n")
 

@@ -16,8 +16,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..resolve import resolve_plan
-from ..resolved import ResolvedPlan
+from ..check.resolve import resolve_plan
+from ..check.resolved import ResolvedPlan
 from . import features, hovers, navigation
 from .analysis import Analysis, PlanDocument
 from .lens import RegistryCache, RegistrySetting, find_setting, task_lens

@@ -1,0 +1,1 @@
+"""Diagnostics reported to people and machines: terminal text, JSON, SARIF, GitLab, JUnit."""
