@@ -1,8 +1,8 @@
 """The draw in the engine (DuckDB, ssjlang/interpret/engine_draw.py) equals the draw in Python
-(draw.draw_plan over
-the registry's subjects, the reference the independent readings test) — for every corpus plan, which
-between them use every extension (text task codes, sub-rows, totals, headcounts, custom strata, 不抽/待定,
-caps, periods, independent rounds, batches, levels and offices), and for random registries."""
+(draw.draw_plan over the registry's subjects, the reference the independent readings test) — for every
+corpus plan, which between them use every extension (text task codes, sub-rows, totals, headcounts,
+custom strata, 不抽/待定, caps, periods, independent rounds, batches, levels and offices), and for random
+registries."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The keyword table (ssjlang/language/keywords.py): its Traditional forms agree with OpenCC, a plan written
-in
-Traditional characters means what its Simplified text means, and a misspelt keyword is named.
+in Traditional characters means what its Simplified text means, and a misspelt keyword is named.
 
 OpenCC (the converter Chinese-language software uses) is the reference for Traditional characters: a
 Taiwan or Hong Kong office's table is typed with its conversions, so a keyword spelt the way OpenCC writes

@@ -1,6 +1,5 @@
 """Registry and roster intake (ssjlang.interpret.registry): encodings, XLSX, diagnostics with row:column,
-digests,
-and the shipped example data (tools/gen_example_data.py, docs/example-data.md)."""
+digests, and the shipped example data (tools/gen_example_data.py, docs/example-data.md)."""
 
 from __future__ import annotations
 

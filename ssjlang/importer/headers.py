@@ -4,10 +4,9 @@ Real tables name the same column many ways (抽查对象 / 检查对象 / 抽查
 Traditional characters (抽查對象範圍), split it over two header rows (抽查项目 over 抽查事项名称 and
 抽查内容) or over lines inside one cell (抽查对象\\n范围). A heading is normalised — Simplified, no
 white space, brackets or punctuation — and looked up among the keyword spellings of
-`ssjlang.language.keywords`
-(the column headings real tables use are already keyword synonyms there) and the headings below that
-are not keywords (序号, 抽查比例及频次, 抽查户数 …). A column that maps to nothing is reported by name;
-its cells still go into the draft, as comments.
+`ssjlang.language.keywords` (the column headings real tables use are already keyword synonyms there)
+and the headings below that are not keywords (序号, 抽查比例及频次, 抽查户数 …). A column that maps to
+nothing is reported by name; its cells still go into the draft, as comments.
 """
 
 from __future__ import annotations

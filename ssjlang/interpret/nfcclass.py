@@ -2,8 +2,8 @@
 precomputed for Unicode 14.0.0 (computing it scans every code point: seconds per process).
 
 Regenerate with `python -c "from ssjlang.interpret.tables import _maybe_not_nfc; print(_maybe_not_nfc())"`
-when Python's
-Unicode version changes; tests/test_engine.py checks it against the running Python's unicodedata.
+when Python's Unicode version changes; tests/test_engine.py checks it against the running Python's
+unicodedata.
 """
 
 UNICODE_VERSION = "14.0.0"

@@ -1,8 +1,7 @@
 """A Pygments lexer for `.ssj` plans (`pygmentize -l ssj plan.ssj`), registered by entry point.
 
-Documentation sites (Sphinx, MkDocs) and `pygmentize` find it under the names `ssj` and `ssjlang` once
-ssjlang is installed beside Pygments. Its rules are `ssjlang.language.highlight.rules()`, shared with the VS
-Code
+Documentation sites (Sphinx, MkDocs) and `pygmentize` find it under the names `ssj` and `ssjlang` once ssjlang
+is installed beside Pygments. Its rules are `ssjlang.language.highlight.rules()`, shared with the VS Code
 extension's TextMate grammar, so both colour a plan alike and follow the keyword table.
 """
 

@@ -1,10 +1,9 @@
 """The editor's requests answered from an `Analysis` (编辑器功能): diagnostics, completion, formatting, the
 outline, folding and quick fixes (hover is `hovers`, definitions and references `navigation`).
 
-Everything the editor offers comes from the language's own tables: completions are the terminals the
-parser accepts at the cursor (`parser.expected_after`), keywords are spelled from `ssjlang.language.keywords`
-in
-the file's language, and snippets are a template plan written by the formatter.
+Everything the editor offers comes from the language's own tables: completions are the terminals the parser
+accepts at the cursor (`parser.expected_after`), keywords are spelled from `ssjlang.language.keywords` in the
+file's language, and snippets are a template plan written by the formatter.
 """
 
 from __future__ import annotations

@@ -3,8 +3,7 @@
 
 The spellings (Chinese, other Chinese forms, English) are not repeated here: the hover adds them from
 `ssjlang.language.keywords`. tests/test_lsp_features.py fails when a keyword has no entry here, so a keyword
-added to
-the table is documented in the editor too.
+added to the table is documented in the editor too.
 """
 
 from __future__ import annotations
