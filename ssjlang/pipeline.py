@@ -44,16 +44,18 @@ def check_plan(plan_path: Path) -> CheckedPlan:
 
 
 def load_inputs(plan_path: Path, registry_path: Path, roster_path: Path | None, encoding: str | None = None,
-                progress: Progress = None) -> Inputs:
-    """The checked plan, the registry and the roster (None without one), read once, with their digests."""
+                progress: Progress = None, checked: CheckedPlan | None = None) -> Inputs:
+    """The checked plan, the registry and the roster (None without one), read once, with their digests.
+    `checked` is the plan at `plan_path` when the job has checked it already."""
     from .interpret import draw
     from .interpret.record import NO_ROSTER, Inputs, roster_departments
     from .interpret.registry import load_registry, load_roster
 
     say = progress or (lambda _m: None)
     say(f"读取计划 {plan_path}")
-    with stage("plan"):
-        checked = check_plan(plan_path)
+    if checked is None:
+        with stage("plan"):
+            checked = check_plan(plan_path)
     say(f"读取名录库 {registry_path}")
     with stage("registry"):
         registry = load_registry(Path(registry_path), encoding=encoding)
@@ -78,11 +80,12 @@ def make_commitment(plan_path: Path, registry_path: Path, roster_path: Path | No
 
 
 def make_record(plan_path: Path, registry_path: Path, roster_path: Path | None, descriptor: str,
-                beacon_value: str, encoding: str | None = None, progress: Progress = None) -> dict[str, Any]:
+                beacon_value: str, encoding: str | None = None, progress: Progress = None,
+                checked: CheckedPlan | None = None) -> dict[str, Any]:
     """The whole draw record: subjects, teams and dates (raises InputError with diagnostics on bad input)."""
     from .interpret.record import build_record
 
-    inputs = load_inputs(plan_path, registry_path, roster_path, encoding, progress)
+    inputs = load_inputs(plan_path, registry_path, roster_path, encoding, progress, checked)
     return build_record(inputs, descriptor, beacon_value, progress)
 
 
@@ -157,7 +160,8 @@ def compile_documents(request: CompileRequest, progress: Progress = None) -> Com
     from .documents.render import render_documents
     from .interpret.record import load_record, record_files
 
-    checked = check_plan(request.plan)
+    with stage("plan"):
+        checked = check_plan(request.plan)
     warnings: list[Diagnostic] = list(checked.warnings)
     try:
         plan_data = export_plan(checked.resolved)
@@ -166,7 +170,7 @@ def compile_documents(request: CompileRequest, progress: Progress = None) -> Com
         if request.draw is not None:
             d = request.draw
             record = make_record(request.plan, d.registry, d.roster, d.descriptor, d.beacon_value,
-                                 request.encoding, progress)
+                                 request.encoding, progress, checked)
         elif request.record is not None:
             record = load_record(request.record, complete=True, plan=checked)
         results = None

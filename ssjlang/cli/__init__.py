@@ -25,7 +25,6 @@ import click
 
 from .. import __version__
 from ..diagnostics import InputError
-from ..output import OutputExistsError
 from .common import EXIT_INTERNAL, EXIT_USAGE, already_exists, input_error_exit
 
 COMMAND_MODULES: dict[str, str] = {
@@ -77,10 +76,12 @@ class LazyGroup(click.Group):
             return super().main(arguments, prog_name, complete_var, standalone_mode, **extra)
         except InputError as exc:  # the inputs have errors: every diagnostic, file:line:column
             return _exit(input_error_exit(exc), standalone_mode)
-        except OutputExistsError as exc:
-            click.echo(f"错误 (error): {already_exists(exc.path)}", err=True)
-            return _exit(EXIT_USAGE, standalone_mode)
         except OSError as exc:  # (a closed pipe, `ssj check … | head`, click has already ended quietly)
+            from ..output import OutputExistsError  # (not imported up front: `ssj check` never writes)
+
+            if isinstance(exc, OutputExistsError):
+                click.echo(f"错误 (error): {already_exists(exc.path)}", err=True)
+                return _exit(EXIT_USAGE, standalone_mode)
             where = f" {exc.filename} " if exc.filename else ""
             click.echo(f"错误 (error): 读写文件{where}失败 (I/O error): {exc.strerror or exc}", err=True)
             return _exit(EXIT_USAGE, standalone_mode)
