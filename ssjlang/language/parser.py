@@ -105,6 +105,8 @@ from .nodes import (
     Window,
     WindowKind,
 )
+from .scanner_cache import ScannerCache
+from .scanner_cache import install as install_scanner_cache
 
 SSJ001_NOT_UTF8 = "SSJ001"
 SSJ002_UNREADABLE = "SSJ002"
@@ -335,17 +337,24 @@ def _save_cached(parser: Lark, path: Path) -> None:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    """The parser, built once per process, or loaded from the user's cache when built before."""
+    """The parser, built once per process, or loaded from the user's cache when built before; its lexers
+    compile their scanners through the scanner cache kept beside it."""
     grammar = grammar_text()
     path = parser_cache_file(grammar)
-    if path is not None:
-        cached = _load_cached(path)
-        if cached is not None:
-            return cached
-    parser = Lark(grammar, lexer_callbacks=_lexer_callbacks(), **_LARK_OPTIONS)
-    if path is not None:
-        _save_cached(parser, path)
+    parser = _load_cached(path) if path is not None else None
+    if parser is None:
+        parser = Lark(grammar, lexer_callbacks=_lexer_callbacks(), **_LARK_OPTIONS)
+        if path is not None:
+            _save_cached(parser, path)
+    install_scanner_cache(parser, _scanner_cache())
     return parser
+
+
+@lru_cache(maxsize=1)
+def _scanner_cache() -> ScannerCache:
+    """The compiled scanners of this grammar (`scanner_cache`), in the file beside the cached parser."""
+    path = parser_cache_file(grammar_text())
+    return ScannerCache(path.with_suffix(".scanners") if path is not None else None)
 
 
 # ---------------------------------------------------------------- reading files
@@ -465,7 +474,9 @@ def parse(source: str, file: str, *, ends_file: bool = True) -> ParseResult:
     if len(text) > MAX_SOURCE_CHARS:
         return ParseResult(None, (), [_too_large(file, len(text), "characters")])
     with collector_paused():
-        return _parse_text(text, file, ends_file)
+        result = _parse_text(text, file, ends_file)
+    _scanner_cache().save()  # only when this parse compiled scanners no earlier process had
+    return result
 
 
 def _parse_text(text: str, file: str, ends_file: bool) -> ParseResult:
