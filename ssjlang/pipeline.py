@@ -2,11 +2,12 @@
 
     source → parse → AST → check → resolved plan → interpret (draw, teams, schedule) → record → render → write
 
-`check_plan` ends at the resolved plan every later stage takes (the checker owns every rule; nothing
-downstream re-resolves a window, rate or department). `make_commitment`, `make_record`, `verify_record` and
-`record_sql` load the draw's inputs once (`load_inputs`: plan, registry, roster and their digests P, R, Q)
-and hand them to the interpret and record stages; `compile_documents` adds the documents stage and
-`write_documents` the last one.
+`check_plan` (a file) and `check_text` end at the resolved plan every later stage takes (the checker owns
+every rule; nothing downstream re-resolves a window, rate or department). `make_commitment`, `make_record`,
+`verify_record` and `record_sql` load the draw's inputs once (`load_inputs`: plan, registry, roster and
+their digests P, R, Q) and hand them to the interpret and record stages; `compile_documents` adds the
+documents stage and `write_documents` the last one. `plan_diagnostics` is `ssj check`'s stage (parse and
+check, every diagnostic), and `import_table` runs before the pipeline: an office's table becomes source text.
 
 Nothing here prints or exits. A job raises `InputError` when its inputs have errors (diagnostics with
 file:line:column or file:row:column) and `OSError` when a file cannot be read or written; the command line
@@ -38,6 +39,39 @@ Progress = Callable[[str], None] | None
 def check_plan(plan_path: Path) -> CheckedPlan:
     """Read, parse, check and resolve a plan file (raises InputError with every diagnostic)."""
     return load_plan(Path(plan_path))
+
+
+def check_text(text: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
+    """Parse, check and resolve plan text: the checked plan (None when it has errors) and every diagnostic."""
+    from .check.checker import check_source
+
+    return check_source(text, file)
+
+
+def plan_diagnostics(text: str, file: str) -> list[Diagnostic]:
+    """What `ssj check` reports for plan text: the parser's diagnostics, then — when the parse gave a whole
+    plan, even one with errors that leave the tree whole (SSJ020…) — the checker's, sorted by place."""
+    from .check.checker import check
+    from .diagnostics import sorted_diagnostics
+    from .language.parser import parse
+
+    result = parse(text, file)
+    diagnostics = list(result.diagnostics)
+    if result.plan is not None:
+        diagnostics += check(result.plan, file, source=text)
+    return sorted_diagnostics(diagnostics)
+
+
+# ---------------------------------------------------------------- import (before the pipeline)
+
+
+def import_table(path: Path, options: Any, *, table: int | None = None, sheet: str | None = None,
+                 encoding: str | None = None) -> Any:
+    """A plan table an office has (DOCX, XLSX, CSV, HTML) → a `.ssj` draft (`importer.import_table`: read,
+    header, cells, build, format, and the draft checked to parse back to the same tree)."""
+    from .importer import import_table as run_import
+
+    return run_import(path, options, table=table, sheet=sheet, encoding=encoding)
 
 
 # ---------------------------------------------------------------- interpret → record

@@ -49,8 +49,9 @@ def import_command(table: Path, output: Path | None, year: int | None, region: s
     reported here at its row and column; then run `ssj check` on the draft, finish the marked places and
     `ssj fmt` it (docs/import.md).
     """
-    from ..importer import Options, import_table
+    from ..importer import Options
     from ..output import OutputExistsError, write_text_atomic
+    from ..pipeline import import_table
 
     if not table.exists():
         fail_io(f"{table}: 文件不存在 (no such file)")

@@ -107,17 +107,11 @@ def _report_io(command: str, source: _Source) -> None:
 
 def _check_source(source: _Source) -> list[Diagnostic]:
     """Parse and check one source; parse errors stop before the checker (its AST is partial)."""
-    from ..check.checker import check
-    from ..language.parser import parse
+    from ..pipeline import plan_diagnostics
 
-    diagnostics = list(source.diagnostics)
     if source.text is None:
-        return sorted_diagnostics(diagnostics)
-    result = parse(source.text, source.file)
-    diagnostics += result.diagnostics
-    if result.plan is not None:  # parse errors that still give a whole AST (SSJ020…): check it too
-        diagnostics += check(result.plan, source.file, source=source.text)
-    return sorted_diagnostics(diagnostics)
+        return sorted_diagnostics(list(source.diagnostics))
+    return sorted_diagnostics([*source.diagnostics, *plan_diagnostics(source.text, source.file)])
 
 
 # ---------------------------------------------------------------- ssj check
@@ -290,22 +284,21 @@ def export_command(plan_file: str, fmt: str, output: Path | None, force: bool) -
 
     Only a plan without errors is exported; warnings are shown on standard error.
     """
-    from ..check.checker import check_source
     from ..check.export import export_plan
+    from ..pipeline import check_text
 
     source = _read_stdin() if plan_file == "-" else _read(plan_file)
     if source.io_error is not None:
         _report_io("export", source)
         sys.exit(EXIT_USAGE)
-    diagnostics = _check_source(source)
+    checked, found = check_text(source.text, source.file) if source.text is not None else (None, [])
+    diagnostics = sorted_diagnostics([*source.diagnostics, *found])
     if diagnostics:
         click.echo(render_text(diagnostics, {source.file: source.text}, color=False), err=True, nl=False)
-    if has_errors(diagnostics) or source.text is None:
+    if checked is None or has_errors(diagnostics):
         click.echo(f"ssj export: {source.file}: {summary(diagnostics)}；计划有错误，未导出 "
                    "(the plan has errors; nothing exported)", err=True)
         sys.exit(EXIT_INPUT)
-    checked, _ = check_source(source.text, source.file)
-    assert checked is not None
     text = json.dumps(export_plan(checked.resolved), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
