@@ -217,8 +217,10 @@ def _spelling_regex(spelling: str) -> str:
     return f"(?i:{body})" if re.search("[A-Za-z]", spelling) else body
 
 
+@lru_cache(maxsize=1)
 def grammar_text() -> str:
-    """The complete grammar: grammar/ssj.lark with its `_k_<key>` keywords completed from the table."""
+    """The complete grammar: grammar/ssj.lark with its `_k_<key>` keywords completed from the table (made
+    once per process: the parser cache's key needs it, and making it takes 15 ms)."""
     source = grammar_file().read_text(encoding="utf-8")
     lines = ["", "// ---- generated from ssjlang/language/keywords.py"]
     single: set[str] = set()
@@ -338,7 +340,7 @@ def _save_cached(parser: Lark, path: Path) -> None:
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     """The parser, built once per process, or loaded from the user's cache when built before; its lexers
-    compile their scanners through the scanner cache kept beside it."""
+    compile their scanners through the scanner cache kept beside it (`_scanners`)."""
     grammar = grammar_text()
     path = parser_cache_file(grammar)
     parser = _load_cached(path) if path is not None else None
@@ -346,15 +348,14 @@ def _parser() -> Lark:
         parser = Lark(grammar, lexer_callbacks=_lexer_callbacks(), **_LARK_OPTIONS)
         if path is not None:
             _save_cached(parser, path)
-    install_scanner_cache(parser, _scanner_cache())
+    scanners = ScannerCache(path.with_suffix(".scanners") if path is not None else None)
+    install_scanner_cache(parser, scanners)
+    _scanners[:] = [scanners]
     return parser
 
 
-@lru_cache(maxsize=1)
-def _scanner_cache() -> ScannerCache:
-    """The compiled scanners of this grammar (`scanner_cache`), in the file beside the cached parser."""
-    path = parser_cache_file(grammar_text())
-    return ScannerCache(path.with_suffix(".scanners") if path is not None else None)
+_scanners: list[ScannerCache] = []
+"""The scanner cache of the parser `_parser` gave (saved after a parse that compiled new scanners)."""
 
 
 # ---------------------------------------------------------------- reading files
@@ -475,7 +476,8 @@ def parse(source: str, file: str, *, ends_file: bool = True) -> ParseResult:
         return ParseResult(None, (), [_too_large(file, len(text), "characters")])
     with collector_paused():
         result = _parse_text(text, file, ends_file)
-    _scanner_cache().save()  # only when this parse compiled scanners no earlier process had
+    for scanners in _scanners:
+        scanners.save()  # only when this parse compiled scanners no earlier process had
     return result
 
 
