@@ -11,6 +11,7 @@ import io
 import random
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from corpus_data import registry_csv, roster_csv
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from ssjlang.check.checker import load_plan
 from ssjlang.diagnostics import InputError
-from ssjlang.interpret import draw
+from ssjlang.interpret import draw, engine_draw
 from ssjlang.interpret.engine_draw import draw_registry
 from ssjlang.interpret.record import _Teams, office_of, roster_departments
 from ssjlang.interpret.registry import load_registry, load_roster
@@ -47,14 +48,20 @@ def _both(plan_path: Path, registry_path: Path, roster_path: Path | None) -> tup
     if roster_path is not None:
         teams = _Teams(load_roster(roster_path, roster_departments(plan.organisation)))
     headcount = teams.headcount if teams is not None else None
+    def in_sql() -> draw.PlanDraw:  # every stratum keyed, ranked and digested by the engine's queries
+        with mock.patch.object(engine_draw, "MEMBERS_IN_PYTHON", -1):
+            return draw_registry(plan, registry, SEED, checked.file, headcount, office_of)
+
     outcomes = []
-    for run in (lambda: draw_registry(plan, registry, SEED, checked.file, headcount, office_of),
+    for run in (in_sql,  # and the members held in Python, as a small registry is drawn:
+                lambda: draw_registry(plan, registry, SEED, checked.file, headcount, office_of),
                 lambda: draw.draw_plan(plan, registry.subjects, SEED, checked.file, headcount, office_of)):
         try:
             outcomes.append(_shape(run()))
         except InputError as exc:
             outcomes.append([(d.code, d.message) for d in exc.diagnostics])
-    return outcomes[0], outcomes[1]
+    assert outcomes[0] == outcomes[1]  # the engine's two ways agree
+    return outcomes[0], outcomes[2]
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)

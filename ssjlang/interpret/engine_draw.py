@@ -40,7 +40,7 @@ from ..language.nodes import (
     ValueList,
 )
 from . import engine
-from .draw import Cells, Drawer, Pick, PlanDraw, draw_plan, population_digest
+from .draw import Cells, Drawer, Pick, PlanDraw, draw_plan, population_digest, select
 
 DIGEST_IN_ONE_QUERY = 2_000_000
 """Strata up to this size are digested by one query; larger ones a block of registry positions at a time."""
@@ -259,13 +259,33 @@ class RegistryCells:
         engine.drop(self.cells)
 
 
+MEMBERS_IN_PYTHON = 300_000
+"""Registries up to this size have their members (the ids of each cell) fetched into Python once, and their
+strata keyed, ranked and digested by SSJ-DRAW-1's own Python functions (`draw.select`,
+`draw.population_digest`), which the engine's queries equal (tested both ways). A query costs about 5 ms
+whatever its size, and a county plan's hundred strata and rounds would spend a second on them."""
+
+
 class EngineDrawer(Drawer):
     """Keys, ranks and digests of strata held as engine cells (SSJ-DRAW-1 §4, §5, the population digest)."""
 
-    def __init__(self, cells: RegistryCells) -> None:
+    def __init__(self, cells: RegistryCells, in_python_up_to: int | None = None) -> None:
         self.con = cells.con
         self.members = cells.members
         self.registry_size = cells.registry.count
+        limit = MEMBERS_IN_PYTHON if in_python_up_to is None else in_python_up_to
+        self.ids_by_cell: dict[int, list[str]] | None = None
+        if self.registry_size <= limit:
+            self.ids_by_cell = {}
+            rows = self.con.execute(f"SELECT cell, id FROM {self.members} ORDER BY cell, pos").fetchall()
+            for cell, i in rows:
+                self.ids_by_cell.setdefault(int(cell), []).append(i)
+
+    def _ids(self, ids: Cells) -> list[str] | None:
+        """The members' ids when they are held in Python (small registries), else None."""
+        if self.ids_by_cell is None:
+            return None
+        return [i for cell in sorted(ids.cells) for i in self.ids_by_cell.get(cell, ())]
 
     @staticmethod
     def _where(cells: list[int]) -> str:
@@ -277,6 +297,9 @@ class EngineDrawer(Drawer):
     def digest(self, ids: Any) -> str:
         if not isinstance(ids, Cells):
             return population_digest(ids)
+        held = self._ids(ids)
+        if held is not None:
+            return population_digest(held)
         cells = sorted(ids.cells)
         where = self._where(cells)
         params = [] if len(cells) <= 4000 else [cells]
@@ -293,6 +316,9 @@ class EngineDrawer(Drawer):
     def select(self, stream_hex: str, ids: Any, excluded: set[str], k: int) -> list[Pick]:
         if k <= 0:
             return []
+        held = self._ids(ids) if isinstance(ids, Cells) else list(ids)
+        if held is not None:
+            return select(stream_hex, [i for i in held if i not in excluded] if excluded else held, k)
         exclude = ""
         cells = sorted(ids.cells)
         params: list[Any] = [stream_hex + "|"] + ([] if len(cells) <= 4000 else [cells])
