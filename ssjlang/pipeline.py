@@ -4,7 +4,7 @@
 
 `check_plan` (a file) and `check_text` end at the resolved plan every later stage takes (the checker owns
 every rule; nothing downstream re-resolves a window, rate or department). `make_commitment`, `make_record`,
-`verify_record` and `record_sql` load the draw's inputs once (`load_inputs`: plan, registry, roster and
+`verify_record` and `verify_and_sql` load the draw's inputs once (`load_inputs`: plan, registry, roster and
 their digests P, R, Q) and hand them to the interpret and record stages; `compile_documents` adds the
 documents stage and `write_documents` the last one. `plan_diagnostics` is `ssj check`'s stage (parse and
 check, every diagnostic), and `import_table` runs before the pipeline: an office's table becomes source text.
@@ -126,19 +126,22 @@ def make_record(plan_path: Path, registry_path: Path, roster_path: Path | None, 
 def verify_record(record: Path | Mapping[str, Any], plan_path: Path, registry_path: Path,
                   roster_path: Path | None, encoding: str | None = None) -> list[str]:
     """Recompute a published draw from its inputs: [] when it matches, else the first difference in words."""
-    from .interpret.record import load_record, recompute_and_compare
+    return verify_and_sql(record, plan_path, registry_path, roster_path, encoding, sql=False)[0]
+
+
+def verify_and_sql(record: Path | Mapping[str, Any], plan_path: Path, registry_path: Path,
+                   roster_path: Path | None, encoding: str | None = None, *, sql: bool = True,
+                   record_name: str | None = None) -> tuple[list[str], str | None]:
+    """Verify a record and, when it verifies and `sql` is asked for, give its subject draw as plain SQL for
+    an auditor's own database (docs/spec/SSJ-DRAW-SQL.md) — the inputs read once for both."""
+    from .interpret.record import RECORD_FILE, load_record, recompute_and_compare, subject_draw_sql
 
     data = record if isinstance(record, Mapping) else load_record(Path(record))
-    return recompute_and_compare(data, load_inputs(plan_path, registry_path, roster_path, encoding))
-
-
-def record_sql(record: Mapping[str, Any], plan_path: Path, registry_path: Path, roster_path: Path | None,
-               encoding: str | None = None, record_name: str | None = None) -> str:
-    """The subject draw of a (verified) record as plain SQL for an auditor's own database."""
-    from .interpret.record import RECORD_FILE, subject_draw_sql
-
     inputs = load_inputs(plan_path, registry_path, roster_path, encoding)
-    return subject_draw_sql(record, inputs, record_name or RECORD_FILE)
+    differences = recompute_and_compare(data, inputs)
+    if differences or not sql:
+        return differences, None
+    return [], subject_draw_sql(data, inputs, record_name or RECORD_FILE)
 
 
 def write_draw(record: dict[str, Any], output: Path, force: bool) -> list[Path]:

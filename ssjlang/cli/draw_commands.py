@@ -140,7 +140,7 @@ def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None
                    encoding: str | None, engine_threads: int | None, sql: bool) -> None:
     """Recompute a published draw: prints "verified", or the first difference (exit 1)."""
     from ..interpret.record import BAD_RECORD, NO_ROSTER, load_record
-    from ..pipeline import record_sql, verify_record
+    from ..pipeline import verify_and_sql
 
     _engine(engine_threads)
     try:
@@ -154,13 +154,14 @@ def verify_command(record: Path, plan: Path, registry: Path, roster: Path | None
     if roster is None and committed_roster != NO_ROSTER:
         raise click.UsageError(f"记录承诺了执法检查人员名录（Q={committed_roster[:8]}…），"
                                "核验需要 --roster (the record was drawn with a roster: give --roster)")
-    differences = verify_record(data, plan, registry, roster, encoding)
+    differences, script = verify_and_sql(data, plan, registry, roster, encoding, sql=sql,
+                                         record_name=Path(record).name)
     if differences:
         for line in differences:
             click.echo(f"not verified: {line}")
         raise SystemExit(EXIT_INPUT)
-    if sql:
-        click.echo(record_sql(data, plan, registry, roster, encoding, Path(record).name), nl=False)
+    if script is not None:
+        click.echo(script, nl=False)
         click.echo("-- verified", err=True)
         return
     click.echo("verified")
