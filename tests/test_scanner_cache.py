@@ -68,3 +68,15 @@ def test_a_second_process_parses_alike_with_the_stored_scanners(tmp_path: Path) 
     stored = list((tmp_path / "ssjlang").glob("*.scanners"))
     assert len(stored) == 1 and stored[0].stat().st_size > 0
     assert _export(tmp_path) == first
+
+
+def test_a_fifo_or_a_directory_in_place_of_a_cache_file_is_skipped_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert ScannerCache(fifo).codes == {}  # returns at once: opened without blocking, not a regular file
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert ScannerCache(folder).codes == {}
+    from ssjlang.language.parser import _load_cached
+
+    assert _load_cached(fifo) is None and _load_cached(folder) is None

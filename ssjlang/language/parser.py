@@ -105,7 +105,7 @@ from .nodes import (
     Window,
     WindowKind,
 )
-from .scanner_cache import ScannerCache
+from .scanner_cache import ScannerCache, open_own_regular_file
 from .scanner_cache import install as install_scanner_cache
 
 SSJ001_NOT_UTF8 = "SSJ001"
@@ -304,15 +304,12 @@ def parser_cache_file(grammar: str | None = None) -> Path | None:
 def _load_cached(path: Path) -> Lark | None:
     """The cached parser, or None when there is none or it cannot be used (then it is rebuilt).
 
-    The cache is a pickle, so only a regular file owned by the current user is loaded.
+    The cache is a pickle, so only a regular file owned by the current user is loaded (opened without
+    blocking: a FIFO in its place is skipped, not waited on).
     """
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            getuid = getattr(os, "getuid", None)
-            if getuid is not None and info.st_uid != getuid():
-                return None
-            return Lark.load(handle)
+        with open_own_regular_file(path) as handle:
+            return Lark.load(handle) if handle is not None else None
     except Exception:  # missing, unreadable, truncated or from an incompatible build: rebuild
         return None
 

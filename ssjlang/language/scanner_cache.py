@@ -19,10 +19,13 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import stat
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 try:  # the internals `re.compile` itself uses (Python 3.11+); without them, plain re.compile
     import _sre
@@ -77,10 +80,8 @@ class ScannerCache:
         if self.path is None or _sre is None:
             return {}
         try:
-            with open(self.path, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                getuid = getattr(os, "getuid", None)
-                if getuid is not None and info.st_uid != getuid():
+            with open_own_regular_file(self.path) as handle:
+                if handle is None:
                     return {}
                 stored = pickle.load(handle)
             if not isinstance(stored, dict) or stored.get("version") != cache_version():
@@ -112,6 +113,18 @@ class ScannerCache:
                     os.unlink(tmp)
                 except OSError:
                     pass
+
+
+@contextmanager
+def open_own_regular_file(path: Path) -> Iterator[BinaryIO | None]:
+    """A cache file opened for reading, or None when it is not a regular file owned by the current user
+    (opened without blocking, so a FIFO put in its place cannot hang the process)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        getuid = getattr(os, "getuid", None)
+        own = getuid is None or info.st_uid == getuid()
+        yield handle if stat.S_ISREG(info.st_mode) and own else None
 
 
 def _compile_with_code(pattern: str, flags: int) -> tuple[re.Pattern[str], Code]:
