@@ -23,7 +23,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass, replace
@@ -45,6 +44,7 @@ from ..gcpause import collector_paused
 from ..inputs import PLAN as PLAN_LIMIT
 from ..inputs import InputFileError, read_limited
 from ..resources import grammar_file
+from .cache_files import open_own_regular_file, write_cache_file
 from .keywords import (
     KEYWORDS,
     KEYWORDS_BY_KEY,
@@ -105,7 +105,7 @@ from .nodes import (
     Window,
     WindowKind,
 )
-from .scanner_cache import ScannerCache, open_own_regular_file
+from .scanner_cache import ScannerCache
 from .scanner_cache import install as install_scanner_cache
 
 SSJ001_NOT_UTF8 = "SSJ001"
@@ -316,22 +316,7 @@ def _load_cached(path: Path) -> Lark | None:
 
 def _save_cached(parser: Lark, path: Path) -> None:
     """Write the parser atomically (temporary file + rename); silently skip if that fails."""
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parser-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            parser.save(handle)
-        os.replace(tmp, path)
-        tmp = None
-    except Exception:  # read-only or full disk, no permission: the cache is only an optimisation
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    write_cache_file(path, parser.save, ".parser-")
 
 
 @lru_cache(maxsize=1)

@@ -16,16 +16,13 @@ loaded only when it is a regular file owned by the current user).
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
-import stat
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from .cache_files import open_own_regular_file, write_cache_file
 
 try:  # the internals `re.compile` itself uses (Python 3.11+); without them, plain re.compile
     import _sre
@@ -95,36 +92,13 @@ class ScannerCache:
         """Write the codes when this process compiled new ones (atomically; silently skipped on failure)."""
         if not self.added or self.path is None:
             return
-        tmp: str | None = None
-        try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".scanners-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"version": cache_version(), "codes": self.codes}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-            tmp = None
+        stored = {"version": cache_version(), "codes": self.codes}
+
+        def write(handle: BinaryIO) -> None:
+            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+        if write_cache_file(self.path, write, ".scanners-"):
             self.added = False
-        except Exception:  # read-only or full disk: the cache is only an optimisation
-            pass
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-
-
-@contextmanager
-def open_own_regular_file(path: Path) -> Iterator[BinaryIO | None]:
-    """A cache file opened for reading, or None when it is not a regular file owned by the current user
-    (opened without blocking, so a FIFO put in its place cannot hang the process)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        getuid = getattr(os, "getuid", None)
-        own = getuid is None or info.st_uid == getuid()
-        yield handle if stat.S_ISREG(info.st_mode) and own else None
 
 
 def _compile_with_code(pattern: str, flags: int) -> tuple[re.Pattern[str], Code]:
