@@ -49,17 +49,11 @@ def check_text(text: str, file: str) -> tuple[CheckedPlan | None, list[Diagnosti
 
 
 def plan_diagnostics(text: str, file: str) -> list[Diagnostic]:
-    """What `ssj check` reports for plan text: the parser's diagnostics, then — when the parse gave a whole
-    plan, even one with errors that leave the tree whole (SSJ020…) — the checker's, sorted by place."""
-    from .check.checker import check
-    from .diagnostics import sorted_diagnostics
-    from .language.parser import parse
+    """What `ssj check` reports for plan text: the parser's diagnostics and, when the parse gave a whole plan,
+    the checker's, sorted by place (no resolution: `ssj check` needs no resolved plan)."""
+    from .check.checker import parse_and_check
 
-    result = parse(text, file)
-    diagnostics = list(result.diagnostics)
-    if result.plan is not None:
-        diagnostics += check(result.plan, file, source=text)
-    return sorted_diagnostics(diagnostics)
+    return parse_and_check(text, file)[1]
 
 
 # ---------------------------------------------------------------- import (before the pipeline)

@@ -214,19 +214,24 @@ def check(plan: Plan, file: str, *, source: str | None = None) -> list[Diagnosti
     return sorted_diagnostics(found)
 
 
-def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
-    """Parse, check and resolve plan text: (the checked plan or None on errors, every diagnostic)."""
+def parse_and_check(source: str, file: str) -> tuple[Plan | None, list[Diagnostic]]:
+    """Parse plan text and, when the parse gave a whole plan (even one with errors that leave the tree whole,
+    SSJ020…), check it: (the plan or None, the parser's and the checker's diagnostics, sorted by place)."""
     from ..language.parser import parse  # the parser imports Lark: load it only when needed
 
     result = parse(source, file)
     diagnostics = list(result.diagnostics)
-    if result.plan is None:
+    if result.plan is not None:
+        diagnostics += check(result.plan, file, source=source)
+    return result.plan, sorted_diagnostics(diagnostics)
+
+
+def check_source(source: str, file: str) -> tuple[CheckedPlan | None, list[Diagnostic]]:
+    """Parse, check and resolve plan text: (the checked plan or None on errors, every diagnostic)."""
+    plan, diagnostics = parse_and_check(source, file)
+    if plan is None or has_errors(diagnostics):
         return None, diagnostics
-    diagnostics += check(result.plan, file, source=source)
-    if has_errors(diagnostics):
-        return None, sorted_diagnostics(diagnostics)
-    ordered = tuple(sorted_diagnostics(diagnostics))
-    return CheckedPlan(result.plan, source, file, ordered, resolve_plan(result.plan)), list(ordered)
+    return CheckedPlan(plan, source, file, tuple(diagnostics), resolve_plan(plan)), diagnostics
 
 
 def load_plan(path: Path) -> CheckedPlan:

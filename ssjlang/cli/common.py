@@ -86,11 +86,6 @@ def cannot_write(path: Path | str, exc: OSError) -> str:
     return f"无法写入 {path} (cannot write): {exc.strerror or exc}"
 
 
-def cannot_read(path: Path | str, exc: OSError) -> str:
-    """The message for an input that cannot be read."""
-    return f"无法读取 {path} (cannot read): {exc.strerror or exc}"
-
-
 def check_output_target(path: Path, force: bool, directory: bool) -> None:
     """Refuse an unusable -o before any work is done (exit 2): it exists and --force is not given, it is
     not a regular file (or, for `directory`, not a directory), or a parent of it is a file."""

@@ -269,13 +269,12 @@ whatever its size, and a county plan's hundred strata and rounds would spend a s
 class EngineDrawer(Drawer):
     """Keys, ranks and digests of strata held as engine cells (SSJ-DRAW-1 §4, §5, the population digest)."""
 
-    def __init__(self, cells: RegistryCells, in_python_up_to: int | None = None) -> None:
+    def __init__(self, cells: RegistryCells) -> None:
         self.con = cells.con
         self.members = cells.members
         self.registry_size = cells.registry.count
-        limit = MEMBERS_IN_PYTHON if in_python_up_to is None else in_python_up_to
         self.ids_by_cell: dict[int, list[str]] | None = None
-        if self.registry_size <= limit:
+        if self.registry_size <= MEMBERS_IN_PYTHON:
             self.ids_by_cell = {}
             rows = self.con.execute(f"SELECT cell, id FROM {self.members} ORDER BY cell, pos").fetchall()
             for cell, i in rows:
